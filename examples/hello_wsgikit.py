@@ -1,0 +1,58 @@
+"""A raw WSGI app on wsgikit: routing, Request, Response and HTTP errors.
+
+Run it with ``python3 examples/hello_wsgikit.py`` and open the printed
+address. It is served by the standard library's ``wsgiref`` server until
+wsgikit's own ``run_simple`` dev server lands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+if __package__ in (None, ""):  # run as a script from a checkout
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from wsgikit.routing import Map, Rule  # noqa: E402
+from wsgikit.wrappers import Request, Response  # noqa: E402
+
+url_map = Map([Rule("/", endpoint="index"), Rule("/hello/<name>", endpoint="hello")])
+
+
+def index(request: Request) -> Response:
+    who = request.args.get("name", "world")
+    return Response(f"Hello, {who}! Try /hello/<your name> or ?name=...\n")
+
+
+def hello(request: Request, name: str) -> Response:
+    return Response(f"Hello, {name}!\n")
+
+
+VIEWS = {"index": index, "hello": hello}
+
+
+@Request.application
+def application(request: Request) -> Response:
+    """Match the URL and call the view.
+
+    ``match`` raises NotFound, MethodNotAllowed or a redirect; the
+    ``Request.application`` decorator turns them into their HTTP responses.
+    """
+    endpoint, values = url_map.bind_to_environ(request.environ).match()
+    return VIEWS[endpoint](request, **values)
+
+
+def main() -> None:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    with make_server(host, port, application, handler_class=WSGIRequestHandler) as server:
+        print(f" * Serving wsgikit example on http://{host}:{server.server_port}/ (Ctrl+C to quit)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The repository keeps the promises its README makes."""
+
+import ast
+import pathlib
+import re
+
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # 3.11+; the suite also runs on 3.10
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def ci_test_command() -> str:
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    marker = lines.index("# The README's test command (tests/test_repository.py keeps the two identical).")
+    return lines[marker + 1]
+
+
+def test_readme_gives_the_command_ci_runs():
+    assert ci_test_command() in (ROOT / "README.md").read_text()
+
+
+def test_ci_fails_on_error():
+    assert "set -euo pipefail" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_no_runtime_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["dependencies"] == []
+    assert project["requires-python"] == ">=3.10"
+    assert set(project["optional-dependencies"]) >= {"test", "bench"}
+
+
+def test_both_packages_ship_py_typed():
+    assert (ROOT / "wsgikit" / "py.typed").exists()
+    assert (ROOT / "microflask" / "py.typed").exists()
+
+
+def _runtime_imports(package: str):
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                yield path, [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                yield path, [node.module]
+
+
+PEERS = re.compile(r"^(werkzeug|flask|jinja2|markupsafe|itsdangerous|click|blinker)(\.|$)")
+
+
+def test_runtime_code_never_imports_a_peer():
+    for package in ("wsgikit", "microflask"):
+        for path, names in _runtime_imports(package):
+            assert not [n for n in names if PEERS.match(n)], path
+
+
+def test_wsgikit_never_imports_microflask():
+    for path, names in _runtime_imports("wsgikit"):
+        assert not [n for n in names if n.split(".")[0] == "microflask"], path
+
+
+def test_package_init_files_only_reexport():
+    allowed = (ast.ImportFrom, ast.Import, ast.Expr, ast.Assign, ast.AnnAssign)
+    for init in list((ROOT / "wsgikit").rglob("__init__.py")) + list((ROOT / "microflask").rglob("__init__.py")):
+        tree = ast.parse(init.read_text(), str(init))
+        assert all(isinstance(node, allowed) for node in tree.body), init

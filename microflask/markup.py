@@ -1,0 +1,313 @@
+"""Safe HTML strings: :class:`Markup` and :func:`escape`, with MarkupSafe 3 semantics.
+
+A :class:`Markup` is a ``str`` that is known to be safe to put into HTML as it
+is. Anything combined with it (``+``, ``%``, ``format``, ``join``) is escaped
+first, unless it is itself safe, i.e. it has an ``__html__`` method (the
+``__html__`` protocol shared by template engines and frameworks).
+"""
+
+from __future__ import annotations
+
+import html
+import string
+import typing as t
+
+__all__ = ["Markup", "escape", "escape_silent", "soft_str"]
+
+
+class _HasHTML(t.Protocol):
+    def __html__(self) -> str: ...
+
+
+def escape(s: t.Any) -> Markup:
+    """Replace ``& < > ' "`` with HTML-safe sequences and mark the result safe.
+
+    Objects with an ``__html__`` method are trusted: their ``__html__()`` is used
+    unchanged. Everything else goes through ``str`` first, so ``None`` becomes
+    ``'None'``.
+
+    :param s: the value to escape.
+    """
+    # PERF: this runs for every ``{{ }}`` of an autoescaped template. Exact
+    # types are tested first (no attribute lookups), ``str.__new__`` skips
+    # ``Markup.__new__``'s Python-level checks, and ``in`` scans (C speed)
+    # avoid the comparatively slow ``translate`` when nothing needs escaping.
+    cls = type(s)
+    if cls is str:
+        if "&" in s or "<" in s or ">" in s or "'" in s or '"' in s:
+            s = s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            s = s.replace("'", "&#39;").replace('"', "&#34;")
+        return _new_markup(Markup, s)
+    if cls is Markup:
+        return s  # type: ignore[no-any-return]
+    if cls is int or cls is float:
+        return _new_markup(Markup, str(s))
+    if hasattr(s, "__html__"):
+        return Markup(s.__html__())
+    return escape(str(s))
+
+
+_new_markup = str.__new__
+
+
+def escape_silent(s: t.Any) -> Markup:
+    """Like :func:`escape` but ``None`` becomes an empty string.
+
+    :param s: the value to escape.
+    """
+    if s is None:
+        return Markup()
+    return escape(s)
+
+
+def soft_str(s: t.Any) -> str:
+    """Convert to ``str`` unless the value already is a string (keeping Markup safe).
+
+    :param s: the value to convert.
+    """
+    if not isinstance(s, str):
+        return str(s)
+    return s
+
+
+class Markup(str):
+    """A string that is safe to include in HTML without escaping.
+
+    Passing an object with ``__html__`` uses its HTML form. Operations that mix
+    in other values escape those values first::
+
+        >>> Markup("<em>%s</em>") % "<foot>"
+        Markup('<em>&lt;foot&gt;</em>')
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls, base: t.Any = "", encoding: str | None = None, errors: str = "strict"
+    ) -> Markup:
+        if hasattr(base, "__html__"):
+            base = base.__html__()
+        if encoding is None:
+            return super().__new__(cls, base)
+        return super().__new__(cls, base, encoding, errors)
+
+    def __html__(self) -> Markup:
+        return self
+
+    def __add__(self, value: t.Any) -> Markup:  # type: ignore[override]
+        if isinstance(value, str) or hasattr(value, "__html__"):
+            return self.__class__(str.__add__(self, self.escape(value)))
+        return NotImplemented
+
+    def __radd__(self, value: t.Any) -> Markup:
+        if isinstance(value, str) or hasattr(value, "__html__"):
+            return self.escape(value).__add__(self)
+        return NotImplemented
+
+    def __mul__(self, value: t.SupportsIndex) -> Markup:  # type: ignore[override]
+        return self.__class__(str.__mul__(self, value))
+
+    def __rmul__(self, value: t.SupportsIndex) -> Markup:  # type: ignore[override]
+        return self.__class__(str.__mul__(self, value))
+
+    def __mod__(self, value: t.Any) -> Markup:  # type: ignore[override]
+        if isinstance(value, tuple):
+            value = tuple(_EscapeHelper(x, self.escape) for x in value)
+        elif hasattr(type(value), "__getitem__") and not isinstance(value, str):
+            # a mapping (``%(name)s``) or a sequence used as one value
+            value = _EscapeHelper(value, self.escape)
+        else:
+            value = _EscapeHelper(value, self.escape)
+        return self.__class__(str.__mod__(self, value))
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({str.__repr__(self)})"
+
+    def join(self, iterable: t.Iterable[t.Any]) -> Markup:  # type: ignore[override]
+        return self.__class__(str.join(self, map(self.escape, iterable)))
+
+    def split(  # type: ignore[override]
+        self, sep: str | None = None, maxsplit: t.SupportsIndex = -1
+    ) -> list[Markup]:
+        return [self.__class__(v) for v in str.split(self, sep, maxsplit)]
+
+    def rsplit(  # type: ignore[override]
+        self, sep: str | None = None, maxsplit: t.SupportsIndex = -1
+    ) -> list[Markup]:
+        return [self.__class__(v) for v in str.rsplit(self, sep, maxsplit)]
+
+    def splitlines(self, keepends: bool = False) -> list[Markup]:  # type: ignore[override]
+        return [self.__class__(v) for v in str.splitlines(self, keepends)]
+
+    def unescape(self) -> str:
+        """Convert HTML entities back to characters; the result is a plain ``str``."""
+        return html.unescape(str(self))
+
+    def striptags(self) -> str:
+        """Remove comments and tags, collapse whitespace, then :meth:`unescape`.
+
+        Works with ``str.find`` (linear time) instead of a regex so hostile
+        input such as many unclosed ``<`` cannot make it slow.
+        """
+        value = _strip_between(str(self), "<!--", "-->")
+        value = _strip_between(value, "<", ">")
+        return self.__class__(" ".join(value.split())).unescape()
+
+    @classmethod
+    def escape(cls, s: t.Any) -> Markup:
+        """Escape a value; subclasses get an instance of themselves back."""
+        rv = escape(s)
+        if rv.__class__ is not cls:
+            return cls(rv)
+        return rv
+
+    def __getitem__(self, key: t.Any) -> Markup:  # type: ignore[override]
+        return self.__class__(str.__getitem__(self, key))
+
+    def capitalize(self) -> Markup:  # type: ignore[override]
+        return self.__class__(str.capitalize(self))
+
+    def title(self) -> Markup:  # type: ignore[override]
+        return self.__class__(str.title(self))
+
+    def lower(self) -> Markup:  # type: ignore[override]
+        return self.__class__(str.lower(self))
+
+    def upper(self) -> Markup:  # type: ignore[override]
+        return self.__class__(str.upper(self))
+
+    def casefold(self) -> Markup:  # type: ignore[override]
+        return self.__class__(str.casefold(self))
+
+    def swapcase(self) -> Markup:  # type: ignore[override]
+        return self.__class__(str.swapcase(self))
+
+    def replace(self, old: str, new: str, count: t.SupportsIndex = -1) -> Markup:  # type: ignore[override]
+        return self.__class__(str.replace(self, old, self.escape(new), count))
+
+    def ljust(self, width: t.SupportsIndex, fillchar: str = " ") -> Markup:  # type: ignore[override]
+        return self.__class__(str.ljust(self, width, self.escape(fillchar)))
+
+    def rjust(self, width: t.SupportsIndex, fillchar: str = " ") -> Markup:  # type: ignore[override]
+        return self.__class__(str.rjust(self, width, self.escape(fillchar)))
+
+    def center(self, width: t.SupportsIndex, fillchar: str = " ") -> Markup:  # type: ignore[override]
+        return self.__class__(str.center(self, width, self.escape(fillchar)))
+
+    def strip(self, chars: str | None = None) -> Markup:  # type: ignore[override]
+        return self.__class__(str.strip(self, chars))
+
+    def lstrip(self, chars: str | None = None) -> Markup:  # type: ignore[override]
+        return self.__class__(str.lstrip(self, chars))
+
+    def rstrip(self, chars: str | None = None) -> Markup:  # type: ignore[override]
+        return self.__class__(str.rstrip(self, chars))
+
+    def removeprefix(self, prefix: str) -> Markup:  # type: ignore[override]
+        return self.__class__(str.removeprefix(self, prefix))
+
+    def removesuffix(self, suffix: str) -> Markup:  # type: ignore[override]
+        return self.__class__(str.removesuffix(self, suffix))
+
+    def translate(self, table: t.Any) -> Markup:  # type: ignore[override]
+        return self.__class__(str.translate(self, table))
+
+    def expandtabs(self, tabsize: t.SupportsIndex = 8) -> Markup:  # type: ignore[override]
+        return self.__class__(str.expandtabs(self, tabsize))
+
+    def zfill(self, width: t.SupportsIndex) -> Markup:  # type: ignore[override]
+        return self.__class__(str.zfill(self, width))
+
+    def partition(self, sep: str) -> tuple[Markup, Markup, Markup]:  # type: ignore[override]
+        left, middle, right = str.partition(self, self.escape(sep))
+        cls = self.__class__
+        return cls(left), cls(middle), cls(right)
+
+    def rpartition(self, sep: str) -> tuple[Markup, Markup, Markup]:  # type: ignore[override]
+        left, middle, right = str.rpartition(self, self.escape(sep))
+        cls = self.__class__
+        return cls(left), cls(middle), cls(right)
+
+    def format(self, *args: t.Any, **kwargs: t.Any) -> Markup:  # type: ignore[override]
+        formatter = _EscapeFormatter(self.escape)
+        return self.__class__(formatter.vformat(self, args, kwargs))
+
+    def format_map(self, mapping: t.Mapping[str, t.Any]) -> Markup:  # type: ignore[override]
+        formatter = _EscapeFormatter(self.escape)
+        return self.__class__(formatter.vformat(self, (), mapping))
+
+    def __html_format__(self, format_spec: str) -> Markup:
+        if format_spec:
+            raise ValueError("Unsupported format specification for Markup.")
+        return self
+
+
+def _strip_between(value: str, opener: str, closer: str) -> str:
+    """Remove every ``opener ... closer`` span; an unclosed opener stops the scan."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        start = value.find(opener, pos)
+        if start == -1:
+            break
+        end = value.find(closer, start + len(opener))
+        if end == -1:
+            break
+        parts.append(value[pos:start])
+        pos = end + len(closer)
+    parts.append(value[pos:])
+    return "".join(parts)
+
+
+class _EscapeFormatter(string.Formatter):
+    """A ``str.format`` engine that escapes every substituted field."""
+
+    __slots__ = ("escape",)
+
+    def __init__(self, escape: t.Callable[[t.Any], Markup]) -> None:
+        self.escape = escape
+        super().__init__()
+
+    def format_field(self, value: t.Any, format_spec: str) -> str:
+        if hasattr(value, "__html_format__"):
+            rv = value.__html_format__(format_spec)
+        elif hasattr(value, "__html__"):
+            if format_spec:
+                raise ValueError(
+                    f"Format specifier {format_spec} given, but {type(value)} does"
+                    " not define __html_format__. A class that defines __html__ must"
+                    " define __html_format__ to work with format specifiers."
+                )
+            rv = value.__html__()
+        else:
+            # Format first so specifiers such as ``:>3`` see the raw value.
+            rv = string.Formatter.format_field(self, value, str(format_spec))
+        return str(self.escape(rv))
+
+
+class _EscapeHelper:
+    """Wraps a ``%`` argument so that ``%s``/``%r`` produce escaped text."""
+
+    __slots__ = ("obj", "escape")
+
+    def __init__(self, obj: t.Any, escape: t.Callable[[t.Any], Markup]) -> None:
+        self.obj = obj
+        self.escape = escape
+
+    def __getitem__(self, key: t.Any) -> _EscapeHelper:
+        return _EscapeHelper(self.obj[key], self.escape)
+
+    def __str__(self) -> str:
+        return str(self.escape(self.obj))
+
+    def __repr__(self) -> str:
+        return str(self.escape(repr(self.obj)))
+
+    def __int__(self) -> int:
+        return int(self.obj)
+
+    def __float__(self) -> float:
+        return float(self.obj)
+
+    def __index__(self) -> int:
+        return self.obj.__index__()  # type: ignore[no-any-return]

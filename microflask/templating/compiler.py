@@ -1,0 +1,1029 @@
+"""Generate Python source from a template AST.
+
+Theory of operation: a template becomes one Python module. ``root(context)``
+is a generator yielding output pieces; every ``{% block %}`` becomes its own
+generator function ``block_<name>(context)`` collected in ``blocks``. Template
+variables are Python locals named ``l_<scope>_<name>``: each scope (template,
+loop body, ``with``, macro...) gets a fresh number, so an inner ``set`` can never
+clobber an outer variable, and names a scope reads but never binds are looked
+up once from the :class:`~.runtime.Context` at the top of the function.
+Macros, ``call`` blocks and recursive loops become nested functions that
+return a joined string (Python closures give them the outer variables).
+Adjacent output is merged into one ``'...%s...' % (...)`` expression so the
+generator yields few, large pieces. Every generated line remembers the
+template line it came from (``debug_info``) so tracebacks can be rewritten.
+"""
+
+from __future__ import annotations
+
+import keyword
+import typing as t
+
+from ..markup import escape
+from . import nodes as n
+from .exceptions import TemplateAssertionError, TemplateSyntaxError
+from .runtime import _PassArg
+
+if t.TYPE_CHECKING:
+    from .environment import Environment
+
+_OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq": ">=", "in": "in", "notin": "not in"}
+#: Helpers every generated function binds as default arguments (fast locals).
+_FAST_HELPERS = ("_j_escape", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
+_SPECIAL_STORE = ("self",)
+
+
+class Frame:
+    """One variable scope during code generation."""
+
+    __slots__ = ("parent", "symbols", "toplevel", "buffer", "autoescape", "volatile", "block_func", "loop_depth", "in_function")
+
+    def __init__(self, parent: Frame | None, buffer: str | None = None, toplevel: bool = False) -> None:
+        self.parent = parent
+        #: Template name -> Python identifier, for names bound in this scope.
+        self.symbols: dict[str, str] = {}
+        #: Assignments here also go to ``context.vars`` (the template's top level).
+        self.toplevel = toplevel
+        #: The list output is appended to, or ``None`` to ``yield``.
+        self.buffer = buffer
+        self.autoescape: bool = parent.autoescape if parent else False
+        self.volatile: bool = parent.volatile if parent else False
+        self.block_func: str | None = parent.block_func if parent else None
+        self.loop_depth = 0
+        self.in_function = parent.in_function if parent else False
+
+    def child(self, buffer: t.Any = Ellipsis) -> Frame:
+        return Frame(self, self.buffer if buffer is Ellipsis else buffer)
+
+    def lookup(self, name: str) -> str | None:
+        frame: Frame | None = self
+        while frame is not None:
+            ident = frame.symbols.get(name)
+            if ident is not None:
+                return ident
+            frame = frame.parent
+        return None
+
+    def visible(self) -> dict[str, str]:
+        """Every visible name -> identifier (inner scopes win)."""
+        chain = []
+        frame: Frame | None = self
+        while frame is not None:
+            chain.append(frame.symbols)
+            frame = frame.parent
+        result: dict[str, str] = {}
+        for symbols in reversed(chain):
+            result.update(symbols)
+        return result
+
+
+# -- symbol analysis ------------------------------------------------------------------
+
+_SCOPE_NODES = (n.For, n.With, n.Macro, n.CallBlock, n.FilterBlock, n.AssignBlock, n.AutoEscape, n.Block)
+
+
+def _target_names(target: n.Node) -> list[str]:
+    if isinstance(target, n.Name):
+        return [target.name]
+    if isinstance(target, n.TupleNode):
+        names: list[str] = []
+        for item in target.items:
+            names.extend(_target_names(item))
+        return names
+    return []
+
+
+def scope_stores(body: list[n.Node]) -> list[str]:
+    """Names assigned directly in this scope (not in nested scopes), in order."""
+    found: dict[str, None] = {}
+
+    def visit(node: n.Node) -> None:
+        if isinstance(node, n.Assign):
+            for name in _target_names(node.target):
+                found[name] = None
+        elif isinstance(node, n.AssignBlock):
+            for name in _target_names(node.target):
+                found[name] = None
+        elif isinstance(node, n.Macro):
+            found[node.name] = None
+        elif isinstance(node, n.Import):
+            found[node.target] = None
+        elif isinstance(node, n.FromImport):
+            for _, alias in node.names:
+                found[alias] = None
+        elif isinstance(node, n.If):
+            for child in node.body:
+                visit(child)
+            for child in node.elif_:
+                visit(child)
+            for child in node.else_:
+                visit(child)
+        elif isinstance(node, n.For):
+            for child in node.else_:
+                visit(child)
+
+    for stmt in body:
+        visit(stmt)
+    return list(found)
+
+
+def all_loads(nodes: t.Iterable[n.Node], into_functions: bool = True) -> set[str]:
+    """Every name read anywhere under ``nodes`` (not inside ``block`` bodies)."""
+    found: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Name):
+            if node.ctx == "load":
+                found.add(node.name)
+            continue
+        if isinstance(node, n.NSRef):
+            found.add(node.name)
+            continue
+        if isinstance(node, n.Block):
+            continue
+        if not into_functions and isinstance(node, (n.Macro, n.CallBlock)):
+            if isinstance(node, n.CallBlock):
+                stack.append(node.call)
+            continue
+        stack.extend(node.iter_child_nodes())
+    return found
+
+
+class CodeGenerator:
+    """Build the Python source of one template.
+
+    :param environment: supplies filters, tests, autoescape and finalize.
+    :param name: the template's load name (for errors and autoescape).
+    :param filename: the template's file name (for errors).
+    """
+
+    def __init__(self, environment: Environment, name: str | None, filename: str | None) -> None:
+        self.environment = environment
+        self.name = name
+        self.filename = filename
+        self.lines: list[str] = []
+        #: (generated line number, template line number) pairs.
+        self.debug_info: list[tuple[int, int]] = []
+        self._indent = 0
+        self._last_lineno = 0
+        self._scope_counter = 0
+        self._ident_counter = 0
+        #: filter/test name -> module-level identifier
+        self._filters: dict[str, str] = {}
+        self._tests: dict[str, str] = {}
+        self._blocks: dict[str, n.Block] = {}
+        self.has_extends = False
+        self._known_extends = False
+        self._needs_locals = False
+        self._has_autoescape_blocks = False
+        self._guards: list[set[tuple[str, str]]] = []
+        autoescape = environment.autoescape
+        if callable(autoescape):
+            autoescape = autoescape(name)
+        self._autoescape = bool(autoescape)
+        self._finalize = environment.finalize is not None
+        self._finalize_kind = _PassArg.from_obj(environment.finalize) if self._finalize else None
+
+    # -- output helpers ------------------------------------------------------------------
+
+    def fail(self, message: str, lineno: int, cls: type = TemplateSyntaxError) -> t.NoReturn:
+        raise cls(message, lineno, self.name, self.filename)
+
+    def writeline(self, code: str, node: n.Node | None = None) -> None:
+        if node is not None and node.lineno:
+            self._last_lineno = node.lineno
+        self.lines.append("    " * self._indent + code)
+        self.debug_info.append((len(self.lines), self._last_lineno))
+
+    def indent(self) -> None:
+        self._indent += 1
+
+    def outdent(self) -> None:
+        self._indent -= 1
+
+    def temp(self, prefix: str = "t") -> str:
+        self._ident_counter += 1
+        return f"_j_{prefix}{self._ident_counter}"
+
+    def new_scope_id(self) -> int:
+        self._scope_counter += 1
+        return self._scope_counter
+
+    # -- entry point ------------------------------------------------------------------------
+
+    def generate(self, template: n.Template) -> str:
+        """Return the module source for ``template``."""
+        for block in template.find_all(n.Block):
+            if block.name in self._blocks:
+                self.fail(f"block {block.name!r} defined twice", block.lineno, TemplateAssertionError)
+            self._blocks[block.name] = block
+        self.has_extends = any(True for _ in template.find_all(n.Extends))
+        self._has_autoescape_blocks = any(True for _ in template.find_all(n.AutoEscape))
+        self._needs_locals = any(
+            True for _ in template.find_all((n.Include, n.Import, n.FromImport, n.Block))
+        )
+        body_lines_start = len(self.lines)
+        self._function_header("root", "context")
+        frame = Frame(None, None, toplevel=True)
+        frame.autoescape = self._autoescape
+        frame.in_function = False
+        self.indent()
+        if self.has_extends:
+            self.writeline("_j_parent_template = None")
+        self._declare_function_scope(frame, template.body)
+        self.visit_body(template.body, frame)
+        if self.has_extends:
+            self.writeline("if _j_parent_template is not None:")
+            self.indent()
+            self.writeline("yield from _j_parent_template.root_render_func(context)")
+            self.outdent()
+        self.writeline("if 0: yield None")
+        self.outdent()
+        del body_lines_start
+        for name, block in self._blocks.items():
+            self._generate_block_function(name, block)
+        names = ", ".join(f"{name!r}: block_{name}" for name in self._blocks)
+        self.writeline(f"blocks = {{{names}}}")
+        prelude = [f"{ident} = environment.filters[{name!r}]" for name, ident in self._filters.items()]
+        prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
+        shift = len(prelude)
+        self.debug_info = [(line + shift, tpl) for line, tpl in self.debug_info]
+        return "\n".join(prelude + self.lines) + "\n"
+
+    def _function_header(self, name: str, params: str) -> None:
+        helpers = ", ".join(f"{h}={h}" for h in _FAST_HELPERS)
+        self.writeline(f"def {name}({params}, {helpers}, environment=environment):")
+        self.indent()
+        self.writeline("_j_call = context.call")
+        self.outdent()
+
+    def _generate_block_function(self, name: str, block: n.Block) -> None:
+        self._function_header(f"block_{name}", "context")
+        self.indent()
+        frame = Frame(None, None, toplevel=False)
+        frame.autoescape = self._autoescape
+        frame.block_func = f"block_{name}"
+        if block.required:
+            self.writeline(
+                f"raise _j_TemplateRuntimeError({f'Required block {name!r} not found'!r})", block
+            )
+        else:
+            self._declare_function_scope(frame, block.body)
+            self.visit_body(block.body, frame)
+        self.writeline("if 0: yield None")
+        self.outdent()
+
+    def _declare_function_scope(self, frame: Frame, body: list[n.Node]) -> None:
+        """Bind, at the top of a root/block function, every name it reads or sets."""
+        loads = all_loads(body)
+        stores = scope_stores(body)
+        scope = self.new_scope_id()
+        for name in sorted(loads | set(stores)):
+            ident = f"l_{scope}_{name}"
+            frame.symbols[name] = ident
+            if name == "self":
+                self.writeline(f"{ident} = _j_TemplateReference(context)")
+            elif name == "super" and frame.block_func is not None:
+                self.writeline(f"{ident} = context.super({frame.block_func[6:]!r}, {frame.block_func})")
+            elif name in loads:
+                self.writeline(f"{ident} = context.resolve({name!r})")
+            else:
+                self.writeline(f"{ident} = _j_missing")
+
+    def _declare_child_scope(self, frame: Frame, body: list[n.Node], bound: t.Iterable[str] = (), extra_loads: set[str] | None = None) -> None:
+        """Give a nested scope its own identifiers for the names it assigns.
+
+        Names that are assigned and also read start with the outer value (an
+        assignment might happen only on some paths).
+        """
+        scope = self.new_scope_id()
+        loads = all_loads(body)
+        if extra_loads:
+            loads |= extra_loads
+        bound = set(bound)
+        parent = frame.parent
+        for name in scope_stores(body):
+            if name in bound:
+                continue
+            ident = f"l_{scope}_{name}"
+            outer = parent.lookup(name) if parent is not None else None
+            frame.symbols[name] = ident
+            if name in loads and outer is not None:
+                self.writeline(f"{ident} = {outer}")
+            elif name in loads:
+                self.writeline(f"{ident} = context.resolve({name!r})")
+            elif self._needs_locals:
+                self.writeline(f"{ident} = _j_missing")
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def visit_body(self, body: list[n.Node], frame: Frame) -> None:
+        for node in body:
+            getattr(self, "visit_" + type(node).__name__)(node, frame)
+
+    def _guard_output(self, frame: Frame) -> bool:
+        """Open ``if parent is None`` around output in an extending template."""
+        if self.has_extends and not frame.in_function and frame.block_func is None:
+            self.writeline("if _j_parent_template is None:")
+            self.indent()
+            return True
+        return False
+
+    def visit_Output(self, node: n.Node, frame: Frame) -> None:
+        if self._known_extends and frame.toplevel:
+            return
+        parts: list[str] = []
+        args: list[str] = []
+        for child in node.nodes:
+            if isinstance(child, n.TemplateData):
+                parts.append(child.data.replace("%", "%%"))
+            elif isinstance(child, n.Const) and not self._finalize and not frame.volatile:
+                value = child.value
+                text = str(escape(value)) if frame.autoescape else str(value)
+                parts.append(text.replace("%", "%%"))
+            else:
+                parts.append("%s")
+                args.append(self.output_expr(child, frame))
+        if not parts:
+            return
+        template = "".join(parts)
+        exprs = [c for c in node.nodes if not isinstance(c, n.TemplateData)]
+        if exprs:
+            # point errors at the first expression, not at leading text
+            node = exprs[0]
+        if not args:
+            code = repr(template.replace("%%", "%"))
+        elif template == "%s":
+            code = args[0]
+        else:
+            code = f"{template!r} % ({', '.join(args)},)"
+        guarded = self._guard_output(frame)
+        self._emit(code, frame, node)
+        if guarded:
+            self.outdent()
+
+    def _emit(self, code: str, frame: Frame, node: n.Node | None = None) -> None:
+        if frame.buffer is None:
+            self.writeline(f"yield {code}", node)
+        else:
+            self.writeline(f"{frame.buffer}.append({code})", node)
+
+    def _emit_many(self, code: str, frame: Frame, node: n.Node | None = None) -> None:
+        if frame.buffer is None:
+            self.writeline(f"yield from {code}", node)
+        else:
+            self.writeline(f"{frame.buffer}.extend({code})", node)
+
+    def output_expr(self, node: n.Node, frame: Frame) -> str:
+        """Code for ``{{ node }}``: finalize, then escape or ``str``."""
+        code = self.visit(node, frame)
+        if self._finalize:
+            kind = self._finalize_kind
+            if kind == "context":
+                code = f"environment.finalize(context, {code})"
+            elif kind == "eval_context":
+                code = f"environment.finalize(context.eval_ctx, {code})"
+            elif kind == "environment":
+                code = f"environment.finalize(environment, {code})"
+            else:
+                code = f"environment.finalize({code})"
+        if frame.volatile:
+            return f"(_j_escape if context.eval_ctx.autoescape else _j_str)({code})"
+        if frame.autoescape:
+            return f"_j_escape({code})"
+        return f"_j_str({code})"
+
+    def visit_If(self, node: n.Node, frame: Frame) -> None:
+        self.writeline(f"if {self.visit(node.test, frame)}:", node)
+        # ``{% if 'name' is filter %}`` guards a filter that may not exist:
+        # as in Jinja, an unknown one inside is only an error if it runs.
+        guarded = self._guarded_names(node.test)
+        self._guards.append(guarded)
+        try:
+            self._block(node.body, frame)
+        finally:
+            self._guards.pop()
+        for elif_ in node.elif_:
+            self.writeline(f"elif {self.visit(elif_.test, frame)}:", elif_)
+            self._block(elif_.body, frame)
+        if node.else_:
+            self.writeline("else:")
+            self._block(node.else_, frame)
+
+    def _block(self, body: list[n.Node], frame: Frame) -> None:
+        self.indent()
+        start = len(self.lines)
+        self.visit_body(body, frame)
+        if len(self.lines) == start:
+            self.writeline("pass")
+        self.outdent()
+
+    def visit_For(self, node: n.Node, frame: Frame) -> None:
+        if node.recursive:
+            self._visit_recursive_for(node, frame)
+            return
+        loop_frame = frame.child()
+        loop_frame.toplevel = False
+        uses_loop = "loop" in all_loads(node.body, into_functions=True)
+        targets = _target_names(node.target)
+        iter_code = self.visit(node.iter, frame)
+        bound = list(targets) + (["loop"] if uses_loop else [])
+        # the symbols are declared before the loop so the filter test can see them
+        scope_body = list(node.body)
+        self._bind_targets(loop_frame, bound)
+        if node.test is not None:
+            iter_code = self._loop_filter(node, frame, iter_code, targets)
+        iterated = None
+        if node.else_:
+            iterated = self.temp("iterated")
+            self.writeline(f"{iterated} = False")
+        if uses_loop:
+            loop_ident = loop_frame.symbols["loop"]
+            self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, None, 0)", node)
+            iter_code = loop_ident
+        target_code = self.visit_target(node.target, loop_frame)
+        self.writeline(f"for {target_code} in {iter_code}:", node)
+        self.indent()
+        if iterated:
+            self.writeline(f"{iterated} = True")
+        self._declare_loop_body(loop_frame, scope_body, bound)
+        start = len(self.lines)
+        self.visit_body(node.body, loop_frame)
+        if len(self.lines) == start:
+            self.writeline("pass")
+        self.outdent()
+        if node.else_:
+            self.writeline(f"if not {iterated}:")
+            self._block(node.else_, frame)
+
+    def _bind_targets(self, frame: Frame, names: t.Iterable[str]) -> None:
+        scope = self.new_scope_id()
+        for name in names:
+            frame.symbols[name] = f"l_{scope}_{name}"
+
+    def _declare_loop_body(self, frame: Frame, body: list[n.Node], bound: list[str]) -> None:
+        loads = all_loads(body)
+        parent = frame.parent
+        assert parent is not None
+        scope = self.new_scope_id()
+        for name in scope_stores(body):
+            if name in bound:
+                ident = frame.symbols[name]
+                continue
+            ident = f"l_{scope}_{name}"
+            outer = parent.lookup(name)
+            frame.symbols[name] = ident
+            if name in loads and outer is not None:
+                self.writeline(f"{ident} = {outer}")
+            elif name in loads:
+                self.writeline(f"{ident} = context.resolve({name!r})")
+            elif self._needs_locals:
+                self.writeline(f"{ident} = _j_missing")
+
+    def _loop_filter(self, node: n.Node, frame: Frame, iter_code: str, targets: list[str]) -> str:
+        func = self.temp("loopfilter")
+        test_frame = frame.child()
+        test_frame.toplevel = False
+        self._bind_targets(test_frame, targets)
+        item = self.temp("item")
+        self.writeline(f"def {func}(_j_iter):", node)
+        self.indent()
+        self.writeline(f"for {item} in _j_iter:")
+        self.indent()
+        self.writeline(f"{self.visit_target(node.target, test_frame)} = {item}")
+        self.writeline(f"if {self.visit(node.test, test_frame)}:")
+        self.indent()
+        self.writeline(f"yield {item}")
+        self.outdent()
+        self.outdent()
+        self.outdent()
+        return f"{func}({iter_code})"
+
+    def _visit_recursive_for(self, node: n.Node, frame: Frame) -> None:
+        func = self.temp("loop")
+        buffer = self.temp("buf")
+        loop_frame = Frame(frame, buffer)
+        loop_frame.in_function = True
+        targets = _target_names(node.target)
+        bound = list(targets) + ["loop"]
+        self._bind_targets(loop_frame, bound)
+        self.writeline(f"def {func}(_j_reciter, _j_loop_render, depth=0):", node)
+        self.indent()
+        self.writeline(f"{buffer} = []")
+        iter_code = "_j_reciter"
+        if node.test is not None:
+            iter_code = self._loop_filter(node, frame, iter_code, targets)
+        loop_ident = loop_frame.symbols["loop"]
+        iterated = self.temp("iterated")
+        self.writeline(f"{iterated} = False")
+        self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, _j_loop_render, depth)")
+        self.writeline(f"for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
+        self.indent()
+        self.writeline(f"{iterated} = True")
+        self._declare_loop_body(loop_frame, node.body, bound)
+        self.visit_body(node.body, loop_frame)
+        self.outdent()
+        if node.else_:
+            else_frame = Frame(frame, buffer)
+            else_frame.in_function = True
+            self.writeline(f"if not {iterated}:")
+            self.indent()
+            self.writeline("pass")
+            self.visit_body(node.else_, else_frame)
+            self.outdent()
+        self._return_buffer(buffer, frame)
+        self.outdent()
+        code = f"{func}({self.visit(node.iter, frame)}, {func})"
+        guarded = self._guard_output(frame)
+        self._emit(code, frame, node)
+        if guarded:
+            self.outdent()
+
+    def _return_buffer(self, buffer: str, frame: Frame) -> None:
+        # Like Jinja, a macro marks its result safe according to the eval
+        # context at call time; that only varies with ``autoescape`` blocks.
+        if frame.volatile or self._has_autoescape_blocks:
+            self.writeline(f"return _j_Markup(_j_concat({buffer})) if context.eval_ctx.autoescape else _j_concat({buffer})")
+        elif frame.autoescape:
+            self.writeline(f"return _j_Markup(_j_concat({buffer}))")
+        else:
+            self.writeline(f"return _j_concat({buffer})")
+
+    def visit_target(self, target: n.Node, frame: Frame) -> str:
+        if isinstance(target, n.Name):
+            ident = frame.lookup(target.name)
+            assert ident is not None
+            return ident
+        if isinstance(target, n.TupleNode):
+            items = [self.visit_target(item, frame) for item in target.items]
+            return "(" + "".join(item + ", " for item in items) + ")"
+        self.fail("can't assign to this expression", target.lineno)
+
+    def _export(self, names: list[str], frame: Frame, export: bool = True) -> None:
+        if not frame.toplevel:
+            return
+        for name in names:
+            ident = frame.lookup(name)
+            self.writeline(f"context.vars[{name!r}] = {ident}")
+            if export and not name.startswith("_"):
+                self.writeline(f"context.exported_vars.add({name!r})")
+            elif not export:
+                self.writeline(f"context.exported_vars.discard({name!r})")
+
+    def visit_Assign(self, node: n.Node, frame: Frame) -> None:
+        value = self.visit(node.node, frame)
+        if isinstance(node.target, n.NSRef):
+            ns = self.visit(n.Name(node.target.name, "load"), frame)
+            self.writeline(f"_j_ns_set({ns}, {node.target.attr!r}, {value})", node)
+            return
+        self.writeline(f"{self.visit_target(node.target, frame)} = {value}", node)
+        self._export(_target_names(node.target), frame)
+
+    def visit_AssignBlock(self, node: n.Node, frame: Frame) -> None:
+        buffer = self.temp("buf")
+        inner = frame.child(buffer)
+        inner.toplevel = False
+        self.writeline(f"{buffer} = []", node)
+        self._declare_child_scope(inner, node.body)
+        self.visit_body(node.body, inner)
+        value = f"_j_concat({buffer})"
+        if frame.volatile:
+            value = f"(_j_Markup({value}) if context.eval_ctx.autoescape else {value})"
+        elif frame.autoescape:
+            value = f"_j_Markup({value})"
+        if node.filter is not None:
+            value = self._filter_call(node.filter, frame, value)
+        if isinstance(node.target, n.NSRef):
+            ns = self.visit(n.Name(node.target.name, "load"), frame)
+            self.writeline(f"_j_ns_set({ns}, {node.target.attr!r}, {value})", node)
+            return
+        self.writeline(f"{self.visit_target(node.target, frame)} = {value}")
+        self._export(_target_names(node.target), frame)
+
+    def visit_With(self, node: n.Node, frame: Frame) -> None:
+        inner = frame.child()
+        inner.toplevel = False
+        values = [self.visit(value, frame) for value in node.values]
+        names: list[str] = []
+        for target in node.targets:
+            names.extend(_target_names(target))
+        self._bind_targets(inner, names)
+        for target, value in zip(node.targets, values):
+            self.writeline(f"{self.visit_target(target, inner)} = {value}", node)
+        self._declare_child_scope(inner, node.body, bound=names)
+        self.visit_body(node.body, inner)
+
+    def visit_AutoEscape(self, node: n.Node, frame: Frame) -> None:
+        inner = frame.child()
+        inner.toplevel = False
+        saved = self.temp("saved")
+        self.writeline(f"{saved} = context.eval_ctx.save()", node)
+        self.writeline(f"context.eval_ctx.autoescape = {self.visit(node.value, frame)}")
+        if isinstance(node.value, n.Const):
+            inner.autoescape = bool(node.value.value)
+            inner.volatile = False
+        else:
+            inner.volatile = True
+        self._declare_child_scope(inner, node.body)
+        self.visit_body(node.body, inner)
+        self.writeline(f"context.eval_ctx.revert({saved})")
+
+    def visit_ExprStmt(self, node: n.Node, frame: Frame) -> None:
+        self.writeline(self.visit(node.node, frame), node)
+
+    def visit_Break(self, node: n.Node, frame: Frame) -> None:
+        self.writeline("break", node)
+
+    def visit_Continue(self, node: n.Node, frame: Frame) -> None:
+        self.writeline("continue", node)
+
+    def visit_FilterBlock(self, node: n.Node, frame: Frame) -> None:
+        buffer = self.temp("buf")
+        inner = frame.child(buffer)
+        inner.toplevel = False
+        self.writeline(f"{buffer} = []", node)
+        self._declare_child_scope(inner, node.body)
+        self.visit_body(node.body, inner)
+        value = f"_j_concat({buffer})"
+        if frame.volatile:
+            value = f"(_j_Markup({value}) if context.eval_ctx.autoescape else {value})"
+        elif frame.autoescape:
+            value = f"_j_Markup({value})"
+        code = self._filter_call(node.filter, frame, value)
+        guarded = self._guard_output(frame)
+        if frame.volatile:
+            self._emit(f"(_j_escape if context.eval_ctx.autoescape else _j_str)({code})", frame, node)
+        elif frame.autoescape:
+            self._emit(f"_j_escape({code})", frame, node)
+        else:
+            self._emit(f"_j_str({code})", frame, node)
+        if guarded:
+            self.outdent()
+
+    # -- macros and calls -----------------------------------------------------------------------
+
+    def _function_scope(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
+        """Emit ``def`` for a macro/caller; return its identifier, frame and flags."""
+        func = self.temp("macro")
+        buffer = self.temp("buf")
+        inner = Frame(frame, buffer)
+        inner.in_function = True
+        inner.toplevel = False
+        loads = all_loads(node.body, into_functions=False)
+        for default in node.defaults:
+            loads |= all_loads([default], into_functions=False)
+        flags = {
+            "varargs": "varargs" in loads,
+            "kwargs": "kwargs" in loads,
+            "caller": "caller" in loads,
+        }
+        params: list[str] = []
+        arg_names = [arg.name for arg in node.args]
+        for arg in arg_names:
+            if keyword.iskeyword(arg) or arg.startswith("_j_") or arg in ("environment", "context"):
+                self.fail(f"unsupported macro argument name {arg!r}", node.lineno)
+            params.append(f"{arg}=_j_missing")
+        params.append("*_j_varargs")
+        if flags["caller"]:
+            params.append("caller=_j_missing")
+        params.append("**_j_kwargs")
+        self.writeline(f"def {func}({', '.join(params)}):", node)
+        self.indent()
+        if not flags["varargs"]:
+            self.writeline(f"if _j_varargs: _j_macro_too_many({name!r}, {len(arg_names)})")
+        if not flags["kwargs"]:
+            self.writeline(f"if _j_kwargs: _j_macro_bad_keyword({name!r}, _j_kwargs)")
+        scope = self.new_scope_id()
+        first_default = len(arg_names) - len(node.defaults)
+        for index, arg in enumerate(arg_names):
+            ident = f"l_{scope}_{arg}"
+            self.writeline(f"{ident} = {arg}")
+            self.writeline(f"if {ident} is _j_missing:")
+            self.indent()
+            if index >= first_default:
+                default = node.defaults[index - first_default]
+                self.writeline(f"{ident} = {self.visit(default, inner)}")
+            else:
+                hint = f"parameter {arg!r} was not provided"
+                self.writeline(f"{ident} = _j_undefined({hint!r}, name={arg!r})")
+            self.outdent()
+            inner.symbols[arg] = ident
+        if flags["varargs"]:
+            inner.symbols["varargs"] = "_j_varargs"
+        if flags["kwargs"]:
+            inner.symbols["kwargs"] = "_j_kwargs"
+        if flags["caller"]:
+            ident = f"l_{scope}_caller"
+            self.writeline(f"{ident} = caller if caller is not _j_missing else _j_undefined('No caller defined', name='caller')")
+            inner.symbols["caller"] = ident
+        self._declare_child_scope(inner, node.body, bound=list(inner.symbols))
+        self.writeline(f"{buffer} = []")
+        self.visit_body(node.body, inner)
+        self._return_buffer(buffer, frame)
+        self.outdent()
+        return func, inner, flags
+
+    def _macro_object(self, func: str, name: str, node: n.Node, flags: dict[str, bool]) -> str:
+        args = [arg.name for arg in node.args]
+        return (
+            f"_j_Macro(environment, {func}, {name!r}, {args!r}, "
+            f"{flags['kwargs']}, {flags['varargs']}, {flags['caller']})"
+        )
+
+    def visit_Macro(self, node: n.Node, frame: Frame) -> None:
+        func, _, flags = self._function_scope(node, frame, node.name)
+        ident = frame.lookup(node.name)
+        self.writeline(f"{ident} = {self._macro_object(func, node.name, node, flags)}")
+        self._export([node.name], frame)
+
+    def visit_CallBlock(self, node: n.Node, frame: Frame) -> None:
+        func, _, flags = self._function_scope(node, frame, "caller")
+        caller = self._macro_object(func, "caller", node, flags)
+        call = node.call
+        code = self._call_code(call, frame, extra_kwargs=[f"caller={caller}"])
+        guarded = self._guard_output(frame)
+        self._emit(self._wrap_output(code, frame), frame, node)
+        if guarded:
+            self.outdent()
+
+    def _wrap_output(self, code: str, frame: Frame) -> str:
+        if frame.volatile:
+            return f"(_j_escape if context.eval_ctx.autoescape else _j_str)({code})"
+        if frame.autoescape:
+            return f"_j_escape({code})"
+        return f"_j_str({code})"
+
+    # -- inheritance and inclusion ------------------------------------------------------------
+
+    def visit_Extends(self, node: n.Node, frame: Frame) -> None:
+        if not frame.toplevel:
+            self.fail("cannot use extend from a non top-level scope", node.lineno)
+        if self._known_extends:
+            self.writeline("raise _j_TemplateRuntimeError('extended multiple times')", node)
+            return
+        self.writeline("if _j_parent_template is not None:", node)
+        self.indent()
+        self.writeline("raise _j_TemplateRuntimeError('extended multiple times')")
+        self.outdent()
+        template = self.visit(node.template, frame)
+        self.writeline(f"_j_parent_template = environment.get_template({template}, {self.name!r})")
+        self.writeline("for _j_name, _j_parent_block in _j_parent_template.blocks.items():")
+        self.indent()
+        self.writeline("context.blocks.setdefault(_j_name, []).append(_j_parent_block)")
+        self.outdent()
+        if frame.parent is None and not frame.in_function and self._at_top(node, frame):
+            self._known_extends = True
+
+    def _at_top(self, node: n.Node, frame: Frame) -> bool:
+        return frame.toplevel and self._indent == 1
+
+    def visit_Block(self, node: n.Node, frame: Frame) -> None:
+        if self._known_extends and frame.toplevel:
+            return
+        if node.scoped:
+            context = f"context.derived({self._locals_dict(frame)})"
+        else:
+            context = "context"
+        guarded = self._guard_output(frame)
+        self._emit_many(f"context.blocks[{node.name!r}][0]({context})", frame, node)
+        if guarded:
+            self.outdent()
+
+    def _locals_dict(self, frame: Frame) -> str:
+        items = [f"{name!r}: {ident}" for name, ident in frame.visible().items() if not ident.startswith("_j_")]
+        return "{" + ", ".join(items) + "}"
+
+    def _get_template_code(self, node: n.Node, frame: Frame) -> str:
+        template = node.template
+        code = self.visit(template, frame)
+        if isinstance(template, n.Const):
+            if isinstance(template.value, str):
+                return f"environment.get_template({code}, {self.name!r})"
+            if isinstance(template.value, (list, tuple)):
+                return f"environment.select_template({code}, {self.name!r})"
+        if isinstance(template, (n.TupleNode, n.ListNode)):
+            return f"environment.select_template({code}, {self.name!r})"
+        return f"environment.get_or_select_template({code}, {self.name!r})"
+
+    def visit_Include(self, node: n.Node, frame: Frame) -> None:
+        template = self.temp("template")
+        get = self._get_template_code(node, frame)
+        if node.ignore_missing:
+            self.writeline("try:", node)
+            self.indent()
+            self.writeline(f"{template} = {get}")
+            self.outdent()
+            self.writeline("except _j_TemplateNotFound:")
+            self.indent()
+            self.writeline(f"{template} = None")
+            self.outdent()
+            self.writeline(f"if {template} is not None:")
+            self.indent()
+        else:
+            self.writeline(f"{template} = {get}", node)
+        if node.with_context:
+            ctx = f"{template}.new_context(context.get_all(), True, {self._locals_dict(frame)})"
+        else:
+            ctx = f"{template}.new_context()"
+        guarded = self._guard_output(frame)
+        self._emit_many(f"{template}.root_render_func({ctx})", frame, node)
+        if guarded:
+            self.outdent()
+        if node.ignore_missing:
+            self.outdent()
+
+    def _module_code(self, node: n.Node, frame: Frame) -> str:
+        get = self._get_template_code(node, frame)
+        if node.with_context:
+            return f"{get}.make_module(context.get_all(), True, {self._locals_dict(frame)})"
+        return f"{get}._get_default_module()"
+
+    def visit_Import(self, node: n.Node, frame: Frame) -> None:
+        ident = frame.lookup(node.target)
+        self.writeline(f"{ident} = {self._module_code(node, frame)}", node)
+        self._export([node.target], frame, export=False)
+
+    def visit_FromImport(self, node: n.Node, frame: Frame) -> None:
+        module = self.temp("module")
+        self.writeline(f"{module} = {self._module_code(node, frame)}", node)
+        for name, alias in node.names:
+            ident = frame.lookup(alias)
+            hint = f"the template %r (imported on line {node.lineno}) does not export the requested name {name!r}"
+            self.writeline(f"{ident} = getattr({module}, {name!r}, _j_missing)")
+            self.writeline(f"if {ident} is _j_missing:")
+            self.indent()
+            self.writeline(f"{ident} = _j_undefined({hint!r} % {module}.__name__, name={name!r})")
+            self.outdent()
+        self._export([alias for _, alias in node.names], frame, export=False)
+
+    # -- expressions ------------------------------------------------------------------------------
+
+    def visit(self, node: n.Node, frame: Frame) -> str:
+        return getattr(self, "expr_" + type(node).__name__)(node, frame)  # type: ignore[no-any-return]
+
+    def expr_Const(self, node: n.Node, frame: Frame) -> str:
+        value = node.value
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                return f"float({str(value)!r})"
+        return repr(value)
+
+    def expr_TemplateData(self, node: n.Node, frame: Frame) -> str:
+        return repr(node.data)
+
+    def expr_Name(self, node: n.Node, frame: Frame) -> str:
+        ident = frame.lookup(node.name)
+        if ident is None:
+            return f"context.resolve({node.name!r})"
+        return ident
+
+    def expr_Tuple(self, node: n.Node, frame: Frame) -> str:
+        items = [self.visit(item, frame) for item in node.items]
+        return "(" + "".join(item + ", " for item in items) + ")"
+
+    def expr_List(self, node: n.Node, frame: Frame) -> str:
+        return "[" + ", ".join(self.visit(item, frame) for item in node.items) + "]"
+
+    def expr_Dict(self, node: n.Node, frame: Frame) -> str:
+        items = [f"{self.visit(p.key, frame)}: {self.visit(p.value, frame)}" for p in node.items]
+        return "{" + ", ".join(items) + "}"
+
+    def expr_CondExpr(self, node: n.Node, frame: Frame) -> str:
+        if node.expr2 is None:
+            where = f" in {self.name!r}" if self.name is not None else ""
+            hint = f"the inline if-expression on line {node.lineno}{where} evaluated to false and no else section was defined."
+            other = f"_j_undefined({hint!r})"
+        else:
+            other = self.visit(node.expr2, frame)
+        return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
+
+    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
+        return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
+
+    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
+        op = "not " if node.op == "not" else node.op
+        return f"({op}{self.visit(node.node, frame)})"
+
+    def expr_Concat(self, node: n.Node, frame: Frame) -> str:
+        items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
+        if frame.volatile:
+            return f"(_j_markup_join if context.eval_ctx.autoescape else _j_str_join)(({items}))"
+        if frame.autoescape:
+            return f"_j_markup_join(({items}))"
+        return f"_j_str_join(({items}))"
+
+    def expr_Compare(self, node: n.Node, frame: Frame) -> str:
+        parts = [self.visit(node.expr, frame)]
+        for operand in node.ops:
+            parts.append(_OPERATORS[operand.op])
+            parts.append(self.visit(operand.expr, frame))
+        return "(" + " ".join(parts) + ")"
+
+    def expr_Getattr(self, node: n.Node, frame: Frame) -> str:
+        return f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})"
+
+    def expr_Getitem(self, node: n.Node, frame: Frame) -> str:
+        if isinstance(node.arg, n.Slice):
+            return f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})"
+        return f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})"
+
+    def expr_Slice(self, node: n.Node, frame: Frame) -> str:
+        parts = [self.visit(x, frame) if x is not None else "None" for x in (node.start, node.stop, node.step)]
+        return f"slice({', '.join(parts)})"
+
+    def _arguments(self, node: n.Node, frame: Frame, extra_kwargs: list[str] | None = None) -> list[str]:
+        args = [self.visit(arg, frame) for arg in node.args]
+        for kw in node.kwargs:
+            if not kw.key.isidentifier() or keyword.iskeyword(kw.key):
+                args.append(f"**{{{kw.key!r}: {self.visit(kw.value, frame)}}}")
+            else:
+                args.append(f"{kw.key}={self.visit(kw.value, frame)}")
+        if extra_kwargs:
+            args.extend(extra_kwargs)
+        if node.dyn_args is not None:
+            args.append(f"*{self.visit(node.dyn_args, frame)}")
+        if node.dyn_kwargs is not None:
+            args.append(f"**{self.visit(node.dyn_kwargs, frame)}")
+        return args
+
+    def expr_Call(self, node: n.Node, frame: Frame) -> str:
+        return self._call_code(node, frame)
+
+    def _call_code(self, node: n.Node, frame: Frame, extra_kwargs: list[str] | None = None) -> str:
+        func = self.visit(node.node, frame)
+        args = self._arguments(node, frame, extra_kwargs)
+        joined = ", ".join(args)
+        if isinstance(node.node, n.Name) and not func.startswith("context.") and not self._has_calls(node):
+            # PERF: macros are by far the most called objects in templates;
+            # they need no context, so skip ``Context.call`` for them. (Only
+            # for arguments without calls: the argument code appears twice.)
+            return f"({func}._func({joined}) if type({func}) is _j_Macro else _j_call({func}{', ' if joined else ''}{joined}))"
+        return f"_j_call({func}{', ' if joined else ''}{joined})"
+
+    @staticmethod
+    def _has_calls(node: n.Node) -> bool:
+        for child in node.iter_child_nodes():
+            if child is node.node:
+                continue
+            if isinstance(child, (n.Call, n.Filter, n.Test)) or any(True for _ in child.find_all((n.Call, n.Filter, n.Test))):
+                return True
+        return False
+
+    @staticmethod
+    def _guarded_names(test: n.Node) -> set[tuple[str, str]]:
+        names = set()
+        candidates = [test] + list(test.find_all(n.Test))
+        for item in candidates:
+            if isinstance(item, n.Test) and item.name in ("filter", "test") and isinstance(item.node, n.Const):
+                names.add((item.name, item.node.value))
+        return names
+
+    def _resolve_named(self, kind: str, name: str, lineno: int, frame: Frame) -> tuple[str, str | None]:
+        table = self.environment.filters if kind == "filter" else self.environment.tests
+        registry = self._filters if kind == "filter" else self._tests
+        func = table.get(name)
+        if func is None:
+            if any((kind, name) in guard for guard in self._guards):
+                message = f"No {kind} named {name!r} found."
+                return f"_j_missing_named({message!r})", None
+            self.fail(f"No {kind} named {name!r}.", lineno, TemplateAssertionError)
+        ident = registry.get(name)
+        if ident is None:
+            ident = registry[name] = f"_j_{kind[0]}_{len(registry)}"
+        return ident, _PassArg.from_obj(func)
+
+    def _named_call(self, kind: str, node: n.Node, frame: Frame, value: str) -> str:
+        ident, pass_arg = self._resolve_named(kind, node.name, node.lineno, frame)
+        args = [value] + self._arguments(node, frame)
+        if pass_arg == "context":
+            args.insert(0, "context")
+        elif pass_arg == "eval_context":
+            args.insert(0, "context.eval_ctx")
+        elif pass_arg == "environment":
+            args.insert(0, "environment")
+        return f"{ident}({', '.join(args)})"
+
+    def _filter_call(self, node: n.Node, frame: Frame, value: str) -> str:
+        """Apply a (chain of) filter node(s) whose innermost value is ``value``."""
+        if node.node is None:
+            inner = value
+        else:
+            inner = self._filter_call(node.node, frame, value) if isinstance(node.node, n.Filter) else self.visit(node.node, frame)
+        return self._named_call("filter", node, frame, inner)
+
+    def expr_Filter(self, node: n.Node, frame: Frame) -> str:
+        return self._named_call("filter", node, frame, self.visit(node.node, frame))
+
+    def expr_Test(self, node: n.Node, frame: Frame) -> str:
+        return self._named_call("test", node, frame, self.visit(node.node, frame))
+
+    def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
+        self.fail("namespace references can only be assignment targets", node.lineno)
+
+
+def generate(environment: Environment, tree: n.Template, name: str | None, filename: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """Return the Python source for ``tree`` and its line map."""
+    generator = CodeGenerator(environment, name, filename)
+    source = generator.generate(tree)
+    return source, generator.debug_info

@@ -1,0 +1,741 @@
+"""The :class:`Environment` (configuration, template cache) and :class:`Template`."""
+
+from __future__ import annotations
+
+import sys
+import types
+import typing as t
+import weakref
+from collections import OrderedDict
+
+from ..markup import Markup, escape
+from . import nodes
+from .compiler import generate
+from .defaults import DEFAULT_NAMESPACE, DEFAULT_POLICIES
+from .exceptions import (
+    TemplateNotFound,
+    TemplateRuntimeError,
+    TemplatesNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from .filters import FILTERS
+from .lexer import Lexer
+from .parser import Parser
+from .runtime import (
+    BlockReference,
+    Context,
+    LoopContext,
+    Macro,
+    Namespace,
+    TemplateModule,
+    TemplateReference,
+    Undefined,
+    macro_bad_keyword,
+    macro_too_many,
+    markup_join,
+    missing,
+    new_context,
+    str_join,
+)
+from .tests import TESTS
+
+if t.TYPE_CHECKING:
+    from .loaders import BaseLoader
+
+_DICT_ATTRS = frozenset(dir(dict))
+
+
+def _missing_named(message: str) -> t.Callable[..., t.NoReturn]:
+    def fail(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise TemplateRuntimeError(message)
+
+    return fail
+
+
+def _ns_set(namespace: t.Any, attr: str, value: t.Any) -> None:
+    if not isinstance(namespace, Namespace):
+        raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+    namespace[attr] = value
+
+
+#: Names every generated module sees (besides ``environment`` and filters/tests).
+_MODULE_HELPERS: dict[str, t.Any] = {
+    "_j_escape": escape,
+    "_j_str": str,
+    "_j_missing": missing,
+    "_j_concat": "".join,
+    "_j_Macro": Macro,
+    "_j_Markup": Markup,
+    "_j_LoopContext": LoopContext,
+    "_j_markup_join": markup_join,
+    "_j_str_join": str_join,
+    "_j_TemplateReference": TemplateReference,
+    "_j_BlockReference": BlockReference,
+    "_j_TemplateRuntimeError": TemplateRuntimeError,
+    "_j_TemplateNotFound": TemplateNotFound,
+    "_j_macro_too_many": macro_too_many,
+    "_j_macro_bad_keyword": macro_bad_keyword,
+    "_j_ns_set": _ns_set,
+    "_j_missing_named": _missing_named,
+}
+
+
+class Environment:
+    """Shared configuration of a set of templates, and their loader and cache.
+
+    :param block_start_string: opens a statement (``{%``).
+    :param block_end_string: closes a statement (``%}``).
+    :param variable_start_string: opens an expression (``{{``).
+    :param variable_end_string: closes an expression (``}}``).
+    :param comment_start_string: opens a comment (``{#``).
+    :param comment_end_string: closes a comment (``#}``).
+    :param line_statement_prefix: when set, a line starting with it is a statement.
+    :param line_comment_prefix: not supported; must be ``None``.
+    :param trim_blocks: drop the first newline after a block tag.
+    :param lstrip_blocks: strip spaces and tabs before a block tag at line start.
+    :param newline_sequence: the newline written for template newlines.
+    :param keep_trailing_newline: keep the source's final newline.
+    :param extensions: not supported; must be empty.
+    :param optimized: accepted for compatibility (no effect).
+    :param undefined: the :class:`~.runtime.Undefined` subclass for missing values.
+    :param finalize: called on every ``{{ }}`` value before it is output.
+    :param autoescape: ``True``/``False`` or a callable taking the template name.
+    :param loader: where templates come from.
+    :param cache_size: templates kept compiled (0 disables, -1 unlimited).
+    :param auto_reload: recompile when the loader says the source changed.
+    :param bytecode_cache: not supported; must be ``None``.
+    :param enable_async: not supported; must be false.
+    """
+
+    #: Kept for Jinja compatibility: this engine never sandboxes.
+    sandboxed = False
+    #: Template class used by :meth:`from_string` and loaders.
+    template_class: type[Template]
+
+    def __init__(
+        self,
+        block_start_string: str = "{%",
+        block_end_string: str = "%}",
+        variable_start_string: str = "{{",
+        variable_end_string: str = "}}",
+        comment_start_string: str = "{#",
+        comment_end_string: str = "#}",
+        line_statement_prefix: str | None = None,
+        line_comment_prefix: str | None = None,
+        trim_blocks: bool = False,
+        lstrip_blocks: bool = False,
+        newline_sequence: str = "\n",
+        keep_trailing_newline: bool = False,
+        extensions: t.Sequence[t.Any] = (),
+        optimized: bool = True,
+        undefined: type[Undefined] = Undefined,
+        finalize: t.Callable[..., t.Any] | None = None,
+        autoescape: bool | t.Callable[[str | None], bool] = False,
+        loader: BaseLoader | None = None,
+        cache_size: int = 400,
+        auto_reload: bool = True,
+        bytecode_cache: t.Any = None,
+        enable_async: bool = False,
+    ) -> None:
+        if extensions:
+            raise TypeError("microflask.templating does not support Jinja extensions")
+        if line_comment_prefix is not None:
+            raise TypeError("line_comment_prefix is not supported")
+        if bytecode_cache is not None:
+            raise TypeError("bytecode_cache is not supported")
+        if enable_async:
+            raise TypeError("enable_async is not supported")
+        if newline_sequence not in ("\n", "\r\n", "\r"):
+            raise ValueError("newline_sequence set to unknown line ending string.")
+        self.block_start_string = block_start_string
+        self.block_end_string = block_end_string
+        self.variable_start_string = variable_start_string
+        self.variable_end_string = variable_end_string
+        self.comment_start_string = comment_start_string
+        self.comment_end_string = comment_end_string
+        self.line_statement_prefix = line_statement_prefix
+        self.line_comment_prefix = line_comment_prefix
+        self.trim_blocks = trim_blocks
+        self.lstrip_blocks = lstrip_blocks
+        self.newline_sequence = newline_sequence
+        self.keep_trailing_newline = keep_trailing_newline
+        self.undefined: type[Undefined] = undefined
+        self.optimized = optimized
+        self.finalize = finalize
+        self.autoescape = autoescape
+        #: Filters by name (``{{ x|name }}``).
+        self.filters: dict[str, t.Callable[..., t.Any]] = dict(FILTERS)
+        #: Tests by name (``{% if x is name %}``).
+        self.tests: dict[str, t.Callable[..., t.Any]] = dict(TESTS)
+        #: Variables every template sees.
+        self.globals: dict[str, t.Any] = dict(DEFAULT_NAMESPACE)
+        #: Settings filters consult (``json.dumps_function``, ``urlize.rel``...).
+        self.policies: dict[str, t.Any] = dict(DEFAULT_POLICIES)
+        self.loader = loader
+        self.cache = _create_cache(cache_size)
+        self.auto_reload = auto_reload
+        self.extensions: dict[str, t.Any] = {}
+        self.is_async = False
+        self._lexer_key: tuple[t.Any, ...] | None = None
+        self._lexer: Lexer | None = None
+
+    # -- attribute lookup used by compiled templates ------------------------------------
+
+    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
+        """``obj.attribute`` in a template: the attribute, else the item, else undefined."""
+        # PERF: row dicts are the common case; a dict's attributes are fixed,
+        # so skip the doomed ``getattr`` (and its exception) for other names.
+        if type(obj) is dict and attribute not in _DICT_ATTRS:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def getitem(self, obj: t.Any, argument: t.Any) -> t.Any:
+        """``obj[argument]`` in a template: the item, else the attribute, else undefined."""
+        try:
+            return obj[argument]
+        except (AttributeError, TypeError, LookupError):
+            if isinstance(argument, str):
+                try:
+                    return getattr(obj, argument)
+                except AttributeError:
+                    pass
+            return self.undefined(obj=obj, name=argument)
+
+    def call_filter(
+        self,
+        name: str,
+        value: t.Any,
+        args: t.Sequence[t.Any] | None = None,
+        kwargs: t.Mapping[str, t.Any] | None = None,
+        context: Context | None = None,
+        eval_ctx: t.Any = None,
+    ) -> t.Any:
+        """Call the filter ``name`` from Python."""
+        return self._call_named(self.filters, "filter", name, value, args, kwargs, context, eval_ctx)
+
+    def call_test(
+        self,
+        name: str,
+        value: t.Any,
+        args: t.Sequence[t.Any] | None = None,
+        kwargs: t.Mapping[str, t.Any] | None = None,
+        context: Context | None = None,
+        eval_ctx: t.Any = None,
+    ) -> t.Any:
+        """Call the test ``name`` from Python."""
+        return self._call_named(self.tests, "test", name, value, args, kwargs, context, eval_ctx)
+
+    def _call_named(self, table: dict[str, t.Any], kind: str, name: str, value: t.Any, args: t.Any, kwargs: t.Any, context: Context | None, eval_ctx: t.Any) -> t.Any:
+        from .runtime import EvalContext, _PassArg
+
+        func = table.get(name)
+        if func is None:
+            raise TemplateRuntimeError(f"No {kind} named {name!r}.")
+        args = [value, *(args or ())]
+        pass_arg = _PassArg.from_obj(func)
+        if pass_arg == "context":
+            if context is None:
+                raise TemplateRuntimeError(f"Attempted to invoke a context {kind} without context")
+            args.insert(0, context)
+        elif pass_arg == "eval_context":
+            if eval_ctx is None:
+                eval_ctx = context.eval_ctx if context is not None else EvalContext(self)
+            args.insert(0, eval_ctx)
+        elif pass_arg == "environment":
+            args.insert(0, self)
+        return func(*args, **(kwargs or {}))
+
+    # -- compiling ---------------------------------------------------------------------------
+
+    def _get_lexer(self) -> Lexer:
+        key = (
+            self.block_start_string, self.block_end_string, self.variable_start_string,
+            self.variable_end_string, self.comment_start_string, self.comment_end_string,
+            self.line_statement_prefix, self.trim_blocks, self.lstrip_blocks,
+            self.newline_sequence, self.keep_trailing_newline,
+        )  # fmt: skip
+        if self._lexer is None or self._lexer_key != key:
+            self._lexer = Lexer(self)
+            self._lexer_key = key
+        return self._lexer
+
+    def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
+        """Parse ``source`` into the template AST."""
+        try:
+            tokens = self._get_lexer().tokenize(source, name, filename)
+            try:
+                return Parser(tokens, name, filename).parse()
+            except RecursionError:
+                raise TemplateSyntaxError("template is nested too deeply", 1, name, filename) from None
+        except TemplateSyntaxError as exc:
+            exc.source = source
+            exc.add_location_note()
+            raise
+
+    def compile(
+        self, source: str | nodes.Template, name: str | None = None, filename: str | None = None, raw: bool = False, defer_init: bool = False
+    ) -> t.Any:
+        """Compile ``source`` to a code object (or, with ``raw``, to Python source)."""
+        python_source, _ = self._generate(source, name, filename)
+        if raw:
+            return python_source
+        return compile(python_source, filename or "<template>", "exec")
+
+    def _generate(self, source: str | nodes.Template, name: str | None, filename: str | None) -> tuple[str, list[tuple[int, int]]]:
+        tree = source if isinstance(source, nodes.Template) else self.parse(source, name, filename)
+        try:
+            try:
+                return generate(self, tree, name, filename)
+            except RecursionError:
+                raise TemplateSyntaxError("template is nested too deeply", 1, name, filename) from None
+        except TemplateSyntaxError as exc:
+            if isinstance(source, str):
+                exc.source = source
+            exc.add_location_note()
+            raise
+
+    def _compile_template(self, source: str, name: str | None, filename: str | None) -> tuple[types.CodeType, list[int]]:
+        python_source, debug_info = self._generate(source, name, filename)
+        try:
+            code = compile(python_source, filename or "<template>", "exec")
+        except (SyntaxError, RecursionError, MemoryError) as exc:
+            # e.g. Python's own nesting limits on absurdly nested expressions
+            raise TemplateSyntaxError(f"template cannot be compiled: {exc}", 1, name, filename) from None
+        line_map = [0] * (python_source.count("\n") + 2)
+        for py_line, tpl_line in debug_info:
+            if py_line < len(line_map):
+                line_map[py_line] = tpl_line
+        return code, line_map
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def join_path(self, template: str, parent: str) -> str:
+        """Resolve a template name relative to its parent (identity by default)."""
+        return template
+
+    def list_templates(
+        self, extensions: t.Collection[str] | None = None, filter_func: t.Callable[[str], bool] | None = None
+    ) -> list[str]:
+        """Names of the templates the loader knows, optionally filtered."""
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        names = self.loader.list_templates()
+        if extensions is not None:
+            if filter_func is not None:
+                raise TypeError("either extensions or filter_func can be passed, but not both")
+            exts = tuple(extensions)
+            names = [x for x in names if "." in x and x.rsplit(".", 1)[1] in exts]
+        elif filter_func is not None:
+            names = [x for x in names if filter_func(x)]
+        return names
+
+    def _load_template(self, name: str, globals: t.MutableMapping[str, t.Any] | None) -> Template:
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        cache_key = (weakref.ref(self.loader), name)
+        if self.cache is not None:
+            template = self.cache.get(cache_key)
+            if template is not None and (not self.auto_reload or template.is_up_to_date):
+                if globals:
+                    template.globals.update(globals)
+                return template
+        template = self.loader.load(self, name, self.make_globals(globals))
+        if self.cache is not None:
+            self.cache[cache_key] = template
+        return template
+
+    def get_template(
+        self, name: str | Template, parent: str | None = None, globals: t.MutableMapping[str, t.Any] | None = None
+    ) -> Template:
+        """Load (or fetch from the cache) the template ``name``.
+
+        :raises TemplateNotFound: when the loader has no such template.
+        """
+        if isinstance(name, Template):
+            return name
+        if isinstance(name, Undefined):
+            name._fail_with_undefined_error()
+        if parent is not None:
+            name = self.join_path(name, parent)
+        return self._load_template(name, globals)
+
+    def select_template(
+        self,
+        names: t.Iterable[str | Template],
+        parent: str | None = None,
+        globals: t.MutableMapping[str, t.Any] | None = None,
+    ) -> Template:
+        """Return the first of ``names`` that exists.
+
+        :raises TemplatesNotFound: when none does.
+        """
+        if isinstance(names, Undefined):
+            names._fail_with_undefined_error()
+        names = list(names)
+        if not names:
+            raise TemplatesNotFound(message="Tried to select from an empty list of templates.")
+        for name in names:
+            if isinstance(name, Template):
+                return name
+            if parent is not None:
+                name = self.join_path(name, parent)
+            try:
+                return self._load_template(name, globals)
+            except (TemplateNotFound, UndefinedError):
+                pass
+        raise TemplatesNotFound(names)  # type: ignore[arg-type]
+
+    def get_or_select_template(
+        self,
+        template_name_or_list: str | Template | t.Iterable[str | Template],
+        parent: str | None = None,
+        globals: t.MutableMapping[str, t.Any] | None = None,
+    ) -> Template:
+        """:meth:`get_template` for a name, :meth:`select_template` for a list."""
+        if isinstance(template_name_or_list, (str, Undefined)):
+            return self.get_template(template_name_or_list, parent, globals)  # type: ignore[arg-type]
+        if isinstance(template_name_or_list, Template):
+            return template_name_or_list
+        return self.select_template(template_name_or_list, parent, globals)
+
+    def from_string(
+        self,
+        source: str | nodes.Template,
+        globals: t.MutableMapping[str, t.Any] | None = None,
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        """Compile a template from a string (not cached)."""
+        cls = template_class or self.template_class
+        if isinstance(source, nodes.Template):
+            python_source, debug_info = generate(self, source, None, None)
+            code = compile(python_source, "<template>", "exec")
+            line_map = [0] * (python_source.count("\n") + 2)
+            for py_line, tpl_line in debug_info:
+                line_map[py_line] = tpl_line
+        else:
+            code, line_map = self._compile_template(source, None, None)
+        return cls._from_code(self, code, line_map, self.make_globals(globals), None, None, None)
+
+    def make_globals(self, d: t.MutableMapping[str, t.Any] | None) -> t.MutableMapping[str, t.Any]:
+        """The globals of a template: ``d`` layered over the environment's."""
+        from collections import ChainMap
+
+        if d is None:
+            d = {}
+        return ChainMap(d, self.globals)
+
+    # -- error handling ---------------------------------------------------------------------------
+
+    def handle_exception(self, source: str | None = None) -> t.NoReturn:
+        """Re-raise the current exception with template lines in its traceback."""
+        exc = sys.exc_info()[1]
+        assert exc is not None
+        raise rewrite_traceback(exc)
+
+
+def rewrite_traceback(exc: BaseException) -> BaseException:
+    """Point traceback entries of generated code at template lines.
+
+    Generated code is compiled with the template's file name; its frames carry
+    a line map in their globals, so each entry's line number is swapped for
+    the template line that produced it (``TracebackType`` lets us build the
+    new chain). Printing the traceback then shows the template file and line.
+    """
+    tb = exc.__traceback__
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    new_tb = None
+    changed = False
+    for entry in reversed(entries):
+        line_map = entry.tb_frame.f_globals.get("_j_line_map")
+        lineno = entry.tb_lineno
+        lasti = entry.tb_lasti
+        if line_map is not None and lineno < len(line_map) and line_map[lineno]:
+            lineno = line_map[lineno]
+            lasti = -1
+            changed = True
+        new_tb = types.TracebackType(new_tb, entry.tb_frame, lasti, lineno)
+    if not changed:
+        return exc
+    return exc.with_traceback(new_tb)
+
+
+def _create_cache(size: int) -> _LRUCache | dict[t.Any, t.Any] | None:
+    if size == 0:
+        return None
+    if size < 0:
+        return {}
+    return _LRUCache(size)
+
+
+class _LRUCache(OrderedDict):  # type: ignore[type-arg]
+    """A dict that forgets its least recently used entry beyond ``capacity``."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__()
+        self.capacity = capacity
+
+    def get(self, key: t.Any, default: t.Any = None) -> t.Any:
+        try:
+            value = self[key]
+        except KeyError:
+            return default
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.capacity:
+            self.popitem(last=False)
+
+
+class Template:
+    """A compiled template. Render it with :meth:`render`, :meth:`generate` or :meth:`stream`.
+
+    Constructing one directly (``Template("Hello {{ name }}")``) compiles the
+    source in a shared environment built from the keyword arguments.
+    """
+
+    environment: Environment
+    globals: t.MutableMapping[str, t.Any]
+    name: str | None
+    filename: str | None
+    blocks: dict[str, t.Callable[[Context], t.Iterator[str]]]
+    root_render_func: t.Callable[[Context], t.Iterator[str]]
+    _module: TemplateModule | None
+    _uptodate: t.Callable[[], bool] | None
+
+    def __new__(
+        cls,
+        source: str | nodes.Template,
+        block_start_string: str = "{%",
+        block_end_string: str = "%}",
+        variable_start_string: str = "{{",
+        variable_end_string: str = "}}",
+        comment_start_string: str = "{#",
+        comment_end_string: str = "#}",
+        line_statement_prefix: str | None = None,
+        line_comment_prefix: str | None = None,
+        trim_blocks: bool = False,
+        lstrip_blocks: bool = False,
+        newline_sequence: str = "\n",
+        keep_trailing_newline: bool = False,
+        extensions: t.Sequence[t.Any] = (),
+        optimized: bool = True,
+        undefined: type[Undefined] = Undefined,
+        finalize: t.Callable[..., t.Any] | None = None,
+        autoescape: bool | t.Callable[[str | None], bool] = False,
+        enable_async: bool = False,
+    ) -> t.Any:
+        env = _shared_environment(
+            block_start_string, block_end_string, variable_start_string, variable_end_string,
+            comment_start_string, comment_end_string, line_statement_prefix, line_comment_prefix,
+            trim_blocks, lstrip_blocks, newline_sequence, keep_trailing_newline, tuple(extensions),
+            optimized, undefined, finalize, autoescape, enable_async,
+        )  # fmt: skip
+        return env.from_string(source, template_class=cls)
+
+    @classmethod
+    def _from_code(
+        cls,
+        environment: Environment,
+        code: types.CodeType,
+        line_map: list[int],
+        globals: t.MutableMapping[str, t.Any],
+        name: str | None,
+        filename: str | None,
+        uptodate: t.Callable[[], bool] | None,
+    ) -> Template:
+        namespace: dict[str, t.Any] = {"environment": environment, "__file__": filename, "_j_line_map": line_map}
+        namespace.update(_MODULE_HELPERS)
+        namespace["_j_getattr"] = environment.getattr
+        namespace["_j_getitem"] = environment.getitem
+        namespace["_j_undefined"] = environment.undefined
+        exec(code, namespace)
+        template: Template = object.__new__(cls)
+        template.environment = environment
+        template.globals = globals
+        template.name = name
+        template.filename = filename
+        template.blocks = namespace["blocks"]
+        template.root_render_func = namespace["root"]
+        template._module = None
+        template._uptodate = uptodate
+        return template
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: Environment,
+        code: types.CodeType,
+        globals: t.MutableMapping[str, t.Any],
+        uptodate: t.Callable[[], bool] | None = None,
+    ) -> Template:
+        """Build a template from a code object made by :meth:`Environment.compile`."""
+        return cls._from_code(environment, code, [], globals, None, code.co_filename, uptodate)
+
+    def new_context(
+        self, vars: dict[str, t.Any] | None = None, shared: bool = False, locals: t.Mapping[str, t.Any] | None = None
+    ) -> Context:
+        """A render context over ``vars`` (layered on the globals unless ``shared``)."""
+        return new_context(self.environment, self.name, self.blocks, vars, shared, self.globals, locals)
+
+    def render(self, *args: t.Any, **kwargs: t.Any) -> str:
+        """Render with the variables given like ``dict(*args, **kwargs)``."""
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            return "".join(self.root_render_func(context))
+        except Exception:
+            self.environment.handle_exception()
+
+    def generate(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator[str]:
+        """Render piece by piece (a generator of strings)."""
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            yield from self.root_render_func(context)
+        except Exception:
+            self.environment.handle_exception()
+
+    def stream(self, *args: t.Any, **kwargs: t.Any) -> TemplateStream:
+        """Like :meth:`generate` but returns a :class:`TemplateStream`."""
+        return TemplateStream(self.generate(*args, **kwargs))
+
+    def make_module(
+        self, vars: dict[str, t.Any] | None = None, shared: bool = False, locals: t.Mapping[str, t.Any] | None = None
+    ) -> TemplateModule:
+        """Render once and return the exported names as a module object."""
+        context = self.new_context(vars, shared, locals)
+        try:
+            body = list(self.root_render_func(context))
+        except Exception:
+            self.environment.handle_exception()
+        return TemplateModule(self, context, body)
+
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        if self._module is None:
+            self._module = self.make_module()
+        return self._module
+
+    @property
+    def module(self) -> TemplateModule:
+        """The template as a module (rendered once without variables, cached)."""
+        return self._get_default_module()
+
+    @property
+    def is_up_to_date(self) -> bool:
+        """False when the loader reports a newer source."""
+        if self._uptodate is None:
+            return True
+        return self._uptodate()
+
+    def __repr__(self) -> str:
+        name = "memory:" + hex(id(self)) if self.name is None else repr(self.name)
+        return f"<{type(self).__name__} {name}>"
+
+
+Environment.template_class = Template
+
+_SHARED: dict[tuple[t.Any, ...], Environment] = {}
+
+
+def _shared_environment(*args: t.Any) -> Environment:
+    """One environment per distinct ``Template(...)`` configuration."""
+    try:
+        env = _SHARED.get(args)
+        cacheable = True
+    except TypeError:  # an unhashable option: build a private environment
+        env = None
+        cacheable = False
+    if env is None:
+        names = (
+            "block_start_string", "block_end_string", "variable_start_string",
+            "variable_end_string", "comment_start_string", "comment_end_string",
+            "line_statement_prefix", "line_comment_prefix", "trim_blocks", "lstrip_blocks",
+            "newline_sequence", "keep_trailing_newline", "extensions", "optimized",
+            "undefined", "finalize", "autoescape", "enable_async",
+        )  # fmt: skip
+        env = Environment(**dict(zip(names, args)), cache_size=0)
+        if cacheable and len(_SHARED) < 50:
+            _SHARED[args] = env
+    return env
+
+
+class TemplateStream:
+    """Iterates a rendering, optionally in buffered chunks, and can write it to a file."""
+
+    def __init__(self, gen: t.Iterator[str]) -> None:
+        self._gen = gen
+        self.disable_buffering()
+
+    def dump(self, fp: str | t.IO[t.Any], encoding: str | None = None, errors: str | None = "strict") -> None:
+        """Write the whole output to ``fp`` (a path or a file object)."""
+        close = False
+        if isinstance(fp, str):
+            if encoding is None:
+                encoding = "utf-8"
+            fp = open(fp, "wb")
+            close = True
+        try:
+            if encoding is not None:
+                iterable: t.Iterable[t.Any] = (x.encode(encoding, errors) for x in self)  # type: ignore[arg-type]
+            else:
+                iterable = self
+            if hasattr(fp, "writelines"):
+                fp.writelines(iterable)
+            else:
+                for item in iterable:
+                    fp.write(item)
+        finally:
+            if close:
+                fp.close()
+
+    def disable_buffering(self) -> None:
+        """Yield each piece as the template produces it."""
+        self._next = lambda: next(self._gen)
+        #: Whether output is grouped into chunks.
+        self.buffered = False
+
+    def _buffered_generator(self, size: int) -> t.Iterator[str]:
+        buf: list[str] = []
+        count = 0
+        push = buf.append
+        while True:
+            try:
+                while count < size:
+                    piece = next(self._gen)
+                    push(piece)
+                    if piece:
+                        count += 1
+            except StopIteration:
+                if not count:
+                    return
+            yield "".join(buf)
+            del buf[:]
+            count = 0
+
+    def enable_buffering(self, size: int = 5) -> None:
+        """Group output into chunks of ``size`` non-empty pieces."""
+        if size <= 1:
+            raise ValueError("buffer size too small")
+        self.buffered = True
+        self._next = lambda gen=self._buffered_generator(size): next(gen)  # type: ignore[misc]
+
+    def __iter__(self) -> TemplateStream:
+        return self
+
+    def __next__(self) -> str:
+        return self._next()  # type: ignore[no-any-return]

@@ -1,0 +1,415 @@
+"""Turn template source into a flat list of tokens.
+
+Theory of operation: newlines are normalised to ``\\n`` and one trailing
+newline is dropped (unless ``keep_trailing_newline``). A single regex of
+literal alternatives finds the next tag opener (``{{``, ``{%``, ``{#`` or a
+line-statement prefix at the start of a line); everything before it is data.
+Comments are skipped with ``str.find``; ``raw`` blocks are copied as data up
+to ``endraw``; other tags are split into expression tokens by anchored
+``match`` calls until the closing delimiter is seen at bracket depth zero.
+The first pass produces "chunks" (data strings and tags with their ``-``/``+``
+modifiers); a second pass applies whitespace control (``-``, ``trim_blocks``,
+``lstrip_blocks``) to the data next to each tag and emits the final tokens.
+Every regex is a plain alternation or a single-quantifier class, so lexing is
+linear in the source size.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from .exceptions import TemplateSyntaxError
+
+if t.TYPE_CHECKING:
+    from .environment import Environment
+
+_WHITESPACE = re.compile(r"\s+")
+_NAME = re.compile(r"[^\W\d]\w*")
+# ``(?:_?\d)*`` consumes exactly one digit per step, so it cannot backtrack
+# ambiguously; an underscore is only accepted between two digits.
+_DIGITS = r"\d(?:_?\d)*"
+_NUMBER = re.compile(
+    r"0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[0-9a-fA-F])+"
+    rf"|{_DIGITS}(?:\.{_DIGITS})?(?:[eE][+\-]?{_DIGITS})?"
+)
+_INTEGER_ONLY = re.compile(_DIGITS)
+# The classic "unrolled loop" string pattern: each branch consumes at least one
+# character that the other cannot, so there is no catastrophic backtracking.
+_STRING = re.compile(r"'[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\"", re.S)
+_OPERATORS = (
+    "//", "**", "==", "!=", "<=", ">=",
+    "+", "-", "/", "*", "%", "~", "[", "]", "(", ")", "{", "}",
+    "<", ">", "=", ".", ":", "|", ",", ";",
+)  # fmt: skip
+_OPERATOR_CHARS = frozenset(op[0] for op in _OPERATORS)
+_DOUBLE_OPERATORS = frozenset(op for op in _OPERATORS if len(op) == 2)
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {")", "]", "}"}
+
+#: Human names of tokens, used in error messages (same wording as Jinja).
+TOKEN_DESCRIPTIONS = {
+    "variable_end": "end of print statement",
+    "block_end": "end of statement block",
+    "eof": "end of template",
+    "variable_begin": "begin of print statement",
+    "block_begin": "begin of statement block",
+}
+
+
+class Token:
+    """One token: its line, its type and its value."""
+
+    __slots__ = ("lineno", "type", "value")
+
+    def __init__(self, lineno: int, type: str, value: t.Any) -> None:
+        self.lineno = lineno
+        self.type = type
+        self.value = value
+
+    def describe(self) -> str:
+        """Describe the token the way error messages show it."""
+        if self.type in ("name", "op"):
+            return str(self.value)
+        if self.type in ("string", "integer", "float"):
+            return str(self.value)
+        return TOKEN_DESCRIPTIONS.get(self.type, self.type)
+
+    def __repr__(self) -> str:
+        return f"Token({self.lineno}, {self.type!r}, {self.value!r})"
+
+
+class _Tag:
+    """A tag found by the first pass, before whitespace control is applied."""
+
+    __slots__ = ("kind", "left", "right", "tokens", "raw_text")
+
+    def __init__(self, kind: str, left: str, right: str) -> None:
+        #: ``variable``, ``block``, ``comment``, ``raw`` or ``line``.
+        self.kind = kind
+        #: The modifier right after the opener (``-``, ``+`` or ``""``).
+        self.left = left
+        #: The modifier right before the closer.
+        self.right = right
+        self.tokens: list[Token] = []
+        #: For ``raw``: the verbatim content (inner modifiers already applied).
+        self.raw_text = ""
+
+
+def _unescape_string(body: str) -> str:
+    """Decode the backslash escapes of a string literal's body."""
+    if "\\" not in body:
+        return body
+    try:
+        return body.encode("ascii", "backslashreplace").decode("unicode-escape")
+    except UnicodeDecodeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+class _Chunks(list):  # type: ignore[type-arg]
+    """The first pass's output: data strings and tags, with their start lines."""
+
+    def __init__(self, lexer: Lexer) -> None:
+        super().__init__()
+        self.lexer = lexer
+        #: The line each chunk starts on, parallel to the list itself.
+        self.lines: list[int] = []
+
+    def add(self, chunk: t.Any, lineno: int) -> None:
+        self.append(chunk)
+        self.lines.append(lineno)
+
+
+class Lexer:
+    """A lexer for one environment's delimiter configuration (cached on it)."""
+
+    def __init__(self, environment: Environment) -> None:
+        env = environment
+        self.block_start = env.block_start_string
+        self.block_end = env.block_end_string
+        self.variable_start = env.variable_start_string
+        self.variable_end = env.variable_end_string
+        self.comment_start = env.comment_start_string
+        self.comment_end = env.comment_end_string
+        self.line_statement_prefix = env.line_statement_prefix
+        self.trim_blocks = env.trim_blocks
+        self.lstrip_blocks = env.lstrip_blocks
+        self.keep_trailing_newline = env.keep_trailing_newline
+        self.newline_sequence = env.newline_sequence
+        openers = sorted(
+            [self.block_start, self.variable_start, self.comment_start], key=len, reverse=True
+        )
+        pattern = "|".join(re.escape(o) for o in openers)
+        if self.line_statement_prefix:
+            prefix = re.escape(self.line_statement_prefix)
+            pattern = rf"(?P<line>^[ \t\v]*{prefix})|" + pattern
+        self._opener = re.compile(pattern, re.M)
+        self._endraw = re.compile(
+            re.escape(self.block_start) + r"([-+]?)\s*endraw\s*([-+]?)" + re.escape(self.block_end)
+        )
+        self._raw_start = re.compile(r"\s*raw\s*([-+]?)" + re.escape(self.block_end))
+
+    # -- public --------------------------------------------------------------
+
+    def tokenize(self, source: str, name: str | None = None, filename: str | None = None) -> list[Token]:
+        """Return the token list for ``source`` (ending with an ``eof`` token)."""
+        self._name = name
+        self._filename = filename
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        if not self.keep_trailing_newline and source.endswith("\n"):
+            source = source[:-1]
+        self._source = source
+        self._line_pos = 0
+        self._line_no = 1
+        chunks = self._scan(source)
+        return self._emit(chunks)
+
+    # -- helpers -------------------------------------------------------------
+
+    def _lineno(self, pos: int) -> int:
+        # PERF: positions only move forward, so counting incrementally keeps
+        # line tracking linear instead of recounting from the start.
+        if pos > self._line_pos:
+            self._line_no += self._source.count("\n", self._line_pos, pos)
+            self._line_pos = pos
+        elif pos < self._line_pos:
+            return self._source.count("\n", 0, pos) + 1
+        return self._line_no
+
+    def _fail(self, message: str, pos: int) -> t.NoReturn:
+        raise TemplateSyntaxError(message, self._lineno(pos), self._name, self._filename)
+
+    # -- first pass: chunks ----------------------------------------------------
+
+    def _scan(self, source: str) -> list[t.Any]:
+        chunks = _Chunks(self)
+        pos = 0
+        size = len(source)
+        while pos < size:
+            m = self._opener.search(source, pos)
+            if m is None:
+                chunks.add(source[pos:], self._lineno(pos))
+                break
+            start = m.start()
+            if m.lastgroup == "line":
+                chunks.add(source[pos:start], self._lineno(pos))
+                self._tag_line = self._lineno(start)
+                pos = self._scan_line_statement(source, m.end(), chunks)
+                continue
+            opener = m.group()
+            chunks.add(source[pos:start], self._lineno(pos))
+            self._tag_line = self._lineno(start)
+            pos = m.end()
+            left = ""
+            if pos < size and source[pos] in "-+":
+                left = source[pos]
+                pos += 1
+            if opener == self.comment_start:
+                pos = self._scan_comment(source, pos, left, chunks, start)
+            elif opener == self.block_start:
+                raw = self._raw_start.match(source, pos)
+                if raw is not None:
+                    pos = self._scan_raw(source, raw, left, chunks, start)
+                else:
+                    pos = self._scan_tag(source, pos, "block", left, chunks)
+            else:
+                pos = self._scan_tag(source, pos, "variable", left, chunks)
+        return chunks
+
+    def _scan_comment(self, source: str, pos: int, left: str, chunks: list[t.Any], start: int) -> int:
+        end = source.find(self.comment_end, pos)
+        if end == -1:
+            self._fail("Missing end of comment tag", start)
+        right = ""
+        if end > pos and source[end - 1] in "-+":
+            right = source[end - 1]
+        chunks.add(_Tag("comment", left, right), self._tag_line)
+        return end + len(self.comment_end)
+
+    def _scan_raw(self, source: str, raw: re.Match[str], left: str, chunks: list[t.Any], start: int) -> int:
+        inner_start = raw.end()
+        end = self._endraw.search(source, inner_start)
+        if end is None:
+            self._fail("Missing end of raw directive", start)
+        text = source[inner_start : end.start()]
+        if raw.group(1) == "-":
+            text = text.lstrip()
+        if end.group(1) == "-":
+            text = text.rstrip()
+        tag = _Tag("raw", left, end.group(2))
+        tag.raw_text = text
+        chunks.add(tag, self._tag_line)
+        return end.end()
+
+    def _scan_line_statement(self, source: str, pos: int, chunks: list[t.Any]) -> int:
+        tag = _Tag("line", "", "")
+        pos = self._tokenize_expression(source, pos, tag, "\n")
+        # the statement swallows its newline
+        if pos < len(source) and source[pos] == "\n":
+            pos += 1
+        if tag.tokens and tag.tokens[-1].type == "op" and tag.tokens[-1].value == ":":
+            tag.tokens.pop()
+        chunks.add(tag, self._tag_line)
+        return pos
+
+    def _scan_tag(self, source: str, pos: int, kind: str, left: str, chunks: list[t.Any]) -> int:
+        tag = _Tag(kind, left, "")
+        closer = self.block_end if kind == "block" else self.variable_end
+        pos = self._tokenize_expression(source, pos, tag, closer)
+        chunks.add(tag, self._tag_line)
+        return pos
+
+    def _tokenize_expression(self, source: str, pos: int, tag: _Tag, closer: str) -> int:
+        """Lex expression tokens into ``tag.tokens``; return the position after the closer.
+
+        Deliberately one long loop: it is the lexer's hot path.
+        """
+        tokens = tag.tokens
+        stack: list[str] = []
+        size = len(source)
+        is_line = tag.kind == "line"
+        right_mods = "-+" if tag.kind == "block" else "-"
+        while True:
+            if pos >= size:
+                if is_line:
+                    return pos
+                what = "end of statement block" if tag.kind == "block" else "end of print statement"
+                self._fail(f"unexpected end of template, expected {what!r}.", pos)
+            ch = source[pos]
+            if not stack:
+                if is_line:
+                    if ch == "\n":
+                        return pos
+                elif source.startswith(closer, pos):
+                    return pos + len(closer)
+                elif ch in right_mods and source.startswith(closer, pos + 1):
+                    tag.right = ch
+                    return pos + 1 + len(closer)
+            if ch.isspace():
+                if is_line and ch == "\n" and not stack:
+                    return pos
+                m = _WHITESPACE.match(source, pos)
+                assert m is not None
+                end = m.end()
+                if is_line and not stack:
+                    newline = source.find("\n", pos, end)
+                    if newline != -1:
+                        end = newline
+                pos = end
+                continue
+            lineno = self._lineno(pos)
+            if ch == "'" or ch == '"':
+                m = _STRING.match(source, pos)
+                if m is None:
+                    self._fail("unexpected char {!r} at {}".format(ch, pos), pos)
+                try:
+                    value = _unescape_string(m.group()[1:-1])
+                except ValueError as exc:
+                    self._fail(str(exc), pos)
+                tokens.append(Token(lineno, "string", value))
+                pos = m.end()
+                continue
+            if ch.isdigit():
+                after_dot = bool(tokens) and tokens[-1].type == "op" and tokens[-1].value == "."
+                m = (_INTEGER_ONLY if after_dot else _NUMBER).match(source, pos)
+                assert m is not None
+                text = m.group()
+                pos += len(text)
+                tokens.append(self._number_token(lineno, text, pos))
+                continue
+            if ch in _OPERATOR_CHARS:
+                op = source[pos : pos + 2]
+                if op not in _DOUBLE_OPERATORS:
+                    op = ch
+                    if op == "!":
+                        self._fail(f"unexpected char {ch!r} at {pos}", pos)
+            else:
+                m = _NAME.match(source, pos)
+                if m is None:
+                    self._fail(f"unexpected char {ch!r} at {pos}", pos)
+                tokens.append(Token(lineno, "name", m.group()))
+                pos = m.end()
+                continue
+            if op in _OPEN:
+                stack.append(_OPEN[op])
+            elif op in _CLOSE:
+                if not stack:
+                    self._fail(f"unexpected {op!r}", pos)
+                expected = stack.pop()
+                if expected != op:
+                    self._fail(f"unexpected {op!r}, expected {expected!r}", pos)
+            tokens.append(Token(lineno, "op", op))
+            pos += len(op)
+
+    def _number_token(self, lineno: int, text: str, pos: int) -> Token:
+        try:
+            if text[:2].lower() in ("0b", "0o", "0x"):
+                return Token(lineno, "integer", int(text, 0))
+            if "." in text or "e" in text or "E" in text:
+                return Token(lineno, "float", float(text))
+            return Token(lineno, "integer", int(text))
+        except ValueError:
+            self._fail(f"invalid number literal {text!r}", pos)
+
+    # -- second pass: whitespace control and final tokens ------------------------
+
+    def _emit(self, chunks: list[t.Any]) -> list[Token]:
+        # Apply whitespace control to the data chunks around each tag.
+        count = len(chunks)
+        for i, chunk in enumerate(chunks):
+            if isinstance(chunk, str):
+                continue
+            prev_is_data = i > 0 and isinstance(chunks[i - 1], str)
+            next_is_data = i + 1 < count and isinstance(chunks[i + 1], str)
+            blockish = chunk.kind in ("block", "comment", "raw")
+            if prev_is_data:
+                data = chunks[i - 1]
+                if chunk.left == "-":
+                    chunks[i - 1] = data.rstrip()
+                elif blockish and self.lstrip_blocks and chunk.left != "+":
+                    chunks[i - 1] = self._lstrip_line(data, i - 1 == 0)
+            if next_is_data:
+                data = chunks[i + 1]
+                if chunk.right == "-":
+                    chunks[i + 1] = data.lstrip()
+                elif blockish and self.trim_blocks and chunk.right != "+" and data[:1] == "\n":
+                    chunks[i + 1] = data[1:]
+        return self._tokens_from_chunks(chunks)
+
+    @staticmethod
+    def _lstrip_line(data: str, at_template_start: bool) -> str:
+        """Remove spaces/tabs before a block tag if they start their line."""
+        stripped = data.rstrip(" \t\v\f")
+        if stripped == data:
+            return data
+        if stripped.endswith("\n") or (not stripped and at_template_start):
+            return stripped
+        return data
+
+    def _tokens_from_chunks(self, chunks: list[t.Any]) -> list[Token]:
+        tokens: list[Token] = []
+        newline = self.newline_sequence
+        for chunk, lineno in zip(chunks, chunks.lines):
+            if isinstance(chunk, str):
+                if chunk:
+                    text = chunk if newline == "\n" else chunk.replace("\n", newline)
+                    tokens.append(Token(lineno, "data", text))
+                continue
+            if chunk.kind == "comment":
+                continue
+            if chunk.kind == "raw":
+                if chunk.raw_text:
+                    text = chunk.raw_text
+                    if newline != "\n":
+                        text = text.replace("\n", newline)
+                    tokens.append(Token(lineno, "data", text))
+                continue
+            inner = chunk.tokens
+            first_line = inner[0].lineno if inner else lineno
+            last_line = inner[-1].lineno if inner else lineno
+            kind = "variable" if chunk.kind == "variable" else "block"
+            tokens.append(Token(first_line, kind + "_begin", None))
+            tokens.extend(inner)
+            tokens.append(Token(last_line, kind + "_end", None))
+        tokens.append(Token(self._lineno(len(self._source)), "eof", None))
+        return tokens

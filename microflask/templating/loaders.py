@@ -1,0 +1,264 @@
+"""Template loaders: where template sources come from.
+
+A loader's :meth:`~BaseLoader.get_source` returns ``(source, filename,
+uptodate)``; ``uptodate`` is ``None`` or a callable telling whether the source
+is unchanged (used with ``auto_reload``). :meth:`~BaseLoader.load` compiles.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import posixpath
+import typing as t
+
+from .exceptions import TemplateNotFound
+
+if t.TYPE_CHECKING:
+    from .environment import Environment, Template
+
+SourceTuple = t.Tuple[str, t.Optional[str], t.Optional[t.Callable[[], bool]]]
+
+
+def split_template_path(template: str) -> list[str]:
+    """Split a ``/`` template name into parts, refusing any ``..`` or OS separator."""
+    pieces = []
+    for piece in template.split("/"):
+        if (
+            os.path.sep in piece
+            or (os.path.altsep and os.path.altsep in piece)
+            or piece == os.path.pardir
+            or "\x00" in piece
+        ):
+            raise TemplateNotFound(template)
+        if piece and piece != ".":
+            pieces.append(piece)
+    return pieces
+
+
+class BaseLoader:
+    """Base class: subclasses implement :meth:`get_source` (and :meth:`list_templates`)."""
+
+    #: Whether :meth:`get_source` works (loaders that only ``load`` set False).
+    has_source_access = True
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        """Return ``(source, filename, uptodate)`` or raise :class:`TemplateNotFound`."""
+        if not self.has_source_access:
+            raise RuntimeError(f"{type(self).__name__} cannot provide access to the source")
+        raise TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        """Every template name this loader knows, sorted."""
+        raise TypeError("this loader cannot iterate over all templates")
+
+    def load(
+        self, environment: Environment, name: str, globals: t.MutableMapping[str, t.Any] | None = None
+    ) -> Template:
+        """Get the source and compile it into a template."""
+        if globals is None:
+            globals = {}
+        source, filename, uptodate = self.get_source(environment, name)
+        code, line_map = environment._compile_template(source, name, filename)
+        return environment.template_class._from_code(
+            environment, code, line_map, globals, name, filename, uptodate
+        )
+
+
+class FileSystemLoader(BaseLoader):
+    """Load from one or more directories (searched in order).
+
+    :param searchpath: a directory or a list of them.
+    :param encoding: the files' encoding.
+    :param followlinks: follow symbolic links to directories in :meth:`list_templates`.
+    """
+
+    def __init__(
+        self,
+        searchpath: str | os.PathLike[str] | t.Sequence[str | os.PathLike[str]],
+        encoding: str = "utf-8",
+        followlinks: bool = False,
+    ) -> None:
+        if not isinstance(searchpath, abc_iterable_types) or isinstance(searchpath, str):
+            searchpath = [searchpath]  # type: ignore[list-item]
+        self.searchpath = [os.fspath(p) for p in searchpath]  # type: ignore[union-attr]
+        self.encoding = encoding
+        self.followlinks = followlinks
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            filename = posixpath.join(searchpath, *pieces)
+            if os.path.isfile(filename):
+                break
+        else:
+            plural = "path" if len(self.searchpath) == 1 else "paths"
+            paths = ", ".join(repr(p) for p in self.searchpath)
+            raise TemplateNotFound(template, f"{template!r} not found in search {plural}: {paths}")
+        with open(filename, encoding=self.encoding) as f:
+            contents = f.read()
+        mtime = os.path.getmtime(filename)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for searchpath in self.searchpath:
+            walk = os.walk(searchpath, followlinks=self.followlinks)
+            for dirpath, _, filenames in walk:
+                for filename in filenames:
+                    template = (
+                        os.path.join(dirpath, filename)[len(searchpath) :]
+                        .strip(os.path.sep)
+                        .replace(os.path.sep, "/")
+                    )
+                    if template[:2] == "./":
+                        template = template[2:]
+                    found.add(template)
+        return sorted(found)
+
+
+abc_iterable_types = (list, tuple)
+
+
+class PackageLoader(FileSystemLoader):
+    """Load from a directory inside an importable package.
+
+    :param package_name: the package to look in.
+    :param package_path: the directory within it.
+    :param encoding: the files' encoding.
+    """
+
+    def __init__(self, package_name: str, package_path: str = "templates", encoding: str = "utf-8") -> None:
+        package_path = os.path.normpath(package_path).rstrip(os.path.sep)
+        if package_path == os.path.curdir:
+            package_path = ""
+        elif package_path[:2] == os.path.curdir + os.path.sep:
+            package_path = package_path[2:]
+        self.package_name = package_name
+        self.package_path = package_path
+        spec = importlib.util.find_spec(package_name)
+        if spec is None:
+            raise ValueError(f"The {package_name!r} package was not found.")
+        roots: list[str] = []
+        if spec.submodule_search_locations:
+            roots.extend(spec.submodule_search_locations)
+        elif spec.origin is not None:
+            roots.append(os.path.dirname(spec.origin))
+        template_root = None
+        for root in roots:
+            candidate = os.path.join(root, package_path)
+            if os.path.isdir(candidate):
+                template_root = candidate
+                break
+        if template_root is None:
+            raise ValueError(
+                f"PackageLoader could not find a {package_path!r} directory"
+                f" in the {package_name!r} package."
+            )
+        self._template_root = template_root
+        super().__init__(template_root, encoding=encoding)
+
+
+class DictLoader(BaseLoader):
+    """Load from a dict of name -> source (handy for tests)."""
+
+    def __init__(self, mapping: t.Mapping[str, str]) -> None:
+        self.mapping = mapping
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        if template in self.mapping:
+            source = self.mapping[template]
+            return source, None, lambda: source == self.mapping.get(template)
+        raise TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.mapping)
+
+
+class FunctionLoader(BaseLoader):
+    """Load by calling ``load_func(name)``: it returns ``None``, a source
+    string, or a ``(source, filename, uptodate)`` tuple."""
+
+    def __init__(self, load_func: t.Callable[[str], str | SourceTuple | None]) -> None:
+        self.load_func = load_func
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        rv = self.load_func(template)
+        if rv is None:
+            raise TemplateNotFound(template)
+        if isinstance(rv, str):
+            return rv, None, None
+        return rv
+
+
+class PrefixLoader(BaseLoader):
+    """Dispatch ``prefix/name`` to the loader registered for ``prefix``."""
+
+    def __init__(self, mapping: t.Mapping[str, BaseLoader], delimiter: str = "/") -> None:
+        self.mapping = mapping
+        self.delimiter = delimiter
+
+    def get_loader(self, template: str) -> tuple[BaseLoader, str]:
+        try:
+            prefix, name = template.split(self.delimiter, 1)
+            loader = self.mapping[prefix]
+        except (ValueError, KeyError) as exc:
+            raise TemplateNotFound(template) from exc
+        return loader, name
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        loader, name = self.get_loader(template)
+        try:
+            return loader.get_source(environment, name)
+        except TemplateNotFound as exc:
+            raise TemplateNotFound(template) from exc
+
+    def load(self, environment: Environment, name: str, globals: t.MutableMapping[str, t.Any] | None = None) -> Template:
+        loader, local_name = self.get_loader(name)
+        try:
+            return loader.load(environment, local_name, globals)
+        except TemplateNotFound as exc:
+            raise TemplateNotFound(name) from exc
+
+    def list_templates(self) -> list[str]:
+        result = []
+        for prefix, loader in self.mapping.items():
+            for template in loader.list_templates():
+                result.append(prefix + self.delimiter + template)
+        return result
+
+
+class ChoiceLoader(BaseLoader):
+    """Try several loaders in order; the first that has the template wins."""
+
+    def __init__(self, loaders: t.Sequence[BaseLoader]) -> None:
+        self.loaders = loaders
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        for loader in self.loaders:
+            try:
+                return loader.get_source(environment, template)
+            except TemplateNotFound:
+                pass
+        raise TemplateNotFound(template)
+
+    def load(self, environment: Environment, name: str, globals: t.MutableMapping[str, t.Any] | None = None) -> Template:
+        for loader in self.loaders:
+            try:
+                return loader.load(environment, name, globals)
+            except TemplateNotFound:
+                pass
+        raise TemplateNotFound(name)
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for loader in self.loaders:
+            found.update(loader.list_templates())
+        return sorted(found)

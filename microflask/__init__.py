@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
+from .markup import Markup as Markup
+from .markup import escape as escape
+
 __version__ = "0.1.0"

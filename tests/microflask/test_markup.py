@@ -122,3 +122,12 @@ def test_escape_unescape_round_trip(text: str) -> None:
     escaped = escape(text)
     assert "<" not in escaped and ">" not in escaped and '"' not in escaped
     assert escaped.unescape() == text
+
+
+def test_markup_and_escape_are_exported_at_top_level():
+    import microflask
+    from microflask.markup import Markup, escape
+
+    assert microflask.Markup is Markup
+    assert microflask.escape is escape
+    assert microflask.escape("<b>") == "&lt;b&gt;"

@@ -1,0 +1,471 @@
+"""The WSGI request: the IO-free :class:`~wsgikit.sansio.request.Request`
+read from a WSGI environ, plus the body (stream, form, files, JSON).
+
+Theory of operation: constructing a request only stores the environ.
+``method``, ``path``, ``headers`` and the other base values are lazy
+attributes that read the environ on first access and are then plain
+instance attributes; every parsed view (``args``, ``form``, ``json``...)
+is computed once on first access as well. The body is read only when
+something asks for it: ``stream`` wraps ``wsgi.input`` so reading stops at
+``Content-Length`` (or at EOF for a server-terminated chunked body), and
+``form``/``files`` parse that stream once, with the class-level limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import typing as t
+from io import BytesIO
+
+from ..datastructures import CombinedMultiDict
+from ..datastructures import EnvironHeaders
+from ..datastructures import FileStorage
+from ..datastructures import MultiDict
+from ..formparser import FormDataParser
+from ..formparser import default_stream_factory
+from ..sansio.request import Request as _SansIORequest
+from ..sansio.request import _lazy
+from ..utils import environ_property
+from ..exceptions import RequestEntityTooLarge
+from ..wsgi import _get_server
+from ..wsgi import get_input_stream
+from ..wsgi import LimitedStream
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from ..datastructures import Headers
+
+
+def _decode_native(value: str) -> str:
+    """A PEP 3333 native string (UTF-8 bytes carried as latin-1) to text;
+    invalid UTF-8 becomes U+FFFD. A value a broken server stored as real
+    text (code points above U+00FF) is kept as it is instead of raising.
+    """
+    # PERF: ASCII (nearly every path) is already the right text.
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value
+
+
+def _native_bytes(value: str) -> bytes:
+    """A native string's bytes (see :func:`_decode_native`)."""
+    try:
+        return value.encode("latin1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+
+
+def _refuse_truncated_body(stream: t.IO[bytes]) -> None:
+    """After reading a body capped at ``max_content_length`` (a chunked
+    body of unknown length), make sure nothing was left behind.
+
+    A capped :class:`~wsgikit.wsgi.LimitedStream` stops quietly at the cap;
+    Werkzeug 3.1 then hands out the first ``max_content_length`` bytes as
+    if they were the whole body. Here one more byte is requested from the
+    server's (terminated, so non-blocking) input, and any byte means 413.
+    """
+    if isinstance(stream, LimitedStream) and stream._limit_is_max and stream.is_exhausted:
+        if stream._stream.read(1):
+            raise RequestEntityTooLarge()
+
+
+class Request(_SansIORequest):
+    """The request of a WSGI application, read lazily from the environ.
+
+    :param environ: the WSGI environ.
+    :param populate_request: store the request in the environ as
+        ``werkzeug.request`` (for debugging tools).
+    :param shallow: forbid reading the body; for code that inspects a
+        request that someone else will consume (middleware).
+    """
+
+    #: Largest body accepted, in bytes; ``None`` means no limit. A longer
+    #: body raises :exc:`~wsgikit.exceptions.RequestEntityTooLarge` (413).
+    max_content_length: int | None = None
+    #: Largest form part kept in memory (non-file fields), in bytes.
+    max_form_memory_size: int | None = 500_000
+    #: Largest number of multipart parts parsed.
+    max_form_parts: int | None = 1000
+    #: The parser of ``form``/``files``.
+    form_data_parser_class: type[FormDataParser] = FormDataParser
+    #: The module :meth:`get_json` decodes with (``loads``).
+    json_module: t.Any = json
+
+    #: The WSGI environ.
+    environ: WSGIEnvironment
+    #: Whether reading the body is forbidden.
+    shallow: bool
+
+    # Results of get_json(): (normal, silent); Ellipsis means "not yet".
+    _cached_json: tuple[t.Any, t.Any] = (Ellipsis, Ellipsis)
+    # The body kept by get_data(cache=True).
+    _cached_data: bytes | None = None
+    # Whether _load_form_data() has run (so close() has files to close).
+    _form_loaded = False
+
+    def __init__(
+        self,
+        environ: WSGIEnvironment,
+        populate_request: bool = True,
+        shallow: bool = False,
+    ) -> None:
+        # PERF: nothing else happens here; every field below is read from
+        # the environ on first access. The base __init__ is not called.
+        self.environ = environ
+        self.shallow = shallow
+        if populate_request and not shallow:
+            environ["werkzeug.request"] = self
+
+    # -- the base values, read from the environ on first access --------------
+
+    @_lazy
+    def method(self) -> str:  # type: ignore[override]
+        """The request method, upper-cased (``"GET"`` when missing)."""
+        return self.environ.get("REQUEST_METHOD", "GET").upper()
+
+    @_lazy
+    def scheme(self) -> str:  # type: ignore[override]
+        """The URL scheme (``wsgi.url_scheme``)."""
+        return self.environ.get("wsgi.url_scheme", "http")
+
+    @_lazy
+    def server(self) -> tuple[str, int | None] | None:  # type: ignore[override]
+        """The ``(SERVER_NAME, SERVER_PORT)`` pair."""
+        return _get_server(self.environ)
+
+    @_lazy
+    def root_path(self) -> str:  # type: ignore[override]
+        """``SCRIPT_NAME`` as text, without a trailing slash."""
+        return _decode_native(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
+
+    @_lazy
+    def path(self) -> str:  # type: ignore[override]
+        """``PATH_INFO`` as text, starting with exactly one slash. Invalid
+        UTF-8 becomes U+FFFD.
+        """
+        path = _decode_native(self.environ.get("PATH_INFO") or "")
+        if path[:1] != "/" or path[1:2] == "/":
+            path = "/" + path.lstrip("/")
+        return path
+
+    @_lazy
+    def query_string(self) -> bytes:  # type: ignore[override]
+        """The raw query string bytes."""
+        return _native_bytes(self.environ.get("QUERY_STRING", ""))
+
+    @_lazy
+    def headers(self) -> Headers:  # type: ignore[override]
+        """The request headers, a read-only view of the environ."""
+        return EnvironHeaders(self.environ)
+
+    @_lazy
+    def remote_addr(self) -> str | None:  # type: ignore[override]
+        """The client's address (``REMOTE_ADDR``)."""
+        return self.environ.get("REMOTE_ADDR")
+
+    # -- construction helpers -------------------------------------------------
+
+    @classmethod
+    def from_values(cls, *args: t.Any, **kwargs: t.Any) -> Request:
+        """Make a request from the arguments of Werkzeug's
+        ``EnvironBuilder`` (``path``, ``base_url``, ``query_string``,
+        ``method``, ``headers``, ``data``, ``json``, ``content_type``, ...),
+        without a server. Handy in tests and scripts::
+
+            request = Request.from_values("/search?q=wsgi", method="POST", data={"a": "1"})
+        """
+        from ._environ_builder import build_environ
+
+        return cls(build_environ(*args, **kwargs))
+
+    @classmethod
+    def application(cls, f: t.Callable[[Request], WSGIApplication]) -> WSGIApplication:
+        """Decorate a function taking a request and returning a response
+        into a WSGI application. An :exc:`~wsgikit.exceptions.HTTPException`
+        raised by the function becomes its error response. Works on methods
+        too (the request is then the last argument)::
+
+            @Request.application
+            def app(request):
+                return Response(f"Hello {request.args.get('name', 'World')}!")
+
+        The request is closed (uploaded files released) when the function
+        has returned.
+        """
+        from ..exceptions import HTTPException
+
+        @functools.wraps(f)
+        def application(*args: t.Any) -> t.Iterable[bytes]:
+            environ = args[-2]
+            request = cls(environ)
+            with request:
+                try:
+                    response = f(*args[:-2], request)
+                except HTTPException as e:
+                    response = e.get_response(environ)
+                return response(environ, args[-1])
+
+        return t.cast("WSGIApplication", application)
+
+    # -- the body ------------------------------------------------------------
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> t.IO[bytes]:
+        """Where an uploaded file is written while parsing: memory for small
+        bodies, a temporary file otherwise. Override to change it.
+
+        :param total_content_length: the whole body's length.
+        :param content_type: the file part's media type.
+        :param filename: the file's name as the client sent it.
+        :param content_length: the file part's length, if known.
+        """
+        return default_stream_factory(
+            total_content_length=total_content_length,
+            filename=filename,
+            content_type=content_type,
+            content_length=content_length,
+        )
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """Whether the body would be parsed as a form (it has a content type)."""
+        return bool(self.environ.get("CONTENT_TYPE"))
+
+    def make_form_data_parser(self) -> FormDataParser:
+        """The parser for ``form``/``files``, configured with the limits."""
+        return self.form_data_parser_class(
+            self._get_file_stream,
+            max_form_memory_size=self.max_form_memory_size,
+            max_content_length=self.max_content_length,
+            max_form_parts=self.max_form_parts,
+            cls=self.parameter_storage_class,
+        )
+
+    def _load_form_data(self) -> None:
+        """Parse the body into ``form`` and ``files`` once. A body that is
+        not a form leaves both empty and the stream unread.
+        """
+        if self._form_loaded:
+            return
+        if "form" in self.__dict__:
+            # A form assigned by the application is kept as it is (and
+            # ``files`` must not recurse into this method again).
+            if "files" not in self.__dict__:
+                self.files = self.parameter_storage_class()
+            return
+        if self.want_form_data_parsed:
+            parser = self.make_form_data_parser()
+            data = parser.parse(
+                self._get_stream_for_parsing(),
+                self.mimetype,
+                self.content_length,
+                self.mimetype_params,
+            )
+        else:
+            empty = self.parameter_storage_class
+            data = (self.stream, empty(), empty())
+        self.stream, self.form, self.files = data
+        self._form_loaded = True
+
+    def _get_stream_for_parsing(self) -> t.IO[bytes]:
+        """The body for the form parser: the cached data when
+        :meth:`get_data` already read it, else :attr:`stream`.
+        """
+        cached = self._cached_data
+        if cached is not None:
+            return BytesIO(cached)
+        return self.stream
+
+    def close(self) -> None:
+        """Close the uploaded files' streams (if ``files`` was parsed)."""
+        # PERF: checks a flag rather than ``__dict__`` (see _lazy), since
+        # Request.application closes every request.
+        if not self._form_loaded:
+            return
+        files = self.files
+        if files:
+            for _key, value in files.items(multi=True):
+                value.close()
+
+    def __enter__(self) -> Request:
+        return self
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
+        self.close()
+
+    @_lazy
+    def stream(self) -> t.IO[bytes]:
+        """The body as a stream that stops at ``Content-Length``. Reading
+        it bypasses form parsing, so after that ``form`` is empty.
+
+        :raises RuntimeError: the request is ``shallow``.
+        """
+        if self.shallow:
+            raise RuntimeError(
+                "This request was created with 'shallow=True', reading from the input stream is disabled."
+            )
+        if "wsgi.input" not in self.environ:
+            # A hand-made environ without a body: an empty one, not a KeyError.
+            return BytesIO()
+        return get_input_stream(self.environ, max_content_length=self.max_content_length)
+
+    input_stream = environ_property(
+        "wsgi.input",
+        doc="The raw WSGI input stream, without any limit; prefer :attr:`stream`.",
+    )
+
+    @_lazy
+    def data(self) -> bytes:
+        """The body as bytes; empty when it was parsed as a form."""
+        return self.get_data(parse_form_data=True)  # type: ignore[return-value]
+
+    @t.overload
+    def get_data(
+        self, cache: bool = True, as_text: t.Literal[False] = False, parse_form_data: bool = False
+    ) -> bytes: ...
+    @t.overload
+    def get_data(self, cache: bool = True, as_text: t.Literal[True] = ..., parse_form_data: bool = False) -> str: ...
+
+    def get_data(self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False) -> bytes | str:
+        """Read the whole body.
+
+        :param cache: keep the bytes, so later calls (and ``form``) see them.
+        :param as_text: decode as UTF-8 (invalid bytes replaced).
+        :param parse_form_data: parse a form body first; the data is then
+            empty for form content types.
+        """
+        data = self._cached_data
+        if data is None:
+            if parse_form_data:
+                self._load_form_data()
+            stream = self.stream
+            data = stream.read()
+            _refuse_truncated_body(stream)
+            if cache:
+                self._cached_data = data
+        if as_text:
+            return data.decode("utf-8", "replace")
+        return data
+
+    @_lazy
+    def form(self) -> MultiDict[str, str]:
+        """The form fields of a ``application/x-www-form-urlencoded`` or
+        ``multipart/form-data`` body. Files are in :attr:`files`.
+        """
+        self._load_form_data()
+        return self.form
+
+    @_lazy
+    def values(self) -> CombinedMultiDict[str, str]:
+        """:attr:`args` and :attr:`form` combined (only ``args`` for GET)."""
+        sources = [self.args]
+        if self.method != "GET":
+            sources.append(self.form)
+        return CombinedMultiDict(
+            [source if isinstance(source, MultiDict) else MultiDict(source) for source in sources]
+        )
+
+    @_lazy
+    def files(self) -> MultiDict[str, FileStorage]:
+        """The uploaded files of a ``multipart/form-data`` body, each a
+        :class:`~wsgikit.datastructures.FileStorage`.
+        """
+        self._load_form_data()
+        return self.files
+
+    @property
+    def script_root(self) -> str:
+        """Alias of :attr:`root_path`."""
+        return self.root_path
+
+    @_lazy
+    def url_root(self) -> str:
+        """Alias of :attr:`root_url`."""
+        return self.root_url
+
+    remote_user = environ_property("REMOTE_USER", doc="The user the server authenticated, if any.")
+    is_multithread = environ_property(
+        "wsgi.multithread", doc="Whether the server may run the application in several threads."
+    )
+    is_multiprocess = environ_property(
+        "wsgi.multiprocess", doc="Whether the server may run the application in several processes."
+    )
+    is_run_once = environ_property(
+        "wsgi.run_once", doc="Whether the application runs once per process (CGI)."
+    )
+
+    # -- JSON ----------------------------------------------------------------
+
+    @property
+    def json(self) -> t.Any | None:
+        """The body parsed as JSON; see :meth:`get_json`."""
+        return self.get_json()
+
+    @t.overload
+    def get_json(self, force: bool = ..., silent: t.Literal[False] = ..., cache: bool = ...) -> t.Any: ...
+    @t.overload
+    def get_json(self, force: bool = ..., silent: bool = ..., cache: bool = ...) -> t.Any | None: ...
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any | None:
+        """Parse the body as JSON. The encoding is detected from the bytes
+        (UTF-8, -16 or -32); a ``charset`` parameter is ignored.
+
+        :param force: parse even when the content type is not JSON.
+        :param silent: return ``None`` instead of raising.
+        :param cache: remember the result (and the body).
+        :raises wsgikit.exceptions.UnsupportedMediaType: the content type is
+            not JSON (415), via :meth:`on_json_loading_failed`.
+        :raises wsgikit.exceptions.BadRequest: the body is not valid JSON
+            (400), via :meth:`on_json_loading_failed`.
+        """
+        if cache and self._cached_json[silent] is not Ellipsis:
+            return self._cached_json[silent]
+        if not (force or self.is_json):
+            if silent:
+                return None
+            return self.on_json_loading_failed(None)
+        data = self.get_data(cache=cache)
+        try:
+            result = self.json_module.loads(data)
+        except ValueError as e:
+            if silent:
+                result = None
+                if cache:
+                    self._cached_json = (self._cached_json[0], None)
+            else:
+                result = self.on_json_loading_failed(e)
+                if cache:
+                    self._cached_json = (result, self._cached_json[1])
+        else:
+            if cache:
+                self._cached_json = (result, result)
+        return result
+
+    def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
+        """Called when :meth:`get_json` cannot give a result; raises. A
+        subclass may return a value to use instead.
+
+        :param e: the decoding error, or ``None`` when the content type was
+            not JSON.
+        :raises wsgikit.exceptions.BadRequest: ``e`` is given.
+        :raises wsgikit.exceptions.UnsupportedMediaType: ``e`` is ``None``.
+        """
+        from ..exceptions import BadRequest
+        from ..exceptions import UnsupportedMediaType
+
+        if e is not None:
+            raise BadRequest(f"Failed to decode JSON object: {e}")
+        raise UnsupportedMediaType(
+            "Did not attempt to load JSON data because the request Content-Type was not 'application/json'."
+        )

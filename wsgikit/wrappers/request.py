@@ -180,9 +180,13 @@ class Request(_SansIORequest):
 
             request = Request.from_values("/search?q=wsgi", method="POST", data={"a": "1"})
         """
-        from ._environ_builder import build_environ
+        from ..test import EnvironBuilder
 
-        return cls(build_environ(*args, **kwargs))
+        builder = EnvironBuilder(*args, **kwargs)
+        try:
+            return builder.get_request(cls)
+        finally:
+            builder.close()
 
     @classmethod
     def application(cls, f: t.Callable[[Request], WSGIApplication]) -> WSGIApplication:

@@ -106,6 +106,11 @@ def _calibrate(func: t.Callable[[], object], batch_seconds: float) -> int:
 
 def measure(name: str, comparison: Comparison, rounds: int = 7, batch_seconds: float = 0.1) -> Result:
     """Time ``comparison`` with interleaved batches; keep each side's best."""
+    # A first call may import modules lazily or fill caches; calibrating on
+    # it would pick a loop count far too small for the steady state.
+    comparison.ours()
+    if comparison.peer is not None:
+        comparison.peer()
     ours_loops = _calibrate(comparison.ours, batch_seconds)
     peer_loops = _calibrate(comparison.peer, batch_seconds) if comparison.peer else 0
     best_ours = best_peer = float("inf")

@@ -61,8 +61,14 @@ def test_wsgikit_never_imports_microflask():
         assert not [n for n in names if n.split(".")[0] == "microflask"], path
 
 
+def _is_reexport(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.ImportFrom, ast.Import, ast.Expr, ast.Assign, ast.AnnAssign, ast.If)):
+        return True  # ast.If: the ``if t.TYPE_CHECKING:`` block of a lazy table
+    # A module-level __getattr__/__dir__ re-exports lazily (PEP 562).
+    return isinstance(node, ast.FunctionDef) and node.name in ("__getattr__", "__dir__")
+
+
 def test_package_init_files_only_reexport():
-    allowed = (ast.ImportFrom, ast.Import, ast.Expr, ast.Assign, ast.AnnAssign)
     for init in list((ROOT / "wsgikit").rglob("__init__.py")) + list((ROOT / "microflask").rglob("__init__.py")):
         tree = ast.parse(init.read_text(), str(init))
-        assert all(isinstance(node, allowed) for node in tree.body), init
+        assert all(_is_reexport(node) for node in tree.body), init

@@ -1,0 +1,657 @@
+"""Context-local storage and proxies to context-bound objects.
+
+Everything here is built on :mod:`contextvars`, so each thread and each
+asyncio task (and each greenlet, when gevent/eventlet patch contextvars)
+sees its own values:
+
+- :class:`Local`: a namespace whose attributes are context-local.
+- :class:`LocalStack`: a context-local stack (Flask's context stacks).
+- :class:`LocalProxy`: an object that forwards every operation to the
+  object currently bound in a ``Local``, ``LocalStack``, ``ContextVar`` or
+  returned by a function, e.g. ``request = LocalProxy(_cv_request)``.
+- :class:`LocalManager` / :func:`release_local`: clear locals at the end of
+  a request, for code that does not rely on contexts ending by themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import operator
+import typing as t
+from contextvars import ContextVar
+from functools import update_wrapper
+from operator import attrgetter
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import WSGIEnvironment
+
+T = t.TypeVar("T")
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def release_local(local: Local | LocalStack[t.Any]) -> None:
+    """Drop every value ``local`` holds in the current context."""
+    local.__release_local__()
+
+
+class Local:
+    """A namespace whose attributes are stored per context.
+
+    Values live in one dict inside a :class:`~contextvars.ContextVar`. The
+    dict is copied on every write, never changed in place, because a new
+    task or thread starts with a copy of the context that shares the same
+    dict object: in-place writes would leak between them.
+
+    :param context_var: the variable to store the dict in; a new one by
+        default.
+    """
+
+    __slots__ = ("__storage",)
+
+    def __init__(self, context_var: ContextVar[dict[str, t.Any]] | None = None) -> None:
+        if context_var is None:
+            # Unique name: ContextVar names are for debugging, not identity.
+            context_var = ContextVar(f"wsgikit.Local<{id(self)}>.storage")
+        object.__setattr__(self, "_Local__storage", context_var)
+
+    def __iter__(self) -> t.Iterator[tuple[str, t.Any]]:
+        return iter(self.__storage.get({}).items())
+
+    def __call__(self, name: str, *, unbound_message: str | None = None) -> LocalProxy[t.Any]:
+        """Return a :class:`LocalProxy` to the attribute ``name``."""
+        return LocalProxy(self, name, unbound_message=unbound_message)
+
+    def __release_local__(self) -> None:
+        self.__storage.set({})
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return self.__storage.get({})[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        values = self.__storage.get({}).copy()
+        values[name] = value
+        self.__storage.set(values)
+
+    def __delattr__(self, name: str) -> None:
+        values = self.__storage.get({})
+        if name not in values:
+            raise AttributeError(name)
+        values = values.copy()
+        del values[name]
+        self.__storage.set(values)
+
+
+class LocalStack(t.Generic[T]):
+    """A stack whose contents are stored per context.
+
+    Like :class:`Local`, every push and pop stores a new list rather than
+    changing the current one.
+
+    :param context_var: the variable to store the list in; a new one by
+        default.
+    """
+
+    __slots__ = ("_storage",)
+
+    def __init__(self, context_var: ContextVar[list[T]] | None = None) -> None:
+        if context_var is None:
+            context_var = ContextVar(f"wsgikit.LocalStack<{id(self)}>.storage")
+        self._storage = context_var
+
+    def __release_local__(self) -> None:
+        self._storage.set([])
+
+    def push(self, obj: T) -> list[T]:
+        """Push ``obj``; return the new stack (a list, bottom first)."""
+        storage = self._storage
+        # PERF: () as the default avoids allocating a list when unset.
+        stack = [*storage.get(()), obj]
+        storage.set(stack)
+        return stack
+
+    def pop(self) -> T | None:
+        """Remove and return the top item, or ``None`` if the stack is empty."""
+        storage = self._storage
+        stack = storage.get(())
+        if not stack:
+            return None
+        storage.set(stack[:-1])  # type: ignore[arg-type]
+        return stack[-1]
+
+    @property
+    def top(self) -> T | None:
+        """The top item, or ``None`` if the stack is empty."""
+        stack = self._storage.get(())
+        return stack[-1] if stack else None
+
+    def __call__(self, name: str | None = None, *, unbound_message: str | None = None) -> LocalProxy[t.Any]:
+        """Return a :class:`LocalProxy` to the top item, or to its attribute
+        ``name``."""
+        return LocalProxy(self, name, unbound_message=unbound_message)
+
+
+class LocalManager:
+    """Release a set of locals together, e.g. at the end of each request.
+
+    :param locals: a :class:`Local`, a :class:`LocalStack`, or an iterable of them.
+    """
+
+    __slots__ = ("locals",)
+
+    def __init__(
+        self, locals: None | Local | LocalStack[t.Any] | t.Iterable[Local | LocalStack[t.Any]] = None
+    ) -> None:
+        if locals is None:
+            self.locals: list[Local | LocalStack[t.Any]] = []
+        elif isinstance(locals, (Local, LocalStack)):
+            self.locals = [locals]
+        else:
+            self.locals = list(locals)
+
+    def cleanup(self) -> None:
+        """Release every managed local in the current context."""
+        for local in self.locals:
+            release_local(local)
+
+    def make_middleware(self, app: WSGIApplication) -> WSGIApplication:
+        """Wrap a WSGI app so the locals are released once its response
+        iterable is closed."""
+        from .wsgi import ClosingIterator
+
+        def application(environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
+            return ClosingIterator(app(environ, start_response), self.cleanup)
+
+        return application
+
+    def middleware(self, func: WSGIApplication) -> WSGIApplication:
+        """Decorator form of :meth:`make_middleware` keeping the app's name and docs."""
+        return update_wrapper(self.make_middleware(func), func)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} storages: {len(self.locals)}>"
+
+
+_PROXY_DOC = """A proxy to the object bound in a context-local source.
+
+    Every operation (attribute access, item access, calls, operators,
+    iteration, ``with``, ``await`` ...) is forwarded to the current object,
+    so the proxy can stand in for it; ``isinstance`` sees the object's
+    class. Use :meth:`_get_current_object` to get the object itself, e.g.
+    to pass it to another thread or task.
+
+    :param local: a :class:`~contextvars.ContextVar`, a :class:`Local`
+        (``name`` required), a :class:`LocalStack` (proxies the top item),
+        or a function returning the object.
+    :param name: proxy this attribute of the object (for a ``Local``: this
+        key of it) instead of the object itself.
+    :param unbound_message: the :exc:`RuntimeError` message when nothing is
+        bound.
+    """
+
+
+class _ProxyDoc:
+    """``__doc__`` of a proxy: the bound object's docstring, or the proxy
+    class's own when unbound or read on the class."""
+
+    def __get__(self, instance: LocalProxy[t.Any] | None, owner: type) -> str | None:
+        if instance is not None:
+            try:
+                return instance._get_current_object().__doc__  # type: ignore[no-any-return]
+            except RuntimeError:
+                pass
+        return _PROXY_DOC
+
+
+class _ProxyWrapped:
+    """``__wrapped__``: the bound object's own ``__wrapped__``; when nothing
+    is bound, the source the proxy was made from."""
+
+    def __get__(self, instance: LocalProxy[t.Any] | None, owner: type) -> t.Any:
+        if instance is None:
+            return self
+        try:
+            obj = instance._get_current_object()
+        except RuntimeError:
+            return object.__getattribute__(instance, "_LocalProxy__wrapped")
+        return obj.__wrapped__
+
+
+def _proxy_getter(local: t.Any, name: str | None, unbound_message: str) -> t.Callable[[], t.Any]:
+    """Build the function that returns the current object for ``local``.
+
+    PERF: one closure per proxy, specialised on the kind of source, so an
+    access does no ``isinstance`` dispatch; for a ``Local`` it reads the
+    ContextVar's dict directly instead of going through ``Local.__getattr__``.
+    """
+    if isinstance(local, Local):
+        if name is None:
+            raise TypeError("'name' is required when proxying a 'Local' object.")
+        storage = object.__getattribute__(local, "_Local__storage")
+
+        def get_from_local() -> t.Any:
+            try:
+                return storage.get()[name]
+            except LookupError:  # variable unset, or key missing
+                raise RuntimeError(unbound_message) from None
+
+        return get_from_local
+
+    select = _identity if name is None else attrgetter(name)
+
+    if isinstance(local, LocalStack):
+        stack_var = local._storage
+
+        def get_from_stack() -> t.Any:
+            stack = stack_var.get(())
+            if not stack or stack[-1] is None:
+                raise RuntimeError(unbound_message)
+            return select(stack[-1])
+
+        return get_from_stack
+
+    if isinstance(local, ContextVar):
+
+        def get_from_var() -> t.Any:
+            try:
+                obj = local.get()
+            except LookupError:
+                raise RuntimeError(unbound_message) from None
+            return select(obj)
+
+        return get_from_var
+
+    if callable(local):
+        if name is None:
+            return local  # type: ignore[no-any-return]
+        return lambda: select(local())
+
+    raise TypeError(f"Don't know how to proxy '{type(local)}'.")
+
+
+def _identity(obj: T) -> T:
+    return obj
+
+
+class LocalProxy(t.Generic[T]):
+    __slots__ = ("__wrapped", "_get_current_object")
+
+    __doc__ = _ProxyDoc()  # type: ignore[assignment]
+    __wrapped__ = _ProxyWrapped()
+
+    #: Return the object the proxy currently stands for (set per instance).
+    _get_current_object: t.Callable[[], T]
+
+    def __init__(
+        self,
+        local: ContextVar[T] | Local | LocalStack[T] | t.Callable[[], T],
+        name: str | None = None,
+        *,
+        unbound_message: str | None = None,
+    ) -> None:
+        if unbound_message is None:
+            unbound_message = "object is not bound"
+        getter = _proxy_getter(local, name, unbound_message)
+        # object.__setattr__: our own __setattr__ forwards to the target.
+        object.__setattr__(self, "_LocalProxy__wrapped", local)
+        object.__setattr__(self, "_get_current_object", getter)
+
+    # -- the ones with a fallback when unbound ---------------------------------
+
+    def __repr__(self) -> str:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return f"<{type(self).__name__} unbound>"
+        return repr(obj)
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self._get_current_object())
+        except RuntimeError:
+            return False
+
+    def __dir__(self) -> t.Iterable[str]:
+        try:
+            return dir(self._get_current_object())
+        except RuntimeError:
+            return []
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        try:
+            return self._get_current_object().__class__  # type: ignore[no-any-return]
+        except RuntimeError:
+            return type(self)
+
+    # Comparisons give NotImplemented when unbound, so == and != fall back
+    # to identity and ordering raises TypeError.
+
+    def __eq__(self, other: object) -> bool:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return NotImplemented
+        return obj == other  # type: ignore[no-any-return]
+
+    def __ne__(self, other: object) -> bool:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return NotImplemented
+        return obj != other  # type: ignore[no-any-return]
+
+    def __lt__(self, other: t.Any) -> bool:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return NotImplemented
+        return obj < other  # type: ignore[no-any-return]
+
+    def __le__(self, other: t.Any) -> bool:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return NotImplemented
+        return obj <= other  # type: ignore[no-any-return]
+
+    def __gt__(self, other: t.Any) -> bool:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return NotImplemented
+        return obj > other  # type: ignore[no-any-return]
+
+    def __ge__(self, other: t.Any) -> bool:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            return NotImplemented
+        return obj >= other  # type: ignore[no-any-return]
+
+    def __hash__(self) -> int:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            raise TypeError(f"unhashable type: {type(self).__name__!r}") from None
+        return hash(obj)
+
+    def __iter__(self) -> t.Iterator[t.Any]:
+        try:
+            obj = self._get_current_object()
+        except RuntimeError:
+            raise TypeError(f"{type(self).__name__!r} object is not iterable") from None
+        return iter(obj)
+
+    # -- attributes -------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> t.Any:
+        # Only called for names the proxy class itself does not define.
+        return getattr(self._get_current_object(), name)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        setattr(self._get_current_object(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._get_current_object(), name)
+
+    # -- conversions and formatting --------------------------------------------
+
+    def __str__(self) -> str:
+        return str(self._get_current_object())
+
+    def __bytes__(self) -> bytes:
+        return bytes(self._get_current_object())
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self._get_current_object(), format_spec)
+
+    def __complex__(self) -> complex:
+        return complex(self._get_current_object())
+
+    def __int__(self) -> int:
+        return int(self._get_current_object())
+
+    def __float__(self) -> float:
+        return float(self._get_current_object())
+
+    def __index__(self) -> int:
+        return operator.index(self._get_current_object())
+
+    def __round__(self, ndigits: int | None = None) -> t.Any:
+        return round(self._get_current_object(), ndigits)
+
+    def __trunc__(self) -> t.Any:
+        return math.trunc(self._get_current_object())
+
+    def __floor__(self) -> t.Any:
+        return math.floor(self._get_current_object())
+
+    def __ceil__(self) -> t.Any:
+        return math.ceil(self._get_current_object())
+
+    # -- containers, calls, class checks ----------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._get_current_object())
+
+    def __length_hint__(self) -> int:
+        return operator.length_hint(self._get_current_object())
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return self._get_current_object()[key]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        self._get_current_object()[key] = value
+
+    def __delitem__(self, key: t.Any) -> None:
+        del self._get_current_object()[key]
+
+    def __contains__(self, item: t.Any) -> bool:
+        return item in self._get_current_object()
+
+    def __next__(self) -> t.Any:
+        return next(self._get_current_object())
+
+    def __reversed__(self) -> t.Iterator[t.Any]:
+        return reversed(self._get_current_object())
+
+    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        return self._get_current_object()(*args, **kwargs)
+
+    def __instancecheck__(self, instance: t.Any) -> bool:
+        return isinstance(instance, self._get_current_object())
+
+    def __subclasscheck__(self, subclass: type) -> bool:
+        return issubclass(subclass, self._get_current_object())
+
+    # -- context managers, async protocols, copying -----------------------------
+
+    def __enter__(self) -> t.Any:
+        return self._get_current_object().__enter__()
+
+    def __exit__(self, *exc_info: t.Any) -> t.Any:
+        return self._get_current_object().__exit__(*exc_info)
+
+    def __await__(self) -> t.Generator[t.Any, None, t.Any]:
+        return self._get_current_object().__await__()  # type: ignore[no-any-return]
+
+    def __aiter__(self) -> t.Any:
+        return self._get_current_object().__aiter__()
+
+    def __anext__(self) -> t.Any:
+        return self._get_current_object().__anext__()
+
+    def __aenter__(self) -> t.Any:
+        return self._get_current_object().__aenter__()
+
+    def __aexit__(self, *exc_info: t.Any) -> t.Any:
+        return self._get_current_object().__aexit__(*exc_info)
+
+    def __copy__(self) -> t.Any:
+        return copy.copy(self._get_current_object())
+
+    def __deepcopy__(self, memo: dict[int, t.Any]) -> t.Any:
+        return copy.deepcopy(self._get_current_object(), memo)
+
+    # -- unary operators ---------------------------------------------------------
+
+    def __neg__(self) -> t.Any:
+        return -self._get_current_object()
+
+    def __pos__(self) -> t.Any:
+        return +self._get_current_object()
+
+    def __abs__(self) -> t.Any:
+        return abs(self._get_current_object())
+
+    def __invert__(self) -> t.Any:
+        return ~self._get_current_object()
+
+    # -- binary operators; reflected ones evaluate ``other <op> obj`` -----------
+
+    def __add__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() + other
+
+    def __radd__(self, other: t.Any) -> t.Any:
+        return other + self._get_current_object()
+
+    def __sub__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() - other
+
+    def __rsub__(self, other: t.Any) -> t.Any:
+        return other - self._get_current_object()
+
+    def __mul__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() * other
+
+    def __rmul__(self, other: t.Any) -> t.Any:
+        return other * self._get_current_object()
+
+    def __matmul__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() @ other
+
+    def __rmatmul__(self, other: t.Any) -> t.Any:
+        return other @ self._get_current_object()
+
+    def __truediv__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() / other
+
+    def __rtruediv__(self, other: t.Any) -> t.Any:
+        return other / self._get_current_object()
+
+    def __floordiv__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() // other
+
+    def __rfloordiv__(self, other: t.Any) -> t.Any:
+        return other // self._get_current_object()
+
+    def __mod__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() % other
+
+    def __rmod__(self, other: t.Any) -> t.Any:
+        return other % self._get_current_object()
+
+    def __divmod__(self, other: t.Any) -> t.Any:
+        return divmod(self._get_current_object(), other)
+
+    def __rdivmod__(self, other: t.Any) -> t.Any:
+        return divmod(other, self._get_current_object())
+
+    def __pow__(self, other: t.Any, modulo: t.Any = None) -> t.Any:
+        return pow(self._get_current_object(), other, modulo)
+
+    def __rpow__(self, other: t.Any) -> t.Any:
+        return other ** self._get_current_object()
+
+    def __lshift__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() << other
+
+    def __rlshift__(self, other: t.Any) -> t.Any:
+        return other << self._get_current_object()
+
+    def __rshift__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() >> other
+
+    def __rrshift__(self, other: t.Any) -> t.Any:
+        return other >> self._get_current_object()
+
+    def __and__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() & other
+
+    def __rand__(self, other: t.Any) -> t.Any:
+        return other & self._get_current_object()
+
+    def __xor__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() ^ other
+
+    def __rxor__(self, other: t.Any) -> t.Any:
+        return other ^ self._get_current_object()
+
+    def __or__(self, other: t.Any) -> t.Any:
+        return self._get_current_object() | other
+
+    def __ror__(self, other: t.Any) -> t.Any:
+        return other | self._get_current_object()
+
+    # -- in-place operators ---------------------------------------------------
+    # The operation runs on the target (a list really grows), and the name
+    # stays bound to the proxy, as in Werkzeug: the proxy never rebinds what
+    # the local holds, so ``x += 1`` on a proxied int leaves the int as it was.
+
+    def __iadd__(self, other: t.Any) -> LocalProxy[T]:
+        operator.iadd(self._get_current_object(), other)
+        return self
+
+    def __isub__(self, other: t.Any) -> LocalProxy[T]:
+        operator.isub(self._get_current_object(), other)
+        return self
+
+    def __imul__(self, other: t.Any) -> LocalProxy[T]:
+        operator.imul(self._get_current_object(), other)
+        return self
+
+    def __imatmul__(self, other: t.Any) -> LocalProxy[T]:
+        operator.imatmul(self._get_current_object(), other)
+        return self
+
+    def __itruediv__(self, other: t.Any) -> LocalProxy[T]:
+        operator.itruediv(self._get_current_object(), other)
+        return self
+
+    def __ifloordiv__(self, other: t.Any) -> LocalProxy[T]:
+        operator.ifloordiv(self._get_current_object(), other)
+        return self
+
+    def __imod__(self, other: t.Any) -> LocalProxy[T]:
+        operator.imod(self._get_current_object(), other)
+        return self
+
+    def __ipow__(self, other: t.Any) -> LocalProxy[T]:
+        operator.ipow(self._get_current_object(), other)
+        return self
+
+    def __ilshift__(self, other: t.Any) -> LocalProxy[T]:
+        operator.ilshift(self._get_current_object(), other)
+        return self
+
+    def __irshift__(self, other: t.Any) -> LocalProxy[T]:
+        operator.irshift(self._get_current_object(), other)
+        return self
+
+    def __iand__(self, other: t.Any) -> LocalProxy[T]:
+        operator.iand(self._get_current_object(), other)
+        return self
+
+    def __ixor__(self, other: t.Any) -> LocalProxy[T]:
+        operator.ixor(self._get_current_object(), other)
+        return self
+
+    def __ior__(self, other: t.Any) -> LocalProxy[T]:
+        operator.ior(self._get_current_object(), other)
+        return self

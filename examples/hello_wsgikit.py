@@ -17,7 +17,12 @@ if __package__ in (None, ""):  # run as a script from a checkout
 from wsgikit.routing import Map, Rule  # noqa: E402
 from wsgikit.wrappers import Request, Response  # noqa: E402
 
-url_map = Map([Rule("/", endpoint="index"), Rule("/hello/<name>", endpoint="hello")])
+url_map = Map(
+    [
+        Rule("/", endpoint="index", methods=["GET"]),
+        Rule("/hello/<name>", endpoint="hello", methods=["GET"]),
+    ]
+)
 
 
 def index(request: Request) -> Response:

@@ -1,0 +1,322 @@
+"""The URL matcher: a tree of rule parts walked depth first.
+
+Theory of operation.  Every rule is a list of parts (see :mod:`.rules`):
+the domain, then one part per path segment, maybe ending in a *final* part
+that spans the rest of the path.  Rules are inserted into a tree whose
+edges are parts: static parts live in a dict per node (one lookup, however
+many siblings), dynamic parts in a list per node sorted by priority
+(:attr:`_Part.key`).  Equal parts of different rules share an edge; when
+different parts have equal priority, all of them are tried and the rules'
+own order (later parts, then registration) picks the winner, so unrelated
+rules never change the result.  A request ``(domain, path)`` is split on ``/`` and walked
+from the root: at each node the static child for the segment is tried
+first, then each dynamic child whose regex matches the segment (or, for a
+final part, the rest of the path), backtracking on failure.  At the end of
+the path the node's rules are checked in order (method, WebSocket flag,
+converters' ``to_python``); the first that passes wins.  Every node is
+visited at most once per walk, so the cost depends on the rules that share
+the request's prefixes, not on the size of the map.  Fully static paths are
+also indexed in a dict (domain -> path -> node) to skip the walk.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from .converters import ValidationError
+from .exceptions import NoMatch
+from .exceptions import RequestPath
+
+if t.TYPE_CHECKING:
+    from .rules import Rule
+    from .rules import _Part
+
+_SLASHES_RE = re.compile("/{2,}")
+
+
+class SlashRequired(Exception):
+    """Internal: the path matches a rule with a trailing slash (redirect)."""
+
+
+class _Node:
+    """One state of the matcher: the children and rules after some parts."""
+
+    __slots__ = ("static", "dynamic", "rules", "_pending", "_by_part")
+
+    def __init__(self) -> None:
+        #: Children by exact segment text.
+        self.static: dict[str, _Node] = {}
+        #: ``(fullmatch, group indexes or None for just group 1, final,
+        #: child, tied)`` in priority order; ``tied`` says the next child
+        #: has the same priority.
+        self.dynamic: list[tuple[t.Any, tuple[int, ...] | None, int, _Node, bool]] = []
+        #: Rules that end here, in registration order.
+        self.rules: list[Rule] = []
+        #: ``(key, pattern, final, order, child)`` of dynamic children,
+        #: sorted into :attr:`dynamic` by :meth:`StateMachineMatcher.update`.
+        self._pending: list[tuple[t.Any, int, re.Pattern[str], bool, _Node]] = []
+        #: Dynamic children by ``(key, pattern, final)``, to share equal parts.
+        self._by_part: dict[tuple[t.Any, str, bool], _Node] = {}
+
+
+class _Walk:
+    """What one match call is looking for, and what it learned on the way."""
+
+    __slots__ = ("method", "websocket", "have_match_for", "websocket_mismatch")
+
+    def __init__(self, method: str, websocket: bool) -> None:
+        self.method = method
+        self.websocket = websocket
+        #: Methods of rules that matched the path but not the method.
+        self.have_match_for: set[str] = set()
+        #: Whether a rule matched the path but not the WebSocket flag.
+        self.websocket_mismatch = False
+
+
+def _accept(rule: Rule, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
+    """Check one candidate rule at the end of the path."""
+    methods = rule.methods
+    if methods is not None and walk.method not in methods:
+        walk.have_match_for.update(methods)
+        return None
+    if rule.websocket != walk.websocket:
+        walk.websocket_mismatch = True
+        return None
+    try:
+        return rule, rule._convert(raw)
+    except ValidationError:
+        # Deliberate: a converter refusing the text means "this rule does
+        # not match", so the walk goes on to the next candidate.
+        return None
+
+
+def _at_end(node: _Node, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
+    """The path is used up at ``node``: pick a rule, or ask for a slash."""
+    for rule in node.rules:
+        found = _accept(rule, raw, walk)
+        if found is not None:
+            return found
+    slash = node.static.get("")
+    if slash is not None:
+        for rule in slash.rules:
+            if rule.websocket == walk.websocket and (rule.methods is None or walk.method in rule.methods):
+                if rule.strict_slashes:
+                    raise SlashRequired()
+                found = _accept(rule, raw, walk)
+                if found is not None:
+                    return found
+    return None
+
+
+#: Marks a final part whose rule ends with ``/`` (see :func:`_slash_for_final`).
+_SUFFIXED = 2
+
+
+def _slash_for_final(
+    match: re.Match[str] | None, groups: tuple[int, ...] | None, node: _Node, raw: list[str], walk: _Walk
+) -> None:
+    """The path lacks the trailing slash of a final part's rule: redirect
+    (strict rule) or accept (the match is raised as :class:`_Found`)."""
+    if match is None:
+        return
+    for rule in node.rules:
+        if rule.websocket == walk.websocket and (rule.methods is None or walk.method in rule.methods):
+            if rule.strict_slashes:
+                raise SlashRequired()
+            captured = (match[1],) if groups is None else match.group(*groups)
+            found = _accept(rule, [*raw, *captured], walk)
+            if found is not None:
+                raise _Found(found)
+
+
+class _Found(Exception):
+    """Carries a match found in a helper out of the walk."""
+
+    def __init__(self, found: tuple[Rule, dict[str, t.Any]]) -> None:
+        super().__init__()
+        self.found = found
+
+
+def _ranks_before(rule: Rule, other: Rule, depth: int) -> bool:
+    """Order of two rules whose parts have equal priority up to ``depth``:
+    compare the later parts, then the registration order."""
+    return (rule._part_keys[depth + 1 :], rule._index) < (other._part_keys[depth + 1 :], other._index)
+
+
+def _walk(
+    node: _Node, parts: list[str], index: int, full: str, pos: int, raw: list[str], walk: _Walk
+) -> tuple[Rule, dict[str, t.Any]] | None:
+    """Depth-first search from ``node`` for ``parts[index:]``.
+
+    ``full`` is the whole request (domain, then the path) and ``pos`` where
+    ``parts[index]`` starts in it: a final part matches ``full[pos:]``
+    without copying.  ``raw`` collects the captured texts.  This is the hot
+    path, kept in one function on purpose.
+    """
+    end = len(parts)
+    while True:
+        if index == end:
+            return _at_end(node, raw, walk)
+        segment = parts[index]
+        child = node.static.get(segment)
+        if node.dynamic or (segment == "" and index + 1 == end):
+            break
+        # PERF: no alternatives at this node, so no backtracking is needed:
+        # follow the static child in a loop instead of recursing.
+        if child is None:
+            return None
+        node = child
+        index += 1
+        pos += len(segment) + 1
+    if child is not None:
+        found = _walk(child, parts, index + 1, full, pos + len(segment) + 1, raw, walk)
+        if found is not None:
+            return found
+    best = None
+    for fullmatch, groups, final, child, tied in node.dynamic:
+        match = fullmatch(full, pos) if final else fullmatch(segment)
+        if match is not None:
+            size = len(raw)
+            if groups is None:
+                raw.append(match[1])
+            else:
+                raw.extend(match.group(*groups))
+            if final:
+                found = _at_end(child, raw, walk)
+            else:
+                found = _walk(child, parts, index + 1, full, pos + len(segment) + 1, raw, walk)
+            del raw[size:]
+            if found is not None and (best is None or _ranks_before(found[0], best[0], index)):
+                best = found
+        elif final is _SUFFIXED:
+            _slash_for_final(fullmatch(full[pos:] + "/"), groups, child, raw, walk)
+        # Children with equal priority (``tied``) are all tried; the best
+        # of their matches is chosen by the rules' own order.
+        if best is not None and not tied:
+            return best
+    if segment == "" and index + 1 == end:
+        # "/a/" against a rule "/a" that does not insist on strict slashes.
+        for rule in node.rules:
+            if not rule.strict_slashes:
+                found = _accept(rule, raw, walk)
+                if found is not None:
+                    return found
+    return None
+
+
+class StateMachineMatcher:
+    """Matches ``(domain, path)`` against the rules added to it.
+
+    :param merge_slashes: retry a failed path with runs of slashes merged
+        (the caller then redirects to the merged path).
+    """
+
+    def __init__(self, merge_slashes: bool) -> None:
+        self.merge_slashes = merge_slashes
+        self._root = _Node()
+        self._static: dict[str, dict[str, _Node]] = {}
+        self._order = 0
+        self._dirty = False
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def add(self, rule: Rule) -> None:
+        """Insert ``rule``'s parts into the tree."""
+        node = self._root
+        static = True
+        for part in rule._parts:
+            if part.text is not None:
+                child = node.static.get(part.text)
+                if child is None:
+                    child = node.static[part.text] = _Node()
+                node = child
+                continue
+            static = False
+            node = self._dynamic_child(node, part, rule)
+        node.rules.append(rule)
+        if static:
+            domain, *segments = (part.text for part in rule._parts)
+            self._static.setdefault(domain, {})["/" + "/".join(segments)] = node  # type: ignore[arg-type]
+
+    def _dynamic_child(self, node: _Node, part: _Part, rule: Rule) -> _Node:
+        ident = (part.key, part.pattern, part.final)
+        child = node._by_part.get(ident)
+        if child is not None:
+            return child
+        compiled = self._compiled.get(part.pattern)
+        if compiled is None:
+            try:
+                compiled = re.compile(part.pattern, re.DOTALL)
+            except re.error as exc:
+                raise ValueError(f"url rule {rule.rule!r}: a converter's regex is invalid: {exc}") from None
+            self._compiled[part.pattern] = compiled
+        child = node._by_part[ident] = _Node()
+        self._order += 1
+        node._pending.append((part.key, self._order, compiled, part.final, child))
+        self._dirty = True
+        return child
+
+    def update(self) -> None:
+        """Sort the dynamic children of every node (after adding rules)."""
+        if not self._dirty:
+            return
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.static.values())
+            node._pending.sort(key=lambda item: (item[0], item[1]))
+            node.dynamic = []
+            pending = node._pending
+            for position, (key, _, compiled, final, child) in enumerate(pending):
+                tied = position + 1 < len(pending) and pending[position + 1][0] == key
+                names = compiled.groupindex
+                indexes = tuple(names[f"_{i}"] for i in range(len(names)) if f"_{i}" in names)
+                # PERF: one variable is always group 1 (only escaped static
+                # text comes before it); ``None`` selects that fast path.
+                groups = None if indexes == (1,) else indexes
+                flag = _SUFFIXED if final and compiled.pattern.endswith("/") else final
+                node.dynamic.append((compiled.fullmatch, groups, flag, child, tied))
+                stack.append(child)
+        self._dirty = False
+
+    def match(
+        self, domain: str, path: str, method: str, websocket: bool
+    ) -> tuple[Rule, t.MutableMapping[str, t.Any]]:
+        """Find the rule for ``path`` (which starts with ``/``, or is empty).
+
+        :raises RequestPath: the path should be redirected (slash added or
+            slashes merged) to :attr:`RequestPath.path_info`.
+        :raises NoMatch: nothing matched.
+        """
+        # PERF: a fully static path is one dict lookup away.
+        nodes = self._static.get(domain)
+        if nodes is not None:
+            node = nodes.get(path)
+            if node is not None:
+                for rule in node.rules:
+                    if (rule.methods is None or method in rule.methods) and rule.websocket == websocket:
+                        values = dict(rule.defaults) if rule.defaults else {}
+                        return rule, values
+        walk = _Walk(method, websocket)
+        found = self._walk_path(domain, path, walk)
+        if found is None and self.merge_slashes and "//" in path:
+            merged = _SLASHES_RE.sub("/", path)
+            found = self._walk_path(domain, merged, walk)
+            if found is not None and found[0].merge_slashes:
+                raise RequestPath(merged)
+            found = None
+        if found is None:
+            raise NoMatch(walk.have_match_for, walk.websocket_mismatch)
+        return found
+
+    def _walk_path(self, domain: str, path: str, walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
+        parts = [domain]
+        rest = path[1:]
+        if path:
+            parts.extend(rest.split("/"))
+        try:
+            return _walk(self._root, parts, 0, domain + "/" + rest, 0, [], walk)
+        except SlashRequired:
+            raise RequestPath(path + "/") from None
+        except _Found as found:
+            return found.found

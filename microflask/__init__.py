@@ -1,8 +1,105 @@
-"""microflask: a web framework with Flask's API, built on wsgikit."""
+"""microflask: a web framework with Flask's API, built on wsgikit.
+
+The public names are re-exported lazily: ``import microflask`` loads
+nothing but this table, and ``microflask.Flask`` (or ``from microflask
+import Flask``) imports the defining module on first use. PERF: importing
+the whole framework eagerly costs more than an application that uses a few
+names ever needs at startup.
+"""
 
 from __future__ import annotations
 
-from .markup import Markup as Markup
-from .markup import escape as escape
+import importlib
+import typing as t
+
+if t.TYPE_CHECKING:
+    from .app import Flask as Flask
+    from .config import Config as Config
+    from .ctx import after_this_request as after_this_request
+    from .ctx import copy_current_request_context as copy_current_request_context
+    from .ctx import has_app_context as has_app_context
+    from .ctx import has_request_context as has_request_context
+    from .globals import current_app as current_app
+    from .globals import g as g
+    from .globals import request as request
+    from .globals import session as session
+    from .helpers import abort as abort
+    from .helpers import flash as flash
+    from .helpers import get_flashed_messages as get_flashed_messages
+    from .helpers import make_response as make_response
+    from .helpers import redirect as redirect
+    from .helpers import send_file as send_file
+    from .helpers import send_from_directory as send_from_directory
+    from .helpers import stream_with_context as stream_with_context
+    from .helpers import url_for as url_for
+    from .json import jsonify as jsonify
+    from .markup import escape as escape
+    from .markup import Markup as Markup
+    from .signals import appcontext_popped as appcontext_popped
+    from .signals import appcontext_pushed as appcontext_pushed
+    from .signals import appcontext_tearing_down as appcontext_tearing_down
+    from .signals import got_request_exception as got_request_exception
+    from .signals import message_flashed as message_flashed
+    from .signals import request_finished as request_finished
+    from .signals import request_started as request_started
+    from .signals import request_tearing_down as request_tearing_down
+    from .wrappers import Request as Request
+    from .wrappers import Response as Response
 
 __version__ = "0.1.0"
+
+# Public name -> the module defining it.
+_EXPORTS = {
+    "Flask": "app",
+    "Config": "config",
+    "after_this_request": "ctx",
+    "copy_current_request_context": "ctx",
+    "has_app_context": "ctx",
+    "has_request_context": "ctx",
+    "current_app": "globals",
+    "g": "globals",
+    "request": "globals",
+    "session": "globals",
+    "abort": "helpers",
+    "flash": "helpers",
+    "get_flashed_messages": "helpers",
+    "make_response": "helpers",
+    "redirect": "helpers",
+    "send_file": "helpers",
+    "send_from_directory": "helpers",
+    "stream_with_context": "helpers",
+    "url_for": "helpers",
+    "jsonify": "json",
+    "escape": "markup",
+    "Markup": "markup",
+    "appcontext_popped": "signals",
+    "appcontext_pushed": "signals",
+    "appcontext_tearing_down": "signals",
+    "got_request_exception": "signals",
+    "message_flashed": "signals",
+    "request_finished": "signals",
+    "request_started": "signals",
+    "request_tearing_down": "signals",
+    "Request": "wrappers",
+    "Response": "wrappers",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+# Taken now: importing the submodule ``microflask.globals`` later puts a
+# module named ``globals`` in this namespace, hiding the builtin.
+_namespace = globals()
+
+
+def __getattr__(name: str) -> t.Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'microflask' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    # Later lookups find it directly, without this function.
+    _namespace[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*_namespace, *_EXPORTS})

@@ -1,0 +1,340 @@
+"""Timestamped, URL-safe signed tokens compatible with itsdangerous' format.
+
+Theory of operation: a token is three dot-separated, URL-safe base64 fields
+(padding stripped)::
+
+    payload . timestamp . signature
+
+``payload`` is the serialized value as UTF-8 bytes; when zlib shrinks it by
+more than one byte the compressed form is used instead and the field is
+prefixed with one more ``"."`` (so a compressed token starts with a dot).
+``timestamp`` is the signing time in whole Unix seconds as a big-endian,
+minimal-length unsigned integer. ``signature`` is an HMAC (SHA-1 by default)
+over ``payload.timestamp``, keyed with a key *derived* from the secret key and
+the salt (``"hmac"`` derivation: ``HMAC(secret_key, salt)``). That layout is
+what itsdangerous' ``URLSafeTimedSerializer`` writes, so the same secret key
+and salt make tokens either side can read.
+
+Key rotation: several secret keys may be given, oldest first. The newest
+(last) key signs; every key verifies, newest first. Signatures are compared
+in constant time with :func:`hmac.compare_digest`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import time
+import typing as t
+import zlib
+
+__all__ = [
+    "BadData",
+    "BadPayload",
+    "BadSignature",
+    "BadTimeSignature",
+    "SignatureExpired",
+    "URLSafeTimedSerializer",
+    "base64_decode",
+    "base64_encode",
+]
+
+
+class BadData(Exception):
+    """A token could not be used: the base of every signing error."""
+
+    #: The human readable reason.
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadSignature(BadData):
+    """The signature does not match: the token was tampered with, or signed
+    with another key or salt.
+    """
+
+    def __init__(self, message: str, payload: t.Any | None = None) -> None:
+        super().__init__(message)
+        #: The unverified payload bytes, when they could be split off. Never
+        #: trust them; they are kept for debugging only.
+        self.payload = payload
+
+
+class BadTimeSignature(BadSignature):
+    """The signature was fine but the timestamp field is unusable."""
+
+    def __init__(self, message: str, payload: t.Any | None = None, date_signed: t.Any | None = None) -> None:
+        super().__init__(message, payload)
+        #: When the token was signed, if known (a timezone-aware datetime).
+        self.date_signed = date_signed
+
+
+class SignatureExpired(BadTimeSignature):
+    """The signature is valid but older than ``max_age`` (or from the future)."""
+
+
+class BadPayload(BadData):
+    """The signature is valid but the payload cannot be decoded."""
+
+    def __init__(self, message: str, original_error: Exception | None = None) -> None:
+        super().__init__(message)
+        #: The exception raised while decoding, if any.
+        self.original_error = original_error
+
+
+def base64_encode(data: str | bytes) -> bytes:
+    """URL-safe base64 without the ``=`` padding.
+
+    :param data: bytes, or a string that is encoded as UTF-8 first.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def base64_decode(data: str | bytes) -> bytes:
+    """Decode :func:`base64_encode` output (padding optional).
+
+    :param data: the encoded text.
+    :raise BadData: the input is not valid base64.
+    """
+    if isinstance(data, str):
+        try:
+            data = data.encode("ascii")
+        except UnicodeEncodeError:
+            raise BadData("Invalid base64-encoded data") from None
+    try:
+        return base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
+    except (TypeError, ValueError, binascii.Error):
+        raise BadData("Invalid base64-encoded data") from None
+
+
+def _derive_key(secret_key: bytes, salt: bytes, derivation: str, digest_method: t.Any) -> bytes:
+    """Turn a secret key into the HMAC key, the way itsdangerous' signer does."""
+    if derivation == "hmac":
+        return hmac.new(secret_key, salt, digest_method).digest()
+    if derivation == "concat":
+        return t.cast(bytes, digest_method(salt + secret_key).digest())
+    if derivation == "django-concat":
+        return t.cast(bytes, digest_method(salt + b"signer" + secret_key).digest())
+    if derivation == "none":
+        return secret_key
+    raise TypeError(f"Unknown key derivation method {derivation!r}.")
+
+
+def _as_bytes(value: str | bytes) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def _key_list(secret_key: str | bytes | t.Iterable[str | bytes]) -> list[bytes]:
+    if isinstance(secret_key, (str, bytes)):
+        return [_as_bytes(secret_key)]
+    keys = [_as_bytes(key) for key in secret_key]
+    if not keys:
+        raise ValueError("At least one secret key is required.")
+    return keys
+
+
+class _JSONText:
+    """The default payload serializer: compact JSON text."""
+
+    @staticmethod
+    def dumps(obj: t.Any) -> str:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+    @staticmethod
+    def loads(s: str) -> t.Any:
+        return json.loads(s)
+
+
+class URLSafeTimedSerializer:
+    """Serialize a value and sign it into a timestamped URL-safe token.
+
+    Mirrors the parts of itsdangerous' class of the same name that a session
+    backend uses: ``dumps`` to make a token, ``loads`` to check and decode one.
+
+    :param secret_key: the key, or a list of keys ordered oldest to newest;
+        the last one signs and all of them verify.
+    :param salt: namespaces the signature, so a token made for one purpose
+        does not verify for another.
+    :param serializer: an object with ``dumps(obj) -> str`` and
+        ``loads(str)``; compact JSON when not given.
+    :param signer_kwargs: ``key_derivation`` (``"hmac"``, ``"concat"``,
+        ``"django-concat"`` or ``"none"``; default ``"django-concat"`` as in
+        itsdangerous) and ``digest_method`` (a hashlib constructor, default
+        SHA-1).
+    """
+
+    #: The separator between the three fields of a token.
+    sep = b"."
+
+    def __init__(
+        self,
+        secret_key: str | bytes | t.Iterable[str | bytes],
+        salt: str | bytes | None = b"itsdangerous",
+        serializer: t.Any = None,
+        signer_kwargs: dict[str, t.Any] | None = None,
+    ) -> None:
+        kwargs = dict(signer_kwargs or ())
+        derivation = kwargs.pop("key_derivation", "django-concat")
+        digest_method = kwargs.pop("digest_method", None) or hashlib.sha1
+        if kwargs:
+            raise TypeError(f"Unsupported signer option(s): {', '.join(sorted(kwargs))}.")
+        #: The secret keys, oldest first, as bytes.
+        self.secret_keys = _key_list(secret_key)
+        #: The salt, as bytes.
+        self.salt = _as_bytes(salt if salt is not None else b"itsdangerous")
+        #: The payload serializer.
+        self.serializer = serializer if serializer is not None else _JSONText
+        #: How the HMAC key is derived from the secret key.
+        self.key_derivation = derivation
+        #: The hash constructor the HMAC uses.
+        self.digest_method = digest_method
+        # PERF: key derivation costs two hash runs per key; it is done once
+        # here instead of per token, and keys are stored newest first, which
+        # is the order verification tries them in.
+        self._derived = [_derive_key(k, self.salt, derivation, digest_method) for k in reversed(self.secret_keys)]
+        # PERF: ``hmac.digest`` with an OpenSSL digest name is a single C call,
+        # several times faster than building an ``hmac.HMAC`` object.
+        self._digest_name = _openssl_name(digest_method)
+
+    def get_timestamp(self) -> int:
+        """The current time in whole seconds; override to freeze time in tests."""
+        return int(time.time())
+
+    def _signature(self, key: bytes, value: bytes) -> bytes:
+        if self._digest_name is not None:
+            mac = hmac.digest(key, value, self._digest_name)
+        else:
+            mac = hmac.new(key, value, self.digest_method).digest()
+        return base64.urlsafe_b64encode(mac).rstrip(b"=")
+
+    def dump_payload(self, obj: t.Any) -> bytes:
+        """Serialize ``obj`` to the (maybe compressed) base64 payload field."""
+        data = self.serializer.dumps(obj)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        compressed = zlib.compress(data)
+        if len(compressed) < len(data) - 1:
+            return b"." + base64.urlsafe_b64encode(compressed).rstrip(b"=")
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+    def load_payload(self, payload: bytes) -> t.Any:
+        """Decode the payload field made by :meth:`dump_payload`.
+
+        :raise BadPayload: not base64, not zlib data, or not serializer input.
+        """
+        decompress = payload[:1] == b"."
+        if decompress:
+            payload = payload[1:]
+        try:
+            data = base64_decode(payload)
+        except BadData as e:
+            raise BadPayload("Could not base64 decode the payload because of an exception", e) from None
+        if decompress:
+            try:
+                data = zlib.decompress(data)
+            except zlib.error as e:
+                raise BadPayload("Could not zlib decompress the payload before decoding the payload", e) from None
+        try:
+            return self.serializer.loads(data.decode("utf-8"))
+        except Exception as e:
+            raise BadPayload("Could not load the payload because an exception occurred on unserializing the data.", e) from None
+
+    def dumps(self, obj: t.Any, timestamp: int | None = None) -> str:
+        """Serialize and sign ``obj`` into a token.
+
+        :param obj: the value to serialize.
+        :param timestamp: the signing time; the current time when not given.
+        """
+        if timestamp is None:
+            timestamp = self.get_timestamp()
+        ts = base64.urlsafe_b64encode(timestamp.to_bytes((timestamp.bit_length() + 7) // 8 or 1, "big"))
+        value = self.dump_payload(obj) + b"." + ts.rstrip(b"=")
+        return (value + b"." + self._signature(self._derived[0], value)).decode("ascii")
+
+    def unsign(self, token: str | bytes, max_age: int | float | None = None) -> tuple[bytes, int]:
+        """Check a token's signature and age; return ``(payload, timestamp)``.
+
+        :param token: the token.
+        :param max_age: reject tokens signed more than this many seconds ago
+            (or dated in the future).
+        :raise BadSignature: the signature does not verify.
+        :raise BadTimeSignature: the timestamp field is malformed.
+        :raise SignatureExpired: the token is too old.
+        """
+        if isinstance(token, str):
+            token = token.encode("utf-8")
+        value, sep, sig = token.rpartition(b".")
+        if not sep:
+            raise BadSignature("No '.' found in value")
+        for key in self._derived:
+            # Comparing the encoded forms is stricter than decoding first: a
+            # non-canonical base64 spelling of the right MAC is refused too.
+            if hmac.compare_digest(self._signature(key, value), sig):
+                break
+        else:
+            raise BadSignature(f"Signature {sig!r} does not match", payload=value)
+        payload, sep, ts_field = value.rpartition(b".")
+        if not sep:
+            raise BadTimeSignature("timestamp missing", payload=value)
+        timestamp = _decode_timestamp(ts_field, payload)
+        if max_age is not None:
+            age = self.get_timestamp() - timestamp
+            if age > max_age:
+                raise SignatureExpired(f"Signature age {age} > {max_age} seconds", payload, _to_datetime(timestamp))
+            if age < 0:
+                raise SignatureExpired(f"Signature age {age} < 0 seconds", payload, _to_datetime(timestamp))
+        return payload, timestamp
+
+    def loads(self, token: str | bytes, max_age: int | float | None = None, return_timestamp: bool = False) -> t.Any:
+        """Verify a token and return the value it carries.
+
+        :param token: the token.
+        :param max_age: the oldest acceptable token, in seconds.
+        :param return_timestamp: return ``(value, datetime_signed)`` instead.
+        :raise BadData: any reason the token cannot be trusted or decoded.
+        """
+        payload, timestamp = self.unsign(token, max_age)
+        obj = self.load_payload(payload)
+        if return_timestamp:
+            return obj, _to_datetime(timestamp)
+        return obj
+
+
+def _decode_timestamp(field: bytes, payload: bytes) -> int:
+    try:
+        raw = base64_decode(field)
+    except BadData:
+        raise BadTimeSignature("Malformed timestamp", payload=payload) from None
+    if not raw or len(raw) > 8:
+        raise BadTimeSignature("Malformed timestamp", payload=payload)
+    return int.from_bytes(raw, "big")
+
+
+def _to_datetime(timestamp: int) -> t.Any:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+
+
+def _openssl_name(digest_method: t.Any) -> str | None:
+    """The name ``hmac.digest`` takes for ``digest_method``, when it is one of
+    :mod:`hashlib`'s own constructors (anything else takes the generic path).
+    """
+    try:
+        name = digest_method().name
+    except Exception:
+        return None
+    if not isinstance(name, str) or getattr(hashlib, name, None) is not digest_method:
+        return None
+    return name

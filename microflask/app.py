@@ -1,0 +1,1101 @@
+"""The application object: :class:`Flask`.
+
+A request goes through, in order (the names are the methods below)::
+
+    __call__ -> wsgi_app(environ, start_response)
+      ctx = request_context(environ); ctx.push()        # app ctx, session, match
+      full_dispatch_request()
+        request_started; preprocess_request()            # url_value_preprocessors, before_request
+        dispatch_request()                               # the view of request.url_rule
+        (exception -> handle_user_exception -> handle_http_exception / error handler)
+        finalize_request(rv): make_response, process_response, request_finished
+      (unhandled exception -> handle_exception: log, 500 handler)
+      response(environ, start_response)
+      ctx.pop(exc)                                       # teardown_request, teardown_appcontext
+
+Everything a request needs that does not depend on the request is decided
+when the application is set up, so the per-request path (``wsgi_app``,
+``full_dispatch_request`` and the hooks it calls) does as little as it can;
+those methods carry ``# PERF:`` notes.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import os
+import sys
+import threading
+import typing as t
+import weakref
+from datetime import timedelta
+from inspect import iscoroutinefunction
+from urllib.parse import quote as _url_quote
+
+from wsgikit.datastructures import Headers
+from wsgikit.exceptions import Aborter
+from wsgikit.exceptions import BadRequest
+from wsgikit.exceptions import BadRequestKeyError
+from wsgikit.exceptions import HTTPException
+from wsgikit.exceptions import InternalServerError
+from wsgikit.routing import BuildError
+from wsgikit.routing import Map
+from wsgikit.routing import RequestRedirect
+from wsgikit.routing import RoutingException
+from wsgikit.routing import Rule
+from wsgikit.utils import cached_property
+from wsgikit.utils import redirect as _wz_redirect
+from wsgikit.wrappers import Response as BaseResponse
+
+from .config import Config
+from .config import ConfigAttribute
+from .ctx import _AppCtxGlobals
+from .ctx import _sentinel
+from .ctx import AppContext
+from .ctx import RequestContext
+from .globals import _cv_app
+from .globals import _cv_request
+from .globals import request
+from .helpers import _split_blueprint_path
+from .helpers import get_debug_flag
+from .helpers import get_root_path
+from .json.provider import DefaultJSONProvider
+from .scaffold import _endpoint_from_view_func
+from .scaffold import Scaffold
+from .scaffold import setupmethod
+from .sessions import SecureCookieSessionInterface
+from .signals import appcontext_tearing_down
+from .signals import got_request_exception
+from .signals import request_finished
+from .signals import request_started
+from .signals import request_tearing_down
+from .wrappers import Request
+from .wrappers import Response
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from .json.provider import JSONProvider
+    from .sessions import SessionInterface
+    from .sessions import SessionMixin
+    from .testing import FlaskClient
+
+T = t.TypeVar("T")
+# Characters kept as they are in a url_for() anchor.
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+def _default_config() -> dict[str, t.Any]:
+    from . import config
+
+    return dict(config.DEFAULT_CONFIG)
+
+
+class _LoopHolder(threading.local):
+    """The event loop of the current thread for async views, created on
+    first use and closed when the thread (and this holder) goes away."""
+
+    loop: t.Any = None
+
+    def get(self) -> t.Any:
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            import asyncio
+
+            loop = self.loop = asyncio.new_event_loop()
+            weakref.finalize(threading.current_thread(), _close_loop, loop)
+        return loop
+
+
+def _close_loop(loop: t.Any) -> None:
+    if not loop.is_closed() and not loop.is_running():
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
+_loops = _LoopHolder()
+
+
+def _run_coroutine(coro: t.Any) -> t.Any:
+    """Run ``coro`` to completion from synchronous code.
+
+    One event loop per worker thread, reused across requests. The coroutine
+    runs as a task created in the current context, so it sees the pushed
+    request and application contexts. When this thread is already running
+    an event loop (the application was called from async code), the
+    coroutine runs on a helper thread's loop, in a copy of the context.
+    """
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _loops.get().run_until_complete(coro)
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    ctx = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(ctx.run, asyncio.run, coro).result()
+
+
+class Flask(Scaffold):
+    """The WSGI application: holds the configuration, the URL map, the
+    views and hooks, and handles requests.
+
+    :param import_name: the application's module or package (``__name__``);
+        resources and the instance folder are found relative to it.
+    :param static_url_path: the URL prefix of static files (default: the
+        static folder's name, ``/static``).
+    :param static_folder: the folder of static files, relative to
+        :attr:`root_path`; ``None`` disables the static route.
+    :param static_host: the host of the static route, with ``host_matching``.
+    :param host_matching: rules match the full host (``host=`` on rules).
+    :param subdomain_matching: match the subdomain against ``SERVER_NAME``
+        (rules' ``subdomain=``); off by default, so any host is served.
+    :param template_folder: the folder of templates.
+    :param instance_path: an absolute path for the instance folder (default:
+        found next to the package).
+    :param instance_relative_config: relative config file names are relative
+        to the instance folder instead of the root path.
+    :param root_path: the folder resources are relative to.
+    """
+
+    #: The request class (``request`` is an instance of it).
+    request_class: type[Request] = Request
+    #: The response class :meth:`make_response` creates.
+    response_class: type[Response] = Response
+    #: The class of :attr:`aborter`.
+    aborter_class = Aborter
+    #: The class of ``g``.
+    app_ctx_globals_class = _AppCtxGlobals
+    #: The class of :attr:`config`.
+    config_class = Config
+    #: The JSON provider class; :attr:`json` is made from it.
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    #: The rule class of :meth:`add_url_rule`.
+    url_rule_class = Rule
+    #: The URL map class.
+    url_map_class = Map
+    #: The test client class of :meth:`test_client` (``FlaskClient`` by default).
+    test_client_class: type[FlaskClient] | None = None
+    #: The CLI test runner class (arrives with the CLI).
+    test_cli_runner_class: type[t.Any] | None = None
+    #: Opens and saves sessions; signed cookies by default.
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+
+    #: ``config["TESTING"]``.
+    testing = ConfigAttribute[bool]("TESTING")
+    #: ``config["SECRET_KEY"]``.
+    secret_key = ConfigAttribute[t.Union[str, bytes, None]]("SECRET_KEY")
+    #: ``config["PERMANENT_SESSION_LIFETIME"]`` as a timedelta.
+    permanent_session_lifetime = ConfigAttribute[timedelta](
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+    )
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute. A relative path was given instead."
+            )
+        #: The instance folder: per-deployment files kept out of version control.
+        self.instance_path = instance_path
+        #: The configuration.
+        self.config = self.make_config(instance_relative_config)
+        #: Raises HTTP exceptions for :func:`~microflask.abort`.
+        self.aborter = self.make_aborter()
+        #: The JSON provider (``dumps``, ``loads``, ``response``).
+        self.json: JSONProvider = self.json_provider_class(self)
+        #: Handlers tried when :meth:`url_for` cannot build a URL.
+        self.url_build_error_handlers: list[t.Callable[[Exception, str, dict[str, t.Any]], str]] = []
+        #: Functions run when the application context is popped.
+        self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = []
+        #: Functions adding names to ``flask shell``.
+        self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
+        #: Registered blueprints by name.
+        self.blueprints: dict[str, t.Any] = {}
+        #: Storage for extensions.
+        self.extensions: dict[str, t.Any] = {}
+        #: The URL map.
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self._got_first_request = False
+        # ensure_sync() results by function.
+        self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+
+        if self.has_static_folder:
+            assert bool(static_host) == host_matching, "Invalid static_host/host_matching combination"
+            # A weak reference: the view must not keep the application alive.
+            self_ref = weakref.ref(self)
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
+            )
+
+    # -- setup -------------------------------------------------------------------
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called"
+                " on the application. It has already handled its first"
+                " request, any changes will not be applied"
+                " consistently.\n"
+                "Make sure all imports, decorators, functions, etc."
+                " needed to set up the application are done before"
+                " running it."
+            )
+
+    @cached_property
+    def name(self) -> str:  # type: ignore[override]
+        """The application's name: the import name, or the script's file
+        name when that is ``__main__``."""
+        if self.import_name == "__main__":
+            fn = getattr(sys.modules["__main__"], "__file__", None)
+            if fn is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(fn))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> t.Any:
+        """The ``logging`` logger named after the application; logs to the
+        request's ``wsgi.errors`` stream unless a handler is configured."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    @property
+    def debug(self) -> bool:
+        """``config["DEBUG"]``: debug mode."""
+        return self.config["DEBUG"]  # type: ignore[no-any-return]
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Create :attr:`config` from the defaults (``DEBUG`` from
+        ``FLASK_DEBUG``)."""
+        root_path = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root_path, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """Create :attr:`aborter`."""
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """The default instance folder: ``instance`` next to the package,
+        or ``<prefix>/var/<name>-instance`` for an installed package."""
+        prefix, package_path = _find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(package_path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
+
+    def open_resource(self, resource: str, mode: str = "rb", encoding: str | None = None) -> t.IO[t.Any]:
+        """Open a file relative to :attr:`root_path` for reading.
+
+        :raises ValueError: for a mode other than ``"r"``, ``"rt"``, ``"rb"``.
+        """
+        if mode not in {"r", "rt", "rb"}:
+            raise ValueError("Resources can only be opened for reading.")
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def open_instance_resource(self, resource: str, mode: str = "rb", encoding: str | None = "utf-8") -> t.IO[t.Any]:
+        """Open a file relative to :attr:`instance_path` (for writing too)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    # -- routing -----------------------------------------------------------------
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: t.Callable[..., t.Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Add a URL rule, and the view of its endpoint.
+
+        :param rule: the rule string, e.g. ``/user/<int:id>``.
+        :param endpoint: the endpoint name (default: the view's name).
+        :param view_func: the view function.
+        :param provide_automatic_options: answer ``OPTIONS`` automatically
+            (default: when ``OPTIONS`` is not among the methods and
+            ``PROVIDE_AUTOMATIC_OPTIONS`` is set).
+        :param options: :class:`~wsgikit.routing.Rule` arguments;
+            ``methods`` defaults to the view's ``methods`` or ``GET``.
+        :raises AssertionError: when the endpoint already has another view.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                'Allowed methods must be a list of strings, for example: @app.route(..., methods=["POST"])'
+            )
+        methods = {item.upper() for item in methods}
+        required_methods = set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            if "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]:
+                provide_automatic_options = True
+                required_methods.add("OPTIONS")
+            else:
+                provide_automatic_options = False
+        methods |= required_methods
+        rule_obj = self.url_rule_class(rule, methods=methods, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            old_func = self.view_functions.get(endpoint)
+            if old_func is not None and old_func != view_func:
+                raise AssertionError(f"View function mapping is overwriting an existing endpoint function: {endpoint}")
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(exc)`` when the application context is popped."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def shell_context_processor(self, f: F) -> F:
+        """Register ``f()`` returning names for the interactive shell."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """The names of the interactive shell: ``app``, ``g`` and what the
+        shell context processors add."""
+        from .globals import g
+
+        rv: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            rv.update(processor())
+        return rv
+
+    def iter_blueprints(self) -> t.ValuesView[t.Any]:
+        """The registered blueprints, in registration order."""
+        return self.blueprints.values()
+
+    def create_url_adapter(self, request: Request | None) -> t.Any:
+        """The URL adapter of a request (or, without one, of the
+        application: needs ``SERVER_NAME``; else ``None``)."""
+        config = self.config
+        if request is not None:
+            trusted_hosts = config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                request.trusted_hosts = trusted_hosts
+                # Refuses an untrusted Host header now (a 400).
+                request.host  # noqa: B018
+            subdomain = None
+            server_name = config["SERVER_NAME"]
+            url_map = self.url_map
+            if url_map.host_matching:
+                # Match the real host, not SERVER_NAME.
+                server_name = None
+            elif not self.subdomain_matching:
+                # Any host is served: the subdomain is the default one.
+                subdomain = url_map.default_subdomain or ""
+            return url_map.bind_to_environ(request.environ, server_name=server_name, subdomain=subdomain)
+        if config["SERVER_NAME"] is not None:
+            return self.url_map.bind(
+                config["SERVER_NAME"],
+                script_name=config["APPLICATION_ROOT"],
+                url_scheme=config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build the URL of ``endpoint`` with ``values``.
+
+        Inside a request, ``.name`` means ``name`` in the current
+        blueprint and URLs are relative unless ``_external``; outside one
+        (``SERVER_NAME`` needed), they are external.
+
+        :param _anchor: the fragment to append.
+        :param _method: build the rule accepting this method.
+        :param _scheme: the scheme (makes the URL external).
+        :param _external: make a full URL with the host.
+        :raises RuntimeError: outside a request without ``SERVER_NAME``.
+        :raises ValueError: ``_scheme`` with ``_external=False``.
+        :raises wsgikit.routing.BuildError: nothing matches and no
+            :attr:`url_build_error_handlers` helped.
+        """
+        req_ctx = _cv_request.get(None)
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint_name = req_ctx.request.blueprint
+                endpoint = f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            url_adapter = app_ctx.url_adapter if app_ctx is not None else self.create_url_adapter(None)
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request"
+                    " without 'SERVER_NAME' configured. Also configure"
+                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
+                    " needed."
+                )
+            if _external is None:
+                _external = True
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = url_adapter.build(endpoint, values, method=_method, url_scheme=_scheme, force_external=_external)
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
+        return rv  # type: ignore[no-any-return]
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Let the ``url_defaults`` functions of the application (and of the
+        endpoint's blueprints) add to ``values``."""
+        funcs = self.url_default_functions
+        if not funcs:
+            return
+        names: list[str | None] = [None]
+        if "." in endpoint:
+            names.extend(reversed(_split_blueprint_path(endpoint.rpartition(".")[0])))
+        for name in names:
+            if name in funcs:
+                for func in funcs[name]:
+                    func(endpoint, values)
+
+    def handle_url_build_error(self, error: BuildError, endpoint: str, values: dict[str, t.Any]) -> str:
+        """Try :attr:`url_build_error_handlers`; the first that returns a
+        value other than ``None`` gives the URL. Otherwise re-raise."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                # The next handler gets the newer error.
+                error = e
+            else:
+                if rv is not None:
+                    return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """A response redirecting to ``location``, of :attr:`response_class`."""
+        return _wz_redirect(location, code=code, Response=self.response_class)
+
+    # -- static files ------------------------------------------------------------
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """The cache max age of sent files: ``SEND_FILE_MAX_AGE_DEFAULT``
+        (``None``: conditional requests only)."""
+        from .globals import current_app
+
+        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return value  # type: ignore[no-any-return]
+
+    def send_static_file(self, filename: str) -> Response:
+        """The view of the static route: a file from :attr:`static_folder`."""
+        if not self.has_static_folder:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        from .helpers import send_from_directory
+
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(t.cast(str, self.static_folder), filename, max_age=max_age)
+
+    # -- contexts ----------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """A new application context (``with app.app_context(): ...``)."""
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """A new request context for ``environ``."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """A request context for a request built from
+        :class:`~microflask.testing.EnvironBuilder` arguments (``path``,
+        ``method``, ``data``, ``json``, ``headers``...)."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
+        """A test client (:attr:`test_client_class`, by default
+        :class:`~microflask.testing.FlaskClient`)."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import FlaskClient as cls
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[arg-type]
+
+    # -- sessions ----------------------------------------------------------------
+
+    def _lazy_session(self) -> bool:
+        """Whether sessions may be opened on first use: only with the
+        default interface, whose opening has no side effects."""
+        return type(self.session_interface) is SecureCookieSessionInterface
+
+    def _open_session(self, request: Request) -> SessionMixin:
+        interface = self.session_interface
+        session = interface.open_session(self, request)
+        if session is None:
+            session = interface.make_null_session(self)
+        return session
+
+    # -- async -------------------------------------------------------------------
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """``func`` itself, or a synchronous wrapper when it is a coroutine
+        function (an ``async def`` view or hook)."""
+        if iscoroutinefunction(func):
+            return self.async_to_sync(func)
+        return func
+
+    def _sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """:meth:`ensure_sync` for registered views and hooks, remembered
+        per function. PERF: these run on every request; the coroutine check
+        is done once. (Per-request callables, like ``after_this_request``
+        closures, use :meth:`ensure_sync` so nothing accumulates.)"""
+        try:
+            return self._sync_cache[func]
+        except KeyError:
+            sync = self._sync_cache[func] = self.ensure_sync(func)
+            return sync
+
+    def async_to_sync(self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]) -> t.Callable[..., t.Any]:
+        """Wrap a coroutine function so calling it runs it to completion on
+        the worker thread's event loop."""
+
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return _run_coroutine(func(*args, **kwargs))
+
+        wrapper.__name__ = getattr(func, "__name__", "wrapper")
+        wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+        return wrapper
+
+    # -- the request -------------------------------------------------------------
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> cabc.Iterable[bytes]:
+        """The WSGI entry point: :meth:`wsgi_app` (wrap that one with
+        middleware, ``app.wsgi_app = Middleware(app.wsgi_app)``)."""
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> cabc.Iterable[bytes]:
+        """Handle one request: push its context, dispatch, send the
+        response, pop the context (running the teardown functions).
+
+        PERF: the per-request path; kept flat on purpose.
+        """
+        ctx = RequestContext(self, environ) if type(self).request_context is Flask.request_context else self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except:  # noqa: E722
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            if "werkzeug.debug.preserve_context" in environ:
+                environ["werkzeug.debug.preserve_context"](_cv_app.get())
+                environ["werkzeug.debug.preserve_context"](_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Run the request hooks and the view, handle its exceptions, and
+        finish the response."""
+        self._got_first_request = True
+        try:
+            # PERF: a signal without receivers costs one attribute check.
+            if request_started.receivers:
+                request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def _request_blueprints(self, req: Request) -> list[str]:
+        # PERF: without blueprints there is nothing to walk.
+        return req.blueprints if self.blueprints else []
+
+    def preprocess_request(self) -> t.Any:
+        """Run the ``url_value_preprocessors`` and then the
+        ``before_request`` functions (application first, then the
+        blueprints outward-in); a non-``None`` return value of the latter
+        stops the request and becomes the response."""
+        req = _cv_request.get().request
+        preprocessors = self.url_value_preprocessors
+        before = self.before_request_funcs
+        if not preprocessors and not before:
+            return None
+        names = (None, *reversed(self._request_blueprints(req)))
+        for name in names:
+            if name in preprocessors:
+                for url_func in preprocessors[name]:
+                    url_func(req.endpoint, req.view_args)
+        for name in names:
+            if name in before:
+                for before_func in before[name]:
+                    rv = self._sync(before_func)()
+                    if rv is not None:
+                        return rv
+        return None
+
+    def dispatch_request(self) -> t.Any:
+        """Call the view of the matched rule with the view arguments (or
+        raise the routing error, or answer ``OPTIONS`` automatically)."""
+        req = _cv_request.get().request
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule = req.url_rule
+        if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+            return self.make_default_options_response()
+        view = self._sync(self.view_functions[rule.endpoint])  # type: ignore[union-attr]
+        return view(**req.view_args)  # type: ignore[arg-type]
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the routing error of ``request``. In debug mode, a
+        redirect that would make the browser drop a form body (301/302
+        for a method with a body) raises a descriptive error instead."""
+        exc = request.routing_exception
+        if (
+            not self.debug
+            or not isinstance(exc, RequestRedirect)
+            or exc.code in {307, 308}
+            or request.method in {"GET", "HEAD", "OPTIONS"}
+        ):
+            raise exc  # type: ignore[misc]
+        raise FormDataRoutingRedirect(request)
+
+    def make_default_options_response(self) -> Response:
+        """The automatic ``OPTIONS`` response: an empty 200 whose ``Allow``
+        header lists the URL's methods."""
+        adapter = _cv_request.get().url_adapter
+        methods = adapter.allowed_methods()
+        rv = self.response_class()
+        rv.allow.update(methods)
+        return rv
+
+    def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
+        """Turn ``rv`` into a response and run :meth:`process_response`.
+        When the request is already failing (``from_error_handler``), an
+        error here is logged rather than raised."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def make_response(self, rv: t.Any) -> Response:
+        """Turn a view's return value into a response.
+
+        Accepted: a response object; ``str``/``bytes`` (the body); a
+        ``dict`` or ``list`` (JSON); a generator or iterator (streamed); any
+        WSGI callable; or a tuple ``(body, status)``, ``(body, headers)``,
+        ``(body, status, headers)``.
+
+        :raises TypeError: for anything else, with Flask's messages.
+        """
+        response_class = self.response_class
+        # PERF: the common cases first, by exact type.
+        rv_type = type(rv)
+        if rv_type is str:
+            return response_class(rv)
+        if rv_type is response_class:
+            return rv  # type: ignore[no-any-return]
+        status = headers = None
+        if isinstance(rv, tuple):
+            len_rv = len(rv)
+            if len_rv == 3:
+                rv, status, headers = rv
+            elif len_rv == 2:
+                if isinstance(rv[1], (Headers, dict, tuple, list)):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response tuple."
+                    " The tuple must have the form (body, status, headers),"
+                    " (body, status), or (body, headers)."
+                )
+        if rv is None:
+            raise TypeError(
+                f"The view function for {request.endpoint!r} did not"
+                " return a valid response. The function either returned"
+                " None or ended without a return statement."
+            )
+        if not isinstance(rv, response_class):
+            if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
+                rv = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)
+            elif isinstance(rv, BaseResponse) or callable(rv):
+                try:
+                    rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
+                except TypeError as e:
+                    raise TypeError(
+                        f"{e}\nThe view function did not return a valid"
+                        " response. The return type must be a string,"
+                        " dict, list, tuple with headers or status,"
+                        " Response instance, or WSGI callable, but it"
+                        f" was a {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
+            else:
+                raise TypeError(
+                    "The view function did not return a valid"
+                    " response. The return type must be a string,"
+                    " dict, list, tuple with headers or status,"
+                    " Response instance, or WSGI callable, but it was a"
+                    f" {type(rv).__name__}."
+                )
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                rv.status = status
+            else:
+                rv.status_code = status
+        if headers:
+            rv.headers.update(headers)
+        return rv  # type: ignore[no-any-return]
+
+    def process_response(self, response: Response) -> Response:
+        """Run the ``after_this_request`` functions, then the
+        ``after_request`` functions (blueprints inward-out, then the
+        application, each list in reverse), then save the session."""
+        ctx = _cv_request.get()
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        after = self.after_request_funcs
+        if after:
+            for name in (*self._request_blueprints(ctx.request), None):
+                if name in after:
+                    for func in reversed(after[name]):
+                        response = self._sync(func)(response)
+        session = ctx._session
+        if session is None:
+            # The session was never used. With the default interface only a
+            # permanent session cookie can need a refresh, and that needs a
+            # cookie in the request; otherwise open it now like Flask would
+            # have at push time.
+            if "HTTP_COOKIE" not in ctx.request.environ and self._lazy_session():
+                return response
+            session = ctx.session
+        interface = self.session_interface
+        if not interface.is_null_session(session):
+            interface.save_session(self, session, response)
+        return response
+
+    # -- errors ------------------------------------------------------------------
+
+    def _find_error_handler(self, e: Exception, blueprints: list[str]) -> t.Callable[[Exception], t.Any] | None:
+        """The handler for ``e``: by status code before by class, the
+        blueprint's before the application's, and the most specific class
+        of the exception's MRO."""
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        names = (*blueprints, None)
+        spec = self.error_handler_spec
+        for c in (code, None) if code is not None else (None,):
+            for name in names:
+                if name not in spec:
+                    continue
+                handler_map = spec[name].get(c)
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Whether an HTTP exception should propagate like any other
+        exception instead of becoming its error response
+        (``TRAP_HTTP_EXCEPTIONS``, ``TRAP_BAD_REQUEST_ERRORS``)."""
+        config = self.config
+        if config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_http_exception(self, e: HTTPException) -> t.Any:
+        """The response for an HTTP exception: its error handler's, or the
+        exception itself (a WSGI response). Routing redirects and
+        code-less exceptions are returned as they are."""
+        if e.code is None:
+            return e
+        if isinstance(e, RoutingException):
+            return e
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)
+
+    def handle_user_exception(self, e: Exception) -> t.Any:
+        """Handle an exception raised by a hook or view: HTTP exceptions go
+        to :meth:`handle_http_exception`; others to their error handler,
+        or are re-raised (to :meth:`handle_exception`)."""
+        if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)
+
+    def handle_exception(self, e: Exception) -> Response:
+        """Handle an exception nothing else handled: send
+        ``got_request_exception``; re-raise it when exceptions propagate
+        (``PROPAGATE_EXCEPTIONS``, default in testing and debug mode);
+        otherwise log it and answer 500 (through a 500 handler if any)."""
+        exc_info = sys.exc_info()
+        if got_request_exception.receivers:
+            got_request_exception.send(self, _async_wrapper=self.ensure_sync, exception=e)
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: t.Any = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, request.blueprints)
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(self, exc_info: t.Any) -> None:
+        """Log an unhandled exception to :attr:`logger`."""
+        self.logger.error(f"Exception on {request.path} [{request.method}]", exc_info=exc_info)
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Whether the teardown functions should not see ``error``
+        (``False``: they see every error)."""
+        return False
+
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the ``teardown_request`` functions (blueprints first, each
+        list in reverse) and send ``request_tearing_down``."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        funcs = self.teardown_request_funcs
+        if funcs:
+            for name in (*self._request_blueprints(_cv_request.get().request), None):
+                if name in funcs:
+                    for func in reversed(funcs[name]):
+                        self._sync(func)(exc)
+        if request_tearing_down.receivers:
+            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the ``teardown_appcontext`` functions (in reverse) and send
+        ``appcontext_tearing_down``."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            self._sync(func)(exc)
+        if appcontext_tearing_down.receivers:
+            appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    # -- serving -----------------------------------------------------------------
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the application with the development server
+        (:func:`wsgikit.serving.run_simple`). Host and port default to
+        ``SERVER_NAME``'s, else ``127.0.0.1:5000``."""
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            return
+        if "FLASK_DEBUG" in os.environ:
+            self.debug = get_debug_flag()
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        if not host:
+            host = sn_host or "127.0.0.1"
+        if port or port == 0:
+            port = int(port)
+        else:
+            port = int(sn_port) if sn_port else 5000
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+        from wsgikit.serving import run_simple
+
+        try:
+            run_simple(host, port, self, **options)
+        finally:
+            # A reloaded or restarted server may be set up again.
+            self._got_first_request = False
+
+
+Flask.default_config = _default_config()  # type: ignore[attr-defined]
+
+
+class FormDataRoutingRedirect(AssertionError):
+    """Raised in debug mode when routing redirects a request with a body
+    in a way that makes browsers drop the body (301/302)."""
+
+    def __init__(self, request: Request) -> None:
+        exc = request.routing_exception
+        buf = [f"A request was sent to '{request.url}', but routing issued a redirect to the canonical URL '{exc.new_url}'."]  # type: ignore[union-attr]
+        if f"{request.base_url}/" == exc.new_url.partition("?")[0]:  # type: ignore[union-attr]
+            buf.append(
+                " The URL was defined with a trailing slash. Flask"
+                " will redirect to the URL with a trailing slash if it"
+                " was accessed without one."
+            )
+        buf.append(
+            " Send requests to the canonical URL, or use 307 or 308 for"
+            " routing redirects. Otherwise, browsers will drop form"
+            " data.\n\n"
+            "This exception is only raised in debug mode."
+        )
+        super().__init__("".join(buf))
+
+
+def _find_package(import_name: str) -> tuple[str | None, str]:
+    """Where the top-level package of ``import_name`` lives: ``(install
+    prefix, folder containing it)``. The prefix is ``None`` unless the
+    package is installed (in site-packages or under the interpreter's
+    prefix), in which case its instance folder goes to ``<prefix>/var``."""
+    import sysconfig
+
+    package_path = _find_package_path(import_name.partition(".")[0])
+    if _is_subpath(package_path, sysconfig.get_path("purelib")):
+        return os.path.abspath(sys.prefix), package_path
+    site_parent, site_folder = os.path.split(package_path)
+    if site_folder.lower() == "site-packages":
+        parent, folder = os.path.split(site_parent)
+        if folder.lower() == "lib":
+            return parent, package_path
+        if os.path.basename(parent).lower() == "lib":
+            return os.path.dirname(parent), package_path
+        return site_parent, package_path
+    return None, package_path
+
+
+def _find_package_path(root_name: str) -> str:
+    """The folder holding the module or package ``root_name`` (the current
+    folder when it cannot be found)."""
+    import importlib.util
+
+    module = sys.modules.get(root_name)
+    spec = getattr(module, "__spec__", None) if module is not None else None
+    if spec is None:
+        try:
+            spec = importlib.util.find_spec(root_name)
+        except (ImportError, ValueError):
+            spec = None
+    if spec is None:
+        return os.getcwd()
+    if spec.submodule_search_locations:
+        if spec.origin in (None, "namespace"):
+            return os.path.dirname(os.path.abspath(next(iter(spec.submodule_search_locations))))
+        # A package: the folder that contains the package's folder.
+        return os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
+    if spec.origin is None or not os.path.isabs(spec.origin):
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(spec.origin))
+
+
+def _is_subpath(path: str, base: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(base)]) == os.path.abspath(base)
+    except ValueError:
+        return False

@@ -1,0 +1,216 @@
+"""JSON providers (how an app encodes and decodes JSON) and the module-level
+helpers ``dumps``/``loads``/``dump``/``load``/``jsonify`` that use the
+current app's provider.
+
+An app owns one provider, ``app.json``. Replacing it (for example with one
+built on a faster third-party library) changes how ``jsonify``,
+``request.get_json``, the session serializer and templates' ``tojson`` encode.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json
+import sys
+import typing as t
+import uuid
+import weakref
+from datetime import date
+
+from wsgikit.http import http_date
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from wsgikit.wrappers import Response
+
+__all__ = ["DefaultJSONProvider", "JSONProvider", "dump", "dumps", "jsonify", "load", "loads"]
+
+
+class JSONProvider:
+    """The interface every JSON provider implements.
+
+    Subclasses implement :meth:`dumps` and :meth:`loads`; :meth:`dump`,
+    :meth:`load` and :meth:`response` are built on them.
+
+    :param app: the application; kept as a weak proxy so the provider does
+        not keep the app alive.
+    """
+
+    def __init__(self, app: t.Any) -> None:
+        self._app: t.Any = weakref.proxy(app)
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Encode ``obj`` as a JSON string. Subclasses must implement it.
+
+        :param obj: the value.
+        :param kwargs: options for the underlying library.
+        """
+        raise NotImplementedError
+
+    def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """Encode ``obj`` and write it to the text file ``fp``."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Decode a JSON document. Subclasses must implement it.
+
+        :param s: the text (or UTF-8/16/32 bytes).
+        :param kwargs: options for the underlying library.
+        """
+        raise NotImplementedError
+
+    def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+        """Read the file ``fp`` to its end and decode it."""
+        return self.loads(fp.read(), **kwargs)
+
+    def _prepare_response_obj(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> t.Any:
+        # One positional value is sent as is, several as a list, keyword
+        # arguments as an object, nothing as ``null``.
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        if not args and not kwargs:
+            return None
+        if len(args) == 1:
+            return args[0]
+        return args or kwargs
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Build an ``application/json`` response from the arguments.
+
+        :param args: one value to encode, or several, encoded as an array.
+        :param kwargs: or keyword arguments, encoded as an object.
+        :raise TypeError: both positional and keyword arguments were given.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.dumps(obj), mimetype="application/json")  # type: ignore[no-any-return]
+
+
+def _default(o: t.Any) -> t.Any:
+    """Encode the types the stdlib encoder does not know (JSON's ``default``)."""
+    if isinstance(o, date):
+        return http_date(o)
+    if isinstance(o, (decimal.Decimal, uuid.UUID)):
+        return str(o)
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    if hasattr(o, "__html__"):
+        return str(o.__html__())
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+class DefaultJSONProvider(JSONProvider):
+    """The standard provider, on the stdlib :mod:`json`.
+
+    Beyond plain JSON types it encodes ``datetime``/``date`` as HTTP dates
+    (RFC 822, UTC), ``UUID`` and ``Decimal`` as strings, dataclass instances
+    as objects, and anything with ``__html__`` as its HTML text.
+    """
+
+    #: The fallback encoder for unknown types; replace it to support more.
+    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)  # type: ignore[assignment]
+    #: Escape non-ASCII characters as ``\\uXXXX``: the output is pure ASCII.
+    ensure_ascii = True
+    #: Sort object keys: stable output that caches and signatures can rely on.
+    sort_keys = True
+    #: ``None``: responses are indented in debug mode and compact otherwise;
+    #: ``True``/``False`` force compact or indented output.
+    compact: bool | None = None
+    #: The ``Content-Type`` of :meth:`response` output.
+    mimetype = "application/json"
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """Encode ``obj`` with this provider's settings; ``kwargs`` override
+        them and go to :func:`json.dumps`.
+        """
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return json.dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Decode with :func:`json.loads`, passing ``kwargs`` through."""
+        return json.loads(s, **kwargs)
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
+        """Like :meth:`JSONProvider.response`, indented (2 spaces) when
+        :attr:`compact` is false or unset in debug mode, and ending with a
+        newline.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        dump_args: dict[str, t.Any] = {}
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            dump_args["indent"] = 2
+        else:
+            dump_args["separators"] = (",", ":")
+        return self._app.response_class(  # type: ignore[no-any-return]
+            f"{self.dumps(obj, **dump_args)}\n", mimetype=self.mimetype
+        )
+
+
+def _current_app_json() -> t.Any:
+    """The active app's provider, or ``None`` outside an application context."""
+    # PERF: no application context can exist before the globals module is
+    # imported, so a dict lookup answers the common "plain library use" case
+    # without importing anything.
+    globals_module = sys.modules.get("microflask.globals")
+    if globals_module is None:
+        return None
+    cv_app = getattr(globals_module, "_cv_app", None)
+    if cv_app is not None:
+        ctx = cv_app.get(None)
+        return None if ctx is None else ctx.app.json
+    app = globals_module.current_app
+    return app.json if app else None
+
+
+def dumps(obj: t.Any, **kwargs: t.Any) -> str:
+    """Encode ``obj`` as JSON: with ``current_app.json`` inside an app
+    context, else with :func:`json.dumps` plus this package's extra types.
+    """
+    app_json = _current_app_json()
+    if app_json is not None:
+        return t.cast(str, app_json.dumps(obj, **kwargs))
+    kwargs.setdefault("default", _default)
+    return json.dumps(obj, **kwargs)
+
+
+def dump(obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+    """Encode ``obj`` and write it to ``fp`` (see :func:`dumps`)."""
+    app_json = _current_app_json()
+    if app_json is not None:
+        app_json.dump(obj, fp, **kwargs)
+        return
+    kwargs.setdefault("default", _default)
+    json.dump(obj, fp, **kwargs)
+
+
+def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
+    """Decode JSON: with ``current_app.json`` inside an app context, else
+    with :func:`json.loads`.
+    """
+    app_json = _current_app_json()
+    if app_json is not None:
+        return app_json.loads(s, **kwargs)
+    return json.loads(s, **kwargs)
+
+
+def load(fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+    """Read ``fp`` and decode it (see :func:`loads`)."""
+    app_json = _current_app_json()
+    if app_json is not None:
+        return app_json.load(fp, **kwargs)
+    return json.load(fp, **kwargs)
+
+
+def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
+    """Make a JSON response with the current app's provider
+    (``current_app.json.response``). Needs an application context.
+
+    :param args: one value, or several (sent as an array).
+    :param kwargs: or keyword arguments (sent as an object); not both.
+    :raise TypeError: both positional and keyword arguments were given.
+    :raise RuntimeError: there is no application context.
+    """
+    from ..globals import current_app
+
+    return current_app.json.response(*args, **kwargs)  # type: ignore[no-any-return]

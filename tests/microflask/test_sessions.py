@@ -1,0 +1,653 @@
+"""microflask.sessions: the signed cookie session, tested with real wsgikit
+requests/responses and a minimal app object, then end to end.
+
+The literal tokens were written by Flask 3.1 (itsdangerous 2.2).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import typing as t
+import uuid
+
+import pytest
+
+from microflask._signing import URLSafeTimedSerializer
+from microflask.config import DEFAULT_CONFIG
+from microflask.config import Config
+from microflask.markup import Markup
+from microflask.sessions import NullSession
+from microflask.sessions import SecureCookieSession
+from microflask.sessions import SecureCookieSessionInterface
+from microflask.sessions import SessionInterface
+from microflask.sessions import SessionMixin
+from wsgikit.test import EnvironBuilder
+from wsgikit.wrappers import Request
+from wsgikit.wrappers import Response
+
+UTC = datetime.timezone.utc
+
+GOLDEN_KEY = "golden-secret-key"
+GOLDEN_SIGNED_AT = 1795271075
+GOLDEN = "eyJiIjp7IiBiIjoiQVA4PSJ9LCJuIjozLCJ0Ijp7IiB0IjpbMSwyXX0sInVzZXIiOiJhbm4ifQ.awGpow.HEOoaUw1CSEI96KAvBNuotj-d20"
+GOLDEN_DATA = {"b": b"\x00\xff", "n": 3, "t": (1, 2), "user": "ann"}
+GOLDEN_COMPRESSED = (
+    ".eJyrVkpSsqpWUgCSSo4BFrZKtTpKeUpWxjpKJWBxIBltqGMUCxQuSa0A8pQqRgHRQElHqbQ4tQgYaol5eUq1ADUznhI"
+    ".awGpow.14VUyjTVOMrIkR8mtyedsP4IeTI"
+)
+
+VECTOR_KEY = "vector-key"
+VECTOR_AT = 1750000000
+#: (session data, the token Flask 3.1 wrote for it with VECTOR_KEY at VECTOR_AT).
+FLASK_VECTORS: list[tuple[dict[str, t.Any], str]] = [
+    ({"user_id": 42}, "eyJ1c2VyX2lkIjo0Mn0.aE7hgA.IkOScrIvxJ-uuMMVNZOqrkAP-V4"),
+    (
+        {
+            "b": b"\x00\x01",
+            "d": datetime.datetime(2024, 5, 1, 12, 30, tzinfo=UTC),
+            "m": Markup("<em>hi</em>"),
+            "t": (1, "two"),
+            "u": uuid.UUID(int=7),
+        },
+        ".eJyrVkpSsqpWUgCSSo6OrrZKtTpKKWARIKkUnpqio2BgqOCbWKlgZGBkomBoZGVsYGVgoODuGwJSmgtWCiSVbFJz7TIybfSBFEiiBCwBJKMNgZ"
+        "zyfKVYoGApWBBIKhngB-ZKtbUAiNolaQ.aE7hgA.HLXXPnOq0lcXuR_yQ3wKfHWE9Mw",
+    ),
+    ({"x": {" t": [1]}}, "eyJ4Ijp7IiBkaSI6eyIgdF9fIjpbMV19fX0.aE7hgA.JVe_mjjkAC94A1sl7pMCz-fhJkE"),
+    (
+        {"_permanent": True, "text": "abc" * 100},
+        ".eJyrVoovSC3KTcxLzStRsiopKk3VUSpJrQCylRKTkkcRkUipFgAhW3zr.aE7hgA.AfpwKZ0VvEYUljMgaRdCMErIuRc",
+    ),
+    ({"name": "Zoë ☃"}, "eyJuYW1lIjoiWm9cdTAwZWIgXHUyNjAzIn0.aE7hgA.-CbuGw16zYbTcYP9iKo7G0qnK3E"),
+]
+#: {"user_id": 42} signed by Flask with "older-key" at VECTOR_AT.
+FALLBACK_SIGNED = "eyJ1c2VyX2lkIjo0Mn0.aE7hgA.C5oVG0Phsg66d-tcyYIEyVJ_mro"
+
+
+class MiniApp:
+    """The attributes the session interface reads from a Flask app."""
+
+    def __init__(self, secret_key: str | bytes | None = "k", **config: t.Any) -> None:
+        self.config = Config(".", dict(DEFAULT_CONFIG))
+        self.config["SECRET_KEY"] = secret_key
+        self.config.update(config)
+
+    @property
+    def secret_key(self) -> t.Any:
+        return self.config["SECRET_KEY"]
+
+    @property
+    def permanent_session_lifetime(self) -> datetime.timedelta:
+        return self.config["PERMANENT_SESSION_LIFETIME"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Freeze the signing clock; set ``clock[0]`` to move it."""
+    now = [VECTOR_AT]
+    monkeypatch.setattr(URLSafeTimedSerializer, "get_timestamp", lambda self: now[0])
+    return now
+
+
+def request_with(cookie: str | None = None, name: str = "session") -> Request:
+    headers = {"Cookie": f"{name}={cookie}"} if cookie is not None else {}
+    return Request(EnvironBuilder(headers=headers).get_environ())
+
+
+def open_with(app: MiniApp, cookie: str | None) -> SecureCookieSession:
+    session = SecureCookieSessionInterface().open_session(app, request_with(cookie))
+    assert isinstance(session, SecureCookieSession)
+    return session
+
+
+def save(app: MiniApp, session: SessionMixin, interface: SessionInterface | None = None) -> Response:
+    response = Response()
+    (interface or SecureCookieSessionInterface()).save_session(app, session, response)
+    return response
+
+
+def cookie_value(response: Response) -> str:
+    header = response.headers["Set-Cookie"]
+    return header.split(";", 1)[0].partition("=")[2]
+
+
+# Loading --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [(GOLDEN, GOLDEN_DATA), (GOLDEN_COMPRESSED, {**GOLDEN_DATA, "text": "x" * 300})],
+)
+def test_golden_vectors_load(clock: list[int], token: str, expected: dict[str, t.Any]) -> None:
+    clock[0] = GOLDEN_SIGNED_AT + 3600
+    app = MiniApp(GOLDEN_KEY, PERMANENT_SESSION_LIFETIME=datetime.timedelta(days=36500))
+    session = open_with(app, token)
+    assert dict(session) == expected
+    assert type(session["t"]) is tuple
+    assert not session.modified
+
+
+def _flip(text: str, index: int) -> str:
+    return text[:index] + ("A" if text[index] != "A" else "B") + text[index + 1 :]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        _flip(GOLDEN, 5),  # payload
+        _flip(GOLDEN, GOLDEN.index(".") + 3),  # timestamp
+        _flip(GOLDEN, len(GOLDEN) - 2),  # signature
+        GOLDEN.rsplit(".", 1)[0],  # signature missing
+        GOLDEN + "x",
+        "." + GOLDEN,
+        "garbage",
+        "a.b.c",
+        "\u00e9.\u00e9.\u00e9",
+    ],
+)
+def test_tampered_golden_vector_loads_empty(clock: list[int], token: str) -> None:
+    clock[0] = GOLDEN_SIGNED_AT + 3600
+    app = MiniApp(GOLDEN_KEY, PERMANENT_SESSION_LIFETIME=datetime.timedelta(days=36500))
+    session = open_with(app, token)
+    assert dict(session) == {}
+
+
+def test_other_key_or_salt_loads_empty(clock: list[int]) -> None:
+    clock[0] = GOLDEN_SIGNED_AT + 3600
+    lifetime = datetime.timedelta(days=36500)
+    assert dict(open_with(MiniApp("another-key", PERMANENT_SESSION_LIFETIME=lifetime), GOLDEN)) == {}
+
+    class OtherSalt(SecureCookieSessionInterface):
+        salt = "other-salt"
+
+    app = MiniApp(GOLDEN_KEY, PERMANENT_SESSION_LIFETIME=lifetime)
+    session = OtherSalt().open_session(app, request_with(GOLDEN))
+    assert session is not None
+    assert dict(session) == {}
+
+
+def test_expired_cookie_loads_empty(clock: list[int]) -> None:
+    # The golden vector is older than the default 31 days at this clock.
+    clock[0] = GOLDEN_SIGNED_AT + 31 * 86400 + 1
+    assert dict(open_with(MiniApp(GOLDEN_KEY), GOLDEN)) == {}
+    clock[0] = GOLDEN_SIGNED_AT + 31 * 86400
+    assert dict(open_with(MiniApp(GOLDEN_KEY), GOLDEN)) == GOLDEN_DATA
+
+
+def test_cookie_from_the_future_loads_empty(clock: list[int]) -> None:
+    clock[0] = GOLDEN_SIGNED_AT - 10
+    assert dict(open_with(MiniApp(GOLDEN_KEY), GOLDEN)) == {}
+
+
+@pytest.mark.parametrize(("data", "token"), FLASK_VECTORS)
+def test_flask_vectors_load(clock: list[int], data: dict[str, t.Any], token: str) -> None:
+    assert dict(open_with(MiniApp(VECTOR_KEY), token)) == data
+
+
+@pytest.mark.parametrize(("data", "token"), FLASK_VECTORS)
+def test_saved_cookie_is_what_flask_writes(clock: list[int], data: dict[str, t.Any], token: str) -> None:
+    session = SecureCookieSession(data)
+    session.modified = True
+    assert cookie_value(save(MiniApp(VECTOR_KEY), session)) == token
+
+
+def test_fallback_keys_verify_but_do_not_sign(clock: list[int]) -> None:
+    app = MiniApp(VECTOR_KEY, SECRET_KEY_FALLBACKS=["unused", "older-key"])
+    session = open_with(app, FALLBACK_SIGNED)
+    assert dict(session) == {"user_id": 42}
+    session["user_id"] = 42
+    assert cookie_value(save(app, session)) == FLASK_VECTORS[0][1]
+    assert dict(open_with(MiniApp(VECTOR_KEY), FALLBACK_SIGNED)) == {}
+
+
+def test_bytes_secret_key(clock: list[int]) -> None:
+    assert dict(open_with(MiniApp(VECTOR_KEY.encode()), FLASK_VECTORS[0][1])) == {"user_id": 42}
+
+
+def test_no_cookie_or_empty_cookie_gives_new_session() -> None:
+    for cookie in (None, ""):
+        session = open_with(MiniApp(), cookie)
+        assert dict(session) == {}
+        assert session.modified is False
+        assert session.new is False
+
+
+def test_other_cookie_name(clock: list[int]) -> None:
+    app = MiniApp(VECTOR_KEY, SESSION_COOKIE_NAME="sid")
+    interface = SecureCookieSessionInterface()
+    named = interface.open_session(app, request_with(FLASK_VECTORS[0][1], name="sid"))
+    default_name = interface.open_session(app, request_with(FLASK_VECTORS[0][1]))
+    assert named is not None
+    assert default_name is not None
+    assert dict(named) == {"user_id": 42}
+    assert dict(default_name) == {}
+
+
+def test_validly_signed_non_dict_loads_empty(clock: list[int]) -> None:
+    app = MiniApp()
+    signer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert signer is not None
+    for value in ([1, 2], "text", None, 5):
+        assert dict(open_with(app, signer.dumps(value))) == {}
+
+
+def test_validly_signed_bad_tag_loads_empty(clock: list[int]) -> None:
+    app = MiniApp()
+    signer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert signer is not None
+    forged = URLSafeTimedSerializer("k", salt="cookie-session", signer_kwargs={"key_derivation": "hmac"})
+    forged.get_timestamp = signer.get_timestamp  # type: ignore[method-assign]
+    for payload in ({" u": "not-a-uuid"}, {" t": 5}, {" b": 5}):
+        assert dict(open_with(app, forged.dumps(payload))) == {}
+
+
+# No secret key ----------------------------------------------------------------
+
+
+NO_KEY_MESSAGE = (
+    "The session is unavailable because no secret key was set.  Set the"
+    " secret_key on the application to something unique and secret."
+)
+
+
+@pytest.mark.parametrize("key", [None, "", b""])
+def test_no_secret_key_means_no_session(key: str | bytes | None) -> None:
+    interface = SecureCookieSessionInterface()
+    app = MiniApp(key)
+    assert interface.get_signing_serializer(app) is None
+    assert interface.open_session(app, request_with("x")) is None
+    null = interface.make_null_session(app)
+    assert isinstance(null, NullSession)
+    assert interface.is_null_session(null)
+    assert not interface.is_null_session(SecureCookieSession())
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: s.__setitem__("a", 1),
+        lambda s: s.__delitem__("a"),
+        lambda s: s.clear(),
+        lambda s: s.pop("a", None),
+        lambda s: s.popitem(),
+        lambda s: s.update(a=1),
+        lambda s: s.setdefault("a", 1),
+        lambda s: s.__ior__({"a": 1}),
+        lambda s: setattr(s, "permanent", True),
+    ],
+)
+def test_null_session_refuses_writes(write: t.Callable[[NullSession], object]) -> None:
+    null = NullSession()
+    with pytest.raises(RuntimeError) as info:
+        write(null)
+    assert str(info.value) == NO_KEY_MESSAGE
+    assert dict(null) == {}
+
+
+def test_null_session_reads() -> None:
+    null = NullSession()
+    assert null.get("a") is None
+    assert "a" not in null
+    assert len(null) == 0
+    assert null.permanent is False
+
+
+# Tracking reads and writes -----------------------------------------------------
+
+
+READS: list[tuple[str, t.Callable[[SecureCookieSession], object]]] = [
+    ("getitem", lambda s: s["a"]),
+    ("get", lambda s: s.get("a")),
+    ("get-missing", lambda s: s.get("zz")),
+    ("in", lambda s: "a" in s),
+    ("len", len),
+    ("bool", bool),
+    ("iter", list),
+    ("keys", lambda s: s.keys()),
+    ("values", lambda s: s.values()),
+    ("items", lambda s: s.items()),
+    ("copy", lambda s: s.copy()),
+    ("eq", lambda s: s == {}),
+    ("setdefault-present", lambda s: s.setdefault("a", 2)),
+    ("pop-missing", lambda s: s.pop("zz", None)),
+    ("permanent", lambda s: s.permanent),
+]
+
+WRITES: list[tuple[str, t.Callable[[SecureCookieSession], object]]] = [
+    ("setitem", lambda s: s.__setitem__("b", 1)),
+    ("delitem", lambda s: s.__delitem__("a")),
+    ("pop", lambda s: s.pop("a")),
+    ("popitem", lambda s: s.popitem()),
+    ("clear", lambda s: s.clear()),
+    ("update", lambda s: s.update(c=1)),
+    ("ior", lambda s: s.__ior__({"x": 1})),
+    ("setdefault-new", lambda s: s.setdefault("b", 2)),
+    ("permanent", lambda s: setattr(s, "permanent", True)),
+]
+
+
+def test_fresh_session_is_untouched() -> None:
+    session = SecureCookieSession({"a": 1})
+    assert (session.accessed, session.modified, session.new, session.permanent) == (False, False, False, False)
+    # The check above read ``permanent``: reset and look at flags only.
+    session = SecureCookieSession({"a": 1})
+    assert session.accessed is False
+    assert repr(session) == "<SecureCookieSession {'a': 1}>"
+    assert session.accessed is False  # repr is for debugging, not a read
+
+
+@pytest.mark.parametrize(("name", "read"), READS, ids=[n for n, _ in READS])
+def test_every_read_marks_accessed_only(name: str, read: t.Callable[[SecureCookieSession], object]) -> None:
+    session = SecureCookieSession({"a": 1})
+    read(session)
+    assert session.accessed is True
+    assert session.modified is False
+
+
+@pytest.mark.parametrize(("name", "write"), WRITES, ids=[n for n, _ in WRITES])
+def test_every_write_marks_modified_and_accessed(name: str, write: t.Callable[[SecureCookieSession], object]) -> None:
+    session = SecureCookieSession({"a": 1})
+    write(session)
+    assert session.modified is True
+    assert session.accessed is True
+
+
+def test_permanent_flag() -> None:
+    session = SecureCookieSession()
+    session.permanent = 1  # type: ignore[assignment]
+    assert dict(session) == {"_permanent": True}
+    assert session.permanent is True
+    session.permanent = False
+    assert session.permanent is False
+    assert SecureCookieSession({"_permanent": True}).permanent is True
+
+
+@pytest.mark.parametrize(("name", "read"), READS, ids=[n for n, _ in READS])
+def test_read_only_session_gets_vary_but_no_cookie(name: str, read: t.Callable[[SecureCookieSession], object]) -> None:
+    session = SecureCookieSession({"a": 1})
+    read(session)
+    response = save(MiniApp(), session)
+    assert response.headers.get("Vary") == "Cookie"
+    if name != "permanent":
+        assert "Set-Cookie" not in response.headers
+
+
+def test_untouched_session_gets_nothing() -> None:
+    response = save(MiniApp(), SecureCookieSession({"a": 1}))
+    assert "Vary" not in response.headers
+    assert "Set-Cookie" not in response.headers
+
+
+# Saving -------------------------------------------------------------------------
+
+
+def test_save_sets_cookie_with_default_flags(clock: list[int]) -> None:
+    session = SecureCookieSession()
+    session["user_id"] = 42
+    response = save(MiniApp(VECTOR_KEY), session)
+    assert response.headers["Set-Cookie"] == f"session={FLASK_VECTORS[0][1]}; HttpOnly; Path=/"
+    assert response.headers["Vary"] == "Cookie"
+
+
+def test_save_with_every_cookie_setting(clock: list[int]) -> None:
+    app = MiniApp(
+        VECTOR_KEY,
+        SESSION_COOKIE_DOMAIN=".example.com",
+        SESSION_COOKIE_PATH="/p",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PARTITIONED=True,
+        SESSION_COOKIE_HTTPONLY=False,
+        SESSION_COOKIE_NAME="sid",
+        APPLICATION_ROOT="/app",
+    )
+    session = SecureCookieSession()
+    session["user_id"] = 42
+    header = save(app, session).headers["Set-Cookie"]
+    assert header == f"sid={FLASK_VECTORS[0][1]}; Domain=example.com; Secure; Path=/p; SameSite=Lax; Partitioned"
+
+
+def test_path_falls_back_to_application_root() -> None:
+    interface = SecureCookieSessionInterface()
+    assert interface.get_cookie_path(MiniApp(APPLICATION_ROOT="/app")) == "/app"
+    assert interface.get_cookie_path(MiniApp(APPLICATION_ROOT="/app", SESSION_COOKIE_PATH="/x")) == "/x"
+
+
+def test_permanent_session_expires_after_lifetime() -> None:
+    app = MiniApp(PERMANENT_SESSION_LIFETIME=datetime.timedelta(hours=2))
+    session = SecureCookieSession()
+    session.permanent = True
+    before = datetime.datetime.now(UTC).replace(microsecond=0)
+    header = save(app, session).headers["Set-Cookie"]
+    expires_text = header.split("Expires=", 1)[1].split(";", 1)[0]
+    expires = datetime.datetime.strptime(expires_text, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=UTC)
+    assert before + datetime.timedelta(hours=2) <= expires <= before + datetime.timedelta(hours=2, seconds=5)
+
+
+def test_expiration_time() -> None:
+    interface = SecureCookieSessionInterface()
+    app = MiniApp(PERMANENT_SESSION_LIFETIME=datetime.timedelta(days=1))
+    assert interface.get_expiration_time(app, SecureCookieSession()) is None
+    expiry = interface.get_expiration_time(app, SecureCookieSession({"_permanent": True}))
+    assert expiry is not None
+    assert expiry.tzinfo is not None
+    assert abs((expiry - datetime.datetime.now(UTC)) - datetime.timedelta(days=1)) < datetime.timedelta(seconds=5)
+
+
+@pytest.mark.parametrize(
+    ("permanent", "modified", "refresh", "expected"),
+    [
+        (False, False, True, False),
+        (False, True, True, True),
+        (True, False, True, True),
+        (True, False, False, False),
+        (True, True, False, True),
+    ],
+)
+def test_refresh_each_request(permanent: bool, modified: bool, refresh: bool, expected: bool) -> None:
+    app = MiniApp(SESSION_REFRESH_EACH_REQUEST=refresh)
+    session = SecureCookieSession({"_permanent": permanent, "a": 1})
+    session.modified = modified
+    interface = SecureCookieSessionInterface()
+    assert interface.should_set_cookie(app, session) is expected
+    assert ("Set-Cookie" in save(app, session).headers) is expected
+
+
+def test_emptied_session_deletes_cookie() -> None:
+    app = MiniApp(
+        SESSION_COOKIE_DOMAIN="example.com",
+        SESSION_COOKIE_PATH="/p",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+    )
+    session = SecureCookieSession({"a": 1})
+    session.clear()
+    response = save(app, session)
+    assert response.headers["Set-Cookie"] == (
+        "session=; Domain=example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0;"
+        " Secure; HttpOnly; Path=/p; SameSite=Strict"
+    )
+    assert response.headers["Vary"] == "Cookie"
+
+
+def test_empty_unmodified_session_sets_nothing() -> None:
+    session = SecureCookieSession()
+    session.get("x")
+    response = save(MiniApp(), session)
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Vary"] == "Cookie"
+
+
+def test_vary_is_merged_with_existing_values() -> None:
+    response = Response()
+    response.vary.add("Accept-Encoding")
+    session = SecureCookieSession()
+    session["a"] = 1
+    SecureCookieSessionInterface().save_session(MiniApp(), session, response)
+    assert response.headers["Vary"] == "Accept-Encoding, Cookie"
+
+
+def test_oversized_cookie_warns() -> None:
+    session = SecureCookieSession()
+    session["blob"] = os.urandom(4000)  # random bytes do not compress
+    with pytest.warns(UserWarning, match="cookie is too large"):
+        save(MiniApp(), session)
+
+
+def test_saved_cookie_round_trips() -> None:
+    app = MiniApp()
+    session = SecureCookieSession()
+    session.update(a=(1, 2), b=b"\x00", c=Markup("<i>"), d={" t": 1})
+    loaded = open_with(app, cookie_value(save(app, session)))
+    assert dict(loaded) == {"a": (1, 2), "b": b"\x00", "c": Markup("<i>"), "d": {" t": 1}}
+
+
+def test_signing_serializer_is_cached_per_key_set() -> None:
+    interface = SecureCookieSessionInterface()
+    app = MiniApp("one")
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    app.config["SECRET_KEY"] = "two"
+    second = interface.get_signing_serializer(app)
+    assert second is not first
+    app.config["SECRET_KEY_FALLBACKS"] = ["one"]
+    third = interface.get_signing_serializer(app)
+    assert third is not second
+    assert third is not None
+    assert third.secret_keys == [b"one", b"two"]
+
+
+def test_signing_serializer_settings() -> None:
+    signer = SecureCookieSessionInterface().get_signing_serializer(MiniApp())
+    assert signer is not None
+    assert signer.salt == b"cookie-session"
+    assert signer.key_derivation == "hmac"
+    assert signer.serializer is SecureCookieSessionInterface.serializer
+
+
+def test_interface_defaults() -> None:
+    interface = SessionInterface()
+    assert interface.pickle_based is False
+    assert interface.null_session_class is NullSession
+    with pytest.raises(NotImplementedError):
+        interface.open_session(MiniApp(), request_with())
+    with pytest.raises(NotImplementedError):
+        interface.save_session(MiniApp(), SecureCookieSession(), Response())
+
+
+class DictSession(dict, SessionMixin):  # type: ignore[type-arg,misc]
+    """A custom backend's session that does not track changes."""
+
+
+def test_session_mixin_defaults() -> None:
+    session = DictSession()
+    assert (session.new, session.modified, session.accessed) == (False, True, False)
+    session.permanent = True
+    assert session["_permanent"] is True
+
+
+# End to end through the application core ------------------------------------------
+
+
+def _app(secret_key: str | None = "k") -> t.Any:
+    from microflask import Flask
+
+    app = Flask(__name__)
+    app.secret_key = secret_key
+    return app
+
+
+def test_end_to_end_set_and_read() -> None:
+    from microflask import session
+
+    app = _app()
+
+    @app.route("/set")
+    def set_value() -> str:
+        session["n"] = (1, 2)
+        return ""
+
+    @app.route("/get")
+    def get_value() -> str:
+        return repr(session.get("n"))
+
+    @app.route("/none")
+    def untouched() -> str:
+        return "x"
+
+    client = app.test_client()
+    response = client.get("/set")
+    assert response.headers["Vary"] == "Cookie"
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    read = client.get("/get")
+    assert read.get_data() == b"(1, 2)"
+    assert read.headers["Vary"] == "Cookie"
+    assert "Set-Cookie" not in read.headers
+    assert "Vary" not in client.get("/none").headers
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [lambda s: "n" in s, len, lambda s: list(s), lambda s: s.keys(), lambda s: s.get("n")],
+)
+def test_end_to_end_reads_vary(probe: t.Callable[[t.Any], object]) -> None:
+    from microflask import session
+
+    app = _app()
+
+    @app.route("/")
+    def index() -> str:
+        probe(session)
+        return ""
+
+    assert app.test_client().get("/").headers["Vary"] == "Cookie"
+
+
+def test_end_to_end_loads_flask_cookie(clock: list[int]) -> None:
+    from microflask import session
+
+    app = _app(VECTOR_KEY)
+
+    @app.route("/")
+    def index() -> str:
+        return repr(sorted(session.items()))
+
+    client = app.test_client()
+    client.set_cookie("session", FLASK_VECTORS[1][1])
+    assert client.get("/").get_data().decode() == repr(sorted(FLASK_VECTORS[1][0].items()))
+
+
+def test_end_to_end_clear_deletes_cookie() -> None:
+    from microflask import session
+
+    app = _app()
+
+    @app.route("/login")
+    def login() -> str:
+        session["user"] = "ann"
+        return ""
+
+    @app.route("/logout")
+    def logout() -> str:
+        session.clear()
+        return ""
+
+    client = app.test_client()
+    client.get("/login")
+    response = client.get("/logout")
+    assert response.headers["Set-Cookie"].startswith("session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
+
+
+def test_end_to_end_without_secret_key() -> None:
+    from microflask import session
+
+    app = _app(None)
+
+    @app.route("/")
+    def index() -> str:
+        session["a"] = 1
+        return ""
+
+    app.testing = True
+    with pytest.raises(RuntimeError, match="no secret key was set"):
+        app.test_client().get("/")

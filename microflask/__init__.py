@@ -43,6 +43,13 @@ if t.TYPE_CHECKING:
     from .signals import request_finished as request_finished
     from .signals import request_started as request_started
     from .signals import request_tearing_down as request_tearing_down
+    from .signals import template_rendered as template_rendered
+    from .signals import before_render_template as before_render_template
+    from .templating import get_template_attribute as get_template_attribute
+    from .templating import render_template as render_template
+    from .templating import render_template_string as render_template_string
+    from .templating import stream_template as stream_template
+    from .templating import stream_template_string as stream_template_string
     from .wrappers import Request as Request
     from .wrappers import Response as Response
 
@@ -80,6 +87,13 @@ _EXPORTS = {
     "request_finished": "signals",
     "request_started": "signals",
     "request_tearing_down": "signals",
+    "before_render_template": "signals",
+    "template_rendered": "signals",
+    "get_template_attribute": "templating",
+    "render_template": "templating",
+    "render_template_string": "templating",
+    "stream_template": "templating",
+    "stream_template_string": "templating",
     "Request": "wrappers",
     "Response": "wrappers",
 }

@@ -1,6 +1,14 @@
-"""A Jinja-compatible template engine: templates compile to Python source once."""
+"""A Jinja-compatible template engine: templates compile to Python source once.
+
+The application glue (``render_template`` and friends, ``flask.templating``'s
+names) is re-exported lazily: the engine can be imported and used without
+loading the application core.
+"""
 
 from __future__ import annotations
+
+import importlib
+import typing as t
 
 from ..markup import Markup as Markup
 from ..markup import escape as escape
@@ -30,3 +38,30 @@ from .runtime import is_undefined as is_undefined
 from .runtime import pass_context as pass_context
 from .runtime import pass_environment as pass_environment
 from .runtime import pass_eval_context as pass_eval_context
+
+if t.TYPE_CHECKING:
+    from .flask_glue import DispatchingJinjaLoader as DispatchingJinjaLoader
+    from .flask_glue import get_template_attribute as get_template_attribute
+    from .flask_glue import render_template as render_template
+    from .flask_glue import render_template_string as render_template_string
+    from .flask_glue import stream_template as stream_template
+    from .flask_glue import stream_template_string as stream_template_string
+
+# Public name -> the submodule defining it (imported on first use).
+_LAZY = {
+    "DispatchingJinjaLoader": "flask_glue",
+    "get_template_attribute": "flask_glue",
+    "render_template": "flask_glue",
+    "render_template_string": "flask_glue",
+    "stream_template": "flask_glue",
+    "stream_template_string": "flask_glue",
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

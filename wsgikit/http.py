@@ -1,0 +1,1282 @@
+"""Parse and dump HTTP header values, cookies, dates and entity tags.
+
+Every parser here takes untrusted text straight from a request. The rules
+they share:
+
+* Garbage in gives the documented "nothing" out (``None``, an empty
+  structure, a default), never an unexpected exception.
+* Work is linear in the input. The scanners below use ``str.find`` and
+  ``str.split`` on hot paths and only regexes whose alternatives cannot
+  overlap (so they never backtrack more than once over the input).
+* Results are the structures from :mod:`wsgikit.datastructures`, so
+  callers can pass a ``cls`` to get a subclass (``MIMEAccept``, an
+  ``ImmutableMultiDict``, ...).
+
+The IO-free cores of cookie parsing and of the conditional-request check
+live in :mod:`wsgikit.sansio.http`; the functions here adapt a WSGI
+environ to them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import typing as t
+import warnings
+from datetime import date
+from datetime import datetime
+from datetime import time as dt_time
+from datetime import timedelta
+from datetime import timezone
+from enum import Enum
+from hashlib import sha1
+from time import gmtime
+from time import mktime
+from time import struct_time
+from time import time as _now
+from urllib.parse import quote
+from urllib.parse import unquote
+
+from . import datastructures as ds
+from ._internal import _plain_int
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+_TAnyAccept = t.TypeVar("_TAnyAccept", bound="ds.Accept")
+_TAnyCC = t.TypeVar("_TAnyCC", bound="ds.cache_control._CacheControl")
+_TAnyCSP = t.TypeVar("_TAnyCSP", bound="ds.ContentSecurityPolicy")
+
+
+class COEP(Enum):
+    """Values of the ``Cross-Origin-Embedder-Policy`` header."""
+
+    UNSAFE_NONE = "unsafe-none"
+    REQUIRE_CORP = "require-corp"
+
+
+class COOP(Enum):
+    """Values of the ``Cross-Origin-Opener-Policy`` header."""
+
+    UNSAFE_NONE = "unsafe-none"
+    SAME_ORIGIN_ALLOW_POPUPS = "same-origin-allow-popups"
+    SAME_ORIGIN = "same-origin"
+
+
+#: Reason phrases by status code, as Werkzeug spells them.
+HTTP_STATUS_CODES: dict[int, str] = {
+    100: "Continue",
+    101: "Switching Protocols",
+    102: "Processing",
+    103: "Early Hints",  # see RFC 8297
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    203: "Non Authoritative Information",
+    204: "No Content",
+    205: "Reset Content",
+    206: "Partial Content",
+    207: "Multi Status",
+    208: "Already Reported",  # see RFC 5842
+    226: "IM Used",  # see RFC 3229
+    300: "Multiple Choices",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    304: "Not Modified",
+    305: "Use Proxy",
+    306: "Switch Proxy",  # unused
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",  # unused
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    407: "Proxy Authentication Required",
+    408: "Request Timeout",
+    409: "Conflict",
+    410: "Gone",
+    411: "Length Required",
+    412: "Precondition Failed",
+    413: "Request Entity Too Large",
+    414: "Request URI Too Long",
+    415: "Unsupported Media Type",
+    416: "Requested Range Not Satisfiable",
+    417: "Expectation Failed",
+    418: "I'm a teapot",  # see RFC 2324
+    421: "Misdirected Request",  # see RFC 7540
+    422: "Unprocessable Entity",
+    423: "Locked",
+    424: "Failed Dependency",
+    425: "Too Early",  # see RFC 8470
+    426: "Upgrade Required",
+    428: "Precondition Required",  # see RFC 6585
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    449: "Retry With",  # proprietary MS extension
+    451: "Unavailable For Legal Reasons",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    505: "HTTP Version Not Supported",
+    506: "Variant Also Negotiates",  # see RFC 2295
+    507: "Insufficient Storage",
+    508: "Loop Detected",  # see RFC 5842
+    510: "Not Extended",
+    511: "Network Authentication Failed",
+}
+
+#: Headers describing the entity (body) rather than the message.
+_ENTITY_HEADERS = frozenset(
+    [
+        "allow",
+        "content-encoding",
+        "content-language",
+        "content-length",
+        "content-location",
+        "content-md5",
+        "content-range",
+        "content-type",
+        "expires",
+        "last-modified",
+    ]
+)
+#: Headers that concern one connection and must not be forwarded by proxies.
+_HOP_BY_HOP_HEADERS = frozenset(
+    [
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    ]
+)
+
+# RFC 9110 "tchar": the characters a token may use without quoting.
+_TCHARS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#: PERF: ``frozenset.issuperset(str)`` checks a whole value in one C loop.
+_TOKEN_CHARS = frozenset(_TCHARS)
+_TOKEN = r"[A-Za-z0-9!#$%&'*+\-.^_`|~]"
+# The same without the apostrophe, which separates RFC 2231 charset'lang'value.
+_TOKEN_NO_APOS = r"[A-Za-z0-9!#$%&*+\-.^_`|~]"
+
+#: Backslash escapes in a quoted-string: the escaped character stands for itself.
+_unescape_any_re = re.compile(r"\\(.)")
+#: An RFC 2231 extended value ``charset'language'percent-encoded``.
+_charset_value_re = re.compile(rf"({_TOKEN_NO_APOS}*)'({_TOKEN_NO_APOS}*)'({_TOKEN}+)")
+#: The charsets RFC 2231 values may name and that we decode; others stay encoded.
+_RFC2231_CHARSETS = frozenset(["ascii", "us-ascii", "utf-8", "iso-8859-1"])
+#: One ``key=value`` option after its ``;``: the value is a token or a
+#: quoted-string. The quoted part is "unrolled" (plain run, then escape +
+#: plain run, ...) so its pieces cannot overlap and a missing closing quote
+#: costs one linear scan, not a backtracking storm.
+_option_re = re.compile(
+    rf'\s*({_TOKEN}+)=(?:({_TOKEN}+)|"([^\\"]*(?:\\.[^\\"]*)*)")',
+    re.DOTALL,
+)
+#: The rest of a quoted-string after its opening quote, for list splitting.
+_quoted_tail_re = re.compile(r'[^\\"]*(?:\\.[^\\"]*)*"', re.DOTALL)
+#: A quality value: digits with an optional fraction, nothing else.
+_q_value_re = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+#: Unicode whitespace, as the ``\s`` in a str regex means it.
+_ws_re = re.compile(r"\s*")
+
+
+# --------------------------------------------------------------------------
+# Quoting
+# --------------------------------------------------------------------------
+
+
+def quote_header_value(value: t.Any, allow_token: bool = True) -> str:
+    """Quote a value for use in a header, if it needs quoting.
+
+    A value made only of token characters is returned as is (unless
+    ``allow_token`` is false); anything else becomes an RFC 9110
+    quoted-string with ``\\`` and ``"`` escaped. Non-strings are converted
+    with :class:`str`; the empty string becomes ``""``.
+
+    :param value: The value to quote.
+    :param allow_token: Leave token values unquoted.
+    """
+    if not isinstance(value, str):
+        value = str(value)
+    if not value:
+        return '""'
+    if allow_token and _TOKEN_CHARS.issuperset(value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def unquote_header_value(value: str) -> str:
+    """Undo :func:`quote_header_value`.
+
+    A value wrapped in double quotes loses the quotes, and each backslash
+    escape inside becomes the escaped character. Anything else is returned
+    unchanged.
+
+    :param value: The header value, possibly quoted.
+    """
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+        if "\\" in value:
+            return _unescape_any_re.sub(r"\1", value)
+    return value
+
+
+def _unescape_options_value(value: str) -> str:
+    # Only ``\\`` and ``\"`` are escapes in option values: a Windows path in
+    # ``filename="C:\dir\file"`` keeps its backslashes. The escape pairs of a
+    # valid quoted-string never straddle, so two replaces are exact.
+    if "\\" in value:
+        return value.replace("\\\\", "\\").replace('\\"', '"')
+    return value
+
+
+def dump_options_header(header: str | None, options: t.Mapping[str, t.Any]) -> str:
+    """Build a header value with ``; key=value`` options, the inverse of
+    :func:`parse_options_header`.
+
+    Options whose value is ``None`` are left out. A key ending in ``*`` is
+    an RFC 2231 extended value and is written without quoting.
+
+    :param header: The main value, or ``None`` for options only.
+    :param options: The options to append.
+    """
+    segments = [] if header is None else [header]
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key[-1:] == "*":
+            segments.append(f"{key}={value}")
+        else:
+            segments.append(f"{key}={quote_header_value(value)}")
+    return "; ".join(segments)
+
+
+def dump_header(iterable: dict[str, t.Any] | t.Iterable[t.Any]) -> str:
+    """Build a comma-separated header value from a dict or an iterable.
+
+    A dict gives ``key=value`` items (a ``None`` value gives the bare key);
+    other iterables give their quoted items.
+
+    :param iterable: The items to join.
+    """
+    if isinstance(iterable, dict):
+        items = []
+        for key, value in iterable.items():
+            if value is None:
+                items.append(key)
+            elif key[-1:] == "*":
+                items.append(f"{key}={value}")
+            else:
+                items.append(f"{key}={quote_header_value(value)}")
+    else:
+        items = [quote_header_value(x) for x in iterable]
+    return ", ".join(items)
+
+
+def dump_csp_header(header: ds.ContentSecurityPolicy) -> str:
+    """Build a ``Content-Security-Policy`` value from its directives.
+
+    :param header: The policy, a mapping of directive to value.
+    """
+    return "; ".join(f"{key} {value}" for key, value in header.items())
+
+
+# --------------------------------------------------------------------------
+# Lists, dicts and options
+# --------------------------------------------------------------------------
+
+
+def parse_list_header(value: str) -> list[str]:
+    """Split a comma-separated header value into its items.
+
+    Commas inside quoted-strings do not split; items that are entirely a
+    quoted-string are unquoted; surrounding whitespace and empty items are
+    dropped. A quoted-string that never closes makes the whole value
+    invalid and the result empty.
+
+    :param value: The header value.
+    """
+    if '"' not in value:
+        # PERF: without quotes, splitting on commas is the whole job.
+        return [item for item in map(str.strip, value.split(",")) if item]
+    raw = _split_quoted_list(value)
+    if raw is None:
+        return []
+    result = []
+    for item in raw:
+        item = item.strip()
+        if not item:
+            continue
+        if len(item) >= 2 and item[0] == item[-1] == '"':
+            item = item[1:-1]
+            if "\\" in item:
+                item = _unescape_any_re.sub(r"\1", item)
+        result.append(item)
+    return result
+
+
+def _split_quoted_list(value: str) -> list[str] | None:
+    # Theory of operation: walk from comma to comma; a quote met before the
+    # next comma opens a quoted-string, which the precompiled tail regex
+    # skips in one linear step (escapes included), after which the walk
+    # goes on. The next comma and next quote positions are cached and only
+    # looked up again once the walk has passed them, so every character is
+    # scanned a bounded number of times. ``None`` means an unclosed quote.
+    items = []
+    start = pos = 0
+    comma = value.find(",")
+    quote_pos = value.find('"')
+    match_tail = _quoted_tail_re.match
+    while True:
+        if quote_pos != -1 and quote_pos < pos:
+            quote_pos = value.find('"', pos)
+        if comma != -1 and comma < pos:
+            comma = value.find(",", pos)
+        if quote_pos != -1 and (comma == -1 or quote_pos < comma):
+            m = match_tail(value, quote_pos + 1)
+            if m is None:
+                return None
+            pos = m.end()
+            continue
+        if comma == -1:
+            items.append(value[start:])
+            return items
+        items.append(value[start:comma])
+        start = pos = comma + 1
+
+
+def _decode_rfc2231(value: str, encoding: str | None) -> str:
+    # Percent-decode only for the charsets we trust to name a real codec.
+    if encoding is not None and encoding.lower() in _RFC2231_CHARSETS:
+        return unquote(value, encoding=encoding, errors="replace")
+    return value
+
+
+def parse_dict_header(value: str) -> dict[str, str | None]:
+    """Parse a comma-separated list of ``key=value`` items into a dict.
+
+    Items without ``=`` map to ``None``; quoted values are unquoted; a key
+    ending in ``*`` holds an RFC 2231 value (``UTF-8''%E2%82%AC``) that is
+    decoded. A later duplicate key wins.
+
+    :param value: The header value.
+    """
+    result: dict[str, str | None] = {}
+    for item in parse_list_header(value):
+        key, has_value, item_value = item.partition("=")
+        key = key.strip()
+        if not key:
+            continue
+        if not has_value:
+            result[key] = None
+            continue
+        item_value = item_value.strip()
+        if key[-1] == "*":
+            key = key[:-1]
+            m = _charset_value_re.match(item_value)
+            if m is not None:
+                result[key] = _decode_rfc2231(m.group(3), m.group(1))
+                continue
+        if len(item_value) >= 2 and item_value[0] == item_value[-1] == '"':
+            item_value = unquote_header_value(item_value)
+        result[key] = item_value
+    return result
+
+
+def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
+    """Split a ``Content-Type``-like value into its main value and options.
+
+    ``'text/html; charset="utf-8"'`` gives ``('text/html', {'charset':
+    'utf-8'})``. Option keys are lowercased; values are tokens or
+    quoted-strings; RFC 2231 extended values (``key*=UTF-8''...``) are
+    decoded and continuations (``key*0``, ``key*1``, ...) joined in the
+    order they appear. Malformed options are skipped.
+
+    :param value: The header value.
+    """
+    if not value:
+        return "", {}
+    semi = value.find(";")
+    if semi == -1:
+        # PERF: a bare value such as ``text/plain`` needs no option scan.
+        return value.strip(), {}
+    main = value[:semi].strip()
+    if not main:
+        return "", {}
+    return main, _parse_options(value, semi)
+
+
+def _parse_options(value: str, semi: int) -> dict[str, str]:
+    # Theory of operation: ``semi`` is a ``;``. At each one, the option regex
+    # tries ``key=token`` or ``key="quoted"`` right after it (whitespace
+    # allowed before the key only). Whatever it matched or not, the scan goes
+    # on from the next ``;`` after the match, so a ``;`` inside a good
+    # quoted-string is not a separator while junk up to the next ``;`` is
+    # ignored. The RFC 2231 charset of the last ``key*=`` value carries over
+    # to later ``*`` values, as continuations need.
+    options: dict[str, str] = {}
+    encoding: str | None = None
+    match_option = _option_re.match
+    find = value.find
+    while semi != -1:
+        m = match_option(value, semi + 1)
+        if m is None:
+            semi = find(";", semi + 1)
+            continue
+        key, token, quoted = m.groups()
+        key = key.lower()
+        option = token if token is not None else _unescape_options_value(quoted)
+        if key[-1] == "*":
+            key = key[:-1]
+            cm = _charset_value_re.match(token) if token is not None else None
+            if cm is not None:
+                encoding, option = cm.group(1), cm.group(3)
+            option = _decode_rfc2231(option, encoding)
+        base, star, index = key.rpartition("*")
+        if star and index.isdigit():
+            # A continuation: ``name*0``, ``name*1``... appended in order seen.
+            options[base] = options.get(base, "") + option
+        else:
+            options[key] = option
+        semi = find(";", m.end())
+    return options
+
+
+def parse_accept_header(value: str | None, cls: type[_TAnyAccept] | None = None) -> _TAnyAccept:
+    """Parse an ``Accept``-style header into a list of ``(value, quality)``.
+
+    Items whose ``q`` is not a number from 0 to 1 are dropped (RFC 9110
+    says to ignore them); other options stay attached to the value. The
+    ``cls`` orders the result (by quality, then specificity).
+
+    :param value: The header value.
+    :param cls: The :class:`~wsgikit.datastructures.Accept` subclass to
+        return; ``Accept`` by default.
+    """
+    if cls is None:
+        cls = t.cast("type[_TAnyAccept]", ds.Accept)
+    if not value:
+        return cls(None)
+    result = []
+    for item in parse_list_header(value):
+        if ";" not in item:
+            # PERF: most items carry no options at all.
+            result.append((item.strip(), 1))
+            continue
+        item, options = parse_options_header(item)
+        quality: float = 1
+        if "q" in options:
+            q_str = options.pop("q").strip()
+            if _q_value_re.fullmatch(q_str) is None:
+                continue
+            quality = float(q_str)
+            if not 0 <= quality <= 1:
+                continue
+        if options:
+            item = dump_options_header(item, options)
+        result.append((item, quality))
+    return cls(result)
+
+
+def parse_cache_control_header(
+    value: str | None,
+    on_update: t.Callable[[ds.cache_control._CacheControl], None] | None = None,
+    cls: type[_TAnyCC] | None = None,
+) -> _TAnyCC:
+    """Parse a ``Cache-Control`` header into a cache-control object.
+
+    :param value: The header value.
+    :param on_update: Called with the object whenever it changes.
+    :param cls: The class to return; ``RequestCacheControl`` by default.
+    """
+    if cls is None:
+        cls = t.cast("type[_TAnyCC]", ds.RequestCacheControl)
+    if not value:
+        return cls(None, on_update)
+    return cls(parse_dict_header(value), on_update)
+
+
+def parse_csp_header(
+    value: str | None,
+    on_update: t.Callable[[ds.ContentSecurityPolicy], None] | None = None,
+    cls: type[_TAnyCSP] | None = None,
+) -> _TAnyCSP:
+    """Parse a ``Content-Security-Policy`` header into its directives.
+
+    Directives are ``;``-separated ``name value`` pairs; a directive
+    without a space-separated value is skipped.
+
+    :param value: The header value.
+    :param on_update: Called with the object whenever it changes.
+    :param cls: The class to return; ``ContentSecurityPolicy`` by default.
+    """
+    if cls is None:
+        cls = t.cast("type[_TAnyCSP]", ds.ContentSecurityPolicy)
+    if value is None:
+        return cls(None, on_update)
+    items = []
+    for policy in value.split(";"):
+        policy = policy.strip()
+        if " " in policy:
+            directive, _, policy_value = policy.partition(" ")
+            items.append((directive.strip(), policy_value.strip()))
+    return cls(items, on_update)
+
+
+def parse_set_header(
+    value: str | None,
+    on_update: t.Callable[[ds.HeaderSet], None] | None = None,
+) -> ds.HeaderSet:
+    """Parse a comma-separated set such as ``Allow`` or ``Vary`` into a
+    case-insensitive :class:`~wsgikit.datastructures.HeaderSet`.
+
+    :param value: The header value.
+    :param on_update: Called with the set whenever it changes.
+    """
+    if not value:
+        return ds.HeaderSet(None, on_update)
+    return ds.HeaderSet(parse_list_header(value), on_update)
+
+
+def parse_authorization_header(value: str | None) -> ds.Authorization | None:
+    """Parse an ``Authorization`` header (the Werkzeug 2 name for
+    :meth:`Authorization.from_header <wsgikit.datastructures.Authorization.from_header>`).
+
+    :param value: The header value.
+    """
+    return ds.Authorization.from_header(value)
+
+
+def parse_www_authenticate_header(value: str | None) -> ds.WWWAuthenticate | None:
+    """Parse a ``WWW-Authenticate`` header (the Werkzeug 2 name for
+    :meth:`WWWAuthenticate.from_header <wsgikit.datastructures.WWWAuthenticate.from_header>`).
+
+    :param value: The header value.
+    """
+    return ds.WWWAuthenticate.from_header(value)
+
+
+# --------------------------------------------------------------------------
+# Entity tags and ranges
+# --------------------------------------------------------------------------
+
+
+def generate_etag(data: bytes) -> str:
+    """Return a strong entity tag for ``data``: its SHA-1 hex digest.
+
+    :param data: The body to tag.
+    """
+    return sha1(data).hexdigest()
+
+
+def quote_etag(etag: str, weak: bool = False) -> str:
+    """Wrap an entity tag in quotes, with the ``W/`` prefix if weak.
+
+    :param etag: The bare tag; it may not contain a double quote.
+    :param weak: Mark the tag as weak.
+    :raise ValueError: The tag contains a double quote.
+    """
+    if '"' in etag:
+        raise ValueError("invalid etag")
+    if weak:
+        return f'W/"{etag}"'
+    return f'"{etag}"'
+
+
+def unquote_etag(etag: str | None) -> tuple[str, bool] | tuple[None, None]:
+    """Split a quoted entity tag into ``(tag, is_weak)``.
+
+    ``'W/"abc"'`` gives ``('abc', True)``; an empty value gives
+    ``(None, None)``.
+
+    :param etag: The quoted tag.
+    """
+    if not etag:
+        return None, None
+    etag = etag.strip()
+    weak = False
+    if etag[:2] in ("W/", "w/"):
+        weak = True
+        etag = etag[2:]
+    if etag[:1] == etag[-1:] == '"':
+        etag = etag[1:-1]
+    return etag, weak
+
+
+def parse_etags(value: str | None) -> ds.ETags:
+    """Parse an ``If-Match`` / ``If-None-Match`` header into an
+    :class:`~wsgikit.datastructures.ETags`.
+
+    :param value: The header value.
+    """
+    if not value:
+        return ds.ETags()
+    if "\n" not in value:
+        # PERF: well-formed lists (the lone ``*``, plain or simply quoted
+        # tags) split on commas; only odd quoting needs the full scanner.
+        etags = _parse_simple_etags(value)
+        if etags is not None:
+            return etags
+    return _EtagScanner(value).run()
+
+
+def _parse_simple_etags(value: str) -> ds.ETags | None:
+    # Whitespace around a separating comma belongs to the separator; the
+    # ends of the whole value keep theirs. A tag that opens with a quote must
+    # be exactly one quoted tag, or the comma may be inside it: ``None``
+    # hands such values to the scanner.
+    strong = []
+    weak = []
+    parts = value.split(",")
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        if index:
+            part = part.lstrip()
+        if index != last:
+            part = part.rstrip()
+        elif not part:
+            break
+        is_weak = part[:2] in ("W/", "w/")
+        if is_weak:
+            part = part[2:]
+        if part[:1] == '"':
+            if len(part) < 2 or part[-1] != '"' or part.count('"') != 2:
+                return None
+            part = part[1:-1]
+        elif part == "*":
+            return ds.ETags(star_tag=True)
+        (weak if is_weak else strong).append(part)
+    return ds.ETags(strong, weak)
+
+
+class _EtagScanner:
+    """The general entity-tag list scanner, for values with quotes.
+
+    Theory of operation: each item is an optional ``W/`` then either a
+    quoted tag -- a quote, then text up to the first quote that is followed
+    by a comma separator or the end -- or raw text up to the first comma
+    separator. Whitespace around a comma belongs to the separator. A raw
+    ``*`` means "any tag". A newline may not appear inside a tag; an item
+    that would need one ends the parse. To stay linear, a failed search
+    for a closing quote marks everything up to the next newline as unable
+    to close a quote, and the next newline is cached.
+    """
+
+    __slots__ = ("value", "n", "dead_until", "newline")
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        self.n = len(value)
+        #: No quoted tag can start before this position.
+        self.dead_until = 0
+        #: The first newline at or after the last position asked about.
+        self.newline = -2
+
+    def next_newline(self, pos: int) -> int:
+        if self.newline == -2 or (self.newline != -1 and self.newline < pos):
+            self.newline = self.value.find("\n", pos)
+        return self.n if self.newline == -1 else self.newline
+
+    def end_at(self, pos: int) -> int:
+        # Where a tag ending at ``pos`` has its match end, or -1: either a
+        # comma separator (with its whitespace) or the end of the value.
+        value = self.value
+        if pos == self.n or (pos == self.n - 1 and value[pos] == "\n"):
+            return pos
+        after = _ws_re.match(value, pos).end()  # type: ignore[union-attr]
+        if after < self.n and value[after] == ",":
+            return _ws_re.match(value, after + 1).end()  # type: ignore[union-attr]
+        return -1
+
+    def quoted(self, start: int) -> tuple[str, int] | None:
+        value = self.value
+        limit = self.next_newline(start + 1)
+        quote_pos = value.find('"', start + 1, limit)
+        while quote_pos != -1:
+            end = self.end_at(quote_pos + 1)
+            if end != -1:
+                return value[start + 1 : quote_pos], end
+            quote_pos = value.find('"', quote_pos + 1, limit)
+        self.dead_until = limit
+        return None
+
+    def raw(self, start: int) -> tuple[str, int] | None:
+        value = self.value
+        stop = self.n - 1 if value.endswith("\n") else self.n
+        comma = value.find(",", start)
+        if comma != -1:
+            run = comma
+            while run > start and value[run - 1].isspace():
+                run -= 1
+            if run < stop:
+                stop = run
+        if value.find("\n", start, stop) != -1:
+            return None
+        end = self.end_at(stop)
+        return value[start:stop], (end if end != -1 else stop)
+
+    def run(self) -> ds.ETags:
+        value = self.value
+        strong: list[str] = []
+        weak: list[str] = []
+        pos = 0
+        while pos < self.n:
+            is_weak = value.startswith(("W/", "w/"), pos)
+            start = pos + 2 if is_weak else pos
+            found = None
+            if start < self.n and value[start] == '"' and start >= self.dead_until:
+                found = self.quoted(start)
+            if found is None:
+                found = self.raw(start)
+                if found is None:
+                    break
+                if found[0] == "*":
+                    return ds.ETags(star_tag=True)
+            tag, end = found
+            if end <= pos:
+                # An empty match at a final newline would repeat forever.
+                break
+            (weak if is_weak else strong).append(tag)
+            pos = end
+        return ds.ETags(strong, weak)
+
+
+def parse_if_range_header(value: str | None) -> ds.IfRange:
+    """Parse an ``If-Range`` header: an HTTP date or an entity tag.
+
+    :param value: The header value.
+    """
+    if not value:
+        return ds.IfRange()
+    parsed = parse_date(value)
+    if parsed is not None:
+        return ds.IfRange(date=parsed)
+    # The weakness flag is dropped: If-Range only allows strong comparison.
+    return ds.IfRange(unquote_etag(value)[0])
+
+
+def _ascii_int(value: str) -> int:
+    # An unsigned decimal: ``+``, ``_`` and non-ASCII digits are refused,
+    # though :func:`int` takes them.
+    value = value.strip()
+    if not (value.isdigit() and value.isascii()):
+        raise ValueError(value)
+    return int(value)
+
+
+def parse_range_header(value: str | None, make_inclusive: bool = True) -> ds.Range | None:
+    """Parse a ``Range`` header into a :class:`~wsgikit.datastructures.Range`.
+
+    Ranges are returned as half-open ``(start, stop)`` pairs (``stop`` is
+    ``None`` for "to the end"; a suffix range ``-500`` is ``(-500, None)``).
+    Ranges must be ascending and not overlap, and only the last may be
+    open-ended; anything else makes the whole header invalid (``None``).
+
+    :param value: The header value.
+    :param make_inclusive: Kept for compatibility; ranges are always
+        converted to half-open pairs.
+    """
+    if not value or "=" not in value:
+        return None
+    units, _, spec = value.partition("=")
+    ranges: list[tuple[int, int | None]] = []
+    last_end = 0
+    for item in spec.split(","):
+        item = item.strip()
+        if "-" not in item:
+            return None
+        try:
+            if item[0] == "-":
+                if last_end < 0:
+                    return None
+                begin = _plain_int(item)
+                end = None
+                last_end = -1
+            else:
+                begin_str, _, end_str = item.partition("-")
+                begin = _ascii_int(begin_str)
+                if begin < last_end or last_end < 0:
+                    return None
+                end_str = end_str.strip()
+                if end_str:
+                    end = _plain_int(end_str) + 1
+                    if begin >= end:
+                        return None
+                else:
+                    end = None
+                last_end = -1 if end is None else end
+        except ValueError:
+            return None
+        ranges.append((begin, end))
+    return ds.Range(units.strip().lower(), ranges)
+
+
+def parse_content_range_header(
+    value: str | None,
+    on_update: t.Callable[[ds.ContentRange], None] | None = None,
+) -> ds.ContentRange | None:
+    """Parse a ``Content-Range`` header (``bytes 0-499/1234``).
+
+    Returns ``None`` when the value is malformed or describes an invalid
+    range (see :func:`is_byte_range_valid`).
+
+    :param value: The header value.
+    :param on_update: Called with the object whenever it changes.
+    """
+    if not value:
+        return None
+    parts = value.strip().split(None, 1)
+    if len(parts) != 2:
+        return None
+    units, spec = parts
+    if "/" not in spec:
+        return None
+    rng, _, length_str = spec.partition("/")
+    try:
+        length = None if length_str == "*" else _plain_int(length_str)
+        if rng == "*":
+            if not is_byte_range_valid(None, None, length):
+                return None
+            return ds.ContentRange(units, None, None, length, on_update=on_update)
+        if "-" not in rng:
+            return None
+        start_str, _, stop_str = rng.partition("-")
+        start = _ascii_int(start_str)
+        stop = _plain_int(stop_str) + 1
+    except ValueError:
+        return None
+    if is_byte_range_valid(start, stop, length):
+        return ds.ContentRange(units, start, stop, length, on_update=on_update)
+    return None
+
+
+def is_byte_range_valid(start: int | None, stop: int | None, length: int | None) -> bool:
+    """Tell whether a half-open byte range makes sense for ``length``.
+
+    ``start`` and ``stop`` are both given or both ``None`` (unsatisfied
+    range, only the length known).
+
+    :param start: First byte, or ``None``.
+    :param stop: One past the last byte, or ``None``.
+    :param length: Total length, or ``None`` if unknown.
+    """
+    if (start is None) != (stop is None):
+        return False
+    if start is None:
+        return length is None or length >= 0
+    if length is None:
+        return 0 <= start < stop  # type: ignore[operator]
+    if start >= stop:  # type: ignore[operator]
+        return False
+    return 0 <= start < length
+
+
+# --------------------------------------------------------------------------
+# Dates and ages
+# --------------------------------------------------------------------------
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS) if name}
+
+
+def http_date(timestamp: datetime | date | int | float | struct_time | None = None) -> str:
+    """Format a moment as an HTTP date (``Sun, 06 Nov 1994 08:49:37 GMT``).
+
+    Naive datetimes and dates count as UTC, aware ones are converted;
+    numbers are Unix timestamps; a :class:`time.struct_time` is read as
+    local time, as :func:`time.mktime` does; ``None`` means now.
+
+    :param timestamp: The moment to format.
+    """
+    if isinstance(timestamp, datetime):
+        if timestamp.tzinfo is not None:
+            timestamp = timestamp.astimezone(timezone.utc)
+        return _format_fields(
+            timestamp.weekday(),
+            timestamp.day,
+            timestamp.month,
+            timestamp.year,
+            timestamp.hour,
+            timestamp.minute,
+            timestamp.second,
+        )
+    if isinstance(timestamp, date):
+        return _format_fields(timestamp.weekday(), timestamp.day, timestamp.month, timestamp.year, 0, 0, 0)
+    if isinstance(timestamp, struct_time):
+        timestamp = mktime(timestamp)
+    elif timestamp is None:
+        timestamp = _now()
+    try:
+        # PERF: gmtime is several times faster than building a datetime.
+        tm = gmtime(timestamp)
+    except (OverflowError, OSError, ValueError):
+        tm = None
+    if tm is None or not 1 <= tm.tm_year <= 9999:
+        # Let datetime raise its usual error for out-of-range moments.
+        return http_date(datetime.fromtimestamp(timestamp, timezone.utc))
+    return _format_fields(tm.tm_wday, tm.tm_mday, tm.tm_mon, tm.tm_year, tm.tm_hour, tm.tm_min, tm.tm_sec)
+
+
+def _format_fields(wday: int, day: int, month: int, year: int, hour: int, minute: int, second: int) -> str:
+    return f"{_WEEKDAYS[wday]}, {day:02d} {_MONTHS[month]} {year:04d} {hour:02d}:{minute:02d}:{second:02d} GMT"
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Parse an HTTP date into an aware :class:`~datetime.datetime`.
+
+    All three formats HTTP allows (IMF-fixdate, RFC 850, asctime) and RFC
+    2822 offsets are understood; a date without a zone is taken as UTC.
+    Returns ``None`` for anything that is not a valid date.
+
+    :param value: The header value.
+    """
+    if not value:
+        return None
+    if (
+        len(value) == 29
+        and value[25:] == " GMT"
+        and value[3:5] == ", "
+        and value[7] == " "
+        and value[11] == " "
+        and value[16] == " "
+        and value[19] == ":"
+        and value[22] == ":"
+        and value.isascii()
+        and value[:3].isalpha()
+    ):
+        # PERF: the IMF-fixdate every client sends, sliced by position.
+        month = _MONTH_NUMBERS.get(value[8:11])
+        fields = value[5:7] + value[12:16] + value[17:19] + value[20:22] + value[23:25]
+        if month is not None and fields.isdigit():
+            year = int(value[12:16])
+            if year < 100:
+                # Two-digit years, the way the email parser reads them.
+                year += 1900 if year > 68 else 2000
+            try:
+                return datetime(
+                    year,
+                    month,
+                    int(value[5:7]),
+                    int(value[17:19]),
+                    int(value[20:22]),
+                    int(value[23:25]),
+                    tzinfo=timezone.utc,
+                )
+            except ValueError:
+                return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def parse_age(value: str | None = None) -> timedelta | None:
+    """Parse an ``Age``-style number of seconds into a timedelta.
+
+    Returns ``None`` for a missing, negative, non-integer or too large value.
+
+    :param value: The header value.
+    """
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        return None
+    if seconds < 0:
+        return None
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        return None
+
+
+def dump_age(age: timedelta | int | None = None) -> str | None:
+    """Format an age (timedelta or seconds) as whole seconds.
+
+    :param age: The age; ``None`` gives ``None``.
+    :raise ValueError: The age is negative.
+    """
+    if age is None:
+        return None
+    if isinstance(age, timedelta):
+        age = int(age.total_seconds())
+    else:
+        age = int(age)
+    if age < 0:
+        raise ValueError("age cannot be negative")
+    return str(age)
+
+
+# --------------------------------------------------------------------------
+# Conditional requests and header lists
+# --------------------------------------------------------------------------
+
+
+def is_resource_modified(
+    environ: WSGIEnvironment,
+    etag: str | None = None,
+    data: bytes | None = None,
+    last_modified: datetime | str | None = None,
+    ignore_if_range: bool = True,
+) -> bool:
+    """Tell whether the resource changed compared to the request's
+    conditional headers (``If-None-Match``, ``If-Modified-Since``,
+    ``If-Match``, and ``If-Range`` with ``Range``).
+
+    ``False`` means a ``304 Not Modified`` (or, with ``If-Range``, the
+    full body instead of a part) is the right answer.
+
+    :param environ: The WSGI environ of the request.
+    :param etag: The resource's entity tag.
+    :param data: The body, to generate the tag from (not with ``etag``).
+    :param last_modified: When the resource last changed.
+    :param ignore_if_range: Do not consider the ``If-Range`` header.
+    :raise TypeError: Both ``etag`` and ``data`` were given.
+    """
+    return _sansio_http.is_resource_modified(
+        http_range=environ.get("HTTP_RANGE"),
+        http_if_range=environ.get("HTTP_IF_RANGE"),
+        http_if_modified_since=environ.get("HTTP_IF_MODIFIED_SINCE"),
+        http_if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
+        http_if_match=environ.get("HTTP_IF_MATCH"),
+        etag=etag,
+        data=data,
+        last_modified=last_modified,
+        ignore_if_range=ignore_if_range,
+    )
+
+
+def remove_entity_headers(
+    headers: ds.Headers | list[tuple[str, str]],
+    allowed: t.Iterable[str] = ("expires", "content-location"),
+) -> None:
+    """Remove the entity headers from a header list, in place.
+
+    :param headers: A :class:`~wsgikit.datastructures.Headers` or a list of
+        ``(name, value)`` tuples.
+    :param allowed: Entity headers to keep (case-insensitive).
+    """
+    keep = {name.lower() for name in allowed}
+    headers[:] = [
+        (key, value)
+        for key, value in headers
+        if key.lower() not in _ENTITY_HEADERS or key.lower() in keep
+    ]
+
+
+def remove_hop_by_hop_headers(headers: ds.Headers | list[tuple[str, str]]) -> None:
+    """Remove the hop-by-hop headers from a header list, in place.
+
+    :param headers: A :class:`~wsgikit.datastructures.Headers` or a list of
+        ``(name, value)`` tuples.
+    """
+    headers[:] = [(key, value) for key, value in headers if key.lower() not in _HOP_BY_HOP_HEADERS]
+
+
+def is_entity_header(header: str) -> bool:
+    """Tell whether a header name is an entity header.
+
+    :param header: The header name (any case).
+    """
+    return header.lower() in _ENTITY_HEADERS
+
+
+def is_hop_by_hop_header(header: str) -> bool:
+    """Tell whether a header name is a hop-by-hop header.
+
+    :param header: The header name (any case).
+    """
+    return header.lower() in _HOP_BY_HOP_HEADERS
+
+
+# --------------------------------------------------------------------------
+# Cookies
+# --------------------------------------------------------------------------
+
+
+def parse_cookie(
+    header: WSGIEnvironment | str | None,
+    cls: type[ds.MultiDict[str, str]] | None = None,
+) -> ds.MultiDict[str, str]:
+    """Parse a ``Cookie`` header into a multi-dict of name to value.
+
+    Every pair is kept (``md[name]`` is the first, ``getlist`` all of
+    them); quoted values are unquoted, backslash and octal escapes
+    included; pairs without a name are skipped.
+
+    :param header: The header value, or a WSGI environ to read
+        ``HTTP_COOKIE`` from. The environ's latin-1 string is decoded as
+        UTF-8 (invalid bytes become U+FFFD).
+    :param cls: The multi-dict class to return; ``MultiDict`` by default.
+    """
+    if isinstance(header, dict):
+        cookie = header.get("HTTP_COOKIE")
+    elif isinstance(header, (bytes, bytearray)):
+        cookie = header.decode("utf-8", "replace")
+    else:
+        cookie = header
+    if cookie and not cookie.isascii():
+        # PEP 3333 strings carry the raw bytes as latin-1 code points.
+        try:
+            cookie = cookie.encode("latin1").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            pass  # already real text (beyond latin-1): use as is
+    return _sansio_http.parse_cookie(cookie, cls)
+
+
+#: Characters a cookie value may hold without being quoted.
+_COOKIE_SAFE = frozenset("!#$%&'()*+-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~")
+
+
+def _cookie_quote_table() -> dict[int, str]:
+    # Maps each latin-1 code point (a UTF-8 byte, see _cookie_quote) to its
+    # form inside a quoted cookie value: itself, a backslash escape, or a
+    # three-digit octal escape for controls, separators and non-ASCII bytes.
+    table = {}
+    for code in range(256):
+        char = chr(code)
+        if char in _COOKIE_SAFE or char == " ":
+            continue
+        if char in '"\\':
+            table[code] = "\\" + char
+        else:
+            table[code] = f"\\{code:03o}"
+    return table
+
+
+_COOKIE_QUOTE_TABLE = _cookie_quote_table()
+
+
+def _cookie_quote(value: str) -> str:
+    if _COOKIE_SAFE.issuperset(value):
+        return value
+    # PERF: UTF-8 bytes as latin-1 text let one str.translate do all escapes.
+    raw = value.encode("utf-8").decode("latin1")
+    return '"' + raw.translate(_COOKIE_QUOTE_TABLE) + '"'
+
+
+#: Path characters kept as they are in the ``Path`` attribute.
+_COOKIE_PATH_SAFE = "%!$&'()*+,/:=@"
+_SAMESITE_VALUES = frozenset(["Strict", "Lax", "None"])
+
+
+def _refuse_line_breaks(name: str, value: str) -> None:
+    # A CR, LF or NUL in a Set-Cookie header would let the value inject
+    # headers; refuse it here rather than emit a header that servers reject.
+    if "\r" in value or "\n" in value or "\0" in value:
+        raise ValueError(f"The cookie {name} must not contain CR, LF or NUL characters.")
+
+
+def dump_cookie(
+    key: str,
+    value: str = "",
+    max_age: timedelta | int | None = None,
+    expires: str | datetime | int | float | None = None,
+    path: str | None = "/",
+    domain: str | None = None,
+    secure: bool = False,
+    httponly: bool = False,
+    sync_expires: bool = True,
+    max_size: int = 4093,
+    samesite: str | None = None,
+    partitioned: bool = False,
+) -> str:
+    """Build a ``Set-Cookie`` header value.
+
+    The value is quoted when it holds anything beyond the cookie-safe
+    characters (non-ASCII as octal-escaped UTF-8). The result is a PEP
+    3333 latin-1 string.
+
+    :param key: The cookie name.
+    :param value: The cookie value.
+    :param max_age: Lifetime in seconds or as a timedelta.
+    :param expires: Expiry as a datetime, timestamp or preformatted string;
+        computed from ``max_age`` when not given and ``sync_expires`` is set.
+    :param path: Limit the cookie to this path; ``None`` for no attribute.
+    :param domain: Domain to share the cookie with (IDNA-encoded).
+    :param secure: Only send over HTTPS.
+    :param httponly: Hide the cookie from JavaScript.
+    :param sync_expires: Derive ``Expires`` from ``max_age``.
+    :param max_size: Warn when the header is longer; 0 disables the check.
+    :param samesite: ``"Strict"``, ``"Lax"`` or ``"None"`` (any case).
+    :param partitioned: Opt into partitioned storage (CHIPS); implies
+        ``secure``.
+    :raise ValueError: ``samesite`` is not one of the allowed values, or the
+        name, domain or expiry contains CR, LF or NUL.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"cookie value must be a str, not {type(value).__name__}")
+    _refuse_line_breaks("name", key)
+    if path is not None:
+        path = quote(path, safe=_COOKIE_PATH_SAFE)
+    if domain is not None:
+        _refuse_line_breaks("domain", domain)
+        domain = domain.lstrip(".").encode("idna").decode("ascii")
+    if isinstance(max_age, timedelta):
+        max_age = int(max_age.total_seconds())
+    if expires is not None:
+        if isinstance(expires, str):
+            _refuse_line_breaks("expiry", expires)
+        else:
+            expires = http_date(expires)
+    elif max_age is not None and sync_expires:
+        expires = http_date(_now() + max_age)
+    if samesite is not None:
+        samesite = samesite.title()
+        if samesite not in _SAMESITE_VALUES:
+            raise ValueError("SameSite must be 'Strict', 'Lax', or 'None'.")
+    if partitioned:
+        secure = True
+
+    value = _cookie_quote(value)
+    # PEP 3333 header values are latin-1 strings holding the UTF-8 bytes.
+    parts = [f"{key.encode().decode('latin1')}={value}"]
+    if domain is not None:
+        parts.append(f"Domain={domain}")
+    if expires is not None:
+        parts.append(f"Expires={expires}")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if secure:
+        parts.append("Secure")
+    if httponly:
+        parts.append("HttpOnly")
+    if path is not None:
+        parts.append(f"Path={path}")
+    if samesite is not None:
+        parts.append(f"SameSite={samesite}")
+    if partitioned:
+        parts.append("Partitioned")
+    rv = "; ".join(parts)
+
+    cookie_size = len(rv)
+    if max_size and cookie_size > max_size:
+        value_size = len(value)
+        warnings.warn(
+            f"The {key!r} cookie is too large: the value was {value_size} bytes but the"
+            f" header required {cookie_size - value_size} extra bytes. The final size"
+            f" was {cookie_size} bytes but the limit is {max_size} bytes. Browsers may"
+            " silently ignore cookies larger than this.",
+            stacklevel=2,
+        )
+    return rv
+
+
+# The IO-free cores import names from this module, so they are bound last;
+# ``from package import module`` copes with the cycle whichever side loads first.
+from .sansio import http as _sansio_http  # noqa: E402

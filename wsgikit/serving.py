@@ -39,7 +39,6 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from ._http11 import CHUNKED
-from ._http11 import LENGTH
 from ._http11 import NO_BODY
 from ._http11 import ChunkedDecoder
 from ._http11 import FramingError

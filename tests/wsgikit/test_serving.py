@@ -27,8 +27,16 @@ TIMEOUT = 10.0
 
 SERVER_SCRIPT = textwrap.dedent(
     """
-    import json, os, sys
+    import json, os, sys, threading, time
     from wsgikit.serving import WSGIRequestHandler, make_server, run_simple
+
+    def _exit_with_parent(parent=os.getppid()):
+        # If the test run dies without cleaning up, do not linger.
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
 
     class Handler(WSGIRequestHandler):
         keep_alive_timeout = 1.0
@@ -840,3 +848,21 @@ def test_is_running_from_reloader(monkeypatch: pytest.MonkeyPatch, env: dict, ex
 def test_is_ssl_error() -> None:
     assert serving.is_ssl_error(ssl.SSLError())
     assert not serving.is_ssl_error(ValueError())
+
+
+@pytest.mark.parametrize(
+    ("raw", "body"),
+    [(b"3\r\nabc\r\n0\r\n\r\n", b"abc"), (b"0\r\n\r\n", b""), (b"1\r\na\r\n2\r\nbc\r\n0\r\n\r\n", b"abc")],
+)
+def test_dechunked_input(raw: bytes, body: bytes) -> None:
+    import io
+
+    assert serving.DechunkedInput(io.BufferedReader(io.BytesIO(raw))).read() == body  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("raw", [b"zz\r\n", b"3\r\nab"])
+def test_dechunked_input_errors(raw: bytes) -> None:
+    import io
+
+    with pytest.raises(OSError):
+        serving.DechunkedInput(io.BufferedReader(io.BytesIO(raw))).read()  # type: ignore[arg-type]

@@ -1,20 +1,19 @@
 """A raw WSGI app on wsgikit: routing, Request, Response and HTTP errors.
 
 Run it with ``python3 examples/hello_wsgikit.py`` and open the printed
-address. It is served by the standard library's ``wsgiref`` server until
-wsgikit's own ``run_simple`` dev server lands.
+address. It is served by wsgikit's own threaded HTTP/1.1 dev server.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 if __package__ in (None, ""):  # run as a script from a checkout
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from wsgikit.routing import Map, Rule  # noqa: E402
+from wsgikit.serving import make_server  # noqa: E402
 from wsgikit.wrappers import Request, Response  # noqa: E402
 
 url_map = Map(
@@ -51,12 +50,14 @@ def application(request: Request) -> Response:
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
-    with make_server(host, port, application, handler_class=WSGIRequestHandler) as server:
-        print(f" * Serving wsgikit example on http://{host}:{server.server_port}/ (Ctrl+C to quit)", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    server = make_server(host, port, application, threaded=True)
+    print(f" * Serving wsgikit example on http://{host}:{server.port}/ (Ctrl+C to quit)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import time
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
-from itertools import chain
 from urllib.parse import urljoin
 
 from ..datastructures import Headers
@@ -119,53 +118,6 @@ class _RangeWrapper:
         close = getattr(self.iterable, "close", None)
         if close is not None:
             close()
-
-
-def _run_wsgi_app(
-    app: WSGIApplication, environ: WSGIEnvironment, buffered: bool
-) -> tuple[t.Iterable[bytes], str, Headers]:
-    """Call ``app`` and capture its status, headers and body.
-
-    Data passed to the ``write`` callable comes first in the body. Unbuffered,
-    the body is consumed only as far as needed for the app to call
-    ``start_response`` (generators often call it lazily), and closing the
-    returned iterable closes the app's iterable.
-    """
-    captured: list[t.Any] = []
-    written: list[bytes] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Callable[[bytes], object]:
-        captured[:] = [status, headers]
-        return written.append
-
-    app_rv = app(environ, start_response)
-    close = getattr(app_rv, "close", None)
-    body: t.Iterable[bytes]
-    if buffered:
-        try:
-            body = list(app_rv)
-        finally:
-            if close is not None:
-                close()
-        body = written + body
-    else:
-        app_iter = iter(app_rv)
-        early: list[bytes] = []
-        try:
-            while not captured:
-                early.append(next(app_iter))
-        except StopIteration:
-            pass
-        except BaseException:
-            if close is not None:
-                close()
-            raise
-        body = ClosingIterator(chain(written, early, app_iter), close)
-    if not captured:
-        if close is not None and not buffered:
-            close()
-        raise RuntimeError("The application did not call start_response().")
-    return body, captured[0], Headers(captured[1])
 
 
 class ResponseStream:
@@ -342,7 +294,9 @@ class Response(_SansIOResponse):
                     "Expected a response object or a WSGI application,"
                     f" got {type(response).__name__!r}."
                 )
-            response = Response(*_run_wsgi_app(response, environ, False))
+            from ..test import run_wsgi_app
+
+            response = Response(*run_wsgi_app(response, environ, False))
         response.__class__ = cls
         return response
 
@@ -357,7 +311,9 @@ class Response(_SansIOResponse):
         :param buffered: read the whole body (and close the app's iterable)
             right away instead of streaming it.
         """
-        return cls(*_run_wsgi_app(app, environ, buffered))
+        from ..test import run_wsgi_app
+
+        return cls(*run_wsgi_app(app, environ, buffered))
 
     # -- body -------------------------------------------------------------
 

@@ -349,7 +349,8 @@ class SecureCookieSessionInterface(SessionInterface):
 
         # Read the flag before anything below reads the session (which
         # would mark it accessed itself).
-        if session.accessed:
+        varied = session.accessed
+        if varied:
             response.vary.add("Cookie")
 
         if not session:
@@ -382,4 +383,7 @@ class SecureCookieSessionInterface(SessionInterface):
             partitioned=partitioned,
             samesite=samesite,
         )
-        response.vary.add("Cookie")
+        # PERF: adding "Cookie" again would re-parse and re-serialize the
+        # Vary header for nothing when it was added above.
+        if not varied:
+            response.vary.add("Cookie")

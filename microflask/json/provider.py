@@ -98,6 +98,13 @@ def _default(o: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
+#: The keyword arguments :meth:`DefaultJSONProvider.dumps` can serve with a
+#: reused encoder.
+_REUSABLE_KWARGS = frozenset({"separators", "indent"})
+#: Reused encoders by (default, ensure_ascii, sort_keys, separators, indent).
+_encoders: dict[tuple[t.Any, ...], json.JSONEncoder] = {}
+
+
 class DefaultJSONProvider(JSONProvider):
     """The standard provider, on the stdlib :mod:`json`.
 
@@ -122,6 +129,31 @@ class DefaultJSONProvider(JSONProvider):
         """Encode ``obj`` with this provider's settings; ``kwargs`` override
         them and go to :func:`json.dumps`.
         """
+        # PERF: the calls made per request (jsonify, the session
+        # serializer) pass at most ``separators`` or ``indent``; for those an
+        # encoder with exactly the settings json.dumps would build is reused
+        # instead of constructed on every call (same output: json.dumps
+        # builds the same JSONEncoder and calls its encode()).
+        if len(kwargs) <= 1 and kwargs.keys() <= _REUSABLE_KWARGS:
+            key = (
+                self.default,
+                self.ensure_ascii,
+                self.sort_keys,
+                kwargs.get("separators"),
+                kwargs.get("indent"),
+            )
+            try:
+                encoder = _encoders.get(key)
+            except TypeError:  # unhashable settings: take the general path
+                pass
+            else:
+                if encoder is None:
+                    if len(_encoders) >= 32:
+                        _encoders.clear()
+                    encoder = _encoders[key] = json.JSONEncoder(
+                        ensure_ascii=key[1], indent=key[4], separators=key[3], default=key[0], sort_keys=key[2]
+                    )
+                return encoder.encode(obj)  # type: ignore[no-any-return]
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)

@@ -41,6 +41,9 @@ if t.TYPE_CHECKING:
 
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
 # Characters a Host header may contain (RFC 3986 reg-name, IPv6, port).
+#: Most distinct (host, script root...) combinations remembered by
+#: :meth:`Map.bind_to_environ`.
+_BIND_CACHE_SIZE = 64
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:[]%")
 
 
@@ -84,6 +87,8 @@ class Map:
         self._remap = True
         self._remap_lock = self.lock_class()
         self._count = 0
+        #: Host-derived parts of bound adapters, see :meth:`bind_to_environ`.
+        self._bind_cache: dict[tuple[t.Any, ...], tuple[str, str, str | None, str, bool]] = {}
         self.default_subdomain = default_subdomain
         self.strict_slashes = strict_slashes
         self.redirect_defaults = redirect_defaults
@@ -197,26 +202,85 @@ class Map:
         end with it).
         """
         env: WSGIEnvironment = getattr(environ, "environ", environ)
-        host = _environ_host(env)
-        server_name = host if server_name is None else server_name.lower()
-        if subdomain is None and not self.host_matching:
-            subdomain = _subdomain_of(host, server_name)
-        websocket = _is_websocket(env)
-        scheme = env.get("wsgi.url_scheme", "http")
+        get = env.get
+        # PERF: the host, subdomain, script root and scheme depend only on
+        # these environ values, the arguments and two map settings, and are
+        # the same for nearly every request of an application; their
+        # computation (host parsing, IDNA check, subdomain split) is cached
+        # per distinct key. Only the per-request parts (path, method, query
+        # string, WebSocket flag) are read each time. The key holds the raw
+        # values, so two hosts never share an entry.
+        key = (
+            get("HTTP_HOST"),
+            get("SERVER_NAME"),
+            get("SERVER_PORT"),
+            get("wsgi.url_scheme", "http"),
+            get("SCRIPT_NAME", ""),
+            server_name,
+            subdomain,
+            self.host_matching,
+            self.default_subdomain,
+        )
+        try:
+            bound = self._bind_cache.get(key)
+        except TypeError:  # an unhashable environ value: no caching
+            key = None
+            bound = None
+        if bound is None:
+            bound = self._bind_parts(env, server_name, subdomain)
+            if key is not None and bound[4]:
+                cache = self._bind_cache
+                # Bounded: the Host header comes from the client.
+                if len(cache) >= _BIND_CACHE_SIZE:
+                    cache.clear()
+                cache[key] = bound
+        server_name, script_name, subdomain, scheme, _ = bound
+        websocket = get("HTTP_UPGRADE") is not None and _is_websocket(env)
         if websocket:
             scheme = "wss" if scheme == "https" else "ws"
-        adapter = Map.bind(
+        path_info = get("PATH_INFO", "")
+        query = get("QUERY_STRING", "")
+        adapter = MapAdapter(
             self,
             server_name,
-            _wsgi_text(env.get("SCRIPT_NAME", "")),
+            script_name,
             subdomain,
             scheme,
-            env.get("REQUEST_METHOD", "GET"),
-            _wsgi_text(env.get("PATH_INFO", "")),
-            query_args=_wsgi_text(env.get("QUERY_STRING", "")),
+            path_info if path_info.isascii() else _wsgi_text(path_info),
+            get("REQUEST_METHOD", "GET"),
+            query if query.isascii() else _wsgi_text(query),
         )
         adapter.websocket = websocket
         return adapter
+
+    def _bind_parts(
+        self, env: WSGIEnvironment, server_name: str | None, subdomain: str | None
+    ) -> tuple[str, str, str | None, str, bool]:
+        """What :meth:`bind_to_environ` derives from the host and the
+        script root: ``(server name, script name, subdomain, scheme,
+        cacheable)``. Not cacheable when the host does not match
+        ``server_name`` (the warning must be given for each request).
+
+        :raises BadHost: when the host cannot be IDNA-encoded.
+        """
+        host = _environ_host(env)
+        server_name = host if server_name is None else server_name.lower()
+        cacheable = True
+        if subdomain is None and not self.host_matching:
+            subdomain = _subdomain_of(host, server_name)
+            cacheable = subdomain != "<invalid>"
+        elif self.host_matching and subdomain is not None:
+            raise RuntimeError("host matching enabled and a subdomain was provided")
+        script_name = _wsgi_text(env.get("SCRIPT_NAME", ""))
+        if not script_name.endswith("/"):
+            script_name += "/"
+        return (
+            _encode_host(server_name),
+            script_name,
+            subdomain,
+            env.get("wsgi.url_scheme", "http"),
+            cacheable,
+        )
 
     def update(self) -> None:
         """Finish adding rules: sort the matcher and the build order.
@@ -295,7 +359,8 @@ def _subdomain_of(host: str, server_name: str) -> str:
     if host_labels[-len(server_labels) :] != server_labels:
         warnings.warn(
             f"Current server name {host!r} doesn't match configured server name {server_name!r}",
-            stacklevel=3,
+            # The caller of Map.bind_to_environ (via _bind_parts).
+            stacklevel=4,
         )
         return "<invalid>"
     return ".".join(label for label in host_labels[: -len(server_labels)] if label)

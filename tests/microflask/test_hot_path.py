@@ -1,0 +1,92 @@
+"""Behaviour the request hot path's caches must keep (see the ``# PERF:``
+notes in wsgikit.routing.map and microflask.sessions)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_trusted_hosts_checked_on_every_request(app, client):
+    app.config["TRUSTED_HOSTS"] = ["good.example"]
+    app.route("/")(lambda: "ok")
+    for _ in range(2):
+        assert client.get("/", base_url="http://good.example").status_code == 200
+        assert client.get("/", base_url="http://evil.example").status_code == 400
+    # A host that was served (and cached) is refused once it is no longer trusted.
+    app.config["TRUSTED_HOSTS"] = ["other.example"]
+    assert client.get("/", base_url="http://good.example").status_code == 400
+
+
+def test_server_name_change_takes_effect(app, client):
+    app.subdomain_matching = True
+    app.route("/", subdomain="api")(lambda: "api")
+    app.config["SERVER_NAME"] = "example.com"
+    assert client.get("/", base_url="http://api.example.com").data == b"api"
+    app.config["SERVER_NAME"] = "example.org"
+    assert client.get("/", base_url="http://api.example.org").data == b"api"
+    with pytest.warns(UserWarning, match="doesn't match configured server name 'example.org'"):
+        assert client.get("/", base_url="http://api.example.com").status_code == 404
+
+
+def test_two_hosts_build_their_own_external_urls(app, client):
+    from microflask import url_for
+
+    app.route("/<x>")(lambda x: url_for("<lambda>", x=x, _external=True))
+    assert client.get("/1", base_url="http://a.example").data == b"http://a.example/1"
+    assert client.get("/2", base_url="https://b.example:8443").data == b"https://b.example:8443/2"
+    assert client.get("/3", base_url="http://a.example").data == b"http://a.example/3"
+
+
+def test_rules_added_between_requests_are_routed(app, client):
+    app.add_url_rule("/a", "a", lambda: "a")
+    assert client.get("/a").data == b"a"
+    app._got_first_request = False  # allow setup again, as a reloaded app would
+    app.add_url_rule("/b", "b", lambda: "b")
+    assert client.get("/b").data == b"b"
+
+
+def test_session_read_and_write_sends_one_vary_cookie(app, client):
+    from microflask import session
+
+    @app.route("/")
+    def index():
+        session["n"] = session.get("n", 0) + 1
+        return str(session["n"])
+
+    first = client.get("/")
+    second = client.get("/")
+    assert (first.data, second.data) == (b"1", b"2")
+    assert second.headers.getlist("Vary") == ["Cookie"]
+    assert len(second.headers.getlist("Set-Cookie")) == 1
+
+
+def test_session_write_without_read_still_varies(app, client):
+    from microflask import session
+
+    @app.route("/")
+    def index():
+        session["x"] = 1
+        return "ok"
+
+    response = client.get("/")
+    assert response.headers["Vary"] == "Cookie"
+    assert "session=" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, '{"a": [1, "\\u00e9"], "b": 1}'),
+        ({"separators": (",", ":")}, '{"a":[1,"\\u00e9"],"b":1}'),
+        ({"indent": 1}, '{\n "a": [\n  1,\n  "\\u00e9"\n ],\n "b": 1\n}'),
+    ],
+)
+def test_json_dumps_reused_encoders_follow_the_provider_settings(app, kwargs, expected):
+    value = {"b": 1, "a": [1, "\xe9"]}
+    assert app.json.dumps(value, **kwargs) == expected
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    unsorted = app.json.dumps(value, **kwargs)
+    assert unsorted.index('"b"') < unsorted.index('"a"') and "\xe9" in unsorted
+    app.json.default = lambda o: "custom"
+    assert "custom" in app.json.dumps({"o": object()}, **kwargs)

@@ -68,6 +68,7 @@ from .signals import got_request_exception
 from .signals import request_finished
 from .signals import request_started
 from .signals import request_tearing_down
+from .templating.flask_glue import TemplatingAppMixin
 from .wrappers import Request
 from .wrappers import Response
 
@@ -146,7 +147,7 @@ def _run_coroutine(coro: t.Any) -> t.Any:
         return pool.submit(ctx.run, asyncio.run, coro).result()
 
 
-class Flask(Scaffold):
+class Flask(TemplatingAppMixin, Scaffold):
     """The WSGI application: holds the configuration, the URL map, the
     views and hooks, and handles requests.
 

@@ -1363,7 +1363,7 @@ def run_simple(
 
         application = SharedDataMiddleware(application, static_files)
     if use_debugger:
-        application = _wrap_debugger(application, use_evalex)
+        application = _wrap_debugger(application, use_evalex, hostname, use_reloader)
     srv = make_server(
         hostname,
         port,
@@ -1391,7 +1391,9 @@ def run_simple(
         srv.serve_forever()
 
 
-def _wrap_debugger(application: WSGIApplication, use_evalex: bool) -> WSGIApplication:
+def _wrap_debugger(
+    application: WSGIApplication, use_evalex: bool, hostname: str, use_reloader: bool
+) -> WSGIApplication:
     try:
         from .debug import DebuggedApplication  # type: ignore[import-not-found,unused-ignore]
     except ImportError as e:
@@ -1400,10 +1402,40 @@ def _wrap_debugger(application: WSGIApplication, use_evalex: bool) -> WSGIApplic
             f" build of wsgikit: 'wsgikit.debug' could not be imported ({e})."
         ) from None
     debugged = DebuggedApplication(application, evalex=use_evalex)
-    if not is_running_from_reloader():
+    if not hostname.startswith("unix://"):
+        # Besides the localhost names, the debugger answers for the bound host.
+        debugged.trusted_hosts.append(hostname)
+    from_reloader = is_running_from_reloader()
+    if from_reloader or not use_reloader:
+        # The process that serves says so; under the reloader the
+        # DebuggedApplication has already logged its PIN itself.
         _log("info", " * Debugger is active!")
-    pin = getattr(debugged, "pin", None)
-    if pin is not None and is_running_from_reloader():
-        _log("info", " * Debugger PIN: %s", pin)
+        if use_evalex and not from_reloader:
+            debugged.log_pin()
+    if not from_reloader and not _is_loopback_host(hostname):
+        _log("warning", _ansi_style(_EXPOSED_DEBUGGER_WARNING % hostname, "bold", "red"))
     return debugged  # type: ignore[no-any-return]
+
+
+_EXPOSED_DEBUGGER_WARNING = (
+    " * WARNING: the debugger is on and the server listens on %s, which is not a"
+    " loopback address. Anyone who reaches it can read tracebacks and source code,"
+    " and whoever learns the PIN can run any code on this machine."
+    " Bind to 127.0.0.1, or turn the debugger off."
+)
+
+
+def _is_loopback_host(hostname: str) -> bool:
+    """Whether ``hostname`` only accepts connections from this machine."""
+    import ipaddress
+
+    if hostname.startswith("unix://"):
+        return True
+    name = hostname.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 

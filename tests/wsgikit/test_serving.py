@@ -798,6 +798,34 @@ def test_debugger_missing_is_clear_error(monkeypatch: pytest.MonkeyPatch) -> Non
         serving.run_simple("127.0.0.1", 0, _hello, use_debugger=True)
 
 
+@pytest.mark.parametrize(
+    ("host", "warns"),
+    [
+        ("127.0.0.1", False),
+        ("127.0.0.2", False),
+        ("localhost", False),
+        ("dev.localhost", False),
+        ("::1", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("192.168.1.4", True),
+        ("example.com", True),
+    ],
+)
+def test_debugger_wrapping_trusts_bound_host_and_warns(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, host: str, warns: bool
+) -> None:
+    monkeypatch.setenv("WSGIKIT_DEBUG_PIN", "111-222-333")
+    monkeypatch.delenv("WSGIKIT_RUN_MAIN", raising=False)
+    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    with caplog.at_level("INFO", logger="wsgikit"):
+        debugged = serving._wrap_debugger(_hello, True, host, False)
+    assert debugged.trusted_hosts[-1] == host
+    assert "Debugger is active!" in caplog.text
+    assert "Debugger PIN: 111-222-333" in caplog.text
+    assert ("not a loopback address" in caplog.text) is warns
+
+
 def test_adhoc_without_cryptography(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("cryptography", "cryptography.x509", "cryptography.hazmat.primitives"):
         monkeypatch.setitem(sys.modules, name, None)

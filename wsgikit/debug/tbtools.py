@@ -1,0 +1,418 @@
+"""Tracebacks for the debugger: collecting frames, rendering text and HTML.
+
+Theory of operation: :class:`DebugTraceback` starts from the standard
+:class:`traceback.TracebackException` (which already follows ``__cause__``,
+``__context__`` and exception groups, and guards against cycles) and walks
+it side by side with the live exceptions. For each level it pairs every
+:class:`~traceback.FrameSummary` with its real frame (``walk_tb`` yields
+them in the same order), drops the skipped and ``__traceback_hide__``
+frames, and replaces the summaries with :class:`DebugFrameSummary` objects
+that keep the frame's globals and locals so a console can later run in
+them. Text comes from the standard formatter over the filtered stacks;
+HTML is written here, and every string that comes from the program
+(messages, file names, source, function names) passes through
+:func:`html.escape` exactly once, at the point it is put into markup.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import linecache
+import os
+import sys
+import sysconfig
+import traceback
+import typing as t
+from html import escape
+
+if t.TYPE_CHECKING:
+    from .console import Console
+
+#: Lines of source shown before and after the failing line of a frame.
+CONTEXT_LINES = 5
+
+_RESOURCE = "?__debugger__=yes&amp;cmd=resource&amp;f="
+
+_FRAME_SUMMARY_PARAMS = frozenset(inspect.signature(traceback.FrameSummary.__init__).parameters)
+
+# Frame ids come from a counter, not id(): an id() can be reused once a
+# forgotten frame is freed, and then point a console at the wrong frame.
+_frame_ids = itertools.count(1)
+
+_CAUSE_NOTE = "The above exception was the direct cause of the following exception:"
+_CONTEXT_NOTE = "During handling of the above exception, another exception occurred:"
+
+
+def _library_prefixes() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    prefixes = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
+    prefixes.update(p for p in sys.path if "site-packages" in p or "dist-packages" in p)
+    return tuple(os.path.join(os.path.realpath(p), "") for p in prefixes if p)
+
+
+_LIBRARY_PREFIXES = _library_prefixes()
+
+
+class DebugFrameSummary(traceback.FrameSummary):
+    """A frame summary that also keeps the frame's namespaces.
+
+    :param locals: the frame's local variables (a copy, taken at capture).
+    :param globals: the frame's global namespace.
+    :param kwargs: what :class:`traceback.FrameSummary` takes.
+    """
+
+    def __init__(self, *, locals: dict[str, t.Any], globals: dict[str, t.Any], **kwargs: t.Any) -> None:
+        super().__init__(locals=None, **kwargs)
+        #: The id the page and the console commands use for this frame.
+        self.frame_id = next(_frame_ids)
+        #: The frame's local namespace.
+        self.local_ns = locals
+        #: The frame's global namespace.
+        self.global_ns = globals
+        self._console: Console | None = None
+
+    @property
+    def info(self) -> str | None:
+        """The frame's ``__traceback_info__`` local, as text."""
+        value = self.local_ns.get("__traceback_info__")
+        if value is None:
+            return None
+        try:
+            return str(value)
+        except Exception:
+            return "<__traceback_info__ could not be converted to text>"
+
+    @property
+    def is_library(self) -> bool:
+        """Whether the frame is in the standard library or an installed package."""
+        try:
+            path = os.path.realpath(self.filename)
+        except (OSError, ValueError):
+            return False
+        return path.startswith(_LIBRARY_PREFIXES)
+
+    @property
+    def console(self) -> Console:
+        """The console evaluating in this frame (made on first use, then kept
+        so names defined in it persist)."""
+        if self._console is None:
+            from .console import Console
+
+            self._console = Console(self.global_ns, self.local_ns)
+        return self._console
+
+    def eval(self, code: str) -> t.Any:
+        """Evaluate one console line in this frame; returns the HTML output.
+
+        :param code: one line of Python.
+        """
+        return self.console.eval(code)
+
+    def render_html(self, mark_library: bool) -> str:
+        """The frame as HTML: where it is and the source around the line.
+
+        :param mark_library: add the ``library`` class to library frames so
+            the page can dim them.
+        """
+        classes = "frame library" if mark_library and self.is_library else "frame"
+        info = self.info
+        info_html = f'<pre class="info">{escape(info)}</pre>' if info else ""
+        return (
+            f'<div class="{classes}" id="frame-{self.frame_id}" data-frame="{self.frame_id}">'
+            f'<h4>File <cite class="filename">"{escape(self.filename)}"</cite>, '
+            f'line <em class="line">{self.lineno}</em>, '
+            f'in <code class="function">{escape(self.name)}</code></h4>'
+            f"{info_html}{self._render_source()}</div>"
+        )
+
+    def _render_source(self) -> str:
+        lines = linecache.getlines(self.filename, self.global_ns)
+        lineno = self.lineno or 0
+        if not lines or not 0 < lineno <= len(lines):
+            return '<div class="source empty"></div>'
+        first = max(1, lineno - CONTEXT_LINES)
+        last = min(len(lines), lineno + CONTEXT_LINES)
+        width = len(str(last))
+        rows = []
+        for number in range(first, last + 1):
+            text = lines[number - 1].rstrip("\r\n")
+            current = number == lineno
+            code = self._highlight(text) if current else escape(text)
+            cls = "line current" if current else "line"
+            rows.append(f'<span class="{cls}"><span class="lineno">{number:>{width}}</span> {code}</span>')
+        return f'<div class="source"><pre>{chr(10).join(rows)}</pre></div>'
+
+    def _highlight(self, text: str) -> str:
+        """Mark the failing expression (Python 3.11+ column data) on the line."""
+        colno = getattr(self, "colno", None)
+        end_colno = getattr(self, "end_colno", None)
+        end_lineno = getattr(self, "end_lineno", None)
+        if colno is None or end_colno is None or end_lineno != self.lineno:
+            return escape(text)
+        # Columns are UTF-8 byte offsets; convert to str indices.
+        raw = text.encode("utf-8")
+        start = len(raw[:colno].decode("utf-8", "replace"))
+        end = len(raw[:end_colno].decode("utf-8", "replace"))
+        if not 0 <= start < end <= len(text) or text[:start].strip() == "" and text[end:].strip() == "":
+            return escape(text)
+        return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
+
+
+def _debug_frame(summary: traceback.FrameSummary, frame: t.Any) -> DebugFrameSummary:
+    kwargs: dict[str, t.Any] = {
+        "filename": summary.filename,
+        "lineno": summary.lineno,
+        "name": summary.name,
+        "lookup_line": False,
+        # The unstripped line: 3.11+ places its carets by the indentation.
+        "line": getattr(summary, "_line", None) or summary.line,
+    }
+    for name in ("end_lineno", "colno", "end_colno"):
+        if name in _FRAME_SUMMARY_PARAMS:
+            kwargs[name] = getattr(summary, name, None)
+    return DebugFrameSummary(locals=dict(frame.f_locals), globals=frame.f_globals, **kwargs)
+
+
+def _filter_stack(te: traceback.TracebackException, exc: BaseException, skip: int, hide: bool) -> None:
+    """Replace ``te.stack`` by debug summaries, minus skipped and hidden frames."""
+    kept: list[DebugFrameSummary] = []
+    pairs = zip(te.stack, traceback.walk_tb(exc.__traceback__))
+    for index, (summary, (frame, _)) in enumerate(pairs):
+        if index < skip:
+            continue
+        if hide and frame.f_locals.get("__traceback_hide__", False):
+            continue
+        kept.append(_debug_frame(summary, frame))
+    te.stack = traceback.StackSummary.from_list(kept)
+
+
+def _process_traceback(
+    exc: BaseException,
+    te: traceback.TracebackException | None = None,
+    *,
+    skip: int = 0,
+    hide: bool = True,
+) -> traceback.TracebackException:
+    """Build (or take) the traceback exception for ``exc`` and prepare every
+    level of it: the chain and, recursively, exception group members."""
+    if te is None:
+        te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+    todo: list[tuple[traceback.TracebackException, BaseException, int]] = [(te, exc, skip)]
+    seen: set[int] = set()
+    while todo:
+        cur_te, cur_exc, cur_skip = todo.pop()
+        if id(cur_te) in seen:
+            continue
+        seen.add(id(cur_te))
+        _filter_stack(cur_te, cur_exc, cur_skip, hide)
+        if cur_te.__cause__ is not None and cur_exc.__cause__ is not None:
+            todo.append((cur_te.__cause__, cur_exc.__cause__, 0))
+        if cur_te.__context__ is not None and cur_exc.__context__ is not None:
+            todo.append((cur_te.__context__, cur_exc.__context__, 0))
+        members = getattr(cur_te, "exceptions", None)
+        if members:
+            for member_te, member_exc in zip(members, cur_exc.exceptions):  # type: ignore[attr-defined]
+                todo.append((member_te, member_exc, 0))
+    return te
+
+
+def _chain(te: traceback.TracebackException) -> list[tuple[str | None, traceback.TracebackException]]:
+    """The chain oldest first, each with the note shown before it."""
+    newest_first: list[tuple[str | None, traceback.TracebackException]] = []
+    cur: traceback.TracebackException | None = te
+    seen: set[int] = set()
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        # Each entry carries the note linking it to the older exception.
+        if cur.__cause__ is not None:
+            newest_first.append((_CAUSE_NOTE, cur))
+            cur = cur.__cause__
+        elif cur.__context__ is not None and not cur.__suppress_context__:
+            newest_first.append((_CONTEXT_NOTE, cur))
+            cur = cur.__context__
+        else:
+            newest_first.append((None, cur))
+            cur = None
+    oldest_first = newest_first[::-1]
+    # The oldest has nothing before it, even when it was cut by a cycle.
+    return [(None if index == 0 else note, item) for index, (note, item) in enumerate(oldest_first)]
+
+
+def _exception_only(te: traceback.TracebackException) -> str:
+    return "".join(te.format_exception_only())
+
+
+class DebugTraceback:
+    """An exception prepared for the debugger page and its consoles.
+
+    :param exc: the exception.
+    :param te: a ready :class:`traceback.TracebackException` for it.
+    :param skip: frames to drop from the start of the outermost traceback
+        (the debugger's own frames).
+    :param hide: drop frames whose locals set ``__traceback_hide__``.
+    """
+
+    def __init__(
+        self,
+        exc: BaseException,
+        te: traceback.TracebackException | None = None,
+        *,
+        skip: int = 0,
+        hide: bool = True,
+    ) -> None:
+        self._te = _process_traceback(exc, te, skip=skip, hide=hide)
+        self._all_tracebacks: list[tuple[str | None, traceback.TracebackException]] | None = None
+
+    @property
+    def all_tracebacks(self) -> list[tuple[str | None, traceback.TracebackException]]:
+        """Every traceback level in display order, each with the note that
+        introduces it; group members follow the group they belong to."""
+        if self._all_tracebacks is None:
+            result: list[tuple[str | None, traceback.TracebackException]] = []
+            self._collect(self._te, result, set())
+            self._all_tracebacks = result
+        return self._all_tracebacks
+
+    def _collect(self, te: traceback.TracebackException, out: list[t.Any], seen: set[int]) -> None:
+        for note, item in _chain(te):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            out.append((note, item))
+            for member in getattr(item, "exceptions", None) or ():
+                self._collect(member, out, seen)
+
+    @property
+    def all_frames(self) -> list[DebugFrameSummary]:
+        """Every frame of every level, for looking frames up by id."""
+        return [f for _, te in self.all_tracebacks for f in te.stack]  # type: ignore[misc]
+
+    @property
+    def exception_summary(self) -> str:
+        """``Type: message`` of the outermost exception, on one line."""
+        lines = _exception_only(self._te).strip().splitlines()
+        return lines[-1] if lines else self._te.exc_type.__name__ if self._te.exc_type else "Exception"
+
+    def render_traceback_text(self) -> str:
+        """The traceback as the interpreter would print it (minus hidden frames)."""
+        return "".join(self._te.format())
+
+    def render_traceback_html(self, include_title: bool = True) -> str:
+        """The traceback as HTML: every chained level and group member.
+
+        :param include_title: start with a "Traceback" heading.
+        """
+        title = '<h3>Traceback <em>(most recent call last)</em>:</h3>' if include_title else ""
+        return f'<div class="traceback">{title}{self._render_level(self._te, set())}</div>'
+
+    def _render_level(self, te: traceback.TracebackException, seen: set[int]) -> str:
+        parts = []
+        for note, item in _chain(te):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            if note:
+                parts.append(f'<p class="chain-note">{escape(note)}</p>')
+            frames = "".join(f"<li>{f.render_html(True)}</li>" for f in item.stack)  # type: ignore[attr-defined]
+            parts.append(f'<ul class="frames">{frames}</ul>')
+            parts.append(f'<blockquote class="exception">{escape(_exception_only(item))}</blockquote>')
+            members = getattr(item, "exceptions", None)
+            if members:
+                parts.append(self._render_group(members, seen))
+        return "".join(parts)
+
+    def _render_group(self, members: list[traceback.TracebackException], seen: set[int]) -> str:
+        items = []
+        total = len(members)
+        for number, member in enumerate(members, 1):
+            items.append(
+                f'<li class="member"><p class="member-title">Sub-exception {number} of {total}</p>'
+                f"{self._render_level(member, seen)}</li>"
+            )
+        return f'<ol class="exception-group">{"".join(items)}</ol>'
+
+    def render_debugger_html(
+        self, evalex: bool, secret: str, evalex_trusted: bool, *, request_line: str | None = None
+    ) -> str:
+        """The whole debugger page.
+
+        :param evalex: offer a console in each frame.
+        :param secret: the per-process secret the page's commands carry.
+        :param evalex_trusted: the browser already entered the PIN.
+        :param request_line: the method and URL of the failing request.
+        """
+        summary = self.exception_summary
+        exc_type = self._te.exc_type.__name__ if self._te.exc_type else "Exception"
+        request_html = f'<p class="request"><code>{escape(request_line)}</code></p>' if request_line else ""
+        text = escape(self.render_traceback_text())
+        body = (
+            f'<h1>{escape(exc_type)}</h1>{request_html}'
+            f'<div class="detail"><p class="errormsg">{escape(_exception_only(self._te).strip())}</p></div>'
+            f'<h2 class="traceback-title">Traceback <em>(most recent call last)</em></h2>'
+            f"{self.render_traceback_html(include_title=False)}"
+            f'<details class="plain"><summary>Plain-text traceback (for copying)</summary>'
+            f'<textarea class="plain-text" readonly rows="20" cols="100" spellcheck="false">{text}</textarea>'
+            f"</details>"
+            f'<div class="explanation">{_explanation(evalex)}</div>'
+        )
+        return _page(f"{summary} // Wsgikit Debugger", body, evalex, secret, evalex_trusted, console_mode=False)
+
+
+def _explanation(evalex: bool) -> str:
+    text = (
+        "The debugger caught an exception in your WSGI application. "
+        "Click a frame to fold or unfold its source."
+    )
+    if evalex:
+        text += (
+            " Use the <kbd>&gt;_</kbd> button on a frame to open a Python console in it"
+            " (after entering the PIN printed on the server's terminal);"
+            " <code>dump()</code> shows the frame's variables, <code>dump(obj)</code>"
+            " an object's attributes, <code>help(obj)</code> its documentation."
+        )
+    return text
+
+
+def _page(title: str, body: str, evalex: bool, secret: str, evalex_trusted: bool, *, console_mode: bool) -> str:
+    flags = (
+        f'data-evalex="{str(evalex).lower()}" data-evalex-trusted="{str(evalex_trusted).lower()}"'
+        f' data-console-mode="{str(console_mode).lower()}" data-secret="{escape(secret)}"'
+    )
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>"
+        f'<link rel="stylesheet" href="{_RESOURCE}style.css">'
+        f'<link rel="icon" href="{_RESOURCE}console.svg" type="image/svg+xml">'
+        f'<script src="{_RESOURCE}debugger.js" defer></script>'
+        f'</head><body {flags}><main class="debugger">{body}'
+        '<footer>Brought to you by the <strong>wsgikit</strong> interactive debugger.</footer>'
+        f"</main>{_PIN_DIALOG}</body></html>\n"
+    )
+
+
+_PIN_DIALOG = (
+    '<div class="pin-prompt" hidden><form class="pin-form">'
+    "<h2>Console locked</h2>"
+    "<p>The console is locked: enter the PIN that was printed on the terminal running the server.</p>"
+    '<input type="text" name="pin" class="pin-input" autocomplete="off" inputmode="numeric" placeholder="PIN">'
+    '<button type="submit">Confirm PIN</button> <button type="button" class="pin-cancel">Cancel</button>'
+    '<p class="pin-message" role="alert"></p>'
+    "</form></div>"
+)
+
+
+def render_console_html(secret: str, evalex_trusted: bool) -> str:
+    """The standalone console page.
+
+    :param secret: the per-process secret the console's commands carry.
+    :param evalex_trusted: the browser already entered the PIN.
+    """
+    body = (
+        "<h1>Interactive Console</h1>"
+        '<div class="explanation">Python code typed here runs in the server process.'
+        " <code>dump()</code> shows the console's variables, <code>help(obj)</code> documentation.</div>"
+        '<div class="frame console-frame" data-frame="0"></div>'
+    )
+    return _page("Console // Wsgikit Debugger", body, True, secret, evalex_trusted, console_mode=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from .. import datastructures as ds
 from .._internal import _dt_as_utc
+from ..http import _unescape_any
 from ..http import generate_etag
 from ..http import parse_date
 from ..http import parse_etags
@@ -25,6 +26,8 @@ _cookie_quoted_re = re.compile(r'"[^\\"]*(?:\\.[^\\"]*)*"')
 #: A backslash escape in a quoted cookie value: three octal digits for a
 #: byte, or any other byte standing for itself.
 _cookie_unslash_re = re.compile(rb"\\([0-3][0-7]{2}|.)")
+#: Cheap pre-check: could the value hold an octal escape at all?
+_cookie_octal_re = re.compile(r"\\[0-3][0-7]{2}")
 _ASCII_WS = " \t\n\r\f\v"
 
 
@@ -39,6 +42,10 @@ def _unslash(value: str) -> str:
     # Escapes work on UTF-8 bytes: ``\303\251`` is two bytes that make "é".
     if "\\" not in value:
         return value
+    if _cookie_octal_re.search(value) is None:
+        # PERF: without octal escapes every escape is "the next character",
+        # which can be undone on the str itself with C-level replaces.
+        return _unescape_any(value)
     raw = value.encode("utf-8", "surrogatepass")
     return _cookie_unslash_re.sub(_unslash_byte, raw).decode("utf-8", "replace")
 

@@ -10,18 +10,10 @@ if t.TYPE_CHECKING:
 
 
 def _is_byte_range_valid(start: int | None, stop: int | None, length: int | None) -> bool:
-    """Whether ``start``/``stop`` (stop exclusive) fit a resource of
-    ``length`` bytes; both ``None`` with a known length means "unsatisfied".
-    """
-    if (start is None) != (stop is None):
-        return False
-    if start is None:
-        return length is None or length >= 0
-    if length is None:
-        return 0 <= start < stop  # type: ignore[operator]
-    if start >= stop:  # type: ignore[operator]
-        return False
-    return 0 <= start < length
+    # wsgikit.http imports this package at module level; import it late.
+    from ..http import is_byte_range_valid
+
+    return is_byte_range_valid(start, stop, length)
 
 
 class IfRange:

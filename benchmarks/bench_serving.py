@@ -56,6 +56,8 @@ _procs: list[subprocess.Popen[bytes]] = []
 
 def _cleanup() -> None:
     for proc in _procs:
+        if proc.stdout is not None:
+            proc.stdout.close()
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)

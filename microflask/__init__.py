@@ -14,6 +14,7 @@ import typing as t
 
 if t.TYPE_CHECKING:
     from .app import Flask as Flask
+    from .blueprints import Blueprint as Blueprint
     from .config import Config as Config
     from .ctx import after_this_request as after_this_request
     from .ctx import copy_current_request_context as copy_current_request_context
@@ -58,6 +59,7 @@ __version__ = "0.1.0"
 # Public name -> the module defining it.
 _EXPORTS = {
     "Flask": "app",
+    "Blueprint": "blueprints",
     "Config": "config",
     "after_this_request": "ctx",
     "copy_current_request_context": "ctx",

@@ -1,3 +1,5 @@
+"""``python -m microflask``: the ``microflask`` command line."""
+
 import sys
 
 from .cli import main

@@ -76,6 +76,9 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
 
+    from .blueprints import Blueprint
+    from .cli import AppGroup
+    from .cli import FlaskCliRunner
     from .json.provider import JSONProvider
     from .sessions import SessionInterface
     from .sessions import SessionMixin
@@ -85,6 +88,26 @@ T = t.TypeVar("T")
 # Characters kept as they are in a url_for() anchor.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+class _HookChain(t.NamedTuple):
+    """The request hooks that apply to one endpoint, flattened in call
+    order (application and blueprints merged, async hooks wrapped).
+
+    PERF: the dispatch would otherwise walk the registries by blueprint
+    name on every request; this is built once per endpoint and reused, so
+    a request costs one dict lookup whatever the nesting depth and however
+    many blueprints the application has.
+    """
+
+    #: ``url_value_preprocessors``: application first, then outward-in.
+    url_value_preprocessors: tuple[t.Callable[[str | None, dict[str, t.Any] | None], None], ...]
+    #: ``before_request``: application first, then outward-in.
+    before_request: tuple[t.Callable[[], t.Any], ...]
+    #: ``after_request``: innermost blueprint first, each list reversed.
+    after_request: tuple[t.Callable[[t.Any], t.Any], ...]
+    #: ``teardown_request``: innermost blueprint first, each list reversed.
+    teardown_request: tuple[t.Callable[[BaseException | None], None], ...]
 
 
 def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -187,8 +210,8 @@ class Flask(TemplatingAppMixin, Scaffold):
     url_map_class = Map
     #: The test client class of :meth:`test_client` (``FlaskClient`` by default).
     test_client_class: type[FlaskClient] | None = None
-    #: The CLI test runner class (arrives with the CLI).
-    test_cli_runner_class: type[t.Any] | None = None
+    #: The CLI test runner class of :meth:`test_cli_runner` (``FlaskCliRunner`` by default).
+    test_cli_runner_class: type[FlaskCliRunner] | None = None
     #: Opens and saves sessions; signed cookies by default.
     session_interface: SessionInterface = SecureCookieSessionInterface()
 
@@ -241,8 +264,9 @@ class Flask(TemplatingAppMixin, Scaffold):
         self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], None]] = []
         #: Functions adding names to ``flask shell``.
         self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
-        #: Registered blueprints by name.
-        self.blueprints: dict[str, t.Any] = {}
+        #: Registered blueprints by dotted name (``parent.child``), in
+        #: registration order.
+        self.blueprints: dict[str, Blueprint] = {}
         #: Storage for extensions.
         self.extensions: dict[str, t.Any] = {}
         #: The URL map.
@@ -251,6 +275,9 @@ class Flask(TemplatingAppMixin, Scaffold):
         self._got_first_request = False
         # ensure_sync() results by function.
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+        # The request hooks of each endpoint (None: no match), filled
+        # once requests are served (see _hook_chain).
+        self._hook_chains: dict[str | None, _HookChain] = {}
 
         if self.has_static_folder:
             assert bool(static_host) == host_matching, "Invalid static_host/host_matching combination"
@@ -419,7 +446,18 @@ class Flask(TemplatingAppMixin, Scaffold):
             rv.update(processor())
         return rv
 
-    def iter_blueprints(self) -> t.ValuesView[t.Any]:
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Register ``blueprint``: add its rules, hooks and nested
+        blueprints (see :meth:`Blueprint.register`).
+
+        :param options: override the blueprint's ``url_prefix``,
+            ``subdomain``, ``url_defaults``, ``cli_group``, and ``name``
+            (needed to register a blueprint a second time).
+        """
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> t.ValuesView[Blueprint]:
         """The registered blueprints, in registration order."""
         return self.blueprints.values()
 
@@ -503,7 +541,9 @@ class Flask(TemplatingAppMixin, Scaffold):
         try:
             rv = url_adapter.build(endpoint, values, method=_method, url_scheme=_scheme, force_external=_external)
         except BuildError as error:
-            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            # A new dict: the error may refer to ``values`` for its message,
+            # which lists only the values given to build.
+            values = {**values, "_anchor": _anchor, "_method": _method, "_scheme": _scheme, "_external": _external}
             return self.handle_url_build_error(error, endpoint, values)
         if _anchor is not None:
             rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
@@ -596,6 +636,22 @@ class Flask(TemplatingAppMixin, Scaffold):
             from .testing import FlaskClient as cls
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[arg-type]
 
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The application's command group (``@app.cli.command()``), named
+        after the application; built on first use."""
+        from .cli import AppGroup
+
+        return AppGroup(self.name)
+
+    def test_cli_runner(self, **kwargs: t.Any) -> FlaskCliRunner:
+        """A runner that invokes the application's commands in tests
+        (:attr:`test_cli_runner_class`)."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .cli import FlaskCliRunner as cls
+        return cls(self, **kwargs)
+
     # -- sessions ----------------------------------------------------------------
 
     def _lazy_session(self) -> bool:
@@ -678,7 +734,11 @@ class Flask(TemplatingAppMixin, Scaffold):
     def full_dispatch_request(self) -> Response:
         """Run the request hooks and the view, handle its exceptions, and
         finish the response."""
-        self._got_first_request = True
+        if not self._got_first_request:
+            # The setup may have changed since requests were last served
+            # (a restarted server): hook chains are rebuilt from it.
+            self._hook_chains.clear()
+            self._got_first_request = True
         try:
             # PERF: a signal without receivers costs one attribute check.
             if request_started.receivers:
@@ -694,27 +754,50 @@ class Flask(TemplatingAppMixin, Scaffold):
         # PERF: without blueprints there is nothing to walk.
         return req.blueprints if self.blueprints else []
 
+    def _hook_chain(self, req: Request) -> _HookChain:
+        """The request hooks of ``req``'s endpoint. Cached only once the
+        application serves requests: its setup is frozen then, while
+        before that hooks may still be added between calls."""
+        if not self._got_first_request:
+            return self._build_hook_chain(self._request_blueprints(req))
+        rule = req.url_rule
+        key = rule.endpoint if rule is not None else None
+        chain = self._hook_chains.get(key)  # type: ignore[arg-type]
+        if chain is None:
+            chain = self._hook_chains[key] = self._build_hook_chain(self._request_blueprints(req))  # type: ignore[index]
+        return chain
+
+    def _build_hook_chain(self, blueprints: list[str]) -> _HookChain:
+        outward_in = (None, *reversed(blueprints))
+        inward_out = (*blueprints, None)
+        sync = self._sync
+        # ``.get``: indexing the defaultdict registries would add entries.
+        preprocessors = self.url_value_preprocessors
+        before = self.before_request_funcs
+        after = self.after_request_funcs
+        teardown = self.teardown_request_funcs
+        return _HookChain(
+            tuple(f for name in outward_in for f in preprocessors.get(name, ())),
+            tuple(sync(f) for name in outward_in for f in before.get(name, ())),
+            tuple(sync(f) for name in inward_out for f in reversed(after.get(name, ()))),
+            tuple(sync(f) for name in inward_out for f in reversed(teardown.get(name, ()))),
+        )
+
     def preprocess_request(self) -> t.Any:
         """Run the ``url_value_preprocessors`` and then the
         ``before_request`` functions (application first, then the
         blueprints outward-in); a non-``None`` return value of the latter
         stops the request and becomes the response."""
-        req = _cv_request.get().request
-        preprocessors = self.url_value_preprocessors
-        before = self.before_request_funcs
-        if not preprocessors and not before:
+        if not self.url_value_preprocessors and not self.before_request_funcs:
             return None
-        names = (None, *reversed(self._request_blueprints(req)))
-        for name in names:
-            if name in preprocessors:
-                for url_func in preprocessors[name]:
-                    url_func(req.endpoint, req.view_args)
-        for name in names:
-            if name in before:
-                for before_func in before[name]:
-                    rv = self._sync(before_func)()
-                    if rv is not None:
-                        return rv
+        req = _cv_request.get().request
+        chain = self._hook_chain(req)
+        for url_func in chain.url_value_preprocessors:
+            url_func(req.endpoint, req.view_args)
+        for before_func in chain.before_request:
+            rv = before_func()
+            if rv is not None:
+                return rv
         return None
 
     def dispatch_request(self) -> t.Any:
@@ -847,12 +930,9 @@ class Flask(TemplatingAppMixin, Scaffold):
         ctx = _cv_request.get()
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
-        after = self.after_request_funcs
-        if after:
-            for name in (*self._request_blueprints(ctx.request), None):
-                if name in after:
-                    for func in reversed(after[name]):
-                        response = self._sync(func)(response)
+        if self.after_request_funcs:
+            for func in self._hook_chain(ctx.request).after_request:
+                response = func(response)
         session = ctx._session
         if session is None:
             # The session was never used. With the default interface only a
@@ -965,12 +1045,9 @@ class Flask(TemplatingAppMixin, Scaffold):
         list in reverse) and send ``request_tearing_down``."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        funcs = self.teardown_request_funcs
-        if funcs:
-            for name in (*self._request_blueprints(_cv_request.get().request), None):
-                if name in funcs:
-                    for func in reversed(funcs[name]):
-                        self._sync(func)(exc)
+        if self.teardown_request_funcs:
+            for func in self._hook_chain(_cv_request.get().request).teardown_request:
+                func(exc)
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 

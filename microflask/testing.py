@@ -16,6 +16,7 @@ import wsgikit.test
 from wsgikit.test import Client
 from wsgikit.wrappers import Request as BaseRequest
 
+from .cli import FlaskCliRunner as FlaskCliRunner
 from .sessions import SessionMixin
 
 if t.TYPE_CHECKING:

@@ -1,0 +1,208 @@
+"""The Python code blocks of the docs run as printed.
+
+Each page's ```python blocks run in order in one namespace (like a reader
+typing them into one session), then a check per page asserts something
+about what they built -- usually by calling the app they define through a
+test client. A block preceded by an ``<!-- not-run -->`` comment is skipped
+(it needs a file, a server or a package that is not there).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
+FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+NOT_RUN = "<!-- not-run -->"
+
+
+def blocks(page: str) -> list[tuple[int, str]]:
+    """Return ``(line, code)`` for each runnable python block of a page."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    found = []
+    for match in FENCE.finditer(text):
+        before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        if before.strip() != NOT_RUN:
+            found.append((text.count("\n", 0, match.start()) + 1, match.group(1)))
+    return found
+
+
+def run_page(page: str) -> dict:
+    namespace: dict = {"__name__": f"docs_{page[:-3].replace('-', '_')}"}
+    for line, code in blocks(page):
+        exec(compile(code, f"docs/{page}, block at line {line}", "exec"), namespace)
+    return namespace
+
+
+def test_fence_parsing_skips_only_marked_blocks(tmp_path, monkeypatch):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "x\n\n```python\na = 1\n```\n\n<!-- not-run -->\n```python\nraise SystemExit\n```\n"
+        "```sh\nls\n```\n```python\nb = a + 1\n```\n"
+    )
+    monkeypatch.setitem(globals(), "DOCS", tmp_path)
+    assert [code for _, code in blocks("page.md")] == ["a = 1\n", "b = a + 1\n"]
+    assert run_page("page.md")["b"] == 2
+
+
+# -------------------------------------------------------------- installation
+
+
+def test_installation():
+    ns = run_page("installation.md")
+    assert ns["app"].name == "check"
+    assert ns["wsgikit"].__version__
+
+
+# ---------------------------------------------------------------- quickstart
+
+
+def test_quickstart():
+    ns = run_page("quickstart.md")
+    app = ns["app"]
+    client = app.test_client()
+    assert client.get("/").text == "Hello, World!"
+    assert client.get("/user/5").json == {"id": 5, "url": "/user/5"}
+    response = client.post("/login", data={"name": "ada"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    with client.session_transaction() as session:
+        assert session["name"] == "ada"
+        assert session["_flashes"] == [("message", "logged in")]
+    missing = client.get("/nope")
+    assert (missing.status_code, missing.text) == (404, "nothing here")
+
+
+# ---------------------------------------------------------------- deployment
+
+
+@pytest.fixture
+def deployment(monkeypatch):
+    monkeypatch.setenv("MYAPP_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("MYAPP_OLD_KEYS", "old-1,old-2")
+    return run_page("deployment.md")
+
+
+def test_deployment(deployment):
+    ns = deployment
+    app = ns["app"]
+    assert app.config["SECRET_KEY"] == "s" * 64
+    assert app.config["SECRET_KEY_FALLBACKS"] == ["old-1", "old-2"]
+    assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+
+    client = app.test_client()
+    # TRUSTED_HOSTS: the configured name and its subdomains only.
+    assert client.get("/me", headers={"Host": "evil.example"}).status_code == 400
+    base = "https://blog.example.com"
+    response = client.post(f"{base}/login/ada")
+    assert response.text == "welcome"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookie = client.get_cookie("session", domain="blog.example.com")
+    assert cookie is not None and len(cookie.value) >= 40
+    assert "ada" not in cookie.value  # only the id travels
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert "Cookie" in response.headers["Vary"]
+
+    # The data lives in sqlite, keyed by the cookie's id.
+    import json
+    import sqlite3
+
+    with sqlite3.connect(ns["store"]) as db:
+        rows = db.execute("SELECT sid, data FROM session").fetchall()
+    assert rows == [(cookie.value, json.dumps({"user": "ada"}))]
+    assert client.get(f"{base}/me").json == {"user": "ada"}
+
+    # Another client, or a forged id, gets an empty session and a new id.
+    other = app.test_client()
+    other.set_cookie("session", "forged-id", domain="blog.example.com")
+    assert other.get(f"{base}/me").json == {"user": None}
+    other.post(f"{base}/login/eve")
+    assert other.get_cookie("session", domain="blog.example.com").value != "forged-id"
+
+    # Logging out deletes the row and the cookie.
+    client.post(f"{base}/logout")
+    assert client.get_cookie("session", domain="blog.example.com") is None
+    with sqlite3.connect(ns["store"]) as db:
+        assert db.execute("SELECT count(*) FROM session WHERE sid = ?", (cookie.value,)).fetchone() == (0,)
+
+
+def test_deployment_proxy_fix(deployment):
+    ns = deployment
+    client = ns["app"].test_client()
+    response = client.get(
+        "/where", base_url="http://blog.example.com",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
+                 "X-Forwarded-Host": "blog.example.com", "X-Forwarded-Prefix": "/"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert response.json == {"client": "203.0.113.9", "url": "https://blog.example.com/where"}
+
+
+# ------------------------------------------------------------- wsgikit guide
+
+
+def test_wsgikit_guide():
+    # The page asserts as it goes; here we check what it left behind.
+    ns = run_page("wsgikit-guide.md")
+    from wsgikit.test import Client
+
+    client = Client(ns["greet_app"])
+    response = client.post("/?name=x", data={"name": "ada"})
+    assert response.text == "Hello, ada!"
+    assert client.get_cookie("last_name").value == "ada"
+    assert ns["NOTES"] == {2: "call mum"}
+    assert ns["url_map"].bind("example.org").build("note", {"note_id": 7}) == "/notes/7"
+    assert Client(ns["site"]).get("/api/").text == "/api/notes/"
+
+
+# ------------------------------------------------------------------ contexts
+
+
+def test_contexts():
+    ns = run_page("contexts.md")
+    app = ns["app"]
+    assert ns["paths"] == {"ann": "ann", "bob": "bob"}
+    assert ns["results"] == ["7"]
+    assert "request context" in ns["outside_message"]
+    # The tracing wrapper stays in place: a second request is traced too.
+    assert app.test_client().get("/whoami?me=cy").text == "cy"
+    assert ns["seen"][-2:] == [["wsgi_app /whoami"], ["before_request", "teardown"]]
+    from microflask import has_request_context
+
+    assert not has_request_context()
+
+
+# ------------------------------------------------------------------ security
+
+
+def test_security():
+    ns = run_page("security.md")
+    assert ns["headers"].to_wsgi_list() == []
+    assert ns["cookie"].count(".") == 2  # payload.timestamp.signature
+    client = ns["app"].test_client()  # the limits app, the page's last
+    assert client.post("/upload", data={"text": "ok"}).text == "2"
+
+
+# ----------------------------------------------------------------- migration
+
+
+def test_migration():
+    ns = run_page("migration.md")
+    client = ns["app"].test_client()
+    assert client.get("/items/4?verbose=1").json == {"id": 4, "verbose": True}
+
+
+def test_migration_lists_every_module_with_differences():
+    text = (DOCS / "migration.md").read_text(encoding="utf-8")
+    for section in ["wsgikit.datastructures", "wsgikit.http", "wsgikit.routing", "wsgikit.serving",
+                    "wsgikit.test", "wsgikit.debug", "wsgikit.middleware", "microflask.templating"]:
+        assert f"### `{section}`" in text
+
+
+def test_every_page_of_this_set_has_runnable_blocks():
+    for page in ["installation.md", "quickstart.md", "contexts.md", "deployment.md", "security.md",
+                 "wsgikit-guide.md", "migration.md"]:
+        assert blocks(page), page

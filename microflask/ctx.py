@@ -181,7 +181,10 @@ class AppContext:
         finally:
             ctx = _cv_app.get(None)
             _cv_app.reset(self._cv_tokens.pop())
-            _unwind(_app_ctx_stack, self)
+            # PERF: the usual case, this context on top, is one O(1) pop.
+            top = _app_ctx_stack.pop()
+            if top is not self and top is not None:
+                _unwind(_app_ctx_stack, self)
         if ctx is not self:
             raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
         if appcontext_popped.receivers:
@@ -306,7 +309,9 @@ class RequestContext:
             ctx = _cv_request.get(None)
             token, app_ctx = self._cv_tokens.pop()
             _cv_request.reset(token)
-            _unwind(_request_ctx_stack, self)
+            top = _request_ctx_stack.pop()
+            if top is not self and top is not None:
+                _unwind(_request_ctx_stack, self)
             if clear_request:
                 self.request.environ["werkzeug.request"] = None
             if app_ctx is not None:

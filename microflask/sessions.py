@@ -23,6 +23,7 @@ from datetime import datetime
 from datetime import timezone
 
 from wsgikit.datastructures import CallbackDict
+from wsgikit.wrappers import Response as _BaseResponse
 
 from ._signing import BadData
 from ._signing import URLSafeTimedSerializer
@@ -351,7 +352,7 @@ class SecureCookieSessionInterface(SessionInterface):
         # would mark it accessed itself).
         varied = session.accessed
         if varied:
-            response.vary.add("Cookie")
+            _vary_cookie(response)
 
         if not session:
             if session.modified:
@@ -364,7 +365,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
-                response.vary.add("Cookie")
+                _vary_cookie(response)
             return
 
         if not self.should_set_cookie(app, session):
@@ -386,4 +387,22 @@ class SecureCookieSessionInterface(SessionInterface):
         # PERF: adding "Cookie" again would re-parse and re-serialize the
         # Vary header for nothing when it was added above.
         if not varied:
-            response.vary.add("Cookie")
+            _vary_cookie(response)
+
+
+#: The stock ``vary`` property, for :func:`_vary_cookie`'s fast path.
+_VARY_PROPERTY = _BaseResponse.vary
+
+
+def _vary_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")``.
+
+    PERF: when the response has no ``Vary`` header yet (the usual case) and
+    uses the stock ``vary`` property, the header is set directly: that is
+    what adding to the empty parsed set writes back, without parsing and
+    serializing a header set.
+    """
+    if type(response).vary is _VARY_PROPERTY and response.headers.get("Vary") is None:
+        response.headers["Vary"] = "Cookie"
+    else:
+        response.vary.add("Cookie")

@@ -103,6 +103,8 @@ def _default(o: t.Any) -> t.Any:
 _REUSABLE_KWARGS = frozenset({"separators", "indent"})
 #: Reused encoders by (default, ensure_ascii, sort_keys, separators, indent).
 _encoders: dict[tuple[t.Any, ...], json.JSONEncoder] = {}
+#: Reused decoders by ``object_hook`` (``None`` for plain decoding).
+_decoders: dict[t.Any, json.JSONDecoder] = {}
 
 
 class DefaultJSONProvider(JSONProvider):
@@ -161,6 +163,23 @@ class DefaultJSONProvider(JSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
         """Decode with :func:`json.loads`, passing ``kwargs`` through."""
+        # PERF: json.loads builds a new JSONDecoder (and its C scanner)
+        # whenever an option such as ``object_hook`` is given, which the
+        # session serializer does on every request. For text input with at
+        # most an ``object_hook``, a decoder per hook is reused: json.loads
+        # would build the same decoder and call its decode() after the same
+        # BOM check, so the result and the errors are the same.
+        if type(s) is str and s[:1] != "\ufeff" and (not kwargs or (len(kwargs) == 1 and "object_hook" in kwargs)):
+            hook = kwargs.get("object_hook")
+            try:
+                decoder = _decoders.get(hook)
+            except TypeError:  # an unhashable hook: take the general path
+                return json.loads(s, **kwargs)
+            if decoder is None:
+                if len(_decoders) >= 32:
+                    _decoders.clear()
+                decoder = _decoders[hook] = json.JSONDecoder(object_hook=hook)
+            return decoder.decode(s)
         return json.loads(s, **kwargs)
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:

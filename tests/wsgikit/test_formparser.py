@@ -135,6 +135,12 @@ URLENCODED_CASES = [
     (b"&&d&=e&f=&=", [("d", ""), ("", "e"), ("", ""), ("f", "")]),
     (b"a=%00&b=%2", [("a", "\x00"), ("b", "%2")]),
     (b"", []),
+    # "+" is a space in keys and values, and "%2B" a literal plus; "=" and
+    # "&" made by unquoting do not split.
+    (b"a+b=c+d&e+=+f", [("a b", "c d"), ("e ", " f")]),
+    (b"a%2Bb=%2B+%26&c%3D=d=e&x+%41=1", [("a+b", "+ &"), ("c=", "d=e"), ("x A", "1")]),
+    (b"+=+&&++", [(" ", " "), ("  ", "")]),
+    (b"k=v&k=w+x&k", [("k", "v"), ("k", "w x"), ("k", "")]),
 ]
 
 

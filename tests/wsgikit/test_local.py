@@ -114,6 +114,30 @@ def test_local_stack_push_does_not_mutate_previous_list() -> None:
     assert first == [1]
 
 
+def test_local_stack_deep_pushes_and_thread_isolation() -> None:
+    stack: LocalStack[int] = LocalStack()
+    lists = [stack.push(n) for n in range(4)]
+    # Every push returns a new bottom-first list; earlier ones never change.
+    assert lists == [[0], [0, 1], [0, 1, 2], [0, 1, 2, 3]]
+    seen: list[object] = []
+
+    def other_thread() -> None:
+        seen.append(stack.top)
+        seen.append(stack.push(10))
+        seen.append(stack.pop())
+        seen.append(stack.pop())
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen == [None, [10], 10, None]
+    assert [stack.pop() for _ in range(5)] == [3, 2, 1, 0, None]
+    assert stack.top is None
+    assert stack.push(7) == [7]
+    release_local(stack)
+    assert stack.pop() is None
+
+
 def test_local_stack_proxies() -> None:
     class Item:
         attr = 3

@@ -710,7 +710,10 @@ class MapAdapter:
         else:
             found = self._first_build(endpoint, values, method, append_unknown)
         if found is None:
-            raise BuildError(endpoint, values, method, self)
+            # A copy: the fast path above may still hold the caller's dict,
+            # and the error (its message, ``values``) must not change when
+            # the caller mutates that dict afterwards.
+            raise BuildError(endpoint, dict(values), method, self)
         domain_part, path, websocket = found
         if not force_external and not websocket:
             if map.host_matching:

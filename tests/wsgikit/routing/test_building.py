@@ -128,6 +128,21 @@ def test_build_error_messages(args, message):
     assert info.value.endpoint == args[0]
 
 
+def test_build_error_keeps_a_copy_of_the_values():
+    # The error must not see later changes to the caller's dict (the
+    # plain-dict fast path of build() otherwise passes it through).
+    values = {"y": 1}
+    with pytest.raises(BuildError) as info:
+        MAIN.bind("example.com", "/app").build("s", values)
+    message = "Could not build url for endpoint 's' with values ['y']. Did you forget to specify values ['x']?"
+    values["x"] = 2
+    values["z"] = 3
+    assert info.value.values == {"y": 1}
+    assert info.value.values is not values
+    assert info.value.args[1] == {"y": 1}
+    assert str(info.value) == message
+
+
 def test_build_error_without_adapter():
     error = BuildError("q", {}, None)
     assert str(error) == "Could not build url for endpoint 'q'."

@@ -16,16 +16,25 @@ from microflask.logging import wsgi_errors_stream
 
 @pytest.fixture
 def fresh_logger():
+    """The "log_app" logger cut off from the real hierarchy.
+
+    pytest attaches its capture handler to the root logger and (since 9.2)
+    to every non-propagating logger when the test starts, and those would
+    count as handlers. Giving the logger a private parent that pytest does
+    not know about keeps the tests about microflask's own handler only.
+    """
     logger = logging.getLogger("log_app")
-    saved = (logger.handlers[:], logger.level, logger.propagate)
+    saved = (logger.handlers[:], logger.level, logger.propagate, logger.parent)
     logger.handlers.clear()
     logger.setLevel(logging.NOTSET)
-    # pytest's log capture handler on the root logger would count as one.
-    logger.propagate = False
+    logger.propagate = True
+    isolated_root = logging.Logger("isolated-root", logging.WARNING)
+    logger.parent = isolated_root
     yield logger
     logger.handlers[:] = saved[0]
     logger.setLevel(saved[1])
     logger.propagate = saved[2]
+    logger.parent = saved[3]
 
 
 def test_logger_name_and_default_handler(fresh_logger):

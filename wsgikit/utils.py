@@ -17,6 +17,7 @@ import unicodedata
 from ._internal import _DictAccessorProperty
 from ._internal import _escape_html
 from ._internal import _missing
+from .security import _windows_device_files  # shared with safe_join
 from .security import safe_join as safe_join
 
 if t.TYPE_CHECKING:
@@ -158,18 +159,6 @@ _charset_mimetypes = {
     "application/xml",
     "application/xml-dtd",
     "application/xml-external-parsed-entity",
-}
-
-#: Base names Windows opens as devices whatever the directory or extension.
-_windows_device_files = {
-    "CON",
-    "PRN",
-    "AUX",
-    "NUL",
-    "CONIN$",
-    "CONOUT$",
-    *(f"COM{i}" for i in (*"123456789", "¹", "²", "³")),
-    *(f"LPT{i}" for i in (*"123456789", "¹", "²", "³")),
 }
 
 #: Apply Windows file-name rules (device names, ``\\`` separators) in

@@ -51,8 +51,11 @@ class Node:
 
 
 def _node(name: str, fields: str, base: type = Node) -> type:
+    """Make a node class with ``fields`` (space-separated) as its slots."""
     names = tuple(fields.split())
-    return type(name, (base,), {"fields": names, "__slots__": names})
+    kind = "A statement" if base is Stmt else "An expression" if base is Expr else "A"
+    doc = f"{kind} node with the fields ({', '.join(names)})." if names else f"{kind} node without fields."
+    return type(name, (base,), {"fields": names, "__slots__": names, "__doc__": doc})
 
 
 class Stmt(Node):

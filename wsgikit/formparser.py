@@ -47,6 +47,12 @@ if t.TYPE_CHECKING:
 #: File parts up to this size stay in memory; larger ones go to disk.
 _SPOOL_THRESHOLD = 500 * 1024
 
+#: Bytes read from a multipart body at a time (Werkzeug's buffer size)...
+_READ_SIZE = 64 * 1024
+#: ...and for bodies of at least ``_LARGE_BODY`` bytes.
+_LARGE_READ_SIZE = 256 * 1024
+_LARGE_BODY = 1024 * 1024
+
 #: Part charsets honoured for field values; anything else decodes as UTF-8,
 #: as browsers always send UTF-8 (or the page's charset, which is declared
 #: through the ``_charset_`` field, not per part).
@@ -247,10 +253,16 @@ class FormDataParser:
             boundary_bytes = boundary.encode("ascii")
         except UnicodeEncodeError:
             raise _invalid_form_data("The multipart boundary is not ASCII.") from None
+        # PERF: big uploads are read in bigger chunks: the per-chunk Python
+        # work (and, with the default factory, the number of temp-file
+        # writes) drops fourfold. Past 256 KiB a fresh chunk no longer comes
+        # from recycled heap memory and page faults eat the gain.
+        large = content_length is not None and content_length >= _LARGE_BODY
         parser = MultiPartParser(
             stream_factory=self.stream_factory,
             max_form_memory_size=self.max_form_memory_size,
             cls=self.cls,
+            buffer_size=_LARGE_READ_SIZE if large else _READ_SIZE,
             max_form_parts=self.max_form_parts,
         )
         form, files = parser.parse(stream, boundary_bytes, content_length)
@@ -375,7 +387,7 @@ class MultiPartParser:
         stream_factory: TStreamFactory | None = None,
         max_form_memory_size: int | None = None,
         cls: type[MultiDict[str, t.Any]] | None = None,
-        buffer_size: int = 64 * 1024,
+        buffer_size: int = _READ_SIZE,
         max_form_parts: int | None = None,
     ) -> None:
         if stream_factory is None:
@@ -474,13 +486,17 @@ class MultiPartParser:
         part: Field | File | None = None
         container: t.IO[bytes] | None = None
         chunks: list[bytes] = []
+        # PERF: bound methods hoisted out of the loop (512 chunks per 32 MiB).
+        receive_data = decoder.receive_data
+        next_event = decoder.next_event
+        write: t.Callable[[bytes], object] | None = None
         for data in _chunk_iter(stream.read, self.buffer_size, content_length):
-            decoder.receive_data(data)
-            event = decoder.next_event()
+            receive_data(data)
+            event = next_event()
             while event is not NEED_DATA:
                 if type(event) is Data:
                     if container is not None:
-                        container.write(event.data)
+                        write(event.data)  # type: ignore[misc]
                     else:
                         chunks.append(event.data)
                     if not event.more_data:
@@ -497,12 +513,13 @@ class MultiPartParser:
                 elif type(event) is File:
                     part = event  # type: ignore[assignment]
                     container = self.start_file_streaming(event, content_length)  # type: ignore[arg-type]
+                    write = container.write
                     files.append(
                         (event.name, FileStorage(container, event.filename, event.name, headers=event.headers))  # type: ignore[attr-defined]
                     )
                 elif type(event) is Epilogue:
                     return fields
-                event = decoder.next_event()
+                event = next_event()
         raise ValueError("Invalid multipart/form-data body: it ended unexpectedly.")
 
 

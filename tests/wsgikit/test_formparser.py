@@ -456,3 +456,49 @@ def test_256_mib_upload_spools_to_disk_with_bounded_memory(tmp_path: Path) -> No
     assert size == 256 * 1024 * 1024
     assert rolled == "True"
     assert growth_kib < 32 * 1024, f"peak RSS grew by {growth_kib} KiB"
+
+
+class RecordingStream(io.BytesIO):
+    """A body that remembers the size of every read."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(body)
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(-1 if size is None else size)
+        return super().read(size)
+
+
+@pytest.mark.parametrize(("length", "largest_read"), [(1024 * 1024 - 1, 64 * 1024), (1024 * 1024, 256 * 1024)])
+def test_big_bodies_are_read_in_bounded_chunks(length: int, largest_read: int) -> None:
+    head = part(b"f", b"", b'; filename="f"')[:-2]
+    body = head + b"z" * (length - len(head) - 8) + b"\r\n--BB--"
+    assert len(body) == length
+    stream = RecordingStream(body)
+    _, _, files = FormDataParser().parse(stream, "multipart/form-data", length, {"boundary": "BB"})
+    try:
+        assert files["f"].read() == b"z" * (length - len(head) - 8)
+    finally:
+        files["f"].close()
+    assert max(stream.sizes) == largest_read
+
+
+@pytest.mark.parametrize("shift", [-12, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2])
+def test_delimiters_straddling_big_reads(shift: int) -> None:
+    # The first part's closing delimiter ("\r\n--BB\r\n") crosses the edge of
+    # the fourth 256 KiB read by ``shift`` bytes; a look-alike crosses the
+    # second. Every field must come out whole whatever the alignment.
+    edge = 4 * 256 * 1024
+    head = part(b"f", b"", b'; filename="f"')[:-2]
+    lookalike = b"\r\n--BX\r\n"
+    filler = 2 * 256 * 1024 - len(head) + shift
+    value = b"a" * filler + lookalike + b"b" * (edge - len(head) - filler - len(lookalike) + shift)
+    body = head + value + b"\r\n" + part(b"g", b"tail") + b"--BB--\r\n"
+    assert body.index(b"\r\n--BB\r\n") == edge + shift
+    _, form, files = parse_form_data(environ(body))
+    try:
+        assert files["f"].read() == value
+    finally:
+        files["f"].close()
+    assert form["g"] == "tail"

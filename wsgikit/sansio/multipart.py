@@ -193,7 +193,8 @@ class MultipartDecoder:
         # Offset in ``buffer`` before which no delimiter can start.
         self._search_position = 0
         self._parts_decoded = 0
-        # Bytes of the current part released so far (only fields are capped).
+        # Bytes of the current part released so far. Only fields are capped,
+        # so the uncopied-chunk path does not count file bytes.
         self._part_size = 0
         self._part_is_file = False
         self._headers_class = Headers
@@ -201,6 +202,19 @@ class MultipartDecoder:
 
     def receive_data(self, data: bytes | None) -> None:
         """Add input; ``None`` signals that the body has ended."""
+        state = self.state
+        if (
+            type(data) is bytes
+            and self._direct is None
+            and not self.buffer
+            and (state is State.DATA or state is State.DATA_START)
+            and data
+            and not self.complete
+        ):
+            # PERF: the usual call while a file streams, tested first; an
+            # immutable chunk can be handed on without a copy.
+            self._direct = data
+            return
         if data is None:
             self.complete = True
             return
@@ -489,15 +503,21 @@ class MultipartDecoder:
             self._search_position = index
             return None
         self._direct = None
-        hold = self._hold_back(data)
-        if hold:
-            self.buffer += data[len(data) - hold :]
-            self._search_position = 0
-            data = data[: len(data) - hold]
-            if not data:
-                return NEED_DATA
+        # PERF: most chunks end without a line break near their end, and
+        # then nothing is held back; two C-level scans rule that out
+        # before paying for the full :meth:`_hold_back`.
+        tail = len(data) - len(self._crlf_delimiter) + 1
+        if tail <= 0 or data.find(b"\n", tail) != -1 or data.find(b"\r", tail) != -1:
+            hold = self._hold_back(data)
+            if hold:
+                self.buffer += data[len(data) - hold :]
+                self._search_position = 0
+                data = data[: len(data) - hold]
+                if not data:
+                    return NEED_DATA
         self.state = State.DATA
-        self._count(len(data))
+        if not self._part_is_file:  # PERF: only field values are capped
+            self._count(len(data))
         return Data(data, True)
 
     def _next_data(self) -> Event:

@@ -708,3 +708,65 @@ def test_random_chunking_gives_identical_results(case: tuple, sizes: list) -> No
     decoder.receive_data(None)
     _record(out, decoder.next_event())
     assert _freeze(out) == decode(body, boundary)
+
+
+@pytest.mark.parametrize(
+    ("tail", "released", "held"),
+    [
+        (b"", b"", b""),
+        (b"\r", b"", b"\r"),
+        (b"\n", b"", b"\n"),
+        (b"\r\n", b"", b"\r\n"),
+        (b"\r\n-", b"", b"\r\n-"),
+        (b"\r\n--B", b"", b"\r\n--B"),
+        (b"\n--B", b"", b"\n--B"),
+        (b"\r\n--X", b"\r\n--X", b""),
+        (b"\rx", b"\rx", b""),
+        (b"\r\r", b"\r", b"\r"),
+        (b"\r\n\r\n--", b"\r\n", b"\r\n--"),
+    ],
+)
+def test_uncopied_file_chunk_holds_back_a_delimiter_head(tail: bytes, released: bytes, held: bytes) -> None:
+    # A chunk passed on without a copy must still keep back a trailing
+    # line break + delimiter head, which the next chunk may complete.
+    decoder = MultipartDecoder(b"BB")
+    decoder.receive_data(b"--BB\r\n" + CD + b'name="f"; filename="f"\r\n\r\n')
+    decoder.next_event()
+    decoder.next_event()
+    chunk = b"x" * 100 + tail
+    decoder.receive_data(chunk)
+    assert decoder.next_event() == Data(b"x" * 100 + released, True)
+    assert decoder.next_event() is NEED_DATA
+    decoder.receive_data(b"B--\r\n" if held.endswith(b"--B") else b"\r\n--BB--\r\n")
+    rest = []
+    event = decoder.next_event()
+    while event is not NEED_DATA:
+        rest.append(event)
+        event = decoder.next_event()
+    decoder.receive_data(None)
+    assert decoder.next_event() == Epilogue(b"")
+    data = b"".join(e.data for e in rest)
+    expected = b"" if held.endswith(b"--B") else held
+    assert data == expected and rest[-1].more_data is False
+
+
+def test_receive_after_end_in_data_state_is_refused() -> None:
+    decoder = MultipartDecoder(b"BB")
+    decoder.receive_data(b"--BB\r\n" + CD + b'name="f"; filename="f"\r\n\r\n')
+    decoder.next_event()
+    decoder.next_event()
+    decoder.receive_data(None)
+    with pytest.raises(ValueError, match="after the end of input"):
+        decoder.receive_data(b"x" * 100)
+
+
+def test_field_limit_holds_for_uncopied_chunks() -> None:
+    decoder = MultipartDecoder(b"BB", max_form_memory_size=150)
+    decoder.receive_data(b"--BB\r\n" + CD + b'name="a"\r\n\r\n')
+    decoder.next_event()
+    decoder.next_event()
+    decoder.receive_data(b"y" * 100)
+    assert decoder.next_event() == Data(b"y" * 100, True)
+    decoder.receive_data(b"y" * 100)
+    with pytest.raises(RequestEntityTooLarge, match="max_form_memory_size=150"):
+        decoder.next_event()

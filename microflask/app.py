@@ -1056,8 +1056,10 @@ class Flask(TemplatingAppMixin, Scaffold):
         ``appcontext_tearing_down``."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        for func in reversed(self.teardown_appcontext_funcs):
-            self._sync(func)(exc)
+        # PERF: no reversed() iterator when nothing is registered.
+        if self.teardown_appcontext_funcs:
+            for func in reversed(self.teardown_appcontext_funcs):
+                self._sync(func)(exc)
         if appcontext_tearing_down.receivers:
             appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 

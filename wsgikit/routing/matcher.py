@@ -93,10 +93,20 @@ def _accept(rule: Rule, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.
 
 def _at_end(node: _Node, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
     """The path is used up at ``node``: pick a rule, or ask for a slash."""
+    # PERF: this is :func:`_accept` inlined, as every match ends here.
     for rule in node.rules:
-        found = _accept(rule, raw, walk)
-        if found is not None:
-            return found
+        methods = rule.methods
+        if methods is not None and walk.method not in methods:
+            walk.have_match_for.update(methods)
+            continue
+        if rule.websocket != walk.websocket:
+            walk.websocket_mismatch = True
+            continue
+        try:
+            return rule, rule._convert(raw)
+        except ValidationError:
+            # A converter refusing the text: try the next candidate.
+            continue
     slash = node.static.get("")
     if slash is not None:
         for rule in slash.rules:
@@ -182,7 +192,9 @@ def _walk(
                 raw.append(match[1])
             else:
                 raw.extend(match.group(*groups))
-            if final:
+            if final or index + 1 == end:
+                # PERF: the last segment (or a final part) leaves nothing to
+                # walk: check the child's rules without recursing.
                 found = _at_end(child, raw, walk)
             else:
                 found = _walk(child, parts, index + 1, full, pos + len(segment) + 1, raw, walk)

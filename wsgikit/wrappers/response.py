@@ -19,6 +19,8 @@ from ..http import is_resource_modified
 from ..http import parse_etags
 from ..http import parse_range_header
 from ..http import remove_entity_headers
+from ..sansio.response import _STATUS_LINES
+from ..sansio.response import _cached_content_type
 from ..sansio.response import Response as _SansIOResponse
 from ..urls import iri_to_uri
 from ..wsgi import ClosingIterator
@@ -182,6 +184,19 @@ class ResponseStream:
         return "utf-8"
 
 
+def _plain_text_init(cls: type) -> bool:
+    """Whether ``cls`` builds a str-body response with the stock helpers:
+    ``set_data``/``_set_content_length`` not overridden and the IO-free
+    base's constructor next in line after :class:`Response`'s."""
+    if cls.set_data is not Response.set_data or cls._set_content_length is not Response._set_content_length:
+        return False
+    mro = cls.__mro__
+    for base in mro[mro.index(Response) + 1 :]:
+        if "__init__" in base.__dict__:
+            return base is _SansIOResponse
+    return False
+
+
 class Response(_SansIOResponse):
     """A WSGI response: a status, headers and a body, and itself a WSGI
     application that sends them.
@@ -225,12 +240,17 @@ class Response(_SansIOResponse):
     #: per class: only when a subclass does not override them).
     _wsgi_fast_path = True
 
+    #: Whether a str body may take the constructor's fast path (set per
+    #: class by :func:`_plain_text_init`).
+    _text_fast_path = True
+
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._wsgi_fast_path = all(
             getattr(cls, name) is getattr(Response, name)
             for name in ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
         )
+        cls._text_fast_path = _plain_text_init(cls)
 
     def __init__(
         self,
@@ -244,6 +264,35 @@ class Response(_SansIOResponse):
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
+        # PERF: a str body with every other argument defaulted (what a view
+        # returning a string produces) is stored directly: the same fields
+        # the general path below sets, without its calls and type tests.
+        # Only for classes whose constructor helpers are the stock ones
+        # (see _plain_text_init) and when the class defaults are plain.
+        if (
+            type(response) is str
+            and self._text_fast_path
+            and status is None
+            and headers is None
+            and mimetype is None
+            and content_type is None
+            and not direct_passthrough
+        ):
+            code = self.default_status
+            line = _STATUS_LINES.get(code) if type(code) is int else None
+            default_mimetype = self.default_mimetype
+            lazy_ct = None if default_mimetype is None else _cached_content_type(default_mimetype)
+            if line is not None and lazy_ct is not None:
+                self._status = line
+                self._status_code = code
+                self._headers = None
+                self._lazy_ct = lazy_ct
+                self.direct_passthrough = False
+                self._on_close = []
+                body = response.encode()
+                self.response = [body]
+                self._lazy_cl = str(len(body)) if self.automatically_set_content_length else None
+                return
         super().__init__(status, headers, mimetype, content_type)
         #: Hand the body to the server as is (see the class docstring).
         self.direct_passthrough = direct_passthrough

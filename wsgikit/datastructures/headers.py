@@ -42,8 +42,11 @@ def _str_header_value(value: t.Any) -> str:
 
 def _check_header_name(key: str) -> str:
     """Return ``key`` unchanged, refusing CR, LF and NUL (which Werkzeug
-    lets through in names; we do not).
+    lets through in names; we do not). A name that is not a string is
+    refused with a clear :exc:`TypeError` (it could never be sent).
     """
+    if not isinstance(key, str):
+        raise TypeError(f"Header names must be strings, not {type(key).__name__!r}.")
     if "\n" in key or "\r" in key:
         raise ValueError("Header names must not contain newline characters.")
     if "\x00" in key:
@@ -107,7 +110,7 @@ class Headers:
                     value = str(value)
                 if "\n" in value or "\r" in value or "\x00" in value:
                     _str_header_value(value)
-                if "\n" in key or "\r" in key or "\x00" in key:
+                if key.__class__ is not str or "\n" in key or "\r" in key or "\x00" in key:
                     _check_header_name(key)
                 append((key, value))
         elif isinstance(defaults, Headers) and defaults.__class__ is Headers:
@@ -322,7 +325,7 @@ class Headers:
             value = str(value)
         if "\n" in value or "\r" in value or "\x00" in value:
             _str_header_value(value)
-        if "\n" in key or "\r" in key or "\x00" in key:
+        if key.__class__ is not str or "\n" in key or "\r" in key or "\x00" in key:
             _check_header_name(key)
         self._list.append((key, value))
 

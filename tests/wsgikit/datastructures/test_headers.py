@@ -235,6 +235,25 @@ def test_refusal_messages():
         Headers().add("a\x00", "b")
 
 
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda name: Headers([(name, "v")]),
+        lambda name: Headers({name: "v"}),
+        lambda name: Headers().add(name, "v"),
+        lambda name: Headers().set(name, "v"),
+        lambda name: Headers().extend([(name, "v")]),
+        lambda name: Headers().setdefault(name, "v"),
+    ],
+)
+@pytest.mark.parametrize(("name", "type_name"), [(1, "int"), (b"x", "bytes"), (None, "NoneType")])
+def test_non_str_names_refused_clearly(use, name, type_name):
+    # A non-string name could never be written to the response; say so
+    # instead of failing inside a containment check.
+    with pytest.raises(TypeError, match=f"^Header names must be strings, not '{type_name}'.$"):
+        use(name)
+
+
 # -- comparison, copies, formatting ---------------------------------------------
 
 

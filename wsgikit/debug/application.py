@@ -21,6 +21,7 @@ life of the process after :data:`MAX_PIN_FAILURES`.
 from __future__ import annotations
 
 import hmac
+import itertools
 import json
 import os
 import secrets
@@ -168,7 +169,11 @@ class DebuggedApplication:
         #: Frames (and the console) by id, grouped by traceback so the
         #: oldest traceback's frames can be dropped together.
         self.frames: dict[int, DebugFrameSummary | _ConsoleFrame] = {}
+        #: Frame ids of each registered traceback, oldest first. Keyed by a
+        #: counter: ``id()`` of a freed traceback can be reused, which would
+        #: overwrite a group and leave its frames registered forever.
         self._frame_groups: OrderedDict[int, list[int]] = OrderedDict()
+        self._next_group = itertools.count()
         self.request_key = request_key
         self.console_path = console_path
         self.console_init_func = console_init_func
@@ -291,7 +296,7 @@ class DebuggedApplication:
         with self._frames_lock:
             for frame in frames:
                 self.frames[frame.frame_id] = frame
-            self._frame_groups[id(tb)] = [f.frame_id for f in frames]
+            self._frame_groups[next(self._next_group)] = [f.frame_id for f in frames]
             while len(self._frame_groups) > MAX_TRACEBACKS:
                 _, old = self._frame_groups.popitem(last=False)
                 for frame_id in old:

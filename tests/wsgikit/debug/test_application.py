@@ -491,10 +491,23 @@ def test_frame_registry_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(debug_app, "MAX_TRACEBACKS", 3)
     debugged, client = make()
     first = frame_ids(client.get("/").get_data(as_text=True))
+    per_traceback = len(debugged.frames)
     for _ in range(5):
         client.get("/")
-    assert len(debugged.frames) == 3
+    assert len(debugged.frames) == 3 * per_traceback
     assert not any(int(f) in debugged.frames for f in first)
+
+
+def test_frame_registry_survives_traceback_id_reuse(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tracebacks are freed after each page; a registry keyed by id() could
+    # see the same key again, overwrite a group and never release its frames.
+    monkeypatch.setattr(debug_app, "MAX_TRACEBACKS", 2)
+    debugged, client = make()
+    client.get("/")
+    per_traceback = len(debugged.frames)
+    for _ in range(50):
+        client.get("/")
+    assert len(debugged.frames) == 2 * per_traceback
 
 
 def test_pin_logged_under_reloader(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:

@@ -159,14 +159,23 @@ class DebugFrameSummary(traceback.FrameSummary):
         return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
 
 
+def _exc_type_name(te: traceback.TracebackException) -> str:
+    """The exception's class name, without touching ``exc_type`` (deprecated in 3.13)."""
+    qualified = getattr(te, "exc_type_str", None)
+    if qualified is not None:
+        return str(qualified).rsplit(".", 1)[-1]
+    return te.exc_type.__name__ if te.exc_type else "Exception"
+
+
 def _debug_frame(summary: traceback.FrameSummary, frame: t.Any) -> DebugFrameSummary:
     kwargs: dict[str, t.Any] = {
         "filename": summary.filename,
         "lineno": summary.lineno,
         "name": summary.name,
         "lookup_line": False,
-        # The unstripped line: 3.11+ places its carets by the indentation.
-        "line": getattr(summary, "_line", None) or summary.line,
+        # The unstripped source: 3.11+ places its carets by the indentation
+        # (3.13 keeps it as ``_lines``, 3.11/3.12 as ``_line``).
+        "line": getattr(summary, "_lines", None) or getattr(summary, "_line", None) or summary.line,
     }
     for name in ("end_lineno", "colno", "end_colno"):
         if name in _FRAME_SUMMARY_PARAMS:
@@ -292,7 +301,7 @@ class DebugTraceback:
     def exception_summary(self) -> str:
         """``Type: message`` of the outermost exception, on one line."""
         lines = _exception_only(self._te).strip().splitlines()
-        return lines[-1] if lines else self._te.exc_type.__name__ if self._te.exc_type else "Exception"
+        return lines[-1] if lines else _exc_type_name(self._te)
 
     def render_traceback_text(self) -> str:
         """The traceback as the interpreter would print it (minus hidden frames)."""
@@ -343,7 +352,7 @@ class DebugTraceback:
         :param request_line: the method and URL of the failing request.
         """
         summary = self.exception_summary
-        exc_type = self._te.exc_type.__name__ if self._te.exc_type else "Exception"
+        exc_type = _exc_type_name(self._te)
         request_html = f'<p class="request"><code>{escape(request_line)}</code></p>' if request_line else ""
         text = escape(self.render_traceback_text())
         body = (

@@ -109,8 +109,10 @@ def test_deployment(deployment):
     # The data lives in sqlite, keyed by the cookie's id.
     import json
     import sqlite3
+    from contextlib import closing
 
-    with sqlite3.connect(ns["store"]) as db:
+    # closing(): a sqlite3 connection's own context manager only commits.
+    with closing(sqlite3.connect(ns["store"])) as db:
         rows = db.execute("SELECT sid, data FROM session").fetchall()
     assert rows == [(cookie.value, json.dumps({"user": "ada"}))]
     assert client.get(f"{base}/me").json == {"user": "ada"}
@@ -125,7 +127,7 @@ def test_deployment(deployment):
     # Logging out deletes the row and the cookie.
     client.post(f"{base}/logout")
     assert client.get_cookie("session", domain="blog.example.com") is None
-    with sqlite3.connect(ns["store"]) as db:
+    with closing(sqlite3.connect(ns["store"])) as db:
         assert db.execute("SELECT count(*) FROM session WHERE sid = ?", (cookie.value,)).fetchone() == (0,)
 
 

@@ -91,7 +91,8 @@ SERVER_SCRIPT = textwrap.dedent(
     mode = sys.argv[1]
     host = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
     if mode == "run_simple":
-        run_simple(host, 0, app, threaded=True, request_handler=Handler)
+        run_simple(host, 0, app, threaded=True, request_handler=Handler,
+                   static_files={"/static": os.path.dirname(FILE)})
     elif mode == "ssl":
         run_simple(host, 0, app, threaded=True, request_handler=Handler,
                    ssl_context=(sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else "adhoc")
@@ -652,6 +653,17 @@ def test_run_simple_banner(make_server_proc: t.Callable[..., Server]) -> None:
     assert f" * Running on http://127.0.0.1:{server.port}\n" in log
     assert "Press CTRL+C to quit" in log
     assert request(server.port, GET % b"/").body == b"hello"
+
+
+def test_run_simple_static_files(make_server_proc: t.Callable[..., Server]) -> None:
+    server = make_server_proc("run_simple")
+    served = request(server.port, GET % b"/static/data.bin")
+    assert served.body == bytes(range(256)) * 1000
+    assert served.headers["content-type"] == "application/octet-stream"
+    assert "etag" in served.headers
+    # Outside the static folder, and for traversal attempts, the app answers.
+    assert request(server.port, GET % b"/static/../server_script.py").body == b"hello"
+    assert request(server.port, GET % b"/other").body == b"hello"
 
 
 def test_single_threaded_server_is_http10_and_closes(make_server_proc: t.Callable[..., Server]) -> None:

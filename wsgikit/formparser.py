@@ -124,6 +124,17 @@ def parse_form_data(
 _INVALID_FORM_DATA: type[Exception] | None = None
 
 
+def _resolve_defaults(
+    stream_factory: TStreamFactory | None, cls: type[MultiDict[str, t.Any]] | None
+) -> tuple[TStreamFactory, type[MultiDict[str, t.Any]]]:
+    """The stream factory and result class both parsers fall back to."""
+    if cls is None:
+        from .datastructures import MultiDict
+
+        cls = MultiDict
+    return stream_factory or default_stream_factory, cls
+
+
 def _invalid_form_data(message: str) -> Exception:
     """Make the error raised for a malformed body.
 
@@ -166,12 +177,7 @@ class FormDataParser:
         *,
         max_form_parts: int | None = None,
     ) -> None:
-        if stream_factory is None:
-            stream_factory = default_stream_factory
-        if cls is None:
-            from .datastructures import MultiDict
-
-            cls = MultiDict
+        stream_factory, cls = _resolve_defaults(stream_factory, cls)
         #: Makes the container for each file part.
         self.stream_factory = stream_factory
         #: The largest non-file field value or URL-encoded body, in bytes.
@@ -390,12 +396,7 @@ class MultiPartParser:
         buffer_size: int = _READ_SIZE,
         max_form_parts: int | None = None,
     ) -> None:
-        if stream_factory is None:
-            stream_factory = default_stream_factory
-        if cls is None:
-            from .datastructures import MultiDict
-
-            cls = MultiDict
+        stream_factory, cls = _resolve_defaults(stream_factory, cls)
         #: Makes the container for each file part.
         self.stream_factory = stream_factory
         #: The largest non-file field value in bytes.

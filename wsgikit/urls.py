@@ -142,14 +142,18 @@ def _is_bare_host(netloc: str) -> bool:
     return not any(c in netloc for c in "@:[]%")
 
 
-def _encode_netloc(parts: t.Any) -> str:
+def _rebuild_netloc(
+    parts: t.Any, host_codec: t.Callable[[str], str], userinfo_codec: t.Callable[[str], str]
+) -> str:
+    """The netloc of ``parts`` with the host passed through ``host_codec``
+    and the user name and password through ``userinfo_codec``."""
     if _is_bare_host(parts.netloc):
         host = parts.netloc.lower()
-        return _encode_idna(host) if host else ""
+        return host_codec(host) if host else ""
     # The properties are read in this order so that, as in Werkzeug, a bad
     # host is reported before a bad port.
     host = parts.hostname
-    netloc = _encode_idna(host) if host else ""
+    netloc = host_codec(host) if host else ""
     if ":" in netloc:
         netloc = f"[{netloc}]"
     port = parts.port
@@ -157,12 +161,16 @@ def _encode_netloc(parts: t.Any) -> str:
         netloc = f"{netloc}:{port}"
     username = parts.username
     if username:
-        auth = _quote_userinfo(username)
+        auth = userinfo_codec(username)
         password = parts.password
         if password:
-            auth = f"{auth}:{_quote_userinfo(password)}"
+            auth = f"{auth}:{userinfo_codec(password)}"
         netloc = f"{auth}@{netloc}"
     return netloc
+
+
+def _encode_netloc(parts: t.Any) -> str:
+    return _rebuild_netloc(parts, _encode_idna, _quote_userinfo)
 
 
 # Percent-escapes uri_to_iri leaves encoded, per URL part: C0 controls, DEL,
@@ -209,24 +217,11 @@ def _decode_idna(host: str) -> str:
 
 
 def _decode_netloc(parts: t.Any) -> str:
-    if _is_bare_host(parts.netloc):
-        host = parts.netloc.lower()
-        return _decode_idna(host) if host else ""
-    host = parts.hostname
-    netloc = _decode_idna(host) if host else ""
-    if ":" in netloc:
-        netloc = f"[{netloc}]"
-    port = parts.port
-    if port:
-        netloc = f"{netloc}:{port}"
-    username = parts.username
-    if username:
-        auth = _unquote_keeping(username, _keep_userinfo)
-        password = parts.password
-        if password:
-            auth = f"{auth}:{_unquote_keeping(password, _keep_userinfo)}"
-        netloc = f"{auth}@{netloc}"
-    return netloc
+    return _rebuild_netloc(parts, _decode_idna, _unquote_userinfo)
+
+
+def _unquote_userinfo(text: str) -> str:
+    return _unquote_keeping(text, _keep_userinfo)
 
 
 def _unquote_keeping(text: str, keep: frozenset[int]) -> str:

@@ -14,6 +14,7 @@ be imported is skipped with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import importlib.util
@@ -24,6 +25,7 @@ import re
 import subprocess
 import sys
 import time
+import typing as t
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -57,6 +59,10 @@ class Server:
         self.name = name
         self.log_path = workdir / f"{name}.log"
         env = dict(os.environ, PYTHONUNBUFFERED="1", RAW_WSGI_DATA_DIR=str(workdir), **(env or {}))
+        # gunicorn >= 27 opens a control socket at $XDG_RUNTIME_DIR/gunicorn.ctl
+        # (else ~/.gunicorn/): give each server its own, so that two servers
+        # alive at once never share, or remove, each other's socket.
+        env["XDG_RUNTIME_DIR"] = str(workdir)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         self._log = open(self.log_path, "w+b")
         self.proc = subprocess.Popen(
@@ -94,11 +100,21 @@ class Server:
                 headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.headers, response.read()
+            with self.explained():
+                conn.request(method, path, body=body, headers=headers or {})
+                response = conn.getresponse()
+                return response.status, response.headers, response.read()
         finally:
             conn.close()
+
+    @contextlib.contextmanager
+    def explained(self) -> t.Iterator[None]:
+        """Turn a connection failure into one that shows the server's log."""
+        try:
+            yield
+        except OSError as exc:
+            state = "running" if self.proc.poll() is None else f"exited with {self.proc.returncode}"
+            raise AssertionError(f"{self.name} ({state}) failed a request: {exc!r}\n{self.log()}") from exc
 
 
 def require(module: str) -> None:
@@ -266,16 +282,17 @@ def blog_server(request, tmp_path_factory):
 class Browser:
     """urllib with a cookie jar: follows redirects, keeps the session."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, server: Server) -> None:
         import http.cookiejar
         import urllib.request
 
-        self.base = f"http://127.0.0.1:{port}"
+        self.server = server
+        self.base = f"http://127.0.0.1:{server.port}"
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=20) as response:
+        with self.server.explained(), self.opener.open(self.base + path, timeout=20) as response:
             assert response.status == 200
             return response.read().decode()
 
@@ -285,12 +302,12 @@ class Browser:
 
         token = TOKEN.search(self.get(path)).group(1)
         data = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
-        with self.opener.open(self.base + path, data=data, timeout=20) as response:
+        with self.server.explained(), self.opener.open(self.base + path, data=data, timeout=20) as response:
             return response.url[len(self.base):], response.read().decode()
 
 
 def test_blog_register_login_post_and_read_back(blog_server):
-    browser = Browser(blog_server.port)
+    browser = Browser(blog_server)
     assert "Register" in browser.get("/")
     url, _ = browser.submit("/auth/register", {"username": "ada", "password": "correct horse battery"})
     assert url == "/auth/login"

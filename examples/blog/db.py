@@ -42,10 +42,18 @@ def close_db(exc: BaseException | None = None) -> None:
         db.close()
 
 
+def schema_script() -> str:
+    """The statements of ``schema.sql``: they create only missing tables."""
+    with current_app.open_resource("schema.sql") as f:
+        return f.read().decode("utf-8")
+
+
 def init_db() -> None:
     """Create the tables afresh (dropping any existing data)."""
-    with current_app.open_resource("schema.sql") as f:
-        get_db().executescript(f.read().decode("utf-8"))
+    get_db().executescript(
+        "BEGIN IMMEDIATE;\nDROP TABLE IF EXISTS post;\nDROP TABLE IF EXISTS user;\n"
+        + schema_script() + "\nCOMMIT;"
+    )
 
 
 def has_schema() -> bool:
@@ -61,12 +69,24 @@ def ensure_db(app: Flask) -> None:
     This is what lets a fresh checkout run the blog with a single command:
     the first start makes ``blog.sqlite`` in the instance folder.  An existing
     database is left untouched.
+
+    Several processes may start at once on the same file (gunicorn boots its
+    workers together), so the whole script runs inside one ``BEGIN
+    IMMEDIATE`` transaction: the starts queue on sqlite's write lock (waiting
+    up to 30 seconds), and each one only creates the tables that are missing
+    once it holds the lock.  A check-then-create done outside the lock could
+    drop tables another worker had just filled, or fail with "table already
+    exists" and stop the whole server.
     """
-    folder = os.path.dirname(os.path.abspath(app.config["DATABASE"]))
-    os.makedirs(folder, exist_ok=True)
+    path = app.config["DATABASE"]
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with app.app_context():
-        if not has_schema():
-            init_db()
+        script = schema_script()
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        db.executescript("BEGIN IMMEDIATE;\n" + script + "\nCOMMIT;")
+    finally:
+        db.close()
 
 
 def init_app(app: Flask) -> None:

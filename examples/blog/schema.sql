@@ -1,16 +1,14 @@
--- The blog's tables. `init-db` runs this whole file, so it starts by
--- dropping what a previous run created; the application runs it by itself
--- only when the database has no tables yet.
-DROP TABLE IF EXISTS post;
-DROP TABLE IF EXISTS user;
+-- The blog's tables. Every start runs this file under one write lock
+-- (see db.ensure_db), so it only creates what is missing; `init-db` drops
+-- the tables first and then runs it.
 
-CREATE TABLE user (
+CREATE TABLE IF NOT EXISTS user (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT UNIQUE NOT NULL,
   password TEXT NOT NULL
 );
 
-CREATE TABLE post (
+CREATE TABLE IF NOT EXISTS post (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   author_id INTEGER NOT NULL REFERENCES user (id),
   -- UTC, minute precision, as text: read back as a plain string, so no

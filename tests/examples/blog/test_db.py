@@ -98,3 +98,44 @@ def test_init_db_command_is_listed(app: Flask) -> None:
     assert "init-db" in app.cli.commands
     result = app.test_cli_runner().invoke(args=["--help"])
     assert "init-db" in result.output
+
+
+
+def test_a_start_waits_for_a_concurrent_one_and_keeps_its_tables(tmp_path) -> None:
+    # gunicorn boots its workers together on the same fresh file. Here the
+    # "other worker" holds sqlite's write lock with the tables created and a
+    # user added, not yet committed: create_app must wait for it and then
+    # leave its tables alone (a check made before the lock saw no tables and
+    # dropped them, losing the user).
+    import threading
+    import time
+
+    from examples.blog import create_app
+
+    path = str(tmp_path / "shared.sqlite")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE user (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                  "username TEXT UNIQUE NOT NULL, password TEXT NOT NULL)")
+    other.execute("CREATE TABLE post (id INTEGER PRIMARY KEY AUTOINCREMENT, author_id INTEGER NOT NULL, "
+                  "created TEXT NOT NULL DEFAULT '', title TEXT NOT NULL, body TEXT NOT NULL)")
+    other.execute("INSERT INTO user (username, password) VALUES ('first', 'x')")
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            create_app({"DATABASE": path, "SECRET_KEY": "k"})
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    time.sleep(0.3)
+    assert thread.is_alive()  # queued on the write lock
+    other.execute("COMMIT")
+    other.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT username FROM user").fetchall() == [("first",)]
+    db.close()

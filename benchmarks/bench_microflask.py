@@ -79,6 +79,39 @@ def hello_bench() -> Comparison:
     return _both(build, _environ("/hello/world"), 5.0, "request")
 
 
+@scenario("microflask.hello_new_paths")
+def hello_new_paths_bench() -> Comparison:
+    """``microflask.hello`` with a path never seen in the last 4,096
+    requests each time: what the routing costs when the matcher's memory
+    of past paths never helps (no target; for the record)."""
+    import itertools
+
+    import microflask
+
+    flask = try_import("flask")
+
+    def build(fw: t.Any) -> t.Any:
+        app = fw.Flask("bench")
+
+        @app.route("/hello/<name>")
+        def hello(name: str) -> str:
+            return f"Hello {name}"
+
+        return app
+
+    def runner(app: t.Any) -> t.Callable[[], object]:
+        envs = itertools.cycle([_environ(f"/hello/visitor{i}") for i in range(4096)])
+        runs = itertools.cycle([_runner(app, env) for env in itertools.islice(envs, 4096)])
+        return lambda: next(runs)()
+
+    return Comparison(
+        ours=runner(build(microflask)),
+        peer=runner(build(flask)) if flask else None,
+        peer_name="flask",
+        unit="request",
+    )
+
+
 @scenario("microflask.jsonify")
 def jsonify_bench() -> Comparison:
     items = [{"id": i, "name": f"item {i}", "ok": i % 2 == 0} for i in range(50)]

@@ -53,6 +53,32 @@ def match_last_rule() -> Comparison:
     )
 
 
+@scenario("routing.match_2000_last_rule_first_time")
+def match_last_rule_first_time() -> Comparison:
+    """As above, with the matcher's memory of past paths emptied before
+    every match: the cost of walking the tree for a path not seen yet."""
+    import wsgikit.routing as ours
+
+    wz = try_import("werkzeug.routing")
+    path = _last_dynamic_path(2000)
+    url_map = _make_map(ours, 2000)
+    adapter = url_map.bind("example.com")
+    forget = url_map._matcher._outcomes.clear
+    peer = _make_map(wz, 2000).bind("example.com") if wz else None
+
+    def ours_first_time() -> object:
+        forget()
+        return adapter.match(path)
+
+    return Comparison(
+        ours=ours_first_time,
+        peer=(lambda: peer.match(path)) if peer else None,
+        peer_name="werkzeug",
+        unit="match",
+        target=1.5,
+    )
+
+
 @scenario("routing.match_2000_static")
 def match_static() -> Comparison:
     import wsgikit.routing as ours

@@ -4,9 +4,8 @@ An :class:`AppContext` makes an application current (``current_app``,
 ``g``); a :class:`RequestContext` makes a request current (``request``,
 ``session``) and pushes an application context first when the right one is
 not already current. Pushing sets the context variables of
-:mod:`microflask.globals` and pushes onto the Flask 0.8 stacks in the same
-step; popping undoes both and checks that the context popped is the one
-that was pushed. A context may be pushed more than once (``with ctx:``
+:mod:`microflask.globals` (the Flask 0.8 stacks read them); popping resets
+them and checks that the context popped is the one that was pushed. A context may be pushed more than once (``with ctx:``
 inside a streamed response, a preserved test context): teardown runs when
 the last push is popped.
 """
@@ -19,10 +18,8 @@ from functools import update_wrapper
 
 from wsgikit.exceptions import HTTPException
 
-from .globals import _app_ctx_stack
 from .globals import _cv_app
 from .globals import _cv_request
-from .globals import _request_ctx_stack
 from .signals import appcontext_popped
 from .signals import appcontext_pushed
 
@@ -83,16 +80,6 @@ class _AppCtxGlobals:
         return object.__repr__(self)
 
 
-def _unwind(stack: t.Any, ctx: t.Any) -> None:
-    """Pop ``stack`` down to just below ``ctx``, as resetting the context
-    variable's token does: the 0.8 stack stays what ``_cv_*`` says even
-    after a wrong pop."""
-    while True:
-        top = stack.pop()
-        if top is ctx or top is None:
-            return
-
-
 def after_this_request(f: F) -> F:
     """Run ``f(response)`` after the current request, before the
     application's ``after_request`` functions; it returns the response
@@ -147,7 +134,9 @@ class AppContext:
     :param app: the application.
     """
 
-    __slots__ = ("app", "url_adapter", "g", "_cv_tokens")
+    # ``__dict__``: extensions written for Flask 0.8 keep their state on the
+    # context (``_app_ctx_stack.top.sqlite3_db = ...``).
+    __slots__ = ("app", "url_adapter", "g", "_cv_tokens", "__dict__")
 
     def __init__(self, app: Flask) -> None:
         #: The application.
@@ -161,7 +150,6 @@ class AppContext:
     def push(self) -> None:
         """Make this context current."""
         self._cv_tokens.append(_cv_app.set(self))
-        _app_ctx_stack.push(self)
         # PERF: skip building the send when nobody listens.
         if appcontext_pushed.receivers:
             appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
@@ -181,10 +169,6 @@ class AppContext:
         finally:
             ctx = _cv_app.get(None)
             _cv_app.reset(self._cv_tokens.pop())
-            # PERF: the usual case, this context on top, is one O(1) pop.
-            top = _app_ctx_stack.pop()
-            if top is not self and top is not None:
-                _unwind(_app_ctx_stack, self)
         if ctx is not self:
             raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
         if appcontext_popped.receivers:
@@ -212,7 +196,9 @@ class RequestContext:
     :param session: an existing session to use.
     """
 
-    __slots__ = ("app", "request", "url_adapter", "flashes", "_session", "_after_request_functions", "_cv_tokens")
+    __slots__ = (
+        "app", "request", "url_adapter", "flashes", "_session", "_after_request_functions", "_cv_tokens", "__dict__",
+    )
 
     def __init__(
         self,
@@ -284,7 +270,6 @@ class RequestContext:
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
-        _request_ctx_stack.push(self)
         if self._session is None and not app._lazy_session():
             self._session = app._open_session(self.request)
         if self.url_adapter is not None:
@@ -309,9 +294,6 @@ class RequestContext:
             ctx = _cv_request.get(None)
             token, app_ctx = self._cv_tokens.pop()
             _cv_request.reset(token)
-            top = _request_ctx_stack.pop()
-            if top is not self and top is not None:
-                _unwind(_request_ctx_stack, self)
             if clear_request:
                 self.request.environ["werkzeug.request"] = None
             if app_ctx is not None:

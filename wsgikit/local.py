@@ -264,6 +264,16 @@ def _proxy_getter(local: t.Any, name: str | None, unbound_message: str) -> t.Cal
     select = _identity if name is None else attrgetter(name)
 
     if isinstance(local, LocalStack):
+        if type(local).top is not LocalStack.top:
+            # A subclass that computes its top its own way.
+            def get_from_top() -> t.Any:
+                obj = local.top
+                if obj is None:
+                    raise RuntimeError(unbound_message)
+                return select(obj)
+
+            return get_from_top
+
         stack_var = local._storage
 
         def get_from_stack() -> t.Any:

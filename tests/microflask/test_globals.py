@@ -9,6 +9,7 @@ from microflask import g
 from microflask import request
 from microflask import session
 from microflask.globals import _app_ctx_stack
+from microflask.globals import _cv_app
 from microflask.globals import _request_ctx_stack
 from microflask.globals import app_ctx
 from microflask.globals import request_ctx
@@ -80,3 +81,65 @@ def test_g_repr_outside_context(app):
     with app.app_context():
         obj = g._get_current_object()
     assert repr(obj).startswith("<microflask.ctx._AppCtxGlobals object at")
+
+
+def test_flask_08_extensions_keep_state_on_the_contexts(app):
+    # The Flask 0.8/0.9 extension pattern: attributes on the top context.
+    with app.test_request_context():
+        _app_ctx_stack.top.sqlite3_db = "connection"
+        _request_ctx_stack.top.user_cache = {"id": 1}
+        assert app_ctx.sqlite3_db == "connection"
+        assert request_ctx.user_cache == {"id": 1}
+
+
+def test_stack_push_and_pop_push_and_pop_the_context(app):
+    torn_down = []
+    app.teardown_request(torn_down.append)
+    ctx = app.test_request_context("/here")
+    assert _request_ctx_stack.push(ctx) == [ctx]
+    assert request.path == "/here"
+    assert _request_ctx_stack.top is ctx and _app_ctx_stack.top is not None
+    assert _request_ctx_stack.pop() is ctx
+    assert torn_down == [None]
+    assert _request_ctx_stack.top is None and _app_ctx_stack.top is None
+    assert _request_ctx_stack.pop() is None
+
+
+def test_stack_push_returns_the_whole_stack_bottom_first(app):
+    with app.app_context() as a, app.app_context() as b:
+        c = app.app_context()
+        assert _app_ctx_stack.push(c) == [a, b, c]
+        assert _app_ctx_stack._items() == [a, b, c]
+        assert _app_ctx_stack.pop() is c
+        assert _app_ctx_stack.top is b
+
+
+def test_stack_takes_any_object_and_restores_what_it_replaced(app):
+    marker = object()
+    with app.app_context() as a:
+        assert _app_ctx_stack.push(marker) == [a, marker]
+        assert _app_ctx_stack.top is marker
+        assert _app_ctx_stack.pop() is marker
+        assert _app_ctx_stack.top is a
+        assert current_app._get_current_object() is app
+    assert _app_ctx_stack.top is None
+
+
+def test_proxies_over_the_stacks_follow_the_contexts(app):
+    current_request = _request_ctx_stack("request", unbound_message="no request")
+    top = LocalProxy(_app_ctx_stack)
+    with pytest.raises(RuntimeError, match="^no request$"):
+        current_request.path  # noqa: B018
+    with app.test_request_context("/p") as ctx:
+        assert current_request.path == "/p"
+        assert top._get_current_object() is _cv_app.get()
+        assert ctx.request is current_request._get_current_object()
+
+
+def test_release_local_empties_a_context_stack(app):
+    from wsgikit.local import release_local
+
+    app.app_context().push()
+    app.app_context().push()
+    release_local(_app_ctx_stack)
+    assert _app_ctx_stack.top is None and _cv_app.get(None) is None

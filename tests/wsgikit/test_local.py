@@ -528,3 +528,21 @@ def test_local_manager_middleware() -> None:
     assert local.user == "x"
     result.close()  # type: ignore[attr-defined]
     assert list(local) == []
+
+
+def test_proxy_of_a_stack_subclass_uses_its_top():
+    class Fixed(LocalStack):
+        @property
+        def top(self):
+            return "computed"
+
+    assert LocalProxy(Fixed())._get_current_object() == "computed"
+    assert Fixed()("upper")() == "COMPUTED"
+
+    class Empty(LocalStack):
+        @property
+        def top(self):
+            return None
+
+    with pytest.raises(RuntimeError, match="^nothing here$"):
+        LocalProxy(Empty(), unbound_message="nothing here")._get_current_object()

@@ -16,7 +16,10 @@ the path the node's rules are checked in order (method, WebSocket flag,
 converters' ``to_python``); the first that passes wins.  Every node is
 visited at most once per walk, so the cost depends on the rules that share
 the request's prefixes, not on the size of the map.  Fully static paths are
-also indexed in a dict (domain -> path -> node) to skip the walk.
+also indexed in a dict (domain -> path -> node) to skip the walk, and the
+outcome of a walk -- the rule and the captured texts -- is remembered per
+``(domain, path, method, websocket)`` so that a path seen before only runs
+its converters again (see :meth:`StateMachineMatcher.match`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ if t.TYPE_CHECKING:
     from .rules import _Part
 
 _SLASHES_RE = re.compile("/{2,}")
+
+#: Walk outcomes remembered per matcher (cleared when full: the paths come
+#: from clients), and the longest path that is remembered.
+_CACHE_SIZE = 1024
+_CACHE_PATH_LIMIT = 256
 
 
 class SlashRequired(Exception):
@@ -63,7 +71,7 @@ class _Node:
 class _Walk:
     """What one match call is looking for, and what it learned on the way."""
 
-    __slots__ = ("method", "websocket", "have_match_for", "websocket_mismatch")
+    __slots__ = ("method", "websocket", "have_match_for", "websocket_mismatch", "refused")
 
     def __init__(self, method: str, websocket: bool) -> None:
         self.method = method
@@ -72,9 +80,17 @@ class _Walk:
         self.have_match_for: set[str] = set()
         #: Whether a rule matched the path but not the WebSocket flag.
         self.websocket_mismatch = False
+        #: Whether a converter refused a text (``ValidationError``): its
+        #: answer may change over time (a lookup), so the outcome of this
+        #: walk is not remembered.
+        self.refused = False
 
 
-def _accept(rule: Rule, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
+#: What a walk finds: the rule, its converted values and the captured texts.
+_Match = tuple["Rule", dict[str, t.Any], tuple[str, ...]]
+
+
+def _accept(rule: Rule, raw: list[str], walk: _Walk) -> _Match | None:
     """Check one candidate rule at the end of the path."""
     methods = rule.methods
     if methods is not None and walk.method not in methods:
@@ -84,14 +100,15 @@ def _accept(rule: Rule, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.
         walk.websocket_mismatch = True
         return None
     try:
-        return rule, rule._convert(raw)
+        return rule, rule._convert(raw), tuple(raw)
     except ValidationError:
         # Deliberate: a converter refusing the text means "this rule does
         # not match", so the walk goes on to the next candidate.
+        walk.refused = True
         return None
 
 
-def _at_end(node: _Node, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
+def _at_end(node: _Node, raw: list[str], walk: _Walk) -> _Match | None:
     """The path is used up at ``node``: pick a rule, or ask for a slash."""
     # PERF: this is :func:`_accept` inlined, as every match ends here.
     for rule in node.rules:
@@ -103,9 +120,10 @@ def _at_end(node: _Node, raw: list[str], walk: _Walk) -> tuple[Rule, dict[str, t
             walk.websocket_mismatch = True
             continue
         try:
-            return rule, rule._convert(raw)
+            return rule, rule._convert(raw), tuple(raw)
         except ValidationError:
             # A converter refusing the text: try the next candidate.
+            walk.refused = True
             continue
     slash = node.static.get("")
     if slash is not None:
@@ -143,7 +161,7 @@ def _slash_for_final(
 class _Found(Exception):
     """Carries a match found in a helper out of the walk."""
 
-    def __init__(self, found: tuple[Rule, dict[str, t.Any]]) -> None:
+    def __init__(self, found: _Match) -> None:
         super().__init__()
         self.found = found
 
@@ -156,7 +174,7 @@ def _ranks_before(rule: Rule, other: Rule, depth: int) -> bool:
 
 def _walk(
     node: _Node, parts: list[str], index: int, full: str, pos: int, raw: list[str], walk: _Walk
-) -> tuple[Rule, dict[str, t.Any]] | None:
+) -> _Match | None:
     """Depth-first search from ``node`` for ``parts[index:]``.
 
     ``full`` is the whole request (domain, then the path) and ``pos`` where
@@ -231,9 +249,12 @@ class StateMachineMatcher:
         self._order = 0
         self._dirty = False
         self._compiled: dict[str, re.Pattern[str]] = {}
+        #: ``(domain, path, method, websocket)`` -> ``(rule, captured texts)``.
+        self._outcomes: dict[tuple[str, str, str, bool], tuple[Rule, tuple[str, ...]]] = {}
 
     def add(self, rule: Rule) -> None:
         """Insert ``rule``'s parts into the tree."""
+        self._outcomes.clear()
         node = self._root
         static = True
         for part in rule._parts:
@@ -272,6 +293,7 @@ class StateMachineMatcher:
         """Sort the dynamic children of every node (after adding rules)."""
         if not self._dirty:
             return
+        self._outcomes.clear()
         stack = [self._root]
         while stack:
             node = stack.pop()
@@ -309,6 +331,20 @@ class StateMachineMatcher:
                     if (rule.methods is None or method in rule.methods) and rule.websocket == websocket:
                         values = dict(rule.defaults) if rule.defaults else {}
                         return rule, values
+        # PERF: a path matched before skips the walk: which rule matches
+        # and what it captures depend only on the key and the rules (the
+        # cache is cleared when rules are added), as long as no converter
+        # refused anything on the way (such walks are not remembered). The
+        # converters still run on every request; should one refuse now,
+        # the path is walked afresh.
+        key = (domain, path, method, websocket)
+        outcome = self._outcomes.get(key)
+        if outcome is not None:
+            rule = outcome[0]
+            try:
+                return rule, rule._convert(outcome[1])
+            except ValidationError:
+                self._outcomes.pop(key, None)
         walk = _Walk(method, websocket)
         found = self._walk_path(domain, path, walk)
         if found is None and self.merge_slashes and "//" in path:
@@ -319,9 +355,15 @@ class StateMachineMatcher:
             found = None
         if found is None:
             raise NoMatch(walk.have_match_for, walk.websocket_mismatch)
-        return found
+        rule, values, raw = found
+        if not walk.refused and len(path) <= _CACHE_PATH_LIMIT:
+            outcomes = self._outcomes
+            if len(outcomes) >= _CACHE_SIZE:
+                outcomes.clear()
+            outcomes[key] = (rule, raw)
+        return rule, values
 
-    def _walk_path(self, domain: str, path: str, walk: _Walk) -> tuple[Rule, dict[str, t.Any]] | None:
+    def _walk_path(self, domain: str, path: str, walk: _Walk) -> _Match | None:
         parts = [domain]
         rest = path[1:]
         if path:

@@ -534,7 +534,7 @@ class Rule(RuleFactory):
 
     # -- matching support ---------------------------------------------------
 
-    def _convert(self, raw: list[str]) -> dict[str, t.Any]:
+    def _convert(self, raw: t.Sequence[str]) -> dict[str, t.Any]:
         """Turn the captured URL texts into values (defaults added).
 
         :raises ValidationError: when a converter rejects its text.

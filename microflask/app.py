@@ -1078,8 +1078,17 @@ class Flask(TemplatingAppMixin, Scaffold):
         ``SERVER_NAME``'s, else ``127.0.0.1:5000``."""
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
             return
-        if "FLASK_DEBUG" in os.environ:
-            self.debug = get_debug_flag()
+        from .cli import get_load_dotenv
+
+        if get_load_dotenv(load_dotenv):
+            from .cli import load_dotenv as load_dotenv_files
+
+            # ``.flaskenv``/``.env`` of the working directory (or the
+            # nearest parent), never replacing variables already set; then
+            # FLASK_DEBUG, from either, decides the debug flag.
+            load_dotenv_files()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
         server_name = self.config.get("SERVER_NAME")

@@ -280,6 +280,36 @@ def test_run_uses_run_simple(app, monkeypatch):
     assert calls[1][0][:2] == ("0.0.0.0", 0) and calls[1][1]["use_reloader"] is True
 
 
+@pytest.mark.parametrize(
+    ("load_dotenv", "skip", "expected_debug"),
+    [(True, None, True), (False, None, False), (True, "1", False), (True, "0", True)],
+)
+def test_run_loads_dotenv_files_and_their_debug_flag(
+    app, monkeypatch, tmp_path, load_dotenv, skip, expected_debug
+):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("wsgikit.serving")
+    fake.run_simple = lambda *a, **kw: calls.append((a, kw))
+    monkeypatch.setitem(sys.modules, "wsgikit.serving", fake)
+    for name in ("FLASK_RUN_FROM_CLI", "FLASK_DEBUG", "RUN_DOTENV_MARKER", "MICROFLASK_SKIP_DOTENV"):
+        monkeypatch.delenv(name, raising=False)
+    if skip is None:
+        monkeypatch.delenv("FLASK_SKIP_DOTENV", raising=False)
+    else:
+        monkeypatch.setenv("FLASK_SKIP_DOTENV", skip)
+    (tmp_path / ".flaskenv").write_text("FLASK_DEBUG=1\nRUN_DOTENV_MARKER=loaded\n")
+    monkeypatch.chdir(tmp_path)
+    app.run(load_dotenv=load_dotenv)
+    assert app.debug is expected_debug
+    assert calls[0][1]["use_reloader"] is expected_debug
+    assert (os.environ.get("RUN_DOTENV_MARKER") == "loaded") is expected_debug
+    for name in ("FLASK_DEBUG", "RUN_DOTENV_MARKER"):
+        os.environ.pop(name, None)
+
+
 # -- port by rename: a Flask-style app gives Flask 3.1's responses ----------------
 
 KEEP = ("Content-Type", "Content-Length", "Location", "X-User", "X-A", "Allow", "Vary")

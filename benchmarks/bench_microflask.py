@@ -124,6 +124,22 @@ def jsonify_bench() -> Comparison:
     return _both(build, _environ("/items"), 3.0, "request")
 
 
+@scenario("microflask.jsonify_flat")
+def jsonify_flat_bench() -> Comparison:
+    """``jsonify`` of a flat 50-item list (numbers and short strings): the
+    framework's share of a JSON response, where ``microflask.jsonify``'s 50
+    small objects are mostly the standard library's encoder (the same
+    ``json`` C code on both sides)."""
+    items = [i if i % 2 else f"item {i}" for i in range(50)]
+
+    def build(fw: t.Any) -> t.Any:
+        app = fw.Flask("bench")
+        app.route("/items")(lambda: fw.jsonify(items))
+        return app
+
+    return _both(build, _environ("/items"), 3.0, "request")
+
+
 def _session_cookie(fw: t.Any, app: t.Any) -> str:
     client = app.test_client()
     client.get("/")

@@ -264,24 +264,24 @@ class Response(_SansIOResponse):
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        # PERF: a str body with every other argument defaulted (what a view
-        # returning a string produces) is stored directly: the same fields
-        # the general path below sets, without its calls and type tests.
-        # Only for classes whose constructor helpers are the stock ones
-        # (see _plain_text_init) and when the class defaults are plain.
+        # PERF: a str body with every other argument defaulted but maybe
+        # the mimetype (what a view returning a string, or jsonify,
+        # produces) is stored directly: the same fields the general path
+        # below sets, without its calls and type tests. Only for classes
+        # whose constructor helpers are the stock ones (see
+        # _plain_text_init) and when the class defaults are plain.
         if (
             type(response) is str
             and self._text_fast_path
             and status is None
             and headers is None
-            and mimetype is None
             and content_type is None
             and not direct_passthrough
         ):
             code = self.default_status
             line = _STATUS_LINES.get(code) if type(code) is int else None
-            default_mimetype = self.default_mimetype
-            lazy_ct = None if default_mimetype is None else _cached_content_type(default_mimetype)
+            chosen = self.default_mimetype if mimetype is None else mimetype
+            lazy_ct = None if chosen is None else _cached_content_type(chosen)
             if line is not None and lazy_ct is not None:
                 self._status = line
                 self._status_code = code

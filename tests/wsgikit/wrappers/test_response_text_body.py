@@ -106,3 +106,28 @@ def test_bad_default_mimetype_still_refused() -> None:
 
     with pytest.raises(ValueError):
         Bad("x")
+
+
+@pytest.mark.parametrize(
+    ("cls", "mimetype", "content_type"),
+    [
+        (Response, "application/json", "application/json"),
+        (Response, "text/html", "text/html; charset=utf-8"),
+        (Response, "image/svg+xml", "image/svg+xml; charset=utf-8"),
+        (_NoMimetype, "application/json", "application/json"),
+        (_Html, "text/csv", "text/csv; charset=utf-8"),
+    ],
+)
+def test_str_body_with_a_mimetype(cls: type[Response], mimetype: str, content_type: str) -> None:
+    # What jsonify builds: the explicit mimetype wins over the class default.
+    response = cls('{"a":1}\n', mimetype=mimetype)
+    assert response.mimetype == mimetype
+    assert response.content_type == content_type
+    body, _, headers = _wsgi(response)
+    assert body == b'{"a":1}\n'
+    assert headers == [("Content-Type", content_type), ("Content-Length", "8")]
+
+
+def test_str_body_with_an_unsafe_mimetype_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Response("x", mimetype="text/plain\r\nX-Evil: 1")

@@ -23,6 +23,9 @@ from datetime import datetime
 from datetime import timezone
 
 from wsgikit.datastructures import CallbackDict
+from wsgikit.datastructures import Headers
+from wsgikit.http import dump_cookie
+from wsgikit.sansio import response as _sansio_response
 from wsgikit.wrappers import Response as _BaseResponse
 
 from ._signing import BadData
@@ -284,13 +287,14 @@ class SecureCookieSessionInterface(SessionInterface):
         accepted when verifying, so keys can be rotated without logging
         everyone out.
         """
-        if not app.secret_key:
+        secret_key = app.secret_key
+        if not secret_key:
             return None
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or ()
         # PERF: deriving a key costs HMAC runs; a serializer per distinct key
         # set is cached instead of rebuilt on every request.
         cache_key = (
-            app.secret_key,
+            secret_key,
             tuple(fallbacks),
             self.salt,
             self.key_derivation,
@@ -305,7 +309,7 @@ class SecureCookieSessionInterface(SessionInterface):
             if len(cache) >= 16:
                 cache.clear()
             signer = cache[cache_key] = URLSafeTimedSerializer(
-                [*fallbacks, app.secret_key],
+                [*fallbacks, secret_key],
                 salt=self.salt,
                 serializer=self.serializer,
                 signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
@@ -372,7 +376,21 @@ class SecureCookieSessionInterface(SessionInterface):
             return
 
         expires = self.get_expiration_time(app, session)
-        value = self.get_signing_serializer(app).dumps(dict(session))  # type: ignore[union-attr]
+        # PERF: ``dict(session)`` of the stock session class goes through its
+        # Python-level ``keys`` and ``__getitem__`` (they mark the session
+        # accessed, which ``not session`` above already did); copying the
+        # dict storage directly gives the same dict.
+        data = dict.copy(session) if type(session) is SecureCookieSession else dict(session)  # type: ignore[arg-type]
+        value = self.get_signing_serializer(app).dumps(data)  # type: ignore[union-attr]
+        if expires is None and type(response).set_cookie is _STOCK_SET_COOKIE:
+            header = _session_set_cookie(name, value, domain, path, secure, httponly, samesite, partitioned)
+            if header is not None:
+                max_size = response.max_cookie_size
+                if not max_size or len(header) <= max_size:
+                    response.headers.add("Set-Cookie", header)
+                    if not varied:
+                        _vary_cookie(response)
+                    return
         response.set_cookie(
             name,
             value,
@@ -402,7 +420,72 @@ def _vary_cookie(response: Response) -> None:
     what adding to the empty parsed set writes back, without parsing and
     serializing a header set.
     """
-    if type(response).vary is _VARY_PROPERTY and response.headers.get("Vary") is None:
-        response.headers["Vary"] = "Cookie"
-    else:
-        response.vary.add("Cookie")
+    if type(response).vary is _VARY_PROPERTY:
+        headers = response.headers
+        if headers.get("Vary") is None:
+            if type(headers) is Headers:
+                # PERF: with no ``Vary`` header, setting one appends it, as
+                # ``add`` does without searching the list again.
+                headers.add("Vary", "Cookie")
+            else:
+                headers["Vary"] = "Cookie"
+            return
+    response.vary.add("Cookie")
+
+
+#: The stock ``Response.set_cookie``, for :meth:`save_session`'s fast path.
+_STOCK_SET_COOKIE = _sansio_response.Response.set_cookie
+
+#: What signed tokens are made of (URL-safe base64 and dots): characters
+#: ``dump_cookie`` never quotes.
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+#: ``(prefix, suffix)`` of session ``Set-Cookie`` headers by cookie settings.
+_set_cookie_parts: dict[tuple[t.Any, ...], tuple[str, str]] = {}
+
+
+def _session_set_cookie(
+    name: str,
+    value: str,
+    domain: str | None,
+    path: str | None,
+    secure: bool,
+    httponly: bool,
+    samesite: str | None,
+    partitioned: bool,
+) -> str | None:
+    """The header the stock ``response.set_cookie(name, value, ...)`` adds
+    for a session cookie without expiry, or ``None`` when the general path
+    must build it (unusual value or name).
+
+    PERF: the attributes after the value depend only on the cookie settings,
+    which are the same on every request; ``dump_cookie`` builds them once
+    per setting combination and the value is spliced in. That is exact for a
+    value made of token characters only (``dump_cookie`` quotes none of
+    them): the value appears only after ``name=``. The caller still applies the
+    size limit, so an oversized cookie goes the general way and warns.
+    """
+    if type(value) is not str or type(name) is not str or not _TOKEN_CHARS.issuperset(value):
+        return None
+    key = (name, domain, path, secure, httponly, samesite, partitioned)
+    try:
+        parts = _set_cookie_parts.get(key)
+    except TypeError:  # an unhashable setting: let the general path cope
+        return None
+    if parts is None:
+        empty = dump_cookie(
+            name,
+            "",
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+            partitioned=partitioned,
+            max_size=0,
+        )
+        split = len(name.encode()) + 1
+        if len(_set_cookie_parts) >= 32:
+            _set_cookie_parts.clear()
+        parts = _set_cookie_parts[key] = (empty[:split], empty[split:])
+    return parts[0] + value + parts[1]

@@ -22,6 +22,7 @@ from microflask.sessions import SecureCookieSession
 from microflask.sessions import SecureCookieSessionInterface
 from microflask.sessions import SessionInterface
 from microflask.sessions import SessionMixin
+from wsgikit.datastructures import Headers
 from wsgikit.test import EnvironBuilder
 from wsgikit.wrappers import Request
 from wsgikit.wrappers import Response
@@ -651,3 +652,203 @@ def test_end_to_end_without_secret_key() -> None:
     app.testing = True
     with pytest.raises(RuntimeError, match="no secret key was set"):
         app.test_client().get("/")
+
+
+# Fast paths fall back to the hooks they bypass ------------------------------
+
+
+def _modified(**data: t.Any) -> SecureCookieSession:
+    session = SecureCookieSession()
+    session.update(data)
+    return session
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({}, "session=TOKEN; HttpOnly; Path=/"),
+        ({"SESSION_COOKIE_HTTPONLY": False}, "session=TOKEN; Path=/"),
+        ({"SESSION_COOKIE_SAMESITE": "lax"}, "session=TOKEN; HttpOnly; Path=/; SameSite=Lax"),
+        ({"SESSION_COOKIE_DOMAIN": ".ex.com", "SESSION_COOKIE_SECURE": True}, "session=TOKEN; Domain=ex.com; Secure; HttpOnly; Path=/"),
+        ({"SESSION_COOKIE_PATH": "/a b"}, "session=TOKEN; HttpOnly; Path=/a%20b"),
+        ({"SESSION_COOKIE_PARTITIONED": True}, "session=TOKEN; Secure; HttpOnly; Path=/; Partitioned"),
+        ({"SESSION_COOKIE_NAME": "s\u00e9"}, "s\u00c3\u00a9=TOKEN; HttpOnly; Path=/"),
+    ],
+)
+def test_fast_set_cookie_header_is_dump_cookies(clock: list[int], config: dict[str, t.Any], expected: str) -> None:
+    # The spliced header equals what Response.set_cookie writes, for every
+    # setting, on a first (cache filling) and a second (cached) save.
+    app = MiniApp(VECTOR_KEY, **config)
+    for _ in range(2):
+        response = save(app, _modified(user_id=42))
+        assert response.headers.getlist("Set-Cookie") == [expected.replace("TOKEN", FLASK_VECTORS[0][1])]
+        reference = Response()
+        reference.set_cookie(
+            app.config["SESSION_COOKIE_NAME"],
+            FLASK_VECTORS[0][1],
+            httponly=app.config["SESSION_COOKIE_HTTPONLY"],
+            domain=app.config["SESSION_COOKIE_DOMAIN"],
+            path=app.config["SESSION_COOKIE_PATH"] or "/",
+            secure=app.config["SESSION_COOKIE_SECURE"],
+            samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            partitioned=app.config["SESSION_COOKIE_PARTITIONED"],
+        )
+        assert response.headers.getlist("Set-Cookie") == reference.headers.getlist("Set-Cookie")
+
+
+def test_bad_samesite_still_raises() -> None:
+    with pytest.raises(ValueError, match="SameSite must be"):
+        save(MiniApp(SESSION_COOKIE_SAMESITE="sometimes"), _modified(a=1))
+
+
+def test_overridden_set_cookie_is_called(clock: list[int]) -> None:
+    calls = []
+
+    class MyResponse(Response):
+        def set_cookie(self, key: str, value: str = "", **kwargs: t.Any) -> None:  # type: ignore[override]
+            calls.append((key, value, kwargs))
+            super().set_cookie(key, value, **kwargs)
+
+    response = MyResponse()
+    SecureCookieSessionInterface().save_session(MiniApp(VECTOR_KEY), _modified(user_id=42), response)
+    assert calls == [
+        (
+            "session",
+            FLASK_VECTORS[0][1],
+            {
+                "expires": None,
+                "httponly": True,
+                "domain": None,
+                "path": "/",
+                "secure": False,
+                "partitioned": False,
+                "samesite": None,
+            },
+        )
+    ]
+    assert response.headers["Set-Cookie"] == f"session={FLASK_VECTORS[0][1]}; HttpOnly; Path=/"
+
+
+def test_unquoted_value_from_custom_serializer_goes_through_dump_cookie() -> None:
+    # A value dump_cookie would quote cannot be spliced into the template.
+    class Signer:
+        def dumps(self, obj: t.Any) -> str:
+            return "a b;c"
+
+    class Interface(SecureCookieSessionInterface):
+        def get_signing_serializer(self, app: t.Any) -> t.Any:
+            return Signer()
+
+    response = save(MiniApp(), _modified(a=1), Interface())
+    assert response.headers["Set-Cookie"] == 'session="a b\\073c"; HttpOnly; Path=/'
+
+
+def test_oversized_cookie_warns_with_max_cookie_size_of_response() -> None:
+    class Small(Response):
+        max_cookie_size = 60
+
+    response = Small()
+    with pytest.warns(UserWarning, match="cookie is too large"):
+        SecureCookieSessionInterface().save_session(MiniApp(), _modified(text="x" * 40), response)
+    assert response.headers["Set-Cookie"].startswith("session=")
+
+    unlimited = Response()
+    unlimited.max_cookie_size = 0
+    SecureCookieSessionInterface().save_session(MiniApp(), _modified(blob=os.urandom(4000)), unlimited)
+    assert len(unlimited.headers["Set-Cookie"]) > 5000
+
+
+def test_permanent_session_cookie_goes_through_set_cookie(clock: list[int]) -> None:
+    session = _modified(_permanent=True, a=1)
+    header = save(MiniApp(VECTOR_KEY), session).headers["Set-Cookie"]
+    assert "; Expires=" in header and header.endswith("; HttpOnly; Path=/")
+
+
+def test_custom_headers_class_gets_vary_through_setitem() -> None:
+    seen = []
+
+    class MyHeaders(Headers):
+        def __setitem__(self, key: t.Any, value: t.Any) -> None:
+            seen.append((key, value))
+            super().__setitem__(key, value)
+
+    response = Response(headers=MyHeaders())
+    assert type(response.headers) is MyHeaders
+    seen.clear()
+    session = SecureCookieSession({"a": 1})
+    session.get("a")
+    SecureCookieSessionInterface().save_session(MiniApp(), session, response)
+    assert seen == [("Vary", "Cookie")]
+    assert response.headers.getlist("Vary") == ["Cookie"]
+
+
+def test_vary_added_once_on_fast_path(clock: list[int]) -> None:
+    response = save(MiniApp(VECTOR_KEY), _modified(user_id=42))
+    assert response.headers.getlist("Vary") == ["Cookie"]
+    assert [k for k, _ in response.headers] == ["Content-Type", "Vary", "Set-Cookie"]
+
+
+def test_session_subclass_is_copied_through_its_mapping_methods(clock: list[int]) -> None:
+    # dict(session) uses keys()/__getitem__ of a subclass; the stock class
+    # is copied directly (same result).
+    class Upper(SecureCookieSession):
+        def __getitem__(self, key: str) -> t.Any:
+            value = super().__getitem__(key)
+            return value.upper() if isinstance(value, str) else value
+
+    class Interface(SecureCookieSessionInterface):
+        session_class = Upper
+
+    session = Upper()
+    session["name"] = "ann"
+    token = cookie_value(save(MiniApp(VECTOR_KEY), session, Interface()))
+    signer = Interface().get_signing_serializer(MiniApp(VECTOR_KEY))
+    assert signer is not None
+    assert signer.loads(token) == {"name": "ANN"}
+
+
+def test_custom_json_provider_is_used_for_session_data() -> None:
+    import microflask
+    from microflask.json.provider import DefaultJSONProvider
+
+    calls = []
+
+    class Provider(DefaultJSONProvider):
+        def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+            calls.append(("dumps", kwargs))
+            return super().dumps(obj, **kwargs)
+
+        def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+            calls.append(("loads", sorted(kwargs)))
+            return super().loads(s, **kwargs)
+
+    app = microflask.Flask(__name__)
+    app.json = Provider(app)
+    app.secret_key = "k"
+    app.route("/")(lambda: str(microflask.session.setdefault("n", 0)))
+    client = app.test_client()
+    client.get("/")
+    client.get("/")
+    assert ("dumps", {"separators": (",", ":")}) in calls
+    assert ("loads", ["object_hook"]) in calls
+
+
+def test_provider_settings_apply_to_session_data() -> None:
+    import microflask
+
+    app = microflask.Flask(__name__)
+    app.secret_key = "k"
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    with app.app_context():
+        signer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        assert signer.serializer.dumps({"b": 1, "a": "\u00e9"}) == '{"b":1,"a":"\\u00e9"}'
+        app.json.ensure_ascii = False  # type: ignore[attr-defined]
+        assert signer.serializer.dumps({"b": 1, "a": "\u00e9"}) == '{"b":1,"a":"\u00e9"}'
+        app.json.sort_keys = True  # type: ignore[attr-defined]
+        assert signer.serializer.dumps({"b": 1, "a": 2}) == '{"a":2,"b":1}'
+        # Decoding with the stock provider restores tags; a BOM or bytes
+        # go the provider's general way, with the same result.
+        assert signer.serializer.loads('{"t":{" t":[1]}}') == {"t": (1,)}
+        assert signer.serializer.loads(b'{"t":{" t":[1]}}') == {"t": (1,)}
+        with pytest.raises(ValueError):
+            signer.serializer.loads('\ufeff{"t":1}')

@@ -6,7 +6,12 @@ The literal tokens below were produced by itsdangerous 2.2 (through Flask
 
 from __future__ import annotations
 
+import base64 as _base64
 import hashlib
+import hmac as _hmac
+import json as _json
+import typing as t
+import zlib as _zlib
 
 import pytest
 from hypothesis import given
@@ -18,6 +23,8 @@ from microflask._signing import BadSignature
 from microflask._signing import BadTimeSignature
 from microflask._signing import SignatureExpired
 from microflask._signing import URLSafeTimedSerializer
+from microflask._signing import _mac_states
+from microflask._signing import _may_compress
 from microflask._signing import base64_decode
 from microflask._signing import base64_encode
 
@@ -194,3 +201,138 @@ def test_huge_tampered_token_is_rejected_quickly() -> None:
     token = "a" * 400_000 + "." + "b" * 400_000 + "." + "c" * 27
     with pytest.raises(BadSignature):
         make().loads(token)
+
+
+# Fast paths: same bytes as the straightforward construction -----------------
+
+
+def _reference_payload(data: bytes) -> bytes:
+    """dump_payload as itsdangerous writes it: always try zlib."""
+    compressed = _zlib.compress(data)
+    if len(compressed) < len(data) - 1:
+        return b"." + _base64.urlsafe_b64encode(compressed).rstrip(b"=")
+    return _base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", False),
+        (b"a" * 9, False),  # under 10 bytes nothing can win
+        (b'{"visits":1}', False),  # no repeated 3-byte sequence
+        (b'{"visits":1234}', False),  # 15 bytes, the largest skipped size
+        (b'{"visits":12345}', True),  # 16 bytes: zlib decides
+        (b"a" * 10, True),  # repeats: zlib decides (and wins)
+        (b'{"a":1,"b":1,"c"', True),
+        (b"abcabc", False),
+    ],
+)
+def test_may_compress_table(data: bytes, expected: bool) -> None:
+    assert _may_compress(data) is expected
+    if not expected:
+        assert len(_zlib.compress(data)) >= len(data) - 1
+
+
+_SMALL_ALPHABETS = st.sampled_from([b"ab", b"abc", b"abcd", b'{}":,_visitrue0123456789', bytes(range(256))])
+
+
+@given(st.data())
+def test_skipped_compression_never_wins(data: st.DataObject) -> None:
+    alphabet = data.draw(_SMALL_ALPHABETS)
+    raw = bytes(data.draw(st.lists(st.sampled_from(list(alphabet)), max_size=40)))
+    if not _may_compress(raw):
+        assert len(_zlib.compress(raw)) >= len(raw) - 1
+    signer = URLSafeTimedSerializer("k", serializer=_Raw)
+    assert signer.dump_payload(raw.decode("latin1")) == _reference_payload(raw.decode("latin1").encode("utf-8"))
+
+
+class _Raw:
+    @staticmethod
+    def dumps(obj: str) -> str:
+        return obj
+
+    @staticmethod
+    def loads(s: str) -> str:
+        return s
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=8,
+)
+
+
+@given(_json_values)
+def test_dump_payload_matches_reference(value: object) -> None:
+    signer = URLSafeTimedSerializer("k")
+    data = _json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert signer.dump_payload(value) == _reference_payload(data)
+    assert signer.load_payload(signer.dump_payload(value)) == value
+
+
+@given(st.binary(max_size=64))
+def test_base64_helpers_match_stdlib(raw: bytes) -> None:
+    encoded = base64_encode(raw)
+    assert encoded == _base64.urlsafe_b64encode(raw).rstrip(b"=")
+    assert base64_decode(encoded) == raw
+    assert base64_decode(encoded.decode("ascii")) == raw
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"a+b/", b"a-b_", b"YW Jj", b"Y\nW\nJ\nj", b"YWJj====", b"a!b", b"YWJ\x00j", b"-_-_-_", b"", b"="],
+)
+def test_base64_decode_leniency_matches_stdlib(text: bytes) -> None:
+    try:
+        expected: bytes | None = _base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(BadData, match="^Invalid base64-encoded data$"):
+            base64_decode(text)
+    else:
+        assert base64_decode(text) == expected
+
+
+@pytest.mark.parametrize("bad", ["abcé", memoryview(b"YWJj"), 12, b"a", b"abcde"])
+def test_base64_decode_errors(bad: t.Any) -> None:
+    with pytest.raises(BadData, match="^Invalid base64-encoded data$"):
+        base64_decode(bad)
+
+
+def test_bad_payload_messages_unchanged() -> None:
+    signer = URLSafeTimedSerializer("k")
+    with pytest.raises(BadPayload, match="^Could not base64 decode the payload because of an exception$"):
+        signer.load_payload(b"a")
+    with pytest.raises(BadPayload, match="^Could not zlib decompress the payload before decoding the payload$"):
+        signer.load_payload(b".YWJj")
+
+
+@pytest.mark.parametrize(
+    "digest", [hashlib.md5, hashlib.sha1, hashlib.sha224, hashlib.sha256, hashlib.sha384, hashlib.sha512]
+)
+@pytest.mark.parametrize("key_size", [0, 1, 20, 64, 65, 128, 129, 300])
+def test_precomputed_mac_states_are_hmac(digest: t.Any, key_size: int) -> None:
+    key = bytes(range(256))[:key_size] * 1 if key_size <= 256 else b"k" * key_size
+    inner, outer = _mac_states(key, digest)
+    assert outer is not None
+    for message in (b"", b"payload.ts", b"x" * 500):
+        ihash = inner.copy()
+        ihash.update(message)
+        ohash = outer.copy()
+        ohash.update(ihash.digest())
+        assert ohash.digest() == _hmac.new(key, message, digest).digest()
+
+
+def test_other_digests_go_through_hmac() -> None:
+    def sha1(data: bytes = b"") -> t.Any:
+        return hashlib.sha1(data)
+
+    mac, outer = _mac_states(b"key", sha1)
+    assert isinstance(mac, _hmac.HMAC) and outer is None
+    custom = URLSafeTimedSerializer(["old", "key"], salt="s", signer_kwargs={"key_derivation": "hmac", "digest_method": sha1})
+    stock = URLSafeTimedSerializer(["old", "key"], salt="s", signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1})
+    assert custom.dumps({"a": 1}, timestamp=NOW) == stock.dumps({"a": 1}, timestamp=NOW) == ITSDANGEROUS_VECTORS[0][3]
+    blake = URLSafeTimedSerializer("k", signer_kwargs={"digest_method": hashlib.blake2b})
+    assert blake.loads(blake.dumps([1]), max_age=10) == [1]

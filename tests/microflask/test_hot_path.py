@@ -90,3 +90,56 @@ def test_json_dumps_reused_encoders_follow_the_provider_settings(app, kwargs, ex
     assert unsorted.index('"b"') < unsorted.index('"a"') and "\xe9" in unsorted
     app.json.default = lambda o: "custom"
     assert "custom" in app.json.dumps({"o": object()}, **kwargs)
+
+
+def _cycle():
+    items: list = [1]
+    items.append({"back": items})
+    return items
+
+
+def _deep(levels: int):
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"separators": (",", ":")}, {"indent": 2}])
+def test_json_dumps_of_a_cycle_is_the_stdlib_value_error(app, kwargs):
+    # The reused encoders skip the circular-reference bookkeeping; a cycle
+    # must still end in json.dumps' own error, not in a RecursionError.
+    with pytest.raises(ValueError, match="^Circular reference detected$"):
+        app.json.dumps(_cycle(), **kwargs)
+
+
+def test_json_default_returning_its_argument_is_a_cycle(app):
+    class Loop:
+        pass
+
+    app.json.default = lambda o: o
+    with pytest.raises(ValueError, match="^Circular reference detected$"):
+        app.json.dumps({"x": Loop()})
+
+
+def test_jsonify_and_session_of_a_cycle(app):
+    from microflask import jsonify
+    from microflask import session
+
+    with app.test_request_context():
+        with pytest.raises(ValueError, match="^Circular reference detected$"):
+            jsonify(_cycle())
+        # The session's tagging walks the value first and, as in Flask,
+        # never finishes a cycle.
+        session["loop"] = _cycle()
+        with pytest.raises(RecursionError):
+            app.session_interface.save_session(app, session._get_current_object(), app.response_class())
+
+
+def test_json_dumps_too_deep_is_a_recursion_error_as_in_the_stdlib(app):
+    import sys
+
+    with pytest.raises(RecursionError):
+        app.json.dumps(_deep(sys.getrecursionlimit() * 20))
+    # Deep but within the limit: encoded normally.
+    assert app.json.dumps(_deep(50)) == "[" * 50 + "[]" + "]" * 50

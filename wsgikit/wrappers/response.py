@@ -729,6 +729,10 @@ class Response(_SansIOResponse):
         # them instead of copying a Headers object, and a list-of-bytes body
         # with nothing to close is handed to the server as is.
         if self._headers is not None or not self._wsgi_fast_path:
+            if self._wsgi_fast_path:
+                sent = self._wsgi_from_plain_headers(environ)
+                if sent is not None:
+                    return sent
             headers = self.get_wsgi_headers(environ)
             return self.get_app_iter(environ), self._status, headers.to_wsgi_list()
 
@@ -768,6 +772,48 @@ class Response(_SansIOResponse):
             elif no_body and getattr(response, "close", None) is None:
                 return (), self._status, wsgi_headers
         return self.get_app_iter(environ), self._status, wsgi_headers
+
+    def _wsgi_from_plain_headers(
+        self, environ: WSGIEnvironment
+    ) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]] | None:
+        """:meth:`get_wsgi_response` for real headers that need no change,
+        or ``None`` when :meth:`get_wsgi_headers` has work to do.
+
+        PERF: once a header was added (``Set-Cookie``, ``Vary``...) the
+        general path copies the :class:`Headers`, scans it and wraps the
+        body. When the status has a body, no ``Location`` or
+        ``Content-Location`` needs rewriting and the body is a list of
+        bytes with nothing to close, what it sends is the header list (plus
+        the Content-Length it would add) and the list itself.
+        """
+        headers = self._headers
+        code = self._status_code
+        response = self.response
+        if (
+            type(headers) is not Headers
+            or code < 200
+            or code in (204, 304)
+            or self._on_close
+            or type(response) is not list
+            or self.direct_passthrough
+        ):
+            return None
+        for item in response:
+            if type(item) is not bytes:
+                return None
+        has_length = False
+        for key, _ in headers._list:
+            lower = key.lower()
+            if lower == "content-length":
+                has_length = True
+            elif lower == "location" or lower == "content-location":
+                return None
+        wsgi_headers = headers.to_wsgi_list()
+        if not has_length and self.automatically_set_content_length:
+            wsgi_headers.append(("Content-Length", str(sum(len(item) for item in response))))
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return (), self._status, wsgi_headers
+        return response, self._status, wsgi_headers
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse

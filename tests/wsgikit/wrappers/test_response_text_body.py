@@ -131,3 +131,88 @@ def test_str_body_with_a_mimetype(cls: type[Response], mimetype: str, content_ty
 def test_str_body_with_an_unsafe_mimetype_is_refused() -> None:
     with pytest.raises(ValueError):
         Response("x", mimetype="text/plain\r\nX-Evil: 1")
+
+
+def _general(response: Response, environ: dict[str, str]) -> tuple[bytes, str, list[tuple[str, str]]]:
+    headers = response.get_wsgi_headers(environ)
+    return b"".join(response.get_app_iter(environ)), response.status, headers.to_wsgi_list()
+
+
+def _sent(response: Response, environ: dict[str, str]) -> tuple[bytes, str, list[tuple[str, str]]]:
+    app_iter, status, headers = response.get_wsgi_response(environ)
+    return b"".join(app_iter), status, headers
+
+
+def _with_cookie(r: Response) -> None:
+    r.set_cookie("session", "abc.def")
+    r.headers.add("Vary", "Cookie")
+
+
+def _without_length(r: Response) -> None:
+    del r.headers["Content-Length"]
+    r.headers["X-A"] = "1"
+
+
+def _relative_location(r: Response) -> None:
+    r.headers["Location"] = "/next/\u00e9"
+
+
+def _content_location(r: Response) -> None:
+    r.headers["Content-Location"] = "/caf\u00e9"
+
+
+def _no_content(r: Response) -> None:
+    r.status_code = 204
+    r.headers["X-A"] = "1"
+
+
+def _not_modified(r: Response) -> None:
+    r.status_code = 304
+    r.headers["X-A"] = "1"
+
+
+def _str_items(r: Response) -> None:
+    r.response = ["caf\u00e9", b"!"]
+    r.headers["X-A"] = "1"
+
+
+def _generator(r: Response) -> None:
+    r.response = (x for x in [b"a", b"b"])
+    r.headers["X-A"] = "1"
+
+
+def _closing(r: Response) -> None:
+    r.call_on_close(lambda: None)
+    r.headers["X-A"] = "1"
+
+
+def _passthrough(r: Response) -> None:
+    r.direct_passthrough = True
+    r.headers["X-A"] = "1"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_with_cookie, _without_length, _relative_location, _content_location, _no_content,
+     _not_modified, _str_items, _generator, _closing, _passthrough],
+)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_touched_headers_send_what_the_general_path_sends(change, method: str) -> None:
+    environ = {"REQUEST_METHOD": method, "wsgi.url_scheme": "http", "HTTP_HOST": "example.org", "PATH_INFO": "/a"}
+    first, second = Response("hello"), Response("hello")
+    change(first)
+    change(second)
+    assert _sent(first, environ) == _general(second, environ)
+
+
+def test_touched_headers_with_a_plain_body_skip_the_copy() -> None:
+    response = Response("hello")
+    _with_cookie(response)
+    app_iter, _, headers = response.get_wsgi_response({"REQUEST_METHOD": "GET"})
+    assert app_iter is response.response  # handed over, not wrapped
+    assert headers == [
+        ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "5"),
+        ("Set-Cookie", "session=abc.def; Path=/"), ("Vary", "Cookie"),
+    ]
+    headers.append(("X-Late", "1"))
+    assert "X-Late" not in response.headers  # the list sent is a copy

@@ -173,6 +173,38 @@ def session_bench() -> Comparison:
     return Comparison(ours=ours, peer=peer, peer_name="flask", unit="request", target=3.0)
 
 
+@scenario("microflask.session_login")
+def session_login_bench() -> Comparison:
+    """``microflask.session`` with a logged-in user's session (a user id and
+    a CSRF token, about 70 bytes of JSON): big enough that zlib is tried
+    on every save, as for most real sessions (no target; for the record)."""
+    import microflask
+
+    flask = try_import("flask")
+
+    def build(fw: t.Any) -> t.Any:
+        app = fw.Flask("bench")
+        app.secret_key = "bench secret"
+
+        @app.route("/")
+        def index() -> str:
+            session = fw.session
+            session.setdefault("user_id", 42)
+            session.setdefault("csrf_token", "3f2b8c1d9e7a4b6c8d0e1f2a3b4c5d6e7f8a9b0c")
+            session["visits"] = session.get("visits", 0) + 1
+            return "ok"
+
+        return app
+
+    ours_app = build(microflask)
+    ours = _runner(ours_app, _environ("/", cookie=_session_cookie(microflask, ours_app)))
+    peer = None
+    if flask:
+        peer_app = build(flask)
+        peer = _runner(peer_app, _environ("/", cookie=_session_cookie(flask, peer_app)))
+    return Comparison(ours=ours, peer=peer, peer_name="flask", unit="request")
+
+
 @scenario("microflask.form_post")
 def form_bench() -> Comparison:
     from urllib.parse import urlencode

@@ -149,9 +149,12 @@ class MultiDict(TypeConversionDict[K, V]):
     ) -> None:
         if mapping is None:
             super().__init__()
-        elif isinstance(mapping, MultiDict):
+        elif type(mapping) is not list and isinstance(mapping, MultiDict):
             super().__init__((k, list(v)) for k, v in mapping.lists())
-        elif isinstance(mapping, Mapping):
+        # PERF: a list (what the parsers produce) is pairs; the isinstance
+        # test against the Mapping ABC runs Python-level code, so it is
+        # skipped for it.
+        elif type(mapping) is not list and isinstance(mapping, Mapping):
             tmp = {}
             for key, value in mapping.items():
                 if isinstance(value, _list_types):

@@ -49,6 +49,19 @@ def _cookie_parser() -> t.Any:
     return parse_cookie
 
 
+#: :func:`wsgikit.http.parse_options_header`, once
+#: :func:`_options_header_parser` has imported it (import cycle at load).
+_parse_options_header: t.Any = None
+
+
+def _options_header_parser() -> t.Any:
+    global _parse_options_header
+    from ..http import parse_options_header
+
+    _parse_options_header = parse_options_header
+    return parse_options_header
+
+
 class _lazy(t.Generic[_T]):
     """A computed-once attribute.
 
@@ -299,9 +312,10 @@ class Request:
     def _parse_content_type(self) -> tuple[str, dict[str, str]]:
         parsed = self._parsed_content_type
         if parsed is None:
-            from ..http import parse_options_header
-
-            parsed = self._parsed_content_type = parse_options_header(self.headers.get("Content-Type", ""))
+            # PERF: a relative import in a function body runs Python-level
+            # import machinery on every call; the function is kept instead.
+            parse = _parse_options_header or _options_header_parser()
+            parsed = self._parsed_content_type = parse(self.headers.get("Content-Type", ""))
         return parsed
 
     @property

@@ -197,6 +197,10 @@ class SessionInterface:
 
     def is_null_session(self, obj: object) -> bool:
         """Whether ``obj`` is the stand-in session (it is then not saved)."""
+        # PERF: the usual answer without an isinstance check against an
+        # ABC-derived class (Python-level code in ``ABCMeta``).
+        if type(obj) is SecureCookieSession and self.null_session_class is NullSession:
+            return False
         return isinstance(obj, self.null_session_class)
 
     def get_cookie_name(self, app: t.Any) -> str:

@@ -852,3 +852,14 @@ def test_provider_settings_apply_to_session_data() -> None:
         assert signer.serializer.loads(b'{"t":{" t":[1]}}') == {"t": (1,)}
         with pytest.raises(ValueError):
             signer.serializer.loads('\ufeff{"t":1}')
+
+
+def test_is_null_session_follows_the_null_session_class() -> None:
+    interface = SecureCookieSessionInterface()
+    assert interface.is_null_session(NullSession()) is True
+    assert interface.is_null_session(SecureCookieSession()) is False
+
+    class Everything(SecureCookieSessionInterface):
+        null_session_class = SecureCookieSession  # type: ignore[assignment]
+
+    assert Everything().is_null_session(SecureCookieSession()) is True

@@ -28,39 +28,15 @@ from ..datastructures import MIMEAccept
 from ..datastructures import MultiDict
 from ..datastructures import Range
 from ..datastructures import RequestCacheControl
+from ..http import parse_options_header
 from ..user_agent import UserAgent
 from ..utils import header_property
+from .http import parse_cookie
 from .utils import get_content_length
 from .utils import get_current_url
 from .utils import get_host
 
 _T = t.TypeVar("_T")
-
-#: :func:`wsgikit.sansio.http.parse_cookie` once :func:`_cookie_parser` has
-#: imported it (it cannot be imported at module load: import cycle).
-_parse_cookie: t.Any = None
-
-
-def _cookie_parser() -> t.Any:
-    global _parse_cookie
-    from .http import parse_cookie
-
-    _parse_cookie = parse_cookie
-    return parse_cookie
-
-
-#: :func:`wsgikit.http.parse_options_header`, once
-#: :func:`_options_header_parser` has imported it (import cycle at load).
-_parse_options_header: t.Any = None
-
-
-def _options_header_parser() -> t.Any:
-    global _parse_options_header
-    from ..http import parse_options_header
-
-    _parse_options_header = parse_options_header
-    return parse_options_header
-
 
 class _lazy(t.Generic[_T]):
     """A computed-once attribute.
@@ -271,11 +247,7 @@ class Request:
         """The cookies sent with the request. Values are taken as the
         header carries them (no latin-1 to UTF-8 re-decoding), as in Werkzeug.
         """
-        # PERF: an import statement in the body costs about a microsecond per
-        # request (the import machinery runs even for a loaded module); the
-        # function is looked up once and kept (see _cookie_parser).
-        parse = _parse_cookie or _cookie_parser()
-        return parse(self.headers.get("Cookie"), cls=self.dict_storage_class)  # type: ignore[no-any-return]
+        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)  # type: ignore[no-any-return]
 
     content_type = header_property(
         "Content-Type", read_only=True, doc="The media type of the body, with its parameters."
@@ -312,10 +284,7 @@ class Request:
     def _parse_content_type(self) -> tuple[str, dict[str, str]]:
         parsed = self._parsed_content_type
         if parsed is None:
-            # PERF: a relative import in a function body runs Python-level
-            # import machinery on every call; the function is kept instead.
-            parse = _parse_options_header or _options_header_parser()
-            parsed = self._parsed_content_type = parse(self.headers.get("Content-Type", ""))
+            parsed = self._parsed_content_type = parse_options_header(self.headers.get("Content-Type", ""))
         return parsed
 
     @property

@@ -65,18 +65,19 @@ def _both(build: t.Callable[[t.Any], t.Any], env: dict[str, t.Any], target: floa
     return Comparison(ours=ours, peer=peer, peer_name="flask", unit=unit, target=target)
 
 
+def _hello_app(fw: t.Any) -> t.Any:
+    app = fw.Flask("bench")
+
+    @app.route("/hello/<name>")
+    def hello(name: str) -> str:
+        return f"Hello {name}"
+
+    return app
+
+
 @scenario("microflask.hello")
 def hello_bench() -> Comparison:
-    def build(fw: t.Any) -> t.Any:
-        app = fw.Flask("bench")
-
-        @app.route("/hello/<name>")
-        def hello(name: str) -> str:
-            return f"Hello {name}"
-
-        return app
-
-    return _both(build, _environ("/hello/world"), 5.0, "request")
+    return _both(_hello_app, _environ("/hello/world"), 5.0, "request")
 
 
 @scenario("microflask.hello_new_paths")
@@ -90,23 +91,13 @@ def hello_new_paths_bench() -> Comparison:
 
     flask = try_import("flask")
 
-    def build(fw: t.Any) -> t.Any:
-        app = fw.Flask("bench")
-
-        @app.route("/hello/<name>")
-        def hello(name: str) -> str:
-            return f"Hello {name}"
-
-        return app
-
     def runner(app: t.Any) -> t.Callable[[], object]:
-        envs = itertools.cycle([_environ(f"/hello/visitor{i}") for i in range(4096)])
-        runs = itertools.cycle([_runner(app, env) for env in itertools.islice(envs, 4096)])
+        runs = itertools.cycle([_runner(app, _environ(f"/hello/visitor{i}")) for i in range(4096)])
         return lambda: next(runs)()
 
     return Comparison(
-        ours=runner(build(microflask)),
-        peer=runner(build(flask)) if flask else None,
+        ours=runner(_hello_app(microflask)),
+        peer=runner(_hello_app(flask)) if flask else None,
         peer_name="flask",
         unit="request",
     )
@@ -147,30 +138,42 @@ def _session_cookie(fw: t.Any, app: t.Any) -> str:
     return f"session={cookie.value}"
 
 
-@scenario("microflask.session")
-def session_bench() -> Comparison:
+def _session_comparison(view: t.Callable[[t.Any], str], target: float | None) -> Comparison:
+    """A request to ``/`` carrying the session cookie that a first request
+    to the same app set; ``view(session)`` is the view's body."""
     import microflask
 
     flask = try_import("flask")
 
-    def build(fw: t.Any) -> t.Any:
+    def runner(fw: t.Any) -> t.Callable[[], object]:
         app = fw.Flask("bench")
         app.secret_key = "bench secret"
+        app.route("/")(lambda: view(fw.session))
+        return _runner(app, _environ("/", cookie=_session_cookie(fw, app)))
 
-        @app.route("/")
-        def index() -> str:
-            fw.session["visits"] = fw.session.get("visits", 0) + 1
-            return "ok"
+    return Comparison(
+        ours=runner(microflask),
+        peer=runner(flask) if flask else None,
+        peer_name="flask",
+        unit="request",
+        target=target,
+    )
 
-        return app
 
-    ours_app = build(microflask)
-    ours = _runner(ours_app, _environ("/", cookie=_session_cookie(microflask, ours_app)))
-    peer = None
-    if flask:
-        peer_app = build(flask)
-        peer = _runner(peer_app, _environ("/", cookie=_session_cookie(flask, peer_app)))
-    return Comparison(ours=ours, peer=peer, peer_name="flask", unit="request", target=3.0)
+def _count_visit(session: t.Any) -> str:
+    session["visits"] = session.get("visits", 0) + 1
+    return "ok"
+
+
+def _logged_in_visit(session: t.Any) -> str:
+    session.setdefault("user_id", 42)
+    session.setdefault("csrf_token", "3f2b8c1d9e7a4b6c8d0e1f2a3b4c5d6e7f8a9b0c")
+    return _count_visit(session)
+
+
+@scenario("microflask.session")
+def session_bench() -> Comparison:
+    return _session_comparison(_count_visit, 3.0)
 
 
 @scenario("microflask.session_login")
@@ -178,31 +181,7 @@ def session_login_bench() -> Comparison:
     """``microflask.session`` with a logged-in user's session (a user id and
     a CSRF token, about 70 bytes of JSON): big enough that zlib is tried
     on every save, as for most real sessions (no target; for the record)."""
-    import microflask
-
-    flask = try_import("flask")
-
-    def build(fw: t.Any) -> t.Any:
-        app = fw.Flask("bench")
-        app.secret_key = "bench secret"
-
-        @app.route("/")
-        def index() -> str:
-            session = fw.session
-            session.setdefault("user_id", 42)
-            session.setdefault("csrf_token", "3f2b8c1d9e7a4b6c8d0e1f2a3b4c5d6e7f8a9b0c")
-            session["visits"] = session.get("visits", 0) + 1
-            return "ok"
-
-        return app
-
-    ours_app = build(microflask)
-    ours = _runner(ours_app, _environ("/", cookie=_session_cookie(microflask, ours_app)))
-    peer = None
-    if flask:
-        peer_app = build(flask)
-        peer = _runner(peer_app, _environ("/", cookie=_session_cookie(flask, peer_app)))
-    return Comparison(ours=ours, peer=peer, peer_name="flask", unit="request")
+    return _session_comparison(_logged_in_visit, None)
 
 
 @scenario("microflask.form_post")

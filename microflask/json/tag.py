@@ -29,10 +29,8 @@ from wsgikit.http import http_date
 from wsgikit.http import parse_date
 
 from ..markup import Markup
-from .provider import DefaultJSONProvider
 from .provider import _current_app_json
 from .provider import _default
-from .provider import _fast_dumps
 
 #: Compact separators: the serializer's output has no spaces.
 _COMPACT = (",", ":")
@@ -335,25 +333,15 @@ class TaggedJSONSerializer:
         its settings, such as sorted keys, apply), as in Flask.
         """
         app_json = _current_app_json()
+        tagged = self.tag(value)
         if app_json is not None:
-            if type(app_json).dumps is DefaultJSONProvider.dumps:
-                # PERF: what the stock provider's ``dumps`` does for these
-                # arguments, without its keyword handling (a session is
-                # saved on most requests that use one).
-                text = _fast_dumps(app_json, self.tag(value), _COMPACT, None)
-                if text is not None:
-                    return text
-            return t.cast(str, app_json.dumps(self.tag(value), separators=_COMPACT))
-        return self._encoder.encode(self.tag(value))
+            return t.cast(str, app_json.dumps(tagged, separators=_COMPACT))
+        return self._encoder.encode(tagged)
 
     def loads(self, value: str | bytes) -> t.Any:
         """Decode JSON made by :meth:`dumps`, restoring tagged values."""
         app_json = _current_app_json()
         if app_json is not None:
-            if type(app_json).loads is DefaultJSONProvider.loads and type(value) is str and value[:1] != "\ufeff":
-                # PERF: the stock provider would build (once) and use a
-                # decoder with ``object_hook=self.untag``: this one.
-                return self._decoder.decode(value)
             return app_json.loads(value, object_hook=self.untag)
         if isinstance(value, (bytes, bytearray)):
             value = value.decode("utf-8")

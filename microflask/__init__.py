@@ -53,8 +53,17 @@ if t.TYPE_CHECKING:
     from .templating import stream_template_string as stream_template_string
     from .wrappers import Request as Request
     from .wrappers import Response as Response
+    from ._compat import install_as_flask as install_as_flask
+    from .globals import _app_ctx_stack as _app_ctx_stack
+    from .globals import _request_ctx_stack as _request_ctx_stack
 
+#: This project's own version.
 __version__ = "0.1.0"
+
+#: The Flask release whose API and behaviour microflask implements; what
+#: ``importlib.metadata.version("flask")`` and ``flask.__version__`` answer
+#: after :func:`install_as_flask`.
+__flask_version__ = "3.1.3"
 
 # Public name -> the module defining it.
 _EXPORTS = {
@@ -98,9 +107,43 @@ _EXPORTS = {
     "stream_template_string": "templating",
     "Request": "wrappers",
     "Response": "wrappers",
+    # The compat layer (docs/extensions.md).
+    "install_as_flask": "_compat",
+    # Flask 0.8's names for the context stacks, kept for old extensions.
+    "_app_ctx_stack": "globals",
+    "_request_ctx_stack": "globals",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+# Public submodules, reachable as attributes the way ``import flask`` makes
+# them (Flask's package imports them; here they load on first access).
+_SUBMODULES = frozenset(
+    {
+        "app",
+        "blueprints",
+        "cli",
+        "config",
+        "ctx",
+        "globals",
+        "helpers",
+        "json",
+        "logging",
+        "markup",
+        "scaffold",
+        "sessions",
+        "signals",
+        "templating",
+        "testing",
+        "typing",
+        "views",
+        "wrappers",
+    }
+)
+
+# Top-level names of Flask 3.1's package that microflask lacks: asking for
+# one says it is a limitation instead of a bare AttributeError.
+_FLASK_ONLY = frozenset({"sansio"})
+
+__all__ = ["__version__", "__flask_version__", *(name for name in _EXPORTS if not name.startswith("_"))]
 
 # Taken now: importing the submodule ``microflask.globals`` later puts a
 # module named ``globals`` in this namespace, hiding the builtin.
@@ -110,12 +153,22 @@ _namespace = globals()
 def __getattr__(name: str) -> t.Any:
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'microflask' has no attribute {name!r}")
+        if name in _SUBMODULES:
+            # Importing sets the attribute on this package too.
+            return importlib.import_module(f".{name}", __name__)
+        raise _missing(name)
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     # Later lookups find it directly, without this function.
     _namespace[name] = value
     return value
 
 
+def _missing(name: str) -> AttributeError:
+    message = f"module 'microflask' has no attribute {name!r}"
+    if name in _FLASK_ONLY:
+        message += f": 'flask.{name}' exists in Flask 3.1 but microflask does not provide it (a microflask limitation)"
+    return AttributeError(message, name=name)
+
+
 def __dir__() -> list[str]:
-    return sorted({*_namespace, *_EXPORTS})
+    return sorted({*_namespace, *_EXPORTS, *_SUBMODULES})

@@ -17,7 +17,13 @@ if t.TYPE_CHECKING:
     from .wrappers import Request as Request
     from .wrappers import Response as Response
 
+#: This project's own version.
 __version__ = "0.1.0"
+
+#: The Werkzeug release whose API and behaviour wsgikit implements; what
+#: ``importlib.metadata.version("werkzeug")`` answers after
+#: ``microflask.install_as_flask()``.
+__werkzeug_version__ = "3.1.8"
 
 # Public name -> the module defining it.
 _EXPORTS = {
@@ -27,17 +33,90 @@ _EXPORTS = {
     "Response": "wrappers",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", "__werkzeug_version__", *_EXPORTS]
+
+# -- Werkzeug 0.8's top-level names --------------------------------------------
+# Old code does ``from werkzeug import url_quote, cached_property``; these
+# resolve lazily like the names above but stay out of ``__all__`` (Werkzeug
+# 3.1 no longer has them at the top level).
+_LEGACY_EXPORTS = {
+    "datastructures": """Accept CharsetAccept CombinedMultiDict EnvironHeaders ETags
+        FileMultiDict FileStorage HeaderSet Headers ImmutableDict
+        ImmutableMultiDict LanguageAccept MIMEAccept MultiDict
+        RequestCacheControl ResponseCacheControl TypeConversionDict
+        WWWAuthenticate Authorization""",
+    "exceptions": "abort Aborter",
+    "formparser": "parse_form_data",
+    "http": """dump_cookie dump_header generate_etag http_date is_hop_by_hop_header
+        is_resource_modified parse_accept_header parse_cache_control_header
+        parse_cookie parse_date parse_dict_header parse_etags parse_list_header
+        parse_options_header parse_set_header quote_etag quote_header_value
+        remove_entity_headers remove_hop_by_hop_headers unquote_etag
+        unquote_header_value""",
+    "local": "Local LocalManager LocalProxy LocalStack release_local",
+    "middleware.dispatcher": "DispatcherMiddleware",
+    "middleware.shared_data": "SharedDataMiddleware",
+    "security": "check_password_hash generate_password_hash",
+    "test": "EnvironBuilder create_environ run_wsgi_app",
+    "urls": """iri_to_uri uri_to_iri url_decode url_encode url_quote url_quote_plus
+        url_unquote url_unquote_plus""",
+    "user_agent": "UserAgent",
+    "utils": """append_slash_redirect cached_property environ_property escape
+        find_modules header_property import_string redirect secure_filename""",
+    "wsgi": """ClosingIterator FileWrapper LimitedStream extract_path_info
+        get_current_url get_host peek_path_info pop_path_info responder
+        wrap_file""",
+}
+_EXPORTS.update({name: module for module, names in _LEGACY_EXPORTS.items() for name in names.split()})
+del _LEGACY_EXPORTS
+# -- end of Werkzeug 0.8's names -----------------------------------------------
+
+# Public submodules, reachable as attributes the way ``import werkzeug``
+# makes them (Werkzeug imports them; here they load on first access).
+_SUBMODULES = frozenset(
+    """datastructures debug exceptions formparser http local middleware routing
+    sansio security serving test urls user_agent utils wrappers wsgi""".split()
+)
+
+# Names Werkzeug 3.1 has at the top level and wsgikit lacks.
+_WERKZEUG_ONLY = frozenset({"testapp"})
+
+# Names Werkzeug 0.x had at the top level, removed before 3.1 and not
+# provided here.
+_OLD_WERKZEUG_ONLY = frozenset(
+    """Href url_fix cookie_date unescape format_string html xhtml HTMLBuilder
+    validate_arguments ArgumentValidationError bind_arguments BaseRequest
+    BaseResponse make_line_iter test_app Template DebuggedApplication
+    ImmutableTypeConversionDict ImmutableList CallbackDict OrderedMultiDict
+    ImmutableOrderedMultiDict parse_authorization_header
+    parse_www_authenticate_header is_entity_header dump_options_header
+    HTTP_STATUS_CODES""".split()
+)
 
 
 def __getattr__(name: str) -> t.Any:
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'wsgikit' has no attribute {name!r}")
+        if name in _SUBMODULES:
+            # Importing sets the attribute on this package too.
+            return importlib.import_module(f".{name}", __name__)
+        raise _missing(name)
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
+def _missing(name: str) -> AttributeError:
+    message = f"module 'wsgikit' has no attribute {name!r}"
+    if name in _WERKZEUG_ONLY:
+        message += f": 'werkzeug.{name}' exists in Werkzeug 3.1 but wsgikit does not provide it (a microflask limitation)"
+    elif name in _OLD_WERKZEUG_ONLY:
+        message += (
+            f": 'werkzeug.{name}' existed in Werkzeug releases before 3.1 and wsgikit"
+            " does not provide it (a microflask limitation)"
+        )
+    return AttributeError(message, name=name)
+
+
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+    return sorted({*globals(), *_EXPORTS, *_SUBMODULES})

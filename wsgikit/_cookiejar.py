@@ -7,8 +7,11 @@ A :class:`Cookie` is parsed from a ``Set-Cookie`` header together with the
 host and path of the request that received it. Without a ``Domain``
 attribute the cookie is *host-only* (``origin_only``): it goes back only to
 that exact host. With one (a leading dot is ignored) it also goes to every
-subdomain -- but a response may only set cookies for its own host or a
-parent domain of it; anything else is ignored, as browsers do. Without a
+subdomain. Which domains a response may set cookies for is the jar's
+*policy*: ``"werkzeug"`` (the default, as Werkzeug's test client does) keeps a
+cookie whatever its ``Domain``, so a test can set and inspect cookies for
+any host; ``"browser"`` keeps only cookies for the response's own host or a
+parent domain of it and ignores the rest, as browsers do. Without a
 ``Path`` the cookie's path is the request path up to its last slash.
 
 The :class:`CookieJar` is a dict keyed by ``(domain, path, name)``, so a new
@@ -200,11 +203,25 @@ def _is_secure_origin(scheme: str, host: str) -> bool:
         return False
 
 
-class CookieJar(t.Dict[t.Tuple[str, str, str], Cookie]):
-    """Cookies by ``(domain, path, decoded name)``, with expiry deadlines."""
+#: The cookie policies a :class:`CookieJar` knows (see the module docstring).
+POLICIES = ("werkzeug", "browser")
 
-    def __init__(self) -> None:
+
+class CookieJar(t.Dict[t.Tuple[str, str, str], Cookie]):
+    """Cookies by ``(domain, path, decoded name)``, with expiry deadlines.
+
+    :param policy: ``"werkzeug"`` keeps cookies set for any domain;
+        ``"browser"`` ignores a cookie whose ``Domain`` is not the
+        response's host or a parent domain of it.
+    :raises ValueError: an unknown policy.
+    """
+
+    def __init__(self, policy: str = "werkzeug") -> None:
         super().__init__()
+        if policy not in POLICIES:
+            raise ValueError(f"Unknown cookie policy {policy!r}; expected one of {', '.join(map(repr, POLICIES))}.")
+        #: ``"werkzeug"`` or ``"browser"``.
+        self.policy = policy
         #: Expiry time (epoch seconds) of the cookies that have one.
         self.deadlines: dict[tuple[str, str, str], float] = {}
 
@@ -227,14 +244,16 @@ class CookieJar(t.Dict[t.Tuple[str, str, str], Cookie]):
 
     def receive(self, host: str, path: str, headers: t.Iterable[str]) -> None:
         """Store the ``Set-Cookie`` ``headers`` of a response from ``host``
-        to a request for ``path``; cookies for another domain are ignored.
+        to a request for ``path``; under the ``"browser"`` policy, cookies
+        for another domain are ignored.
         """
         host = host.lower()
         now = time.time()
+        browser = self.policy == "browser"
         for header in headers:
             cookie = Cookie._from_response_header(host, path, header)
-            if not cookie.origin_only and not _domain_match(host, cookie.domain):
-                continue  # a site may not set cookies for another domain
+            if browser and not cookie.origin_only and not _domain_match(host, cookie.domain):
+                continue  # a browser lets no site set cookies for another domain
             self.store(cookie, now)
 
     def expire(self, now: float | None = None) -> None:

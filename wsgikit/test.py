@@ -5,9 +5,9 @@ browser-like client, without a server.
   query, form data, files, JSON, raw or streamed bodies) into a WSGI environ.
 - :func:`run_wsgi_app` calls an application and captures its status,
   headers and body.
-- :class:`Client` sends requests, keeps cookies like a browser
-  (:mod:`wsgikit._cookiejar`) and can follow redirects, returning
-  :class:`TestResponse` objects.
+- :class:`Client` sends requests, keeps cookies (:mod:`wsgikit._cookiejar`;
+  as Werkzeug does, or like a browser with ``cookie_policy="browser"``)
+  and can follow redirects, returning :class:`TestResponse` objects.
 """
 
 from __future__ import annotations
@@ -857,6 +857,12 @@ class Client:
     :param use_cookies: keep cookies between requests.
     :param allow_subdomain_redirects: follow redirects to subdomains of the
         current host (other hosts are never followed).
+    :param cookie_policy: ``"werkzeug"`` (the default, :attr:`cookie_policy`)
+        keeps every cookie a response sets, whatever its ``Domain``, as
+        Werkzeug's client does; ``"browser"`` ignores cookies a response sets
+        for a domain other than its own host or a parent domain of it, as a
+        browser would. Either way, cookies are sent only to matching hosts
+        and paths.
 
     .. code-block:: python
 
@@ -867,12 +873,18 @@ class Client:
 
     __test__ = False  # not a pytest test class
 
+    #: The cookie policy when the constructor is not given one; a subclass
+    #: may set ``"browser"``.
+    cookie_policy: str = "werkzeug"
+
     def __init__(
         self,
         application: WSGIApplication,
         response_wrapper: type[Response] | None = None,
         use_cookies: bool = True,
         allow_subdomain_redirects: bool = False,
+        *,
+        cookie_policy: str | None = None,
     ) -> None:
         #: The application under test.
         self.application = application
@@ -882,7 +894,9 @@ class Client:
             response_wrapper = type("WrapperTestResponse", (TestResponse, response_wrapper), {})
         #: The class responses are made with.
         self.response_wrapper = t.cast(t.Type[TestResponse], response_wrapper)
-        self._cookies: CookieJar | None = CookieJar() if use_cookies else None
+        if cookie_policy is not None:
+            self.cookie_policy = cookie_policy
+        self._cookies: CookieJar | None = CookieJar(self.cookie_policy) if use_cookies else None
         #: Whether redirects to subdomains are followed.
         self.allow_subdomain_redirects = allow_subdomain_redirects
         # Where each request body started, to replay it on a 307/308.

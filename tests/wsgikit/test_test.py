@@ -609,9 +609,11 @@ def _sent(client: Client, url: str) -> str:
         ("a=1; Domain=EXAMPLE.com", "http://example.com/", "http://x.example.com/", "a=1"),
         ("a=1; Domain=example.com", "http://example.com/", "http://badexample.com/", ""),
         ("a=1; Domain=example.com", "http://example.com/", "http://example.org/", ""),
-        # A site cannot set cookies for a domain it is not part of.
-        ("a=1; Domain=other.com", "http://example.com/", "http://other.com/", ""),
-        ("a=1; Domain=www.example.com", "http://example.com/", "http://www.example.com/", ""),
+        # The default policy (Werkzeug's) keeps a cookie for any domain.
+        ("a=1; Domain=other.com", "http://example.com/", "http://other.com/", "a=1"),
+        ("a=1; Domain=other.com", "http://example.com/", "http://x.other.com/", "a=1"),
+        ("a=1; Domain=other.com", "http://example.com/", "http://example.com/", ""),
+        ("a=1; Domain=www.example.com", "http://example.com/", "http://www.example.com/", "a=1"),
         # Path matching works on whole segments.
         ("a=1; Path=/app", "http://h.test/", "http://h.test/app", "a=1"),
         ("a=1; Path=/app", "http://h.test/", "http://h.test/app/x", "a=1"),
@@ -647,6 +649,71 @@ def test_cookie_matching(set_cookie: str, set_url: str, request_url: str, sent: 
     client = Client(cookie_app)
     _set(client, set_cookie, set_url)
     assert _sent(client, request_url) == sent
+
+
+@pytest.mark.parametrize(
+    ("set_cookie", "set_url", "request_url", "sent"),
+    [
+        # A browser lets no site set cookies for a domain it is not part of.
+        ("a=1; Domain=other.com", "http://example.com/", "http://other.com/", ""),
+        ("a=1; Domain=www.example.com", "http://example.com/", "http://www.example.com/", ""),
+        # Its own host and parent domains are fine.
+        ("a=1; Domain=example.com", "http://www.example.com/", "http://example.com/", "a=1"),
+        ("a=1; Domain=www.example.com", "http://www.example.com/", "http://www.example.com/", "a=1"),
+        ("a=1", "http://example.com/", "http://example.com/", "a=1"),
+    ],
+)
+def test_cookie_matching_browser_policy(set_cookie: str, set_url: str, request_url: str, sent: str) -> None:
+    client = Client(cookie_app, cookie_policy="browser")
+    _set(client, set_cookie, set_url)
+    assert _sent(client, request_url) == sent
+
+
+def test_cookie_policy_of_a_subclass() -> None:
+    class BrowserClient(Client):
+        cookie_policy = "browser"
+
+    client = BrowserClient(cookie_app)
+    _set(client, "a=1; Domain=other.com", "http://example.com/")
+    assert client.get_cookie("a", domain="other.com") is None
+    # The constructor argument wins over the class attribute.
+    client = BrowserClient(cookie_app, cookie_policy="werkzeug")
+    _set(client, "a=1; Domain=other.com", "http://example.com/")
+    assert client.get_cookie("a", domain="other.com").value == "1"
+
+
+def test_unknown_cookie_policy() -> None:
+    with pytest.raises(ValueError, match="Unknown cookie policy 'strict'; expected one of 'werkzeug', 'browser'."):
+        Client(cookie_app, cookie_policy="strict")
+
+
+def test_get_cookie_finds_a_cookie_set_for_another_domain() -> None:
+    # What Flask-Login's remember-cookie tests do: the app sets its cookie
+    # for a configured domain; the test reads it back by that domain.
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        response = Response("x")
+        response.set_cookie("remember", "u1", domain=".localhost.local", path="/mypath", max_age=100)
+        response.set_cookie("plain", "p")
+        return response(environ, start_response)
+
+    client = Client(app)
+    client.get("/")
+    cookie = client.get_cookie("remember", domain="localhost.local", path="/mypath")
+    assert (cookie.value, cookie.domain, cookie.path, cookie.max_age, cookie.origin_only) == (
+        "u1", "localhost.local", "/mypath", 100, False,
+    )
+    assert client.get_cookie("remember") is None
+    assert client.get_cookie("plain").value == "p"
+    # Sent only where it matches.
+    assert client.get("/mypath/x", "http://localhost.local/").request.cookies.to_dict() == {"remember": "u1"}
+    assert client.get("/", "http://localhost/").request.cookies.to_dict() == {"plain": "p"}
+    client.delete_cookie("remember", domain="localhost.local", path="/mypath")
+    assert client.get_cookie("remember", domain="localhost.local", path="/mypath") is None
+
+
+def test_request_is_in_the_environ_under_werkzeugs_key() -> None:
+    response = Client(cookie_app).get("/")
+    assert response.request.environ["werkzeug.request"] is response.request
 
 
 def test_cookie_expiry_deletes_existing() -> None:

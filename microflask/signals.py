@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import inspect
+import sys
 import threading
 import typing as t
 import weakref
@@ -73,6 +74,19 @@ class _Symbol:
 #: The "every sender" wildcard for :meth:`Signal.connect` and friends.
 ANY = _Symbol("ANY")
 _ANY_ID = id(ANY)
+
+def _sender_id(sender: t.Any) -> cabc.Hashable:
+    """The index id of a ``sender`` given to connect/disconnect: blinker's
+    own ``ANY`` (when blinker is loaded) means the same as ours, so code
+    written against blinker can pass it. blinker is never imported here.
+    """
+    if sender is ANY:
+        return _ANY_ID
+    blinker = sys.modules.get("blinker")
+    if blinker is not None and sender is getattr(blinker, "ANY", ANY):
+        return _ANY_ID
+    return _make_id(sender)
+
 
 #: A prepared send entry: (receiver or weak reference, is weak, is coroutine).
 _Entry = tuple
@@ -147,7 +161,7 @@ class Signal:
             referenced.
         """
         receiver_id = _make_id(receiver)
-        sender_id = _ANY_ID if sender is ANY else _make_id(sender)
+        sender_id = _sender_id(sender)
         if weak:
             cleanup = self._make_cleanup_receiver(receiver_id)
             if isinstance(receiver, MethodType):
@@ -303,9 +317,10 @@ class Signal:
             return False
         if self._by_sender.get(_ANY_ID):
             return True
-        if sender is ANY:
+        sender_id = _sender_id(sender)
+        if sender_id == _ANY_ID:
             return False
-        return bool(self._by_sender.get(_make_id(sender)))
+        return bool(self._by_sender.get(sender_id))
 
     def receivers_for(self, sender: t.Any) -> cabc.Generator[t.Callable[..., t.Any], None, None]:
         """Yield the live receivers a send from ``sender`` would call."""
@@ -320,7 +335,7 @@ class Signal:
         """Unsubscribe ``receiver``: from ``sender`` only, or entirely when
         ``sender`` is :data:`ANY`. Unknown receivers are ignored.
         """
-        sender_id = _ANY_ID if sender is ANY else _make_id(sender)
+        sender_id = _sender_id(sender)
         self._disconnect(_make_id(receiver), sender_id)
         if "receiver_disconnected" in self.__dict__ and self.receiver_disconnected.receivers:
             self.receiver_disconnected.send(self, receiver=receiver, sender=sender)

@@ -152,22 +152,18 @@ _namespace = globals()
 
 def __getattr__(name: str) -> t.Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        if name in _SUBMODULES:
-            # Importing sets the attribute on this package too.
-            return importlib.import_module(f".{name}", __name__)
-        raise _missing(name)
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    # Later lookups find it directly, without this function.
-    _namespace[name] = value
-    return value
-
-
-def _missing(name: str) -> AttributeError:
+    if module is not None:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        # Later lookups find it directly, without this function.
+        _namespace[name] = value
+        return value
+    if name in _SUBMODULES:
+        # Importing sets the attribute on this package too.
+        return importlib.import_module(f".{name}", __name__)
     message = f"module 'microflask' has no attribute {name!r}"
     if name in _FLASK_ONLY:
         message += f": 'flask.{name}' exists in Flask 3.1 but microflask does not provide it (a microflask limitation)"
-    return AttributeError(message, name=name)
+    raise AttributeError(message, name=name)
 
 
 def __dir__() -> list[str]:

@@ -68,7 +68,6 @@ _LEGACY_EXPORTS = {
         wrap_file""",
 }
 _EXPORTS.update({name: module for module, names in _LEGACY_EXPORTS.items() for name in names.split()})
-del _LEGACY_EXPORTS
 # -- end of Werkzeug 0.8's names -----------------------------------------------
 
 # Public submodules, reachable as attributes the way ``import werkzeug``
@@ -96,17 +95,13 @@ _OLD_WERKZEUG_ONLY = frozenset(
 
 def __getattr__(name: str) -> t.Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        if name in _SUBMODULES:
-            # Importing sets the attribute on this package too.
-            return importlib.import_module(f".{name}", __name__)
-        raise _missing(name)
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def _missing(name: str) -> AttributeError:
+    if module is not None:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    if name in _SUBMODULES:
+        # Importing sets the attribute on this package too.
+        return importlib.import_module(f".{name}", __name__)
     message = f"module 'wsgikit' has no attribute {name!r}"
     if name in _WERKZEUG_ONLY:
         message += f": 'werkzeug.{name}' exists in Werkzeug 3.1 but wsgikit does not provide it (a microflask limitation)"
@@ -115,7 +110,7 @@ def _missing(name: str) -> AttributeError:
             f": 'werkzeug.{name}' existed in Werkzeug releases before 3.1 and wsgikit"
             " does not provide it (a microflask limitation)"
         )
-    return AttributeError(message, name=name)
+    raise AttributeError(message, name=name)
 
 
 def __dir__() -> list[str]:

@@ -212,6 +212,25 @@ class _AliasLoader(importlib.abc.Loader):
         if state is not None and len(state) == 3:
             module.__spec__ = state[2]
 
+    # runpy (``python -m flask``) asks the loader of ``flask.__main__`` for
+    # its code instead of importing it: hand over the target's.
+
+    def get_code(self, fullname: str) -> types.CodeType | None:
+        target = self._target_spec(fullname)
+        get_code = getattr(target.loader, "get_code", None)
+        return get_code(target.name) if get_code is not None else None
+
+    def is_package(self, fullname: str) -> bool:
+        return self._target_spec(fullname).submodule_search_locations is not None
+
+    @staticmethod
+    def _target_spec(fullname: str) -> importlib.machinery.ModuleSpec:
+        resolved = _finder._resolve(fullname)
+        spec = importlib.util.find_spec(resolved[1]) if resolved is not None else None
+        if spec is None:
+            raise ImportError(f"{fullname!r} is not aliased by install_as_flask()", name=fullname)
+        return spec
+
 
 class _AliasDistribution(importlib.metadata.Distribution):
     """The installed-package metadata of an aliased name."""
@@ -266,7 +285,11 @@ class _AliasFinder(importlib.metadata.DistributionFinder):
         if resolved is None:
             return None
         alias, target_name = resolved
-        if target_name not in sys.modules:
+        loaded = sys.modules.get(target_name)
+        if loaded is not None:
+            found = getattr(loaded, "__spec__", None)
+            is_package = hasattr(loaded, "__path__")
+        else:
             try:
                 found = importlib.util.find_spec(target_name)
             except ImportError:
@@ -274,10 +297,11 @@ class _AliasFinder(importlib.metadata.DistributionFinder):
             if found is None:
                 raise _missing_module(fullname, target_name)
             is_package = found.submodule_search_locations is not None
-        else:
-            is_package = hasattr(sys.modules[target_name], "__path__")
         is_package = is_package or fullname == alias.name
-        spec = importlib.machinery.ModuleSpec(fullname, _AliasLoader(), is_package=is_package)
+        # The origin is informational (runpy shows it as sys.argv[0]); the
+        # spec has no "location", so the import system sets no __file__.
+        origin = found.origin if found is not None else None
+        spec = importlib.machinery.ModuleSpec(fullname, _AliasLoader(), origin=origin, is_package=is_package)
         spec.loader_state = (alias, target_name)
         return spec
 

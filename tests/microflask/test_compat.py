@@ -546,6 +546,31 @@ def test_pth_hook_installs_the_aliases_when_on(tmp_path):
     assert result == ["microflask.app", True]
 
 
+@pytest.mark.parametrize(
+    "runner",
+    [
+        # What `python -m flask` does once the .pth hook ran at startup.
+        "import runpy; runpy.run_module('flask', run_name='__main__', alter_sys=True)",
+        # What Flask's own `flask` console script does.
+        "from flask.cli import main; sys.exit(main())",
+    ],
+)
+def test_python_m_flask_and_the_flask_script_run_microflask(flask_app_dir, tmp_path, runner):
+    sitedir = tmp_path / "site"
+    sitedir.mkdir()
+    (sitedir / PTH.name).write_text(PTH.read_text())
+    code = (
+        f"import site, sys; site.addsitedir({str(sitedir)!r}); "
+        f"sys.argv = ['flask', '--app', 'flaskapp', 'which']; {runner}"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "MICROFLASK_AS_FLASK"}
+    env.update(MICROFLASK_AS_FLASK="1", PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True,
+                            timeout=120, env=env, cwd=flask_app_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "running on microflask.app"
+
+
 @pytest.mark.skipif(not installed("gunicorn") or sys.platform == "win32", reason="needs gunicorn (the test extra)")
 def test_gunicorn_serves_an_unmodified_flask_app_through_the_pth_hook(flask_app_dir, tmp_path):
     sitedir = tmp_path / "site"

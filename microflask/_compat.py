@@ -44,6 +44,11 @@ import types
 import typing as t
 import warnings
 
+from wsgikit import __werkzeug_version__
+
+from . import __flask_version__
+from . import __version__
+
 #: The environment variable that installs the aliases at interpreter start
 #: (through the ``.pth`` hook this distribution ships) and in
 #: ``python -m microflask``.
@@ -66,43 +71,24 @@ class _Alias(t.NamedTuple):
     target: str
     #: The distribution name in its metadata (``Flask``).
     dist_name: str
-    #: How ``<alias>.__version__`` behaves, as in the real package's release
-    #: we follow: ``"deprecated"`` (value plus DeprecationWarning),
-    #: ``"plain"``, or ``"absent"`` (AttributeError).
+    #: The upstream release whose API the target implements.
+    version: str
+    #: How ``<alias>.__version__`` behaves, as in that release:
+    #: ``"deprecated"`` (the value plus a DeprecationWarning), ``"plain"``,
+    #: or ``"absent"`` (AttributeError).
     version_attr: str
-    #: The release whose ``__version__`` is deprecated (for the warning).
+    #: The release that drops a deprecated ``__version__`` (for the warning).
     removal: str = ""
 
 
-def _flask_version() -> str:
-    from . import __flask_version__
-
-    return __flask_version__
-
-
-def _werkzeug_version() -> str:
-    import wsgikit
-
-    return wsgikit.__werkzeug_version__
-
-
 _ALIASES: dict[str, _Alias] = {
-    "flask": _Alias("flask", "microflask", "Flask", "deprecated", "Flask 3.2"),
-    "werkzeug": _Alias("werkzeug", "wsgikit", "Werkzeug", "absent"),
-    "markupsafe": _Alias("markupsafe", "microflask.markup", "MarkupSafe", "deprecated", "MarkupSafe 3.1"),
-    "jinja2": _Alias("jinja2", "microflask.templating", "Jinja2", "plain"),
+    "flask": _Alias("flask", "microflask", "Flask", __flask_version__, "deprecated", "Flask 3.2"),
+    "werkzeug": _Alias("werkzeug", "wsgikit", "Werkzeug", __werkzeug_version__, "absent"),
+    "markupsafe": _Alias(
+        "markupsafe", "microflask.markup", "MarkupSafe", MARKUPSAFE_VERSION, "deprecated", "MarkupSafe 3.1"
+    ),
+    "jinja2": _Alias("jinja2", "microflask.templating", "Jinja2", JINJA2_VERSION, "plain"),
 }
-
-
-def _version_of(alias: _Alias) -> str:
-    """The upstream API version the project implements for ``alias``."""
-    if alias.name == "flask":
-        return _flask_version()
-    if alias.name == "werkzeug":
-        return _werkzeug_version()
-    if alias.name == "markupsafe":
-        return MARKUPSAFE_VERSION
-    return JINJA2_VERSION
 
 
 # -- limitation messages -------------------------------------------------------
@@ -168,7 +154,7 @@ class _AliasModule(types.ModuleType):
                 DeprecationWarning,
                 stacklevel=3,
             )
-        return _version_of(alias)
+        return alias.version
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         if name in _OWN_ATTRIBUTES:
@@ -241,12 +227,10 @@ class _AliasDistribution(importlib.metadata.Distribution):
     def read_text(self, filename: str) -> str | None:
         alias = self._alias
         if filename in ("METADATA", "PKG-INFO"):
-            from . import __version__
-
             return (
                 "Metadata-Version: 2.1\n"
                 f"Name: {alias.dist_name}\n"
-                f"Version: {_version_of(alias)}\n"
+                f"Version: {alias.version}\n"
                 f"Summary: {alias.dist_name} API provided by microflask {__version__}"
                 f" (module {alias.target})\n"
             )
@@ -268,8 +252,9 @@ class _AliasFinder(importlib.metadata.DistributionFinder):
     """The one finder on ``sys.meta_path`` behind :func:`install_as_flask`."""
 
     def __init__(self) -> None:
-        #: The aliased top-level names in force.
-        self.active: set[str] = set()
+        #: The aliased top-level names in force (replaced, never mutated,
+        #: so a concurrent import sees one consistent set).
+        self.active: frozenset[str] = frozenset()
 
     def _resolve(self, fullname: str) -> tuple[_Alias, str] | None:
         top, dot, rest = fullname.partition(".")
@@ -383,7 +368,7 @@ def install_as_flask(markupsafe: bool | None = None, jinja2: bool | None = None)
                     f" (from {where}). Call it before anything imports {name!r}: two"
                     f" implementations in one process break in confusing ways."
                 )
-        _finder.active |= wanted
+        _finder.active = _finder.active | wanted
         if _finder not in sys.meta_path:
             sys.meta_path.insert(0, _finder)
 

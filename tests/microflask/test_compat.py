@@ -172,6 +172,21 @@ def test_calling_twice_is_harmless_and_keeps_one_finder():
     assert result == [True, 1]
 
 
+def test_a_later_call_can_add_a_stand_in():
+    result = run_json(
+        """
+        import json, microflask
+        from microflask import _compat
+        microflask.install_as_flask(jinja2=False, markupsafe=False)
+        first = sorted(_compat.installed_aliases())
+        microflask.install_as_flask(markupsafe=True)
+        import markupsafe
+        print(json.dumps([first, sorted(_compat.installed_aliases()), markupsafe.Markup.__module__]))
+        """
+    )
+    assert result == [["flask", "werkzeug"], ["flask", "markupsafe", "werkzeug"], "microflask.markup"]
+
+
 @pytest.mark.parametrize(
     ("statement", "expected"),
     [

@@ -12,6 +12,7 @@ import typing as t
 from .exceptions import Abort
 from .exceptions import Exit
 from .exceptions import UsageError
+from .foreign import is_click_command
 from .globals import _current_context
 from .globals import get_current_context
 from .utils import F
@@ -19,6 +20,16 @@ from .utils import ParameterSource
 
 if t.TYPE_CHECKING:
     from .core import Command
+
+
+def _envvar_prefixes(parent: t.Any) -> tuple[str, ...]:
+    """A parent context's prefixes; a click parent (a microflask command
+    added to a click group) has one, ``auto_envvar_prefix``."""
+    prefixes = getattr(parent, "auto_envvar_prefixes", None)
+    if prefixes is not None:
+        return tuple(prefixes)
+    single = getattr(parent, "auto_envvar_prefix", None)
+    return (single,) if single else ()
 
 
 class Context:
@@ -57,7 +68,7 @@ class Context:
         self.auto_envvar_prefixes: tuple[str, ...] = tuple(auto_envvar_prefixes or ())
         if parent is not None and not self.auto_envvar_prefixes and info_name:
             suffix = info_name.upper().replace("-", "_")
-            self.auto_envvar_prefixes = tuple(f"{p}_{suffix}" for p in parent.auto_envvar_prefixes)
+            self.auto_envvar_prefixes = tuple(f"{p}_{suffix}" for p in _envvar_prefixes(parent))
         self._exit_stack = contextlib.ExitStack()
         self._depth = 0
         self._tokens: list[contextvars.Token[Context]] = []
@@ -129,6 +140,10 @@ class Context:
         # An upward reference: commands are built on contexts.
         from .core import Command
 
+        if not isinstance(callback, Command) and is_click_command(callback):
+            from .interop import as_command  # upward: the click adapter
+
+            callback = as_command(callback)
         if isinstance(callback, Command):
             sub = callback.make_context(callback.name or "", [], parent=self, defaults=kwargs)
             with sub:

@@ -15,6 +15,10 @@ from .exceptions import Abort
 from .exceptions import CommandError
 from .exceptions import Exit
 from .exceptions import UsageError
+from .foreign import require_click
+from .foreign import is_click_command
+from .foreign import make_click_command
+from .foreign import wants_click
 from .formatting import _format_table
 from .formatting import _indent_paragraphs
 from .formatting import _make_short_help
@@ -65,6 +69,13 @@ class Command:
         self.name = name
         self.callback = callback
         self.params: list[Parameter] = list(params or ())
+        for param in self.params:
+            if not isinstance(param, Parameter):
+                raise TypeError(
+                    f"{param!r} is not a microflask.cli parameter: a microflask command cannot take"
+                    " click's options or arguments (use microflask.cli.option / argument, or make"
+                    " the whole command with click)."
+                )
         if callback is not None:
             self.params.extend(reversed(getattr(callback, "__cli_params__", ())))
             if infer_params:
@@ -93,6 +104,12 @@ class Command:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+    @classmethod
+    def click_class(cls) -> t.Any:
+        """The click class made instead of this one for a function declared
+        with click's decorators (``@click.option`` ...)."""
+        return require_click("A command declared with click's decorators").Command
 
     # -- help --------------------------------------------------------------------
 
@@ -337,6 +354,10 @@ class Group(Command):
                 self.add_command(cmd)
         self.invoke_without_command = invoke_without_command
 
+    @classmethod
+    def click_class(cls) -> t.Any:
+        return require_click("A group declared with click's decorators").Group
+
     def add_command(self, cmd: Command, name: str | None = None) -> None:
         """Register ``cmd`` under ``name`` (default: its own name)."""
         name = name or cmd.name
@@ -437,6 +458,11 @@ class Group(Command):
             cmd = self.get_command(ctx, cmd_name)
             if cmd is None:
                 raise UsageError(f"No such command {cmd_name!r}.", ctx)
+            if not isinstance(cmd, Command):
+                # Upward, only for a click command: its adapter is a Command.
+                from .interop import as_command
+
+                cmd = as_command(cmd)
             super().invoke(ctx)
             sub_ctx = cmd.make_context(cmd_name, cmd_args, parent=ctx)
             with sub_ctx:
@@ -460,8 +486,10 @@ def command(name: str | None = None, cls: type[Command] | None = None, **attrs: 
         return command(None, cls, **attrs)(name)
 
     def decorator(f: t.Callable[..., t.Any]) -> Command:
-        if isinstance(f, Command):
+        if isinstance(f, Command) or is_click_command(f):
             raise TypeError("Attempted to convert a callback into a command twice.")
+        if wants_click(f):
+            return make_click_command(f, name, cls, attrs)
         cmd = (cls or Command)(name or _command_name(getattr(f, "__name__", "command")), callback=f, **attrs)
         cmd.__doc__ = f.__doc__
         return cmd

@@ -743,11 +743,11 @@ class CertParamType(ParamType):
     name = "path"
 
     def __init__(self) -> None:
-        self.path_type = Path(exists=True, dir_okay=False)
+        self.path_type = Path(exists=True, dir_okay=False, resolve_path=True)
 
     def convert(self, value: t.Any, param: Parameter | None, ctx: Context | None) -> t.Any:
         try:
-            return os.path.realpath(self.path_type.convert(value, param, ctx))
+            return self.path_type.convert(value, param, ctx)
         except BadParameter:
             if str(value).lower() == "adhoc":
                 if not _cryptography_available():
@@ -842,7 +842,7 @@ def _load_for_serving(info: ScriptInfo) -> t.Any:
 @option("--cert", type=CertParamType(), help="A certificate file for HTTPS, or 'adhoc'.", is_eager=True)
 @option(
     "--key",
-    type=Path(exists=True, dir_okay=False),
+    type=Path(exists=True, dir_okay=False, resolve_path=True),
     callback=_validate_key,
     expose_value=False,
     help="The key file that goes with '--cert'.",

@@ -108,6 +108,7 @@ class Path(ParamType):
     :param dir_okay: a directory is accepted.
     :param path_type: the returned type (``str`` by default, or
         :class:`pathlib.Path`).
+    :param resolve_path: return the absolute path with symlinks resolved.
     """
 
     def __init__(
@@ -116,24 +117,28 @@ class Path(ParamType):
         file_okay: bool = True,
         dir_okay: bool = True,
         path_type: type[t.Any] | None = None,
+        resolve_path: bool = False,
     ) -> None:
         self.exists = exists
+        self.resolve_path = resolve_path
         self.file_okay = file_okay
         self.dir_okay = dir_okay
         self.path_type = path_type
         self.name = "file" if not dir_okay and file_okay else "directory" if not file_okay else "path"
 
     def convert(self, value: t.Any, param: Parameter | None, ctx: Context | None) -> t.Any:
-        text = os.fspath(value)
+        given = os.fspath(value)
+        # Checked (and returned) resolved; errors name the path as given.
+        text = os.path.realpath(given) if self.resolve_path else given
         kind = self.name.capitalize()
         if self.exists or not (self.file_okay and self.dir_okay):
             if not os.path.exists(text):
                 if self.exists:
-                    self.fail(f"{kind} {text!r} does not exist.", param, ctx)
+                    self.fail(f"{kind} {given!r} does not exist.", param, ctx)
             elif not self.file_okay and not os.path.isdir(text):
-                self.fail(f"{kind} {text!r} is a file.", param, ctx)
+                self.fail(f"{kind} {given!r} is a file.", param, ctx)
             elif not self.dir_okay and os.path.isdir(text):
-                self.fail(f"{kind} {text!r} is a directory.", param, ctx)
+                self.fail(f"{kind} {given!r} is a directory.", param, ctx)
         return text if self.path_type is None else self.path_type(text)
 
 

@@ -133,6 +133,8 @@ def all_loads(nodes: t.Iterable[n.Node], into_functions: bool = True) -> set[str
     stack = list(nodes)
     while stack:
         node = stack.pop()
+        if node.__class__ is n.TemplateData or node.__class__ is n.Const:
+            continue  # PERF: the most common leaves have no children
         if isinstance(node, n.Name):
             if node.ctx == "load":
                 found.add(node.name)

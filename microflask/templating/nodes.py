@@ -112,6 +112,10 @@ class Node:
                 raise TypeError(f"{type(self).__name__!r} takes 0 or {len(names)} argument{plural}")
             self.__dict__.update(zip(names, fields))
         if attributes:
+            # PERF: the parser passes exactly ``lineno``; skip the general loop
+            if len(attributes) == 1 and "lineno" in attributes:
+                self.lineno = attributes["lineno"]
+                return
             allowed = self.attributes
             for name, value in attributes.items():
                 if name not in allowed:
@@ -142,10 +146,20 @@ class Node:
     ) -> t.Iterator[Node]:
         """Yield the direct child nodes (looking into list fields)."""
         if exclude is None and only is None:
-            values: t.Iterable[t.Any] = (self.__dict__.get(name) for name in self.fields)
-        else:
-            values = (value for _, value in self.iter_fields(exclude, only))
-        for value in values:
+            # PERF: the compiler's symbol analysis walks every node this way
+            d = self.__dict__
+            for name in self.fields:
+                value = d.get(name)
+                if value is None or value.__class__ is str:
+                    continue
+                if value.__class__ is list or isinstance(value, (list, tuple)):
+                    for item in value:
+                        if isinstance(item, Node):
+                            yield item
+                elif isinstance(value, Node):
+                    yield value
+            return
+        for _, value in self.iter_fields(exclude, only):
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, (list, tuple)):

@@ -96,9 +96,9 @@ class TokenStream:
     def test(self, type: str, value: t.Any = None) -> bool:
         """Whether the current token has ``type`` (and ``value``, if given)."""
         token = self.current
-        if value is None and ":" in type:
-            return token.test(type)
-        return token.type == type and (value is None or token.value == value)
+        if token.type != type:
+            return value is None and ":" in type and token.test(type)
+        return value is None or token.value == value
 
     def next_if(self, expr: str, value: t.Any = None) -> Token | None:
         """Advance and return the current token if it matches ``expr``."""
@@ -176,9 +176,7 @@ class Parser:
     def parse(self) -> n.Template:
         """Parse the whole template."""
         body = self.subparse(None)
-        result = n.Template(body, lineno=1)
-        result.set_environment(self.environment)
-        return result
+        return n.Template(body, lineno=1)
 
     def fail(self, msg: str, lineno: int | None = None, exc: type[TemplateSyntaxError] = TemplateSyntaxError) -> t.NoReturn:
         """Raise ``exc`` (a :class:`TemplateSyntaxError`) for ``msg`` at ``lineno``."""
@@ -366,11 +364,11 @@ class Parser:
         body = self.parse_statements(("name:endwith",), drop_needle=True)
         return n.With(targets, values, body, lineno=lineno)
 
-    def parse_autoescape(self) -> n.ScopedEvalContextModifier:
+    def parse_autoescape(self) -> n.Scope:
         lineno = self.stream.next().lineno
         options = [n.Keyword("autoescape", self.parse_expression())]
         body = self.parse_statements(("name:endautoescape",), drop_needle=True)
-        return n.ScopedEvalContextModifier(options, body, lineno=lineno)
+        return n.Scope([n.ScopedEvalContextModifier(options, body, lineno=lineno)], lineno=lineno)
 
     def parse_block(self) -> n.Block:
         lineno = self.stream.next().lineno
@@ -429,7 +427,7 @@ class Parser:
         lineno = self.stream.next().lineno
         template = self.parse_expression()
         self.stream.expect("name", "import")
-        names: list[tuple[str, str]] = []
+        names: list[str | tuple[str, str]] = []
         with_context = False
         stream = self.stream
         while True:
@@ -442,10 +440,11 @@ class Parser:
                 target = self.parse_assign_target(name_only=True)
                 if target.name.startswith("_"):
                     self.fail("names starting with an underline can not be imported", target.lineno, TemplateAssertionError)
-                alias = target.name
                 if stream.skip_if("name", "as"):
-                    alias = self.parse_assign_target(name_only=True).name
-                names.append((target.name, alias))
+                    alias = self.parse_assign_target(name_only=True)
+                    names.append((target.name, alias.name))
+                else:
+                    names.append(target.name)
                 if stream.current.type != "comma":
                     with_context = self._parse_context(False)
                     break

@@ -79,7 +79,7 @@ class Frame:
 
 # -- symbol analysis ------------------------------------------------------------------
 
-_SCOPE_NODES = (n.For, n.With, n.Macro, n.CallBlock, n.FilterBlock, n.AssignBlock, n.AutoEscape, n.Block)
+_SCOPE_NODES = (n.For, n.With, n.Macro, n.CallBlock, n.FilterBlock, n.AssignBlock, n.EvalContextModifier, n.Block, n.Scope, n.OverlayScope)
 
 
 def _target_names(target: n.Node) -> list[str]:
@@ -109,8 +109,8 @@ def scope_stores(body: list[n.Node]) -> list[str]:
         elif isinstance(node, n.Import):
             found[node.target] = None
         elif isinstance(node, n.FromImport):
-            for _, alias in node.names:
-                found[alias] = None
+            for item in node.names:
+                found[item[1] if isinstance(item, tuple) else item] = None
         elif isinstance(node, n.If):
             for child in node.body:
                 visit(child)
@@ -133,6 +133,8 @@ def all_loads(nodes: t.Iterable[n.Node], into_functions: bool = True) -> set[str
     stack = list(nodes)
     while stack:
         node = stack.pop()
+        if node.__class__ is n.TemplateData or node.__class__ is n.Const:
+            continue  # PERF: the most common leaves have no children
         if isinstance(node, n.Name):
             if node.ctx == "load":
                 found.add(node.name)
@@ -172,6 +174,8 @@ class CodeGenerator:
         #: filter/test name -> module-level identifier
         self._filters: dict[str, str] = {}
         self._tests: dict[str, str] = {}
+        #: import path -> module-level identifier (``ImportedName`` nodes)
+        self._imports: dict[str, str] = {}
         self._blocks: dict[str, n.Block] = {}
         self.has_extends = False
         self._known_extends = False
@@ -219,7 +223,7 @@ class CodeGenerator:
                 self.fail(f"block {block.name!r} defined twice", block.lineno, TemplateAssertionError)
             self._blocks[block.name] = block
         self.has_extends = any(True for _ in template.find_all(n.Extends))
-        self._has_autoescape_blocks = any(True for _ in template.find_all(n.AutoEscape))
+        self._has_autoescape_blocks = any(True for _ in template.find_all(n.EvalContextModifier))
         self._needs_locals = any(
             True for _ in template.find_all((n.Include, n.Import, n.FromImport, n.Block))
         )
@@ -247,6 +251,9 @@ class CodeGenerator:
         self.writeline(f"blocks = {{{names}}}")
         prelude = [f"{ident} = environment.filters[{name!r}]" for name, ident in self._filters.items()]
         prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
+        for importname, ident in self._imports.items():
+            module, _, obj = importname.rpartition(".")
+            prelude.append(f"from {module} import {obj} as {ident}")
         shift = len(prelude)
         self.debug_info = [(line + shift, tpl) for line, tpl in self.debug_info]
         return "\n".join(prelude + self.lines) + "\n"
@@ -551,6 +558,8 @@ class CodeGenerator:
             self.writeline(f"return _j_concat({buffer})")
 
     def visit_target(self, target: n.Node, frame: Frame) -> str:
+        if isinstance(target, n.InternalName):
+            return self.expr_InternalName(target, frame)
         if isinstance(target, n.Name):
             ident = frame.lookup(target.name)
             assert ident is not None
@@ -614,20 +623,50 @@ class CodeGenerator:
         self._declare_child_scope(inner, node.body, bound=names)
         self.visit_body(node.body, inner)
 
-    def visit_AutoEscape(self, node: n.Node, frame: Frame) -> None:
+    def visit_ScopedEvalContextModifier(self, node: n.Node, frame: Frame) -> None:
         inner = frame.child()
         inner.toplevel = False
         saved = self.temp("saved")
         self.writeline(f"{saved} = context.eval_ctx.save()", node)
-        self.writeline(f"context.eval_ctx.autoescape = {self.visit(node.value, frame)}")
-        if isinstance(node.value, n.Const):
-            inner.autoescape = bool(node.value.value)
-            inner.volatile = False
-        else:
-            inner.volatile = True
+        self._eval_context_options(node, frame, inner)
         self._declare_child_scope(inner, node.body)
         self.visit_body(node.body, inner)
         self.writeline(f"context.eval_ctx.revert({saved})")
+
+    def visit_EvalContextModifier(self, node: n.Node, frame: Frame) -> None:
+        self._eval_context_options(node, frame, frame)
+
+    def _eval_context_options(self, node: n.Node, frame: Frame, target: Frame) -> None:
+        """Set the eval context's options at runtime; track ``autoescape`` in ``target``."""
+        for keyword in node.options:
+            self.writeline(f"context.eval_ctx.{keyword.key} = {self.visit(keyword.value, frame)}", node)
+            if keyword.key != "autoescape":
+                continue
+            if isinstance(keyword.value, n.Const) and target is not frame:
+                target.autoescape = bool(keyword.value.value)
+                target.volatile = False
+            else:
+                # not known at compile time (or changed mid-scope): ask at runtime
+                target.volatile = True
+
+    def visit_Scope(self, node: n.Node, frame: Frame) -> None:
+        inner = frame.child()
+        inner.toplevel = False
+        self._declare_child_scope(inner, node.body)
+        self.visit_body(node.body, inner)
+
+    def visit_OverlayScope(self, node: n.Node, frame: Frame) -> None:
+        inner = frame.child()
+        inner.toplevel = False
+        overlay = self.temp("overlay")
+        self.writeline(f"{overlay} = dict({self.visit(node.context, frame)})", node)
+        scope = self.new_scope_id()
+        for name in sorted(all_loads(node.body) | set(scope_stores(node.body))):
+            ident = f"l_{scope}_{name}"
+            outer = frame.lookup(name) or f"context.resolve({name!r})"
+            self.writeline(f"{ident} = {overlay}[{name!r}] if {name!r} in {overlay} else {outer}")
+            inner.symbols[name] = ident
+        self.visit_body(node.body, inner)
 
     def visit_ExprStmt(self, node: n.Node, frame: Frame) -> None:
         self.writeline(self.visit(node.node, frame), node)
@@ -847,7 +886,8 @@ class CodeGenerator:
     def visit_FromImport(self, node: n.Node, frame: Frame) -> None:
         module = self.temp("module")
         self.writeline(f"{module} = {self._module_code(node, frame)}", node)
-        for name, alias in node.names:
+        names = [item if isinstance(item, tuple) else (item, item) for item in node.names]
+        for name, alias in names:
             ident = frame.lookup(alias)
             hint = f"the template %r (imported on line {node.lineno}) does not export the requested name {name!r}"
             self.writeline(f"{ident} = getattr({module}, {name!r}, _j_missing)")
@@ -855,7 +895,7 @@ class CodeGenerator:
             self.indent()
             self.writeline(f"{ident} = _j_undefined({hint!r} % {module}.__name__, name={name!r})")
             self.outdent()
-        self._export([alias for _, alias in node.names], frame, export=False)
+        self._export([alias for _, alias in names], frame, export=False)
 
     # -- expressions ------------------------------------------------------------------------------
 
@@ -898,12 +938,17 @@ class CodeGenerator:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
-    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
-        return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
+    def expr_BinExpr(self, node: n.Node, frame: Frame) -> str:
+        return f"({self.visit(node.left, frame)} {node.operator} {self.visit(node.right, frame)})"
 
-    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
-        op = "not " if node.op == "not" else node.op
+    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinExpr
+    expr_And = expr_Or = expr_BinExpr
+
+    def expr_UnaryExpr(self, node: n.Node, frame: Frame) -> str:
+        op = "not " if node.operator == "not" else node.operator
         return f"({op}{self.visit(node.node, frame)})"
+
+    expr_Not = expr_Neg = expr_Pos = expr_UnaryExpr
 
     def expr_Concat(self, node: n.Node, frame: Frame) -> str:
         items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
@@ -1017,6 +1062,38 @@ class CodeGenerator:
 
     def expr_Test(self, node: n.Node, frame: Frame) -> str:
         return self._named_call("test", node, frame, self.visit(node.node, frame))
+
+    def expr_ExtensionAttribute(self, node: n.Node, frame: Frame) -> str:
+        return f"environment.extensions[{node.identifier!r}].{node.name}"
+
+    def expr_EnvironmentAttribute(self, node: n.Node, frame: Frame) -> str:
+        return f"environment.{node.name}"
+
+    def expr_ImportedName(self, node: n.Node, frame: Frame) -> str:
+        ident = self._imports.get(node.importname)
+        if ident is None:
+            ident = self._imports[node.importname] = f"_j_imported_{len(self._imports)}"
+        return ident
+
+    def expr_InternalName(self, node: n.Node, frame: Frame) -> str:
+        return f"_j_internal_{node.name}"
+
+    def expr_MarkSafe(self, node: n.Node, frame: Frame) -> str:
+        return f"_j_Markup({self.visit(node.expr, frame)})"
+
+    def expr_MarkSafeIfAutoescape(self, node: n.Node, frame: Frame) -> str:
+        code = self.visit(node.expr, frame)
+        if frame.volatile:
+            return f"(_j_Markup if context.eval_ctx.autoescape else _j_identity)({code})"
+        if frame.autoescape:
+            return f"_j_Markup({code})"
+        return code
+
+    def expr_ContextReference(self, node: n.Node, frame: Frame) -> str:
+        return "context"
+
+    def expr_DerivedContextReference(self, node: n.Node, frame: Frame) -> str:
+        return f"context.derived({self._locals_dict(frame)})"
 
     def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
         self.fail("namespace references can only be assignment targets", node.lineno)

@@ -20,8 +20,8 @@ from .exceptions import (
     UndefinedError,
 )
 from .filters import FILTERS
-from .lexer import Lexer
-from .parser import Parser
+from .lexer import Lexer, reverse_operators
+from .parser import Parser, TokenStream
 from .runtime import (
     BlockReference,
     Context,
@@ -41,6 +41,7 @@ from .runtime import (
 from .tests import TESTS
 
 if t.TYPE_CHECKING:
+    from .ext import Extension
     from .loaders import BaseLoader
 
 _DICT_ATTRS = frozenset(dir(dict))
@@ -78,6 +79,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_macro_bad_keyword": macro_bad_keyword,
     "_j_ns_set": _ns_set,
     "_j_missing_named": _missing_named,
+    "_j_identity": lambda value: value,
 }
 
 
@@ -91,12 +93,13 @@ class Environment:
     :param comment_start_string: opens a comment (``{#``).
     :param comment_end_string: closes a comment (``#}``).
     :param line_statement_prefix: when set, a line starting with it is a statement.
-    :param line_comment_prefix: not supported; must be ``None``.
+    :param line_comment_prefix: when set, it starts a comment running to the end of the line.
     :param trim_blocks: drop the first newline after a block tag.
     :param lstrip_blocks: strip spaces and tabs before a block tag at line start.
     :param newline_sequence: the newline written for template newlines.
     :param keep_trailing_newline: keep the source's final newline.
-    :param extensions: not supported; must be empty.
+    :param extensions: extension classes or their import paths
+        (``"jinja2.ext.i18n"`` names this engine's own extensions).
     :param optimized: accepted for compatibility (no effect).
     :param undefined: the :class:`~.runtime.Undefined` subclass for missing values.
     :param finalize: called on every ``{{ }}`` value before it is output.
@@ -138,10 +141,6 @@ class Environment:
         bytecode_cache: t.Any = None,
         enable_async: bool = False,
     ) -> None:
-        if extensions:
-            raise TypeError("microflask.templating does not support Jinja extensions")
-        if line_comment_prefix is not None:
-            raise TypeError("line_comment_prefix is not supported")
         if bytecode_cache is not None:
             raise TypeError("bytecode_cache is not supported")
         if enable_async:
@@ -175,7 +174,8 @@ class Environment:
         self.loader = loader
         self.cache = _create_cache(cache_size)
         self.auto_reload = auto_reload
-        self.extensions: dict[str, t.Any] = {}
+        #: Bound extensions by their ``identifier``.
+        self.extensions: dict[str, Extension] = load_extensions(self, extensions)
         self.is_async = False
         self._lexer_key: tuple[t.Any, ...] | None = None
         self._lexer: Lexer | None = None
@@ -262,7 +262,7 @@ class Environment:
         key = (
             self.block_start_string, self.block_end_string, self.variable_start_string,
             self.variable_end_string, self.comment_start_string, self.comment_end_string,
-            self.line_statement_prefix, self.trim_blocks, self.lstrip_blocks,
+            self.line_statement_prefix, self.line_comment_prefix, self.trim_blocks, self.lstrip_blocks,
             self.newline_sequence, self.keep_trailing_newline,
         )  # fmt: skip
         if self._lexer is None or self._lexer_key != key:
@@ -270,12 +270,60 @@ class Environment:
             self._lexer_key = key
         return self._lexer
 
+    # -- extensions ----------------------------------------------------------------------------
+
+    def add_extension(self, extension: str | type[Extension]) -> None:
+        """Add an extension (a class or its import path) after creation."""
+        self.extensions.update(load_extensions(self, [extension]))
+
+    def extend(self, **attributes: t.Any) -> None:
+        """Add attributes to the environment, keeping any it already has (for extensions)."""
+        for key, value in attributes.items():
+            if not hasattr(self, key):
+                setattr(self, key, value)
+
+    def iter_extensions(self) -> t.Iterator[Extension]:
+        """The extensions, lowest ``priority`` first."""
+        return iter(sorted(self.extensions.values(), key=lambda x: x.priority))
+
+    def preprocess(self, source: str, name: str | None = None, filename: str | None = None) -> str:
+        """Run every extension's ``preprocess`` over ``source``."""
+        for extension in self.iter_extensions():
+            source = extension.preprocess(source, name, filename)
+        return source
+
+    def _tokenize(self, source: str, name: str | None, filename: str | None = None, state: str | None = None) -> TokenStream:
+        """The token stream the parser reads: preprocessed, lexed, filtered by extensions."""
+        if self.extensions:
+            source = self.preprocess(source, name, filename)
+        stream = TokenStream(self._get_lexer().tokenize(source, name, filename), name, filename)
+        if self.extensions:
+            for extension in self.iter_extensions():
+                stream = extension.filter_stream(stream)  # type: ignore[assignment]
+                if not isinstance(stream, TokenStream):
+                    stream = TokenStream(stream, name, filename)
+        return stream
+
+    def lex(self, source: str, name: str | None = None, filename: str | None = None) -> t.Iterator[tuple[int, str, str]]:
+        """Yield ``(lineno, token_type, value)`` for ``source`` (for debugging).
+
+        Unlike Jinja2, whitespace and comment tokens are not reported and
+        extensions' ``preprocess`` does not run; operators have the type
+        ``"operator"`` as in Jinja2.
+        """
+        for token in self._get_lexer().tokenize(str(source), name, filename):
+            if token.type == "eof":
+                break
+            if token.type in reverse_operators:
+                yield token.lineno, "operator", token.value
+            else:
+                yield token.lineno, token.type, str(token.value)
+
     def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
         """Parse ``source`` into the template AST."""
         try:
-            tokens = self._get_lexer().tokenize(source, name, filename)
             try:
-                return Parser(tokens, name, filename).parse()
+                return Parser(self, source, name, filename).parse()
             except RecursionError:
                 raise TemplateSyntaxError("template is nested too deeply", 1, name, filename) from None
         except TemplateSyntaxError as exc:
@@ -442,6 +490,21 @@ class Environment:
         exc = sys.exc_info()[1]
         assert exc is not None
         raise rewrite_traceback(exc)
+
+
+def load_extensions(environment: Environment, extensions: t.Sequence[str | type[Extension]]) -> dict[str, Extension]:
+    """Instantiate ``extensions`` (classes or import paths) for ``environment``, by identifier.
+
+    The well-known ``jinja2.ext.*`` paths name this engine's own extensions.
+    """
+    result = {}
+    for extension in extensions:
+        if isinstance(extension, str):
+            from .ext import resolve_extension_name
+
+            extension = resolve_extension_name(extension)
+        result[extension.identifier] = extension(environment)
+    return result
 
 
 def rewrite_traceback(exc: BaseException) -> BaseException:

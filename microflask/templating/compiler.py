@@ -255,7 +255,11 @@ class CodeGenerator:
         helpers = ", ".join(f"{h}={h}" for h in _FAST_HELPERS)
         self.writeline(f"def {name}({params}, {helpers}, environment=environment):")
         self.indent()
-        self.writeline("_j_call = context.call")
+        if self.environment.sandboxed:
+            # every call passes the sandbox's ``call`` hook
+            self.writeline("_j_call = _j_partial(environment.call, context)")
+        else:
+            self.writeline("_j_call = context.call")
         self.outdent()
 
     def _generate_block_function(self, name: str, block: n.Block) -> None:
@@ -899,9 +903,13 @@ class CodeGenerator:
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
     def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+            return f"environment.call_binop(context, {node.op!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
         return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
 
     def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+            return f"environment.call_unop(context, {node.op!r}, {self.visit(node.node, frame)})"
         op = "not " if node.op == "not" else node.op
         return f"({op}{self.visit(node.node, frame)})"
 

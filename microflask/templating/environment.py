@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 import typing as t
@@ -78,6 +79,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_macro_bad_keyword": macro_bad_keyword,
     "_j_ns_set": _ns_set,
     "_j_missing_named": _missing_named,
+    "_j_partial": functools.partial,
 }
 
 
@@ -108,7 +110,8 @@ class Environment:
     :param enable_async: not supported; must be false.
     """
 
-    #: Kept for Jinja compatibility: this engine never sandboxes.
+    #: True for :class:`~.sandbox.SandboxedEnvironment` (its compiled templates
+    #: route calls through its ``call`` hook).
     sandboxed = False
     #: Template class used by :meth:`from_string` and loaders.
     template_class: type[Template]

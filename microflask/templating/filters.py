@@ -582,9 +582,17 @@ def do_abs(value: t.Any) -> t.Any:
 def do_attr(environment: Environment, obj: t.Any, name: str) -> t.Any:
     """Get an attribute (never an item) of ``obj``."""
     try:
-        return getattr(obj, name)
+        value = getattr(obj, name)
     except AttributeError:
         return environment.undefined(obj=obj, name=name)
+    if environment.sandboxed:
+        # the sandbox's own checks, so ``|attr`` is no way around them
+        fmt = environment.wrap_str_format(value)  # type: ignore[attr-defined]
+        if fmt is not None:
+            return fmt
+        if not environment.is_safe_attribute(obj, name, value):  # type: ignore[attr-defined]
+            return environment.unsafe_undefined(obj, name)  # type: ignore[attr-defined]
+    return value
 
 
 @pass_context

@@ -1032,6 +1032,7 @@ class CodeGenerator:
 
 def generate(environment: Environment, tree: n.Template, name: str | None, filename: str | None) -> tuple[str, list[tuple[int, int]]]:
     """Return the Python source for ``tree`` and its line map."""
-    generator = CodeGenerator(environment, name, filename)
+    generator_class = getattr(environment, "code_generator_class", CodeGenerator)
+    generator = generator_class(environment, name, filename)
     source = generator.generate(tree)
     return source, generator.debug_info

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from ..markup import Markup, escape
 from . import nodes
-from .compiler import generate
+from .compiler import CodeGenerator, generate
 from .defaults import DEFAULT_NAMESPACE, DEFAULT_POLICIES
 from .exceptions import (
     TemplateNotFound,
@@ -115,6 +115,8 @@ class Environment:
     sandboxed = False
     #: Template class used by :meth:`from_string` and loaders.
     template_class: type[Template]
+    #: Turns a template's AST into Python source.
+    code_generator_class: type[CodeGenerator] = CodeGenerator
 
     def __init__(
         self,

@@ -233,8 +233,6 @@ def test_markup_output_not_double_escaped() -> None:
 def test_unsupported_options_raise() -> None:
     with pytest.raises(TypeError):
         Environment(extensions=["jinja2.ext.i18n"])
-    with pytest.raises(TypeError):
-        Environment(enable_async=True)
 
 
 # -- loaders -------------------------------------------------------------------------------

@@ -240,7 +240,7 @@ class CodeGenerator:
         if self.has_extends:
             self.writeline("if _j_parent_template is not None:")
             self.indent()
-            self.writeline("yield from _j_parent_template.root_render_func(context)")
+            self._emit_many("_j_parent_template.root_render_func(context)", frame)
             self.outdent()
         self.writeline("if 0: yield None")
         self.outdent()
@@ -250,6 +250,8 @@ class CodeGenerator:
         names = ", ".join(f"{name!r}: block_{name}" for name in self._blocks)
         self.writeline(f"blocks = {{{names}}}")
         prelude = [f"{ident} = environment.filters[{name!r}]" for name, ident in self._filters.items()]
+        if self.environment.is_async:
+            prelude = [f"{ident} = _j_async_variant(environment.filters[{name!r}])" for name, ident in self._filters.items()]
         prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
         for importname, ident in self._imports.items():
             module, _, obj = importname.rpartition(".")
@@ -260,10 +262,28 @@ class CodeGenerator:
 
     def _function_header(self, name: str, params: str) -> None:
         helpers = ", ".join(f"{h}={h}" for h in _FAST_HELPERS)
-        self.writeline(f"def {name}({params}, {helpers}, environment=environment):")
+        self.writeline(f"{self._def()} {name}({params}, {helpers}, environment=environment):")
         self.indent()
-        self.writeline("_j_call = context.call")
+        if self.environment.sandboxed:
+            # every call passes the sandbox's ``call`` hook
+            self.writeline("_j_call = _j_partial(environment.call, context)")
+        else:
+            self.writeline("_j_call = context.call")
         self.outdent()
+
+    # -- async mode (``Environment(enable_async=True)``) ---------------------------------
+    # Functions become ``async def``, loops ``async for``, and the result of
+    # every call, filter, test and lookup passes through ``auto_await``.
+
+    def _def(self) -> str:
+        return "async def" if self.environment.is_async else "def"
+
+    def _auto_await(self, code: str) -> str:
+        if not self.environment.is_async:
+            return code
+        # PERF: plain values (most lookups) skip the ``auto_await`` coroutine
+        value = self.temp("aw")
+        return f"({value} if type({value} := {code}) in _j_plain else await _j_auto_await({value}))"
 
     def _generate_block_function(self, name: str, block: n.Block) -> None:
         self._function_header(f"block_{name}", "context")
@@ -377,6 +397,13 @@ class CodeGenerator:
             self.writeline(f"{frame.buffer}.append({code})", node)
 
     def _emit_many(self, code: str, frame: Frame, node: n.Node | None = None) -> None:
+        if self.environment.is_async:
+            piece = self.temp("piece")
+            self.writeline(f"async for {piece} in {code}:", node)
+            self.indent()
+            self._emit(piece, frame)
+            self.outdent()
+            return
         if frame.buffer is None:
             self.writeline(f"yield from {code}", node)
         else:
@@ -447,10 +474,18 @@ class CodeGenerator:
             self.writeline(f"{iterated} = False")
         if uses_loop:
             loop_ident = loop_frame.symbols["loop"]
-            self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, None, 0)", node)
+            if self.environment.is_async:
+                self.writeline(f"{loop_ident} = await _j_async_loop({iter_code}, _j_undefined, None, 0)", node)
+            else:
+                self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, None, 0)", node)
             iter_code = loop_ident
         target_code = self.visit_target(node.target, loop_frame)
-        self.writeline(f"for {target_code} in {iter_code}:", node)
+        if not self.environment.is_async:
+            self.writeline(f"for {target_code} in {iter_code}:", node)
+        elif uses_loop:
+            self.writeline(f"async for {target_code} in {iter_code}:", node)
+        else:
+            self.writeline(f"async for {target_code} in _j_auto_aiter({iter_code}):", node)
         self.indent()
         if iterated:
             self.writeline(f"{iterated} = True")
@@ -494,9 +529,12 @@ class CodeGenerator:
         test_frame.toplevel = False
         self._bind_targets(test_frame, targets)
         item = self.temp("item")
-        self.writeline(f"def {func}(_j_iter):", node)
+        self.writeline(f"{self._def()} {func}(_j_iter):", node)
         self.indent()
-        self.writeline(f"for {item} in _j_iter:")
+        if self.environment.is_async:
+            self.writeline(f"async for {item} in _j_auto_aiter(_j_iter):")
+        else:
+            self.writeline(f"for {item} in _j_iter:")
         self.indent()
         self.writeline(f"{self.visit_target(node.target, test_frame)} = {item}")
         self.writeline(f"if {self.visit(node.test, test_frame)}:")
@@ -515,7 +553,7 @@ class CodeGenerator:
         targets = _target_names(node.target)
         bound = list(targets) + ["loop"]
         self._bind_targets(loop_frame, bound)
-        self.writeline(f"def {func}(_j_reciter, _j_loop_render, depth=0):", node)
+        self.writeline(f"{self._def()} {func}(_j_reciter, _j_loop_render, depth=0):", node)
         self.indent()
         self.writeline(f"{buffer} = []")
         iter_code = "_j_reciter"
@@ -524,8 +562,12 @@ class CodeGenerator:
         loop_ident = loop_frame.symbols["loop"]
         iterated = self.temp("iterated")
         self.writeline(f"{iterated} = False")
-        self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, _j_loop_render, depth)")
-        self.writeline(f"for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
+        if self.environment.is_async:
+            self.writeline(f"{loop_ident} = await _j_async_loop({iter_code}, _j_undefined, _j_loop_render, depth)")
+            self.writeline(f"async for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
+        else:
+            self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, _j_loop_render, depth)")
+            self.writeline(f"for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
         self.indent()
         self.writeline(f"{iterated} = True")
         self._declare_loop_body(loop_frame, node.body, bound)
@@ -542,6 +584,8 @@ class CodeGenerator:
         self._return_buffer(buffer, frame)
         self.outdent()
         code = f"{func}({self.visit(node.iter, frame)}, {func})"
+        if self.environment.is_async:
+            code = f"(await {code})"
         guarded = self._guard_output(frame)
         self._emit(code, frame, node)
         if guarded:
@@ -727,7 +771,7 @@ class CodeGenerator:
         if flags["caller"]:
             params.append("caller=_j_missing")
         params.append("**_j_kwargs")
-        self.writeline(f"def {func}({', '.join(params)}):", node)
+        self.writeline(f"{self._def()} {func}({', '.join(params)}):", node)
         self.indent()
         if not flags["varargs"]:
             self.writeline(f"if _j_varargs: _j_macro_too_many({name!r}, {len(arg_names)})")
@@ -874,6 +918,10 @@ class CodeGenerator:
 
     def _module_code(self, node: n.Node, frame: Frame) -> str:
         get = self._get_template_code(node, frame)
+        if self.environment.is_async:
+            if node.with_context:
+                return f"(await {get}.make_module_async(context.get_all(), True, {self._locals_dict(frame)}))"
+            return f"(await {get}._get_default_module_async())"
         if node.with_context:
             return f"{get}.make_module(context.get_all(), True, {self._locals_dict(frame)})"
         return f"{get}._get_default_module()"
@@ -939,12 +987,16 @@ class CodeGenerator:
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
     def expr_BinExpr(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.operator in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+            return f"environment.call_binop(context, {node.operator!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
         return f"({self.visit(node.left, frame)} {node.operator} {self.visit(node.right, frame)})"
 
     expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinExpr
     expr_And = expr_Or = expr_BinExpr
 
     def expr_UnaryExpr(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.operator in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+            return f"environment.call_unop(context, {node.operator!r}, {self.visit(node.node, frame)})"
         op = "not " if node.operator == "not" else node.operator
         return f"({op}{self.visit(node.node, frame)})"
 
@@ -966,12 +1018,12 @@ class CodeGenerator:
         return "(" + " ".join(parts) + ")"
 
     def expr_Getattr(self, node: n.Node, frame: Frame) -> str:
-        return f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})"
+        return self._auto_await(f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})")
 
     def expr_Getitem(self, node: n.Node, frame: Frame) -> str:
         if isinstance(node.arg, n.Slice):
-            return f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})"
-        return f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})"
+            return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
+        return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
 
     def expr_Slice(self, node: n.Node, frame: Frame) -> str:
         parts = [self.visit(x, frame) if x is not None else "None" for x in (node.start, node.stop, node.step)]
@@ -1003,8 +1055,11 @@ class CodeGenerator:
             # PERF: macros are by far the most called objects in templates;
             # they need no context, so skip ``Context.call`` for them. (Only
             # for arguments without calls: the argument code appears twice.)
+            if self.environment.is_async:
+                call = self._auto_await(f"_j_call({func}{', ' if joined else ''}{joined})")
+                return f"((await {func}._func({joined})) if type({func}) is _j_Macro else {call})"
             return f"({func}._func({joined}) if type({func}) is _j_Macro else _j_call({func}{', ' if joined else ''}{joined}))"
-        return f"_j_call({func}{', ' if joined else ''}{joined})"
+        return self._auto_await(f"_j_call({func}{', ' if joined else ''}{joined})")
 
     @staticmethod
     def _has_calls(node: n.Node) -> bool:
@@ -1047,7 +1102,7 @@ class CodeGenerator:
             args.insert(0, "context.eval_ctx")
         elif pass_arg == "environment":
             args.insert(0, "environment")
-        return f"{ident}({', '.join(args)})"
+        return self._auto_await(f"{ident}({', '.join(args)})")
 
     def _filter_call(self, node: n.Node, frame: Frame, value: str) -> str:
         """Apply a (chain of) filter node(s) whose innermost value is ``value``."""
@@ -1101,6 +1156,7 @@ class CodeGenerator:
 
 def generate(environment: Environment, tree: n.Template, name: str | None, filename: str | None) -> tuple[str, list[tuple[int, int]]]:
     """Return the Python source for ``tree`` and its line map."""
-    generator = CodeGenerator(environment, name, filename)
+    generator_class = getattr(environment, "code_generator_class", CodeGenerator)
+    generator = generator_class(environment, name, filename)
     source = generator.generate(tree)
     return source, generator.debug_info

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 import typing as t
@@ -10,7 +11,7 @@ from collections import OrderedDict
 
 from ..markup import Markup, escape
 from . import nodes
-from .compiler import generate
+from .compiler import CodeGenerator, generate
 from .defaults import DEFAULT_NAMESPACE, DEFAULT_POLICIES
 from .exceptions import (
     TemplateNotFound,
@@ -22,6 +23,8 @@ from .exceptions import (
 from .filters import FILTERS
 from .lexer import Lexer, reverse_operators
 from .parser import Parser, TokenStream
+from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
+from .filters import async_variant
 from .runtime import (
     BlockReference,
     Context,
@@ -31,6 +34,7 @@ from .runtime import (
     TemplateModule,
     TemplateReference,
     Undefined,
+    async_loop_context,
     macro_bad_keyword,
     macro_too_many,
     markup_join,
@@ -80,6 +84,12 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_ns_set": _ns_set,
     "_j_missing_named": _missing_named,
     "_j_identity": lambda value: value,
+    "_j_partial": functools.partial,
+    "_j_plain": PLAIN_TYPES,
+    "_j_auto_await": auto_await,
+    "_j_auto_aiter": auto_aiter,
+    "_j_async_loop": async_loop_context,
+    "_j_async_variant": async_variant,
 }
 
 
@@ -108,13 +118,17 @@ class Environment:
     :param cache_size: templates kept compiled (0 disables, -1 unlimited).
     :param auto_reload: recompile when the loader says the source changed.
     :param bytecode_cache: not supported; must be ``None``.
-    :param enable_async: not supported; must be false.
+    :param enable_async: compile templates to coroutines (``render_async``,
+        ``async for`` over async iterables, awaitable results awaited).
     """
 
-    #: Kept for Jinja compatibility: this engine never sandboxes.
+    #: True for :class:`~.sandbox.SandboxedEnvironment` (its compiled templates
+    #: route calls through its ``call`` hook).
     sandboxed = False
     #: Template class used by :meth:`from_string` and loaders.
     template_class: type[Template]
+    #: Turns a template's AST into Python source.
+    code_generator_class: type[CodeGenerator] = CodeGenerator
 
     def __init__(
         self,
@@ -143,8 +157,6 @@ class Environment:
     ) -> None:
         if bytecode_cache is not None:
             raise TypeError("bytecode_cache is not supported")
-        if enable_async:
-            raise TypeError("enable_async is not supported")
         if newline_sequence not in ("\n", "\r\n", "\r"):
             raise ValueError("newline_sequence set to unknown line ending string.")
         self.block_start_string = block_start_string
@@ -176,7 +188,8 @@ class Environment:
         self.auto_reload = auto_reload
         #: Bound extensions by their ``identifier``.
         self.extensions: dict[str, Extension] = load_extensions(self, extensions)
-        self.is_async = False
+        #: Templates compile to async code (``enable_async``).
+        self.is_async = enable_async
         self._lexer_key: tuple[t.Any, ...] | None = None
         self._lexer: Lexer | None = None
 
@@ -658,15 +671,63 @@ class Template:
         return new_context(self.environment, self.name, self.blocks, vars, shared, self.globals, locals)
 
     def render(self, *args: t.Any, **kwargs: t.Any) -> str:
-        """Render with the variables given like ``dict(*args, **kwargs)``."""
+        """Render with the variables given like ``dict(*args, **kwargs)``.
+
+        In an async environment this runs :meth:`render_async` to completion.
+        """
+        if self.environment.is_async:
+            return run_sync(self.render_async(*args, **kwargs))  # type: ignore[no-any-return]
         context = self.new_context(dict(*args, **kwargs))
         try:
             return "".join(self.root_render_func(context))
         except Exception:
             self.environment.handle_exception()
 
+    async def render_async(self, *args: t.Any, **kwargs: t.Any) -> str:
+        """Render in an async environment (a coroutine)."""
+        if not self.environment.is_async:
+            raise RuntimeError("The environment was not created with async mode enabled.")
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            return "".join([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
+        except Exception:
+            self.environment.handle_exception()
+
+    async def generate_async(self, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[str]:
+        """Render piece by piece in an async environment (an async generator)."""
+        if not self.environment.is_async:
+            raise RuntimeError("The environment was not created with async mode enabled.")
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            async for piece in self.root_render_func(context):  # type: ignore[attr-defined]
+                yield piece
+        except Exception:
+            self.environment.handle_exception()
+
+    async def make_module_async(
+        self, vars: dict[str, t.Any] | None = None, shared: bool = False, locals: t.Mapping[str, t.Any] | None = None
+    ) -> TemplateModule:
+        """:meth:`make_module` for an async environment."""
+        context = self.new_context(vars, shared, locals)
+        try:
+            body = [piece async for piece in self.root_render_func(context)]  # type: ignore[attr-defined]
+        except Exception:
+            self.environment.handle_exception()
+        return TemplateModule(self, context, body)
+
+    async def _get_default_module_async(self, ctx: Context | None = None) -> TemplateModule:
+        if self._module is None:
+            self._module = await self.make_module_async()
+        return self._module
+
     def generate(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator[str]:
-        """Render piece by piece (a generator of strings)."""
+        """Render piece by piece (a generator of strings).
+
+        In an async environment the whole output comes as one piece.
+        """
+        if self.environment.is_async:
+            yield self.render(*args, **kwargs)
+            return
         context = self.new_context(dict(*args, **kwargs))
         try:
             yield from self.root_render_func(context)
@@ -681,6 +742,11 @@ class Template:
         self, vars: dict[str, t.Any] | None = None, shared: bool = False, locals: t.Mapping[str, t.Any] | None = None
     ) -> TemplateModule:
         """Render once and return the exported names as a module object."""
+        if self.environment.is_async:
+            raise RuntimeError(
+                "Async mode requires a body stream to be passed to a template module."
+                " Use the async methods of the API you are using."
+            )
         context = self.new_context(vars, shared, locals)
         try:
             body = list(self.root_render_func(context))
@@ -696,6 +762,8 @@ class Template:
     @property
     def module(self) -> TemplateModule:
         """The template as a module (rendered once without variables, cached)."""
+        if self.environment.is_async:
+            raise RuntimeError("Module is not available in async mode.")
         return self._get_default_module()
 
     @property

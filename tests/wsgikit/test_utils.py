@@ -324,6 +324,15 @@ def test_redirect(location: str, code: int, html: str) -> None:
     assert response.get_data(as_text=True) == _redirect_body(html)
 
 
+def test_redirect_keeps_an_empty_authority_on_the_wire() -> None:
+    from wsgikit.test import create_environ
+    from wsgikit.test import run_wsgi_app
+
+    response = redirect("itms-services://?url=abc")
+    _, _, headers = run_wsgi_app(response, create_environ())
+    assert headers["Location"] == "itms-services://?url=abc"
+
+
 def test_redirect_custom_response_class() -> None:
     from wsgikit.wrappers.response import Response
 

@@ -106,3 +106,30 @@ def compile_templates() -> Comparison:
         unit="50 compiles",
         target=1.0,
     )
+
+
+@scenario("templates.render_page_sandboxed")
+def render_page_sandboxed() -> Comparison:
+    """The same page in a ``SandboxedEnvironment`` (untrusted templates)."""
+    from microflask.templating import sandbox
+
+    jinja_sandbox = try_import("jinja2.sandbox")
+    templates = {"base.html": BASE, "page.html": PAGE}
+
+    def page(module: t.Any, loaders: t.Any) -> t.Any:
+        env = module.SandboxedEnvironment(loader=loaders.DictLoader(templates), autoescape=True)
+        return env.get_template("page.html")
+
+    from microflask import templating
+
+    ours = page(sandbox, templating)
+    peer = page(jinja_sandbox, try_import("jinja2")) if jinja_sandbox else None
+    if peer is not None:
+        assert ours.render(CONTEXT) == peer.render(CONTEXT), "outputs differ"
+    return Comparison(
+        ours=lambda: ours.render(CONTEXT),
+        peer=(lambda: peer.render(CONTEXT)) if peer is not None else None,
+        peer_name="jinja2",
+        unit="render",
+        target=1.3,
+    )

@@ -37,6 +37,7 @@ from wsgikit.exceptions import BadRequest
 from wsgikit.exceptions import BadRequestKeyError
 from wsgikit.exceptions import HTTPException
 from wsgikit.exceptions import InternalServerError
+from wsgikit.exceptions import default_exceptions
 from wsgikit.routing import BuildError
 from wsgikit.routing import Map
 from wsgikit.routing import RequestRedirect
@@ -1002,6 +1003,8 @@ class Flask(TemplatingAppMixin, Scaffold):
         or are re-raised (to :meth:`handle_exception`)."""
         if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
             e.show_exception = True
+        if not isinstance(e, HTTPException):
+            e = _adopt_foreign_http_exception(e) or e
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
         handler = self._find_error_handler(e, request.blueprints)
@@ -1188,3 +1191,27 @@ def _is_subpath(path: str, base: str) -> bool:
         return os.path.commonpath([os.path.abspath(path), os.path.abspath(base)]) == os.path.abspath(base)
     except ValueError:
         return False
+
+
+def _adopt_foreign_http_exception(e: Exception) -> HTTPException | None:
+    """``e`` as the wsgikit HTTP exception of the same code when it was raised
+    through the real Werkzeug, else ``None``.
+
+    An app ported by renaming only its ``flask`` imports keeps
+    ``from werkzeug.exceptions import abort`` (Flask's own tutorial does);
+    Flask handles those exceptions by code, so the error handlers and the
+    error page must see them here too. Werkzeug is only looked up in
+    :data:`sys.modules` (the app imported it), never imported.
+    """
+    module = sys.modules.get("werkzeug.exceptions")
+    foreign = getattr(module, "HTTPException", None)
+    if foreign is None or foreign is HTTPException or not isinstance(e, foreign):
+        return None
+    code = getattr(e, "code", None)
+    response = getattr(e, "response", None)
+    kind = default_exceptions.get(code)  # type: ignore[arg-type]
+    adopted = kind(description=e.description, response=response) if kind else HTTPException(e.description, response)
+    if kind is None:
+        adopted.code = code
+    adopted.__cause__ = e
+    return adopted

@@ -39,6 +39,7 @@ from ._argcli import ParameterSource as ParameterSource
 from ._argcli import ParamType as ParamType
 from ._argcli import Path as Path
 from ._argcli import UsageError as UsageError
+from ._argcli.foreign import require_click
 from ._argcli import argument as argument
 from ._argcli import command as command
 from ._argcli import echo as echo
@@ -51,6 +52,8 @@ from ._clirunner import CliRunner as CliRunner
 from ._clirunner import Result as Result
 from ._dotenv import find_dotenv
 from ._dotenv import read_dotenv
+from .helpers import get_debug_flag as get_debug_flag
+from .helpers import get_load_dotenv as get_load_dotenv
 
 if t.TYPE_CHECKING:
     from types import ModuleType
@@ -94,30 +97,11 @@ def _flask_class() -> type[Flask]:
 # -- debug flag and .env files -------------------------------------------------
 
 
-def get_debug_flag() -> bool:
-    """Whether ``MICROFLASK_DEBUG`` (or else ``FLASK_DEBUG``) asks for
-    debug mode."""
-    value = os.environ.get("MICROFLASK_DEBUG")
-    if value is None:
-        value = os.environ.get("FLASK_DEBUG")
-    return bool(value and value.lower() not in {"0", "false", "no"})
-
-
 def _set_debug_env(value: bool) -> None:
     # Both names: the app core reads FLASK_DEBUG when it builds its config.
     flag = "1" if value else "0"
     os.environ["MICROFLASK_DEBUG"] = flag
     os.environ["FLASK_DEBUG"] = flag
-
-
-def get_load_dotenv(default: bool = True) -> bool:
-    """Whether ``.env`` files should be loaded: not when
-    ``MICROFLASK_SKIP_DOTENV`` (or ``FLASK_SKIP_DOTENV``) is set to a true
-    value."""
-    value = os.environ.get("MICROFLASK_SKIP_DOTENV") or os.environ.get("FLASK_SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in {"0", "false", "no"}
 
 
 def load_dotenv(path: str | os.PathLike[str] | None = None, load_defaults: bool = True) -> bool:
@@ -516,6 +500,43 @@ class AppGroup(Group):
         kwargs.setdefault("cls", AppGroup)
         return super().group(*args, **kwargs)
 
+    @classmethod
+    def click_class(cls) -> t.Any:
+        """A function declared with click's decorators becomes a click group
+        that behaves as this one (see :func:`click_app_group_class`)."""
+        return click_app_group_class()
+
+
+@functools.lru_cache(maxsize=None)
+def click_app_group_class() -> t.Any:
+    """The click counterpart of :class:`AppGroup` (what Flask's ``AppGroup``
+    is): a ``click.Group`` whose ``command()`` runs the command in the
+    application context (unless ``with_appcontext=False``) and whose
+    ``group()`` makes another such group. Built on first use, so click is
+    imported only by programs that use it.
+    """
+    click = require_click("A click group in the application context")
+
+    class ClickAppGroup(click.Group):  # type: ignore[name-defined,misc]
+        """A click group whose commands run in the application context."""
+
+        def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            if args and callable(args[0]):
+                return self.command(*args[1:], **kwargs)(args[0])
+            wrap = kwargs.pop("with_appcontext", True)
+
+            def decorator(f: t.Callable[..., t.Any]) -> t.Any:
+                return click.Group.command(self, *args, **kwargs)(with_appcontext(f) if wrap else f)
+
+            return decorator
+
+        def group(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            kwargs.setdefault("cls", ClickAppGroup)
+            return click.Group.group(self, *args, **kwargs)
+
+    ClickAppGroup.__module__ = __name__
+    return ClickAppGroup
+
 
 # -- the top-level group -------------------------------------------------------
 
@@ -584,6 +605,27 @@ def _version_option() -> Option:
     )
 
 
+#: The entry-point groups whose commands ``FlaskGroup`` adds (a later group
+#: wins a name): Flask's plugins (click commands), then microflask's.
+PLUGIN_GROUPS = ("flask.commands", "microflask.commands")
+
+
+def _load_plugin(ep: t.Any) -> t.Any:
+    """The command an entry point names; ``None`` (with a message) when it
+    is a click command and click is not installed."""
+    try:
+        return ep.load()
+    except ImportError as e:
+        if e.name != "click":
+            raise
+        echo(
+            f"Error: the command {ep.name!r} from the {ep.group!r} plugin {ep.value!r} needs click,"
+            " which is not installed (pip install click); it was skipped.",
+            err=True,
+        )
+        return None
+
+
 class FlaskGroup(AppGroup):
     """The top-level group of the ``microflask`` command: it loads ``.env``
     files, finds the application (``--app``), adds ``--debug`` and the
@@ -622,14 +664,24 @@ class FlaskGroup(AppGroup):
             self.add_command(routes_command)
         self._loaded_plugin_commands = False
 
+    @classmethod
+    def click_class(cls) -> t.Any:
+        raise TypeError(
+            "FlaskGroup is microflask's own group: declare its options with microflask.cli.option,"
+            " not click's decorators (its subcommands may be click commands)."
+        )
+
     def _load_plugin_commands(self) -> None:
         if self._loaded_plugin_commands:
             return
         self._loaded_plugin_commands = True
         from importlib.metadata import entry_points
 
-        for ep in entry_points(group="microflask.commands"):
-            self.add_command(ep.load(), ep.name)
+        for plugin_group in PLUGIN_GROUPS:
+            for ep in entry_points(group=plugin_group):
+                command = _load_plugin(ep)
+                if command is not None:
+                    self.add_command(command, ep.name)
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         self._load_plugin_commands()
@@ -691,11 +743,11 @@ class CertParamType(ParamType):
     name = "path"
 
     def __init__(self) -> None:
-        self.path_type = Path(exists=True, dir_okay=False)
+        self.path_type = Path(exists=True, dir_okay=False, resolve_path=True)
 
     def convert(self, value: t.Any, param: Parameter | None, ctx: Context | None) -> t.Any:
         try:
-            return os.path.realpath(self.path_type.convert(value, param, ctx))
+            return self.path_type.convert(value, param, ctx)
         except BadParameter:
             if str(value).lower() == "adhoc":
                 if not _cryptography_available():
@@ -790,7 +842,7 @@ def _load_for_serving(info: ScriptInfo) -> t.Any:
 @option("--cert", type=CertParamType(), help="A certificate file for HTTPS, or 'adhoc'.", is_eager=True)
 @option(
     "--key",
-    type=Path(exists=True, dir_okay=False),
+    type=Path(exists=True, dir_okay=False, resolve_path=True),
     callback=_validate_key,
     expose_value=False,
     help="The key file that goes with '--cert'.",

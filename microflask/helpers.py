@@ -30,16 +30,29 @@ if t.TYPE_CHECKING:
     from .wrappers import Response
 
 
+def _flask_env(name: str) -> str | None:
+    """The environment variable ``MICROFLASK_<name>``, else Flask's
+    ``FLASK_<name>``: the project's own name wins when it is set and not
+    empty, so one setting can differ from a Flask app's in the same shell."""
+    return os.environ.get(f"MICROFLASK_{name}") or os.environ.get(f"FLASK_{name}")
+
+
 def get_debug_flag() -> bool:
-    """Whether the ``FLASK_DEBUG`` environment variable asks for debug mode."""
-    value = os.environ.get("FLASK_DEBUG")
+    """Whether the environment asks for debug mode: ``MICROFLASK_DEBUG``,
+    else ``FLASK_DEBUG``, set to anything but ``0``, ``false`` or ``no``.
+    The app's ``DEBUG`` default and the command line both ask this."""
+    value = _flask_env("DEBUG")
     return bool(value and value.lower() not in {"0", "false", "no"})
 
 
 def get_load_dotenv(default: bool = True) -> bool:
-    """Whether ``.env`` files should be loaded: ``FLASK_SKIP_DOTENV`` set to
-    a true value turns it off."""
-    value = os.environ.get("FLASK_SKIP_DOTENV")
+    """Whether ``.env`` files should be loaded: not when
+    ``MICROFLASK_SKIP_DOTENV`` (else ``FLASK_SKIP_DOTENV``) is set to
+    anything but ``0``, ``false`` or ``no``; ``default`` when neither is set.
+
+    :param default: the answer when the environment does not say.
+    """
+    value = _flask_env("SKIP_DOTENV")
     if not value:
         return default
     return value.lower() in {"0", "false", "no"}

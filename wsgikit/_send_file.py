@@ -178,6 +178,10 @@ def send_file(
             headers["Content-Encoding"] = encoding
     if download_name is not None:
         headers["Content-Disposition"] = _content_disposition(download_name, as_attachment)
+    elif as_attachment:
+        raise TypeError(
+            "No name provided for attachment. Either set 'download_name' or pass a path instead of a file."
+        )
 
     data: t.Iterable[bytes] | None
     if use_x_sendfile and path is not None:

@@ -256,9 +256,13 @@ def _unescape_any(value: str) -> str:
 def _unescape_options_value(value: str) -> str:
     # Only ``\\`` and ``\"`` are escapes in option values: a Windows path in
     # ``filename="C:\dir\file"`` keeps its backslashes. The escape pairs of a
-    # valid quoted-string never straddle, so two replaces are exact.
+    # valid quoted-string never straddle, so two replaces are exact. Then
+    # ``%22``, which the HTML standard sends for a quote inside a multipart
+    # field or file name, becomes ``"`` too (Werkzeug does the same).
     if "\\" in value:
-        return value.replace("\\\\", "\\").replace('\\"', '"')
+        value = value.replace("\\\\", "\\").replace('\\"', '"')
+    if "%22" in value:
+        value = value.replace("%22", '"')
     return value
 
 

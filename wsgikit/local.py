@@ -99,23 +99,32 @@ class LocalStack(t.Generic[T]):
     every call to stay immutable); Flask pushes and pops two of these stacks
     per request.
 
+    A variable passed in by the caller is the caller's to read and preset
+    (e.g. ``ContextVar("x", default=[])``), so it holds what Werkzeug keeps
+    there: a list of the items, bottom first, replaced on every change.
+
     :param context_var: the variable to store the stack in; a new one by
         default.
     """
 
-    __slots__ = ("_storage",)
+    __slots__ = ("_storage", "_holds_list")
 
     def __init__(self, context_var: ContextVar[t.Any] | None = None) -> None:
+        self._holds_list = context_var is not None
         if context_var is None:
             context_var = ContextVar(f"wsgikit.LocalStack<{id(self)}>.storage")
         self._storage = context_var
 
     def __release_local__(self) -> None:
-        self._storage.set(None)
+        self._storage.set([] if self._holds_list else None)
 
     def push(self, obj: T) -> list[T]:
         """Push ``obj``; return the new stack (a new list, bottom first)."""
         storage = self._storage
+        if self._holds_list:
+            items = [*storage.get([]), obj]
+            storage.set(items)
+            return items
         rest = storage.get(None)
         node = (obj, rest)
         storage.set(node)
@@ -127,6 +136,12 @@ class LocalStack(t.Generic[T]):
     def pop(self) -> T | None:
         """Remove and return the top item, or ``None`` if the stack is empty."""
         storage = self._storage
+        if self._holds_list:
+            items = storage.get([])
+            if not items:
+                return None
+            storage.set(items[:-1])
+            return items[-1]  # type: ignore[no-any-return]
         node = storage.get(None)
         if node is None:
             return None
@@ -136,6 +151,9 @@ class LocalStack(t.Generic[T]):
     @property
     def top(self) -> T | None:
         """The top item, or ``None`` if the stack is empty."""
+        if self._holds_list:
+            items = self._storage.get([])
+            return items[-1] if items else None
         node = self._storage.get(None)
         return None if node is None else node[0]
 
@@ -264,8 +282,9 @@ def _proxy_getter(local: t.Any, name: str | None, unbound_message: str) -> t.Cal
     select = _identity if name is None else attrgetter(name)
 
     if isinstance(local, LocalStack):
-        if type(local).top is not LocalStack.top:
-            # A subclass that computes its top its own way.
+        if type(local).top is not LocalStack.top or local._holds_list:
+            # A subclass that computes its top its own way, or a caller's
+            # variable holding a list.
             def get_from_top() -> t.Any:
                 obj = local.top
                 if obj is None:

@@ -120,7 +120,20 @@ def iri_to_uri(iri: str) -> str:
     path = _quote_uri_text(parts.path)
     query = _quote_uri_text(parts.query)
     fragment = _quote_uri_text(parts.fragment)
-    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+    return _unsplit(iri, parts.scheme, netloc, path, query, fragment)
+
+
+def _unsplit(original: str, scheme: str, netloc: str, path: str, query: str, fragment: str) -> str:
+    """``urlunsplit`` that keeps an empty authority (``//``) the original
+    had: the stdlib drops it for schemes it does not know, which would turn
+    ``itms-services://?url=...`` into ``itms-services:?url=...``."""
+    url = urlunsplit((scheme, netloc, path, query, fragment))
+    if netloc:
+        return url
+    prefix = f"{scheme}:" if scheme else ""
+    if original.startswith("//", len(prefix)) and not url.startswith("//", len(prefix)):
+        url = f"{prefix}//{url[len(prefix):]}"
+    return url
 
 
 def _encode_idna(host: str) -> str:
@@ -156,14 +169,17 @@ def _rebuild_netloc(
     netloc = host_codec(host) if host else ""
     if ":" in netloc:
         netloc = f"[{netloc}]"
+    # Empty user names and passwords and port 0 are kept as given
+    # (``http://:p@h``, ``http://u:@h``, ``http://h:0``); only absent parts
+    # are left out.
     port = parts.port
-    if port:
+    if port is not None:
         netloc = f"{netloc}:{port}"
     username = parts.username
-    if username:
+    if username is not None:
         auth = userinfo_codec(username)
         password = parts.password
-        if password:
+        if password is not None:
             auth = f"{auth}:{userinfo_codec(password)}"
         netloc = f"{auth}@{netloc}"
     return netloc
@@ -202,7 +218,7 @@ def uri_to_iri(uri: str) -> str:
     path = _unquote_keeping(parts.path, _keep_path)
     query = _unquote_keeping(parts.query, _keep_query)
     fragment = _unquote_keeping(parts.fragment, _keep_fragment)
-    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+    return _unsplit(uri, parts.scheme, netloc, path, query, fragment)
 
 
 def _decode_idna(host: str) -> str:

@@ -79,7 +79,7 @@ class Frame:
 
 # -- symbol analysis ------------------------------------------------------------------
 
-_SCOPE_NODES = (n.For, n.With, n.Macro, n.CallBlock, n.FilterBlock, n.AssignBlock, n.AutoEscape, n.Block)
+_SCOPE_NODES = (n.For, n.With, n.Macro, n.CallBlock, n.FilterBlock, n.AssignBlock, n.EvalContextModifier, n.Block, n.Scope, n.OverlayScope)
 
 
 def _target_names(target: n.Node) -> list[str]:
@@ -109,8 +109,8 @@ def scope_stores(body: list[n.Node]) -> list[str]:
         elif isinstance(node, n.Import):
             found[node.target] = None
         elif isinstance(node, n.FromImport):
-            for _, alias in node.names:
-                found[alias] = None
+            for item in node.names:
+                found[item[1] if isinstance(item, tuple) else item] = None
         elif isinstance(node, n.If):
             for child in node.body:
                 visit(child)
@@ -133,6 +133,8 @@ def all_loads(nodes: t.Iterable[n.Node], into_functions: bool = True) -> set[str
     stack = list(nodes)
     while stack:
         node = stack.pop()
+        if node.__class__ is n.TemplateData or node.__class__ is n.Const:
+            continue  # PERF: the most common leaves have no children
         if isinstance(node, n.Name):
             if node.ctx == "load":
                 found.add(node.name)
@@ -172,6 +174,8 @@ class CodeGenerator:
         #: filter/test name -> module-level identifier
         self._filters: dict[str, str] = {}
         self._tests: dict[str, str] = {}
+        #: import path -> module-level identifier (``ImportedName`` nodes)
+        self._imports: dict[str, str] = {}
         self._blocks: dict[str, n.Block] = {}
         self.has_extends = False
         self._known_extends = False
@@ -219,7 +223,7 @@ class CodeGenerator:
                 self.fail(f"block {block.name!r} defined twice", block.lineno, TemplateAssertionError)
             self._blocks[block.name] = block
         self.has_extends = any(True for _ in template.find_all(n.Extends))
-        self._has_autoescape_blocks = any(True for _ in template.find_all(n.AutoEscape))
+        self._has_autoescape_blocks = any(True for _ in template.find_all(n.EvalContextModifier))
         self._needs_locals = any(
             True for _ in template.find_all((n.Include, n.Import, n.FromImport, n.Block))
         )
@@ -236,7 +240,7 @@ class CodeGenerator:
         if self.has_extends:
             self.writeline("if _j_parent_template is not None:")
             self.indent()
-            self.writeline("yield from _j_parent_template.root_render_func(context)")
+            self._emit_many("_j_parent_template.root_render_func(context)", frame)
             self.outdent()
         self.writeline("if 0: yield None")
         self.outdent()
@@ -246,17 +250,40 @@ class CodeGenerator:
         names = ", ".join(f"{name!r}: block_{name}" for name in self._blocks)
         self.writeline(f"blocks = {{{names}}}")
         prelude = [f"{ident} = environment.filters[{name!r}]" for name, ident in self._filters.items()]
+        if self.environment.is_async:
+            prelude = [f"{ident} = _j_async_variant(environment.filters[{name!r}])" for name, ident in self._filters.items()]
         prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
+        for importname, ident in self._imports.items():
+            module, _, obj = importname.rpartition(".")
+            prelude.append(f"from {module} import {obj} as {ident}")
         shift = len(prelude)
         self.debug_info = [(line + shift, tpl) for line, tpl in self.debug_info]
         return "\n".join(prelude + self.lines) + "\n"
 
     def _function_header(self, name: str, params: str) -> None:
         helpers = ", ".join(f"{h}={h}" for h in _FAST_HELPERS)
-        self.writeline(f"def {name}({params}, {helpers}, environment=environment):")
+        self.writeline(f"{self._def()} {name}({params}, {helpers}, environment=environment):")
         self.indent()
-        self.writeline("_j_call = context.call")
+        if self.environment.sandboxed:
+            # every call passes the sandbox's ``call`` hook
+            self.writeline("_j_call = _j_partial(environment.call, context)")
+        else:
+            self.writeline("_j_call = context.call")
         self.outdent()
+
+    # -- async mode (``Environment(enable_async=True)``) ---------------------------------
+    # Functions become ``async def``, loops ``async for``, and the result of
+    # every call, filter, test and lookup passes through ``auto_await``.
+
+    def _def(self) -> str:
+        return "async def" if self.environment.is_async else "def"
+
+    def _auto_await(self, code: str) -> str:
+        if not self.environment.is_async:
+            return code
+        # PERF: plain values (most lookups) skip the ``auto_await`` coroutine
+        value = self.temp("aw")
+        return f"({value} if type({value} := {code}) in _j_plain else await _j_auto_await({value}))"
 
     def _generate_block_function(self, name: str, block: n.Block) -> None:
         self._function_header(f"block_{name}", "context")
@@ -370,6 +397,13 @@ class CodeGenerator:
             self.writeline(f"{frame.buffer}.append({code})", node)
 
     def _emit_many(self, code: str, frame: Frame, node: n.Node | None = None) -> None:
+        if self.environment.is_async:
+            piece = self.temp("piece")
+            self.writeline(f"async for {piece} in {code}:", node)
+            self.indent()
+            self._emit(piece, frame)
+            self.outdent()
+            return
         if frame.buffer is None:
             self.writeline(f"yield from {code}", node)
         else:
@@ -440,10 +474,18 @@ class CodeGenerator:
             self.writeline(f"{iterated} = False")
         if uses_loop:
             loop_ident = loop_frame.symbols["loop"]
-            self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, None, 0)", node)
+            if self.environment.is_async:
+                self.writeline(f"{loop_ident} = await _j_async_loop({iter_code}, _j_undefined, None, 0)", node)
+            else:
+                self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, None, 0)", node)
             iter_code = loop_ident
         target_code = self.visit_target(node.target, loop_frame)
-        self.writeline(f"for {target_code} in {iter_code}:", node)
+        if not self.environment.is_async:
+            self.writeline(f"for {target_code} in {iter_code}:", node)
+        elif uses_loop:
+            self.writeline(f"async for {target_code} in {iter_code}:", node)
+        else:
+            self.writeline(f"async for {target_code} in _j_auto_aiter({iter_code}):", node)
         self.indent()
         if iterated:
             self.writeline(f"{iterated} = True")
@@ -487,9 +529,12 @@ class CodeGenerator:
         test_frame.toplevel = False
         self._bind_targets(test_frame, targets)
         item = self.temp("item")
-        self.writeline(f"def {func}(_j_iter):", node)
+        self.writeline(f"{self._def()} {func}(_j_iter):", node)
         self.indent()
-        self.writeline(f"for {item} in _j_iter:")
+        if self.environment.is_async:
+            self.writeline(f"async for {item} in _j_auto_aiter(_j_iter):")
+        else:
+            self.writeline(f"for {item} in _j_iter:")
         self.indent()
         self.writeline(f"{self.visit_target(node.target, test_frame)} = {item}")
         self.writeline(f"if {self.visit(node.test, test_frame)}:")
@@ -508,7 +553,7 @@ class CodeGenerator:
         targets = _target_names(node.target)
         bound = list(targets) + ["loop"]
         self._bind_targets(loop_frame, bound)
-        self.writeline(f"def {func}(_j_reciter, _j_loop_render, depth=0):", node)
+        self.writeline(f"{self._def()} {func}(_j_reciter, _j_loop_render, depth=0):", node)
         self.indent()
         self.writeline(f"{buffer} = []")
         iter_code = "_j_reciter"
@@ -517,8 +562,12 @@ class CodeGenerator:
         loop_ident = loop_frame.symbols["loop"]
         iterated = self.temp("iterated")
         self.writeline(f"{iterated} = False")
-        self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, _j_loop_render, depth)")
-        self.writeline(f"for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
+        if self.environment.is_async:
+            self.writeline(f"{loop_ident} = await _j_async_loop({iter_code}, _j_undefined, _j_loop_render, depth)")
+            self.writeline(f"async for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
+        else:
+            self.writeline(f"{loop_ident} = _j_LoopContext({iter_code}, _j_undefined, _j_loop_render, depth)")
+            self.writeline(f"for {self.visit_target(node.target, loop_frame)} in {loop_ident}:")
         self.indent()
         self.writeline(f"{iterated} = True")
         self._declare_loop_body(loop_frame, node.body, bound)
@@ -535,6 +584,8 @@ class CodeGenerator:
         self._return_buffer(buffer, frame)
         self.outdent()
         code = f"{func}({self.visit(node.iter, frame)}, {func})"
+        if self.environment.is_async:
+            code = f"(await {code})"
         guarded = self._guard_output(frame)
         self._emit(code, frame, node)
         if guarded:
@@ -551,6 +602,8 @@ class CodeGenerator:
             self.writeline(f"return _j_concat({buffer})")
 
     def visit_target(self, target: n.Node, frame: Frame) -> str:
+        if isinstance(target, n.InternalName):
+            return self.expr_InternalName(target, frame)
         if isinstance(target, n.Name):
             ident = frame.lookup(target.name)
             assert ident is not None
@@ -614,20 +667,50 @@ class CodeGenerator:
         self._declare_child_scope(inner, node.body, bound=names)
         self.visit_body(node.body, inner)
 
-    def visit_AutoEscape(self, node: n.Node, frame: Frame) -> None:
+    def visit_ScopedEvalContextModifier(self, node: n.Node, frame: Frame) -> None:
         inner = frame.child()
         inner.toplevel = False
         saved = self.temp("saved")
         self.writeline(f"{saved} = context.eval_ctx.save()", node)
-        self.writeline(f"context.eval_ctx.autoescape = {self.visit(node.value, frame)}")
-        if isinstance(node.value, n.Const):
-            inner.autoescape = bool(node.value.value)
-            inner.volatile = False
-        else:
-            inner.volatile = True
+        self._eval_context_options(node, frame, inner)
         self._declare_child_scope(inner, node.body)
         self.visit_body(node.body, inner)
         self.writeline(f"context.eval_ctx.revert({saved})")
+
+    def visit_EvalContextModifier(self, node: n.Node, frame: Frame) -> None:
+        self._eval_context_options(node, frame, frame)
+
+    def _eval_context_options(self, node: n.Node, frame: Frame, target: Frame) -> None:
+        """Set the eval context's options at runtime; track ``autoescape`` in ``target``."""
+        for keyword in node.options:
+            self.writeline(f"context.eval_ctx.{keyword.key} = {self.visit(keyword.value, frame)}", node)
+            if keyword.key != "autoescape":
+                continue
+            if isinstance(keyword.value, n.Const) and target is not frame:
+                target.autoescape = bool(keyword.value.value)
+                target.volatile = False
+            else:
+                # not known at compile time (or changed mid-scope): ask at runtime
+                target.volatile = True
+
+    def visit_Scope(self, node: n.Node, frame: Frame) -> None:
+        inner = frame.child()
+        inner.toplevel = False
+        self._declare_child_scope(inner, node.body)
+        self.visit_body(node.body, inner)
+
+    def visit_OverlayScope(self, node: n.Node, frame: Frame) -> None:
+        inner = frame.child()
+        inner.toplevel = False
+        overlay = self.temp("overlay")
+        self.writeline(f"{overlay} = dict({self.visit(node.context, frame)})", node)
+        scope = self.new_scope_id()
+        for name in sorted(all_loads(node.body) | set(scope_stores(node.body))):
+            ident = f"l_{scope}_{name}"
+            outer = frame.lookup(name) or f"context.resolve({name!r})"
+            self.writeline(f"{ident} = {overlay}[{name!r}] if {name!r} in {overlay} else {outer}")
+            inner.symbols[name] = ident
+        self.visit_body(node.body, inner)
 
     def visit_ExprStmt(self, node: n.Node, frame: Frame) -> None:
         self.writeline(self.visit(node.node, frame), node)
@@ -688,7 +771,7 @@ class CodeGenerator:
         if flags["caller"]:
             params.append("caller=_j_missing")
         params.append("**_j_kwargs")
-        self.writeline(f"def {func}({', '.join(params)}):", node)
+        self.writeline(f"{self._def()} {func}({', '.join(params)}):", node)
         self.indent()
         if not flags["varargs"]:
             self.writeline(f"if _j_varargs: _j_macro_too_many({name!r}, {len(arg_names)})")
@@ -835,6 +918,10 @@ class CodeGenerator:
 
     def _module_code(self, node: n.Node, frame: Frame) -> str:
         get = self._get_template_code(node, frame)
+        if self.environment.is_async:
+            if node.with_context:
+                return f"(await {get}.make_module_async(context.get_all(), True, {self._locals_dict(frame)}))"
+            return f"(await {get}._get_default_module_async())"
         if node.with_context:
             return f"{get}.make_module(context.get_all(), True, {self._locals_dict(frame)})"
         return f"{get}._get_default_module()"
@@ -847,7 +934,8 @@ class CodeGenerator:
     def visit_FromImport(self, node: n.Node, frame: Frame) -> None:
         module = self.temp("module")
         self.writeline(f"{module} = {self._module_code(node, frame)}", node)
-        for name, alias in node.names:
+        names = [item if isinstance(item, tuple) else (item, item) for item in node.names]
+        for name, alias in names:
             ident = frame.lookup(alias)
             hint = f"the template %r (imported on line {node.lineno}) does not export the requested name {name!r}"
             self.writeline(f"{ident} = getattr({module}, {name!r}, _j_missing)")
@@ -855,7 +943,7 @@ class CodeGenerator:
             self.indent()
             self.writeline(f"{ident} = _j_undefined({hint!r} % {module}.__name__, name={name!r})")
             self.outdent()
-        self._export([alias for _, alias in node.names], frame, export=False)
+        self._export([alias for _, alias in names], frame, export=False)
 
     # -- expressions ------------------------------------------------------------------------------
 
@@ -898,12 +986,21 @@ class CodeGenerator:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
-    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
-        return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
+    def expr_BinExpr(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.operator in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+            return f"environment.call_binop(context, {node.operator!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
+        return f"({self.visit(node.left, frame)} {node.operator} {self.visit(node.right, frame)})"
 
-    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
-        op = "not " if node.op == "not" else node.op
+    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinExpr
+    expr_And = expr_Or = expr_BinExpr
+
+    def expr_UnaryExpr(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.operator in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+            return f"environment.call_unop(context, {node.operator!r}, {self.visit(node.node, frame)})"
+        op = "not " if node.operator == "not" else node.operator
         return f"({op}{self.visit(node.node, frame)})"
+
+    expr_Not = expr_Neg = expr_Pos = expr_UnaryExpr
 
     def expr_Concat(self, node: n.Node, frame: Frame) -> str:
         items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
@@ -921,12 +1018,12 @@ class CodeGenerator:
         return "(" + " ".join(parts) + ")"
 
     def expr_Getattr(self, node: n.Node, frame: Frame) -> str:
-        return f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})"
+        return self._auto_await(f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})")
 
     def expr_Getitem(self, node: n.Node, frame: Frame) -> str:
         if isinstance(node.arg, n.Slice):
-            return f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})"
-        return f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})"
+            return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
+        return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
 
     def expr_Slice(self, node: n.Node, frame: Frame) -> str:
         parts = [self.visit(x, frame) if x is not None else "None" for x in (node.start, node.stop, node.step)]
@@ -958,8 +1055,11 @@ class CodeGenerator:
             # PERF: macros are by far the most called objects in templates;
             # they need no context, so skip ``Context.call`` for them. (Only
             # for arguments without calls: the argument code appears twice.)
+            if self.environment.is_async:
+                call = self._auto_await(f"_j_call({func}{', ' if joined else ''}{joined})")
+                return f"((await {func}._func({joined})) if type({func}) is _j_Macro else {call})"
             return f"({func}._func({joined}) if type({func}) is _j_Macro else _j_call({func}{', ' if joined else ''}{joined}))"
-        return f"_j_call({func}{', ' if joined else ''}{joined})"
+        return self._auto_await(f"_j_call({func}{', ' if joined else ''}{joined})")
 
     @staticmethod
     def _has_calls(node: n.Node) -> bool:
@@ -1002,7 +1102,7 @@ class CodeGenerator:
             args.insert(0, "context.eval_ctx")
         elif pass_arg == "environment":
             args.insert(0, "environment")
-        return f"{ident}({', '.join(args)})"
+        return self._auto_await(f"{ident}({', '.join(args)})")
 
     def _filter_call(self, node: n.Node, frame: Frame, value: str) -> str:
         """Apply a (chain of) filter node(s) whose innermost value is ``value``."""
@@ -1018,12 +1118,45 @@ class CodeGenerator:
     def expr_Test(self, node: n.Node, frame: Frame) -> str:
         return self._named_call("test", node, frame, self.visit(node.node, frame))
 
+    def expr_ExtensionAttribute(self, node: n.Node, frame: Frame) -> str:
+        return f"environment.extensions[{node.identifier!r}].{node.name}"
+
+    def expr_EnvironmentAttribute(self, node: n.Node, frame: Frame) -> str:
+        return f"environment.{node.name}"
+
+    def expr_ImportedName(self, node: n.Node, frame: Frame) -> str:
+        ident = self._imports.get(node.importname)
+        if ident is None:
+            ident = self._imports[node.importname] = f"_j_imported_{len(self._imports)}"
+        return ident
+
+    def expr_InternalName(self, node: n.Node, frame: Frame) -> str:
+        return f"_j_internal_{node.name}"
+
+    def expr_MarkSafe(self, node: n.Node, frame: Frame) -> str:
+        return f"_j_Markup({self.visit(node.expr, frame)})"
+
+    def expr_MarkSafeIfAutoescape(self, node: n.Node, frame: Frame) -> str:
+        code = self.visit(node.expr, frame)
+        if frame.volatile:
+            return f"(_j_Markup if context.eval_ctx.autoescape else _j_identity)({code})"
+        if frame.autoescape:
+            return f"_j_Markup({code})"
+        return code
+
+    def expr_ContextReference(self, node: n.Node, frame: Frame) -> str:
+        return "context"
+
+    def expr_DerivedContextReference(self, node: n.Node, frame: Frame) -> str:
+        return f"context.derived({self._locals_dict(frame)})"
+
     def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
         self.fail("namespace references can only be assignment targets", node.lineno)
 
 
 def generate(environment: Environment, tree: n.Template, name: str | None, filename: str | None) -> tuple[str, list[tuple[int, int]]]:
     """Return the Python source for ``tree`` and its line map."""
-    generator = CodeGenerator(environment, name, filename)
+    generator_class = getattr(environment, "code_generator_class", CodeGenerator)
+    generator = generator_class(environment, name, filename)
     source = generator.generate(tree)
     return source, generator.debug_info

@@ -7,24 +7,7 @@ import random
 import typing as t
 
 from ..markup import Markup, escape
-from .exceptions import SecurityError
 from .runtime import Cycler, Joiner, Namespace
-
-#: The most items ``range()`` may produce in a template. Jinja2's own
-#: (non-sandboxed) ``range`` is unbounded; a template should never be able to
-#: allocate or loop over millions of items, so this engine refuses.
-MAX_RANGE = 100_000
-
-
-def safe_range(*args: int) -> range:
-    """``range()`` for templates, refusing more than :data:`MAX_RANGE` items."""
-    rng = range(*args)
-    if len(rng) > MAX_RANGE:
-        raise SecurityError(
-            f"Range too big. The template range() is limited to {MAX_RANGE} items."
-        )
-    return rng
-
 
 _LOREM_WORDS = (
     "a ac accumsan ad adipiscing aenean aliquam aliquet amet ante aptent arcu at auctor "
@@ -77,7 +60,7 @@ def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int 
 
 
 DEFAULT_NAMESPACE: dict[str, t.Any] = {
-    "range": safe_range,
+    "range": range,
     "dict": dict,
     "lipsum": generate_lorem_ipsum,
     "cycler": Cycler,

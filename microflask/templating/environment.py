@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 import typing as t
@@ -10,7 +11,7 @@ from collections import OrderedDict
 
 from ..markup import Markup, escape
 from . import nodes
-from .compiler import generate
+from .compiler import CodeGenerator, generate
 from .defaults import DEFAULT_NAMESPACE, DEFAULT_POLICIES
 from .exceptions import (
     TemplateNotFound,
@@ -20,8 +21,10 @@ from .exceptions import (
     UndefinedError,
 )
 from .filters import FILTERS
-from .lexer import Lexer
-from .parser import Parser
+from .lexer import Lexer, reverse_operators
+from .parser import Parser, TokenStream
+from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
+from .filters import async_variant
 from .runtime import (
     BlockReference,
     Context,
@@ -31,6 +34,7 @@ from .runtime import (
     TemplateModule,
     TemplateReference,
     Undefined,
+    async_loop_context,
     macro_bad_keyword,
     macro_too_many,
     markup_join,
@@ -41,6 +45,7 @@ from .runtime import (
 from .tests import TESTS
 
 if t.TYPE_CHECKING:
+    from .ext import Extension
     from .loaders import BaseLoader
 
 _DICT_ATTRS = frozenset(dir(dict))
@@ -78,6 +83,13 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_macro_bad_keyword": macro_bad_keyword,
     "_j_ns_set": _ns_set,
     "_j_missing_named": _missing_named,
+    "_j_identity": lambda value: value,
+    "_j_partial": functools.partial,
+    "_j_plain": PLAIN_TYPES,
+    "_j_auto_await": auto_await,
+    "_j_auto_aiter": auto_aiter,
+    "_j_async_loop": async_loop_context,
+    "_j_async_variant": async_variant,
 }
 
 
@@ -91,12 +103,13 @@ class Environment:
     :param comment_start_string: opens a comment (``{#``).
     :param comment_end_string: closes a comment (``#}``).
     :param line_statement_prefix: when set, a line starting with it is a statement.
-    :param line_comment_prefix: not supported; must be ``None``.
+    :param line_comment_prefix: when set, it starts a comment running to the end of the line.
     :param trim_blocks: drop the first newline after a block tag.
     :param lstrip_blocks: strip spaces and tabs before a block tag at line start.
     :param newline_sequence: the newline written for template newlines.
     :param keep_trailing_newline: keep the source's final newline.
-    :param extensions: not supported; must be empty.
+    :param extensions: extension classes or their import paths
+        (``"jinja2.ext.i18n"`` names this engine's own extensions).
     :param optimized: accepted for compatibility (no effect).
     :param undefined: the :class:`~.runtime.Undefined` subclass for missing values.
     :param finalize: called on every ``{{ }}`` value before it is output.
@@ -105,13 +118,17 @@ class Environment:
     :param cache_size: templates kept compiled (0 disables, -1 unlimited).
     :param auto_reload: recompile when the loader says the source changed.
     :param bytecode_cache: not supported; must be ``None``.
-    :param enable_async: not supported; must be false.
+    :param enable_async: compile templates to coroutines (``render_async``,
+        ``async for`` over async iterables, awaitable results awaited).
     """
 
-    #: Kept for Jinja compatibility: this engine never sandboxes.
+    #: True for :class:`~.sandbox.SandboxedEnvironment` (its compiled templates
+    #: route calls through its ``call`` hook).
     sandboxed = False
     #: Template class used by :meth:`from_string` and loaders.
     template_class: type[Template]
+    #: Turns a template's AST into Python source.
+    code_generator_class: type[CodeGenerator] = CodeGenerator
 
     def __init__(
         self,
@@ -138,14 +155,8 @@ class Environment:
         bytecode_cache: t.Any = None,
         enable_async: bool = False,
     ) -> None:
-        if extensions:
-            raise TypeError("microflask.templating does not support Jinja extensions")
-        if line_comment_prefix is not None:
-            raise TypeError("line_comment_prefix is not supported")
         if bytecode_cache is not None:
             raise TypeError("bytecode_cache is not supported")
-        if enable_async:
-            raise TypeError("enable_async is not supported")
         if newline_sequence not in ("\n", "\r\n", "\r"):
             raise ValueError("newline_sequence set to unknown line ending string.")
         self.block_start_string = block_start_string
@@ -175,8 +186,10 @@ class Environment:
         self.loader = loader
         self.cache = _create_cache(cache_size)
         self.auto_reload = auto_reload
-        self.extensions: dict[str, t.Any] = {}
-        self.is_async = False
+        #: Bound extensions by their ``identifier``.
+        self.extensions: dict[str, Extension] = load_extensions(self, extensions)
+        #: Templates compile to async code (``enable_async``).
+        self.is_async = enable_async
         self._lexer_key: tuple[t.Any, ...] | None = None
         self._lexer: Lexer | None = None
 
@@ -262,7 +275,7 @@ class Environment:
         key = (
             self.block_start_string, self.block_end_string, self.variable_start_string,
             self.variable_end_string, self.comment_start_string, self.comment_end_string,
-            self.line_statement_prefix, self.trim_blocks, self.lstrip_blocks,
+            self.line_statement_prefix, self.line_comment_prefix, self.trim_blocks, self.lstrip_blocks,
             self.newline_sequence, self.keep_trailing_newline,
         )  # fmt: skip
         if self._lexer is None or self._lexer_key != key:
@@ -270,12 +283,60 @@ class Environment:
             self._lexer_key = key
         return self._lexer
 
+    # -- extensions ----------------------------------------------------------------------------
+
+    def add_extension(self, extension: str | type[Extension]) -> None:
+        """Add an extension (a class or its import path) after creation."""
+        self.extensions.update(load_extensions(self, [extension]))
+
+    def extend(self, **attributes: t.Any) -> None:
+        """Add attributes to the environment, keeping any it already has (for extensions)."""
+        for key, value in attributes.items():
+            if not hasattr(self, key):
+                setattr(self, key, value)
+
+    def iter_extensions(self) -> t.Iterator[Extension]:
+        """The extensions, lowest ``priority`` first."""
+        return iter(sorted(self.extensions.values(), key=lambda x: x.priority))
+
+    def preprocess(self, source: str, name: str | None = None, filename: str | None = None) -> str:
+        """Run every extension's ``preprocess`` over ``source``."""
+        for extension in self.iter_extensions():
+            source = extension.preprocess(source, name, filename)
+        return source
+
+    def _tokenize(self, source: str, name: str | None, filename: str | None = None, state: str | None = None) -> TokenStream:
+        """The token stream the parser reads: preprocessed, lexed, filtered by extensions."""
+        if self.extensions:
+            source = self.preprocess(source, name, filename)
+        stream = TokenStream(self._get_lexer().tokenize(source, name, filename), name, filename)
+        if self.extensions:
+            for extension in self.iter_extensions():
+                stream = extension.filter_stream(stream)  # type: ignore[assignment]
+                if not isinstance(stream, TokenStream):
+                    stream = TokenStream(stream, name, filename)
+        return stream
+
+    def lex(self, source: str, name: str | None = None, filename: str | None = None) -> t.Iterator[tuple[int, str, str]]:
+        """Yield ``(lineno, token_type, value)`` for ``source`` (for debugging).
+
+        Unlike Jinja2, whitespace and comment tokens are not reported and
+        extensions' ``preprocess`` does not run; operators have the type
+        ``"operator"`` as in Jinja2.
+        """
+        for token in self._get_lexer().tokenize(str(source), name, filename):
+            if token.type == "eof":
+                break
+            if token.type in reverse_operators:
+                yield token.lineno, "operator", token.value
+            else:
+                yield token.lineno, token.type, str(token.value)
+
     def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
         """Parse ``source`` into the template AST."""
         try:
-            tokens = self._get_lexer().tokenize(source, name, filename)
             try:
-                return Parser(tokens, name, filename).parse()
+                return Parser(self, source, name, filename).parse()
             except RecursionError:
                 raise TemplateSyntaxError("template is nested too deeply", 1, name, filename) from None
         except TemplateSyntaxError as exc:
@@ -444,6 +505,21 @@ class Environment:
         raise rewrite_traceback(exc)
 
 
+def load_extensions(environment: Environment, extensions: t.Sequence[str | type[Extension]]) -> dict[str, Extension]:
+    """Instantiate ``extensions`` (classes or import paths) for ``environment``, by identifier.
+
+    The well-known ``jinja2.ext.*`` paths name this engine's own extensions.
+    """
+    result = {}
+    for extension in extensions:
+        if isinstance(extension, str):
+            from .ext import resolve_extension_name
+
+            extension = resolve_extension_name(extension)
+        result[extension.identifier] = extension(environment)
+    return result
+
+
 def rewrite_traceback(exc: BaseException) -> BaseException:
     """Point traceback entries of generated code at template lines.
 
@@ -595,15 +671,63 @@ class Template:
         return new_context(self.environment, self.name, self.blocks, vars, shared, self.globals, locals)
 
     def render(self, *args: t.Any, **kwargs: t.Any) -> str:
-        """Render with the variables given like ``dict(*args, **kwargs)``."""
+        """Render with the variables given like ``dict(*args, **kwargs)``.
+
+        In an async environment this runs :meth:`render_async` to completion.
+        """
+        if self.environment.is_async:
+            return run_sync(self.render_async(*args, **kwargs))  # type: ignore[no-any-return]
         context = self.new_context(dict(*args, **kwargs))
         try:
             return "".join(self.root_render_func(context))
         except Exception:
             self.environment.handle_exception()
 
+    async def render_async(self, *args: t.Any, **kwargs: t.Any) -> str:
+        """Render in an async environment (a coroutine)."""
+        if not self.environment.is_async:
+            raise RuntimeError("The environment was not created with async mode enabled.")
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            return "".join([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
+        except Exception:
+            self.environment.handle_exception()
+
+    async def generate_async(self, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[str]:
+        """Render piece by piece in an async environment (an async generator)."""
+        if not self.environment.is_async:
+            raise RuntimeError("The environment was not created with async mode enabled.")
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            async for piece in self.root_render_func(context):  # type: ignore[attr-defined]
+                yield piece
+        except Exception:
+            self.environment.handle_exception()
+
+    async def make_module_async(
+        self, vars: dict[str, t.Any] | None = None, shared: bool = False, locals: t.Mapping[str, t.Any] | None = None
+    ) -> TemplateModule:
+        """:meth:`make_module` for an async environment."""
+        context = self.new_context(vars, shared, locals)
+        try:
+            body = [piece async for piece in self.root_render_func(context)]  # type: ignore[attr-defined]
+        except Exception:
+            self.environment.handle_exception()
+        return TemplateModule(self, context, body)
+
+    async def _get_default_module_async(self, ctx: Context | None = None) -> TemplateModule:
+        if self._module is None:
+            self._module = await self.make_module_async()
+        return self._module
+
     def generate(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator[str]:
-        """Render piece by piece (a generator of strings)."""
+        """Render piece by piece (a generator of strings).
+
+        In an async environment the whole output comes as one piece.
+        """
+        if self.environment.is_async:
+            yield self.render(*args, **kwargs)
+            return
         context = self.new_context(dict(*args, **kwargs))
         try:
             yield from self.root_render_func(context)
@@ -618,6 +742,11 @@ class Template:
         self, vars: dict[str, t.Any] | None = None, shared: bool = False, locals: t.Mapping[str, t.Any] | None = None
     ) -> TemplateModule:
         """Render once and return the exported names as a module object."""
+        if self.environment.is_async:
+            raise RuntimeError(
+                "Async mode requires a body stream to be passed to a template module."
+                " Use the async methods of the API you are using."
+            )
         context = self.new_context(vars, shared, locals)
         try:
             body = list(self.root_render_func(context))
@@ -633,6 +762,8 @@ class Template:
     @property
     def module(self) -> TemplateModule:
         """The template as a module (rendered once without variables, cached)."""
+        if self.environment.is_async:
+            raise RuntimeError("Module is not available in async mode.")
         return self._get_default_module()
 
     @property

@@ -582,9 +582,17 @@ def do_abs(value: t.Any) -> t.Any:
 def do_attr(environment: Environment, obj: t.Any, name: str) -> t.Any:
     """Get an attribute (never an item) of ``obj``."""
     try:
-        return getattr(obj, name)
+        value = getattr(obj, name)
     except AttributeError:
         return environment.undefined(obj=obj, name=name)
+    if environment.sandboxed:
+        # the sandbox's own checks, so ``|attr`` is no way around them
+        fmt = environment.wrap_str_format(value)  # type: ignore[attr-defined]
+        if fmt is not None:
+            return fmt
+        if not environment.is_safe_attribute(obj, name, value):  # type: ignore[attr-defined]
+            return environment.unsafe_undefined(obj, name)  # type: ignore[attr-defined]
+    return value
 
 
 @pass_context
@@ -779,3 +787,109 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
 }
 
 __all__ = ["FILTERS", "TemplateRuntimeError"]
+
+
+# -- async variants (Environment(enable_async=True)) ---------------------------------------------
+#
+# In async mode the compiler swaps these built-in filters for their variants
+# below (a filter a user registered under the same name is used as it is).
+# They accept async iterables; ``map`` and ``select``/``reject`` become async
+# generators that await what the mapped function returns.
+
+
+def _materializing_variant(sync_func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """An async variant reading an async iterable into a list, then running ``sync_func``."""
+    from .async_utils import auto_to_list
+    from .runtime import _PassArg
+
+    if _PassArg.from_obj(sync_func) is None:
+
+        async def variant(value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            if hasattr(value, "__aiter__"):
+                value = await auto_to_list(value)
+            return sync_func(value, *args, **kwargs)
+
+    else:
+
+        async def variant(first: t.Any, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[misc]
+            if hasattr(value, "__aiter__"):
+                value = await auto_to_list(value)
+            return sync_func(first, value, *args, **kwargs)
+
+        variant.jinja_pass_arg = sync_func.jinja_pass_arg  # type: ignore[attr-defined]
+    variant.__name__ = variant.__qualname__ = f"async_{sync_func.__name__}"
+    variant.__doc__ = sync_func.__doc__
+    return variant
+
+
+@pass_context
+async def async_do_first(context: Context, seq: t.Any) -> t.Any:
+    """``first`` over a sync or async iterable (reads one item only)."""
+    if not hasattr(seq, "__aiter__"):
+        return do_first(context, seq)
+    async for item in seq:
+        return item
+    return context.environment.undefined("No first item, sequence was empty.")
+
+
+@pass_context
+async def async_do_map(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
+    """``map`` over a sync or async iterable; awaitable results are awaited."""
+    from .async_utils import auto_aiter, auto_await
+
+    if value:
+        func = _prepare_map(context, args, kwargs)
+        async for item in auto_aiter(value):
+            yield await auto_await(func(item))
+
+
+async def _async_select_or_reject(
+    context: Context, value: t.Any, args: tuple[t.Any, ...], kwargs: dict[str, t.Any], modfunc: t.Callable[[t.Any], t.Any], lookup_attr: bool
+) -> t.AsyncIterator[t.Any]:
+    from .async_utils import auto_aiter
+
+    if value:
+        func = _prepare_select_or_reject(context, args, kwargs, modfunc, lookup_attr)
+        async for item in auto_aiter(value):
+            if func(item):
+                yield item
+
+
+@pass_context
+def async_do_select(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
+    return _async_select_or_reject(context, value, args, kwargs, lambda x: x, False)
+
+
+@pass_context
+def async_do_reject(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
+    return _async_select_or_reject(context, value, args, kwargs, lambda x: not x, False)
+
+
+@pass_context
+def async_do_selectattr(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
+    return _async_select_or_reject(context, value, args, kwargs, lambda x: x, True)
+
+
+@pass_context
+def async_do_rejectattr(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
+    return _async_select_or_reject(context, value, args, kwargs, lambda x: not x, True)
+
+
+#: Built-in filter -> its async variant (the filters Jinja2 makes async-aware).
+ASYNC_VARIANTS: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {
+    do_first: async_do_first,
+    do_map: async_do_map,
+    do_select: async_do_select,
+    do_reject: async_do_reject,
+    do_selectattr: async_do_selectattr,
+    do_rejectattr: async_do_rejectattr,
+    **{func: _materializing_variant(func) for func in (do_join, do_list, do_sum, do_unique, do_groupby, do_slice)},
+}
+
+
+def async_variant(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """The async variant of a built-in filter, else ``func`` itself."""
+    try:
+        return ASYNC_VARIANTS.get(func, func)
+    except TypeError:  # an unhashable callable
+        return func

@@ -47,19 +47,121 @@ _DOUBLE_OPERATORS = frozenset(op for op in _OPERATORS if len(op) == 2)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")", "]", "}"}
 
+# Token types (Jinja's names and values; extensions compare against these).
+TOKEN_ADD = "add"
+TOKEN_ASSIGN = "assign"
+TOKEN_COLON = "colon"
+TOKEN_COMMA = "comma"
+TOKEN_DIV = "div"
+TOKEN_DOT = "dot"
+TOKEN_EQ = "eq"
+TOKEN_FLOORDIV = "floordiv"
+TOKEN_GT = "gt"
+TOKEN_GTEQ = "gteq"
+TOKEN_LBRACE = "lbrace"
+TOKEN_LBRACKET = "lbracket"
+TOKEN_LPAREN = "lparen"
+TOKEN_LT = "lt"
+TOKEN_LTEQ = "lteq"
+TOKEN_MOD = "mod"
+TOKEN_MUL = "mul"
+TOKEN_NE = "ne"
+TOKEN_PIPE = "pipe"
+TOKEN_POW = "pow"
+TOKEN_RBRACE = "rbrace"
+TOKEN_RBRACKET = "rbracket"
+TOKEN_RPAREN = "rparen"
+TOKEN_SEMICOLON = "semicolon"
+TOKEN_SUB = "sub"
+TOKEN_TILDE = "tilde"
+TOKEN_WHITESPACE = "whitespace"
+TOKEN_FLOAT = "float"
+TOKEN_INTEGER = "integer"
+TOKEN_NAME = "name"
+TOKEN_STRING = "string"
+TOKEN_OPERATOR = "operator"
+TOKEN_BLOCK_BEGIN = "block_begin"
+TOKEN_BLOCK_END = "block_end"
+TOKEN_VARIABLE_BEGIN = "variable_begin"
+TOKEN_VARIABLE_END = "variable_end"
+TOKEN_RAW_BEGIN = "raw_begin"
+TOKEN_RAW_END = "raw_end"
+TOKEN_COMMENT_BEGIN = "comment_begin"
+TOKEN_COMMENT_END = "comment_end"
+TOKEN_COMMENT = "comment"
+TOKEN_LINESTATEMENT_BEGIN = "linestatement_begin"
+TOKEN_LINESTATEMENT_END = "linestatement_end"
+TOKEN_LINECOMMENT_BEGIN = "linecomment_begin"
+TOKEN_LINECOMMENT_END = "linecomment_end"
+TOKEN_LINECOMMENT = "linecomment"
+TOKEN_DATA = "data"
+TOKEN_INITIAL = "initial"
+TOKEN_EOF = "eof"
+
+#: Operator text -> token type.
+operators = {
+    "+": TOKEN_ADD, "-": TOKEN_SUB, "/": TOKEN_DIV, "//": TOKEN_FLOORDIV,
+    "*": TOKEN_MUL, "%": TOKEN_MOD, "**": TOKEN_POW, "~": TOKEN_TILDE,
+    "[": TOKEN_LBRACKET, "]": TOKEN_RBRACKET, "(": TOKEN_LPAREN, ")": TOKEN_RPAREN,
+    "{": TOKEN_LBRACE, "}": TOKEN_RBRACE, "==": TOKEN_EQ, "!=": TOKEN_NE,
+    ">": TOKEN_GT, ">=": TOKEN_GTEQ, "<": TOKEN_LT, "<=": TOKEN_LTEQ,
+    "=": TOKEN_ASSIGN, ".": TOKEN_DOT, ":": TOKEN_COLON, "|": TOKEN_PIPE,
+    ",": TOKEN_COMMA, ";": TOKEN_SEMICOLON,
+}  # fmt: skip
+#: Token type -> operator text.
+reverse_operators = {v: k for k, v in operators.items()}
+
 #: Human names of tokens, used in error messages (same wording as Jinja).
 TOKEN_DESCRIPTIONS = {
-    "variable_end": "end of print statement",
-    "block_end": "end of statement block",
-    "eof": "end of template",
-    "variable_begin": "begin of print statement",
-    "block_begin": "begin of statement block",
+    TOKEN_COMMENT_BEGIN: "begin of comment",
+    TOKEN_COMMENT_END: "end of comment",
+    TOKEN_COMMENT: "comment",
+    TOKEN_LINECOMMENT: "comment",
+    TOKEN_BLOCK_BEGIN: "begin of statement block",
+    TOKEN_BLOCK_END: "end of statement block",
+    TOKEN_VARIABLE_BEGIN: "begin of print statement",
+    TOKEN_VARIABLE_END: "end of print statement",
+    TOKEN_LINESTATEMENT_BEGIN: "begin of line statement",
+    TOKEN_LINESTATEMENT_END: "end of line statement",
+    TOKEN_DATA: "template data / text",
+    TOKEN_EOF: "end of template",
 }
 
 
-class Token:
-    """One token: its line, its type and its value."""
+def describe_token_type(token_type: str) -> str:
+    """How an error message names a token type (``,`` for ``comma``)."""
+    if token_type in reverse_operators:
+        return reverse_operators[token_type]
+    return TOKEN_DESCRIPTIONS.get(token_type, token_type)
 
+
+def describe_token(token: Token) -> str:
+    """How an error message names a token (a name by its value)."""
+    if token.type == TOKEN_NAME:
+        return token.value  # type: ignore[no-any-return]
+    return describe_token_type(token.type)
+
+
+def describe_token_expr(expr: str) -> str:
+    """Like :func:`describe_token` for a token expression (``"name:endfor"``)."""
+    if ":" in expr:
+        type, value = expr.split(":", 1)
+        if type == TOKEN_NAME:
+            return value
+    else:
+        type = expr
+    return describe_token_type(type)
+
+
+class Token:
+    """One token: its line, its type and its value.
+
+    Behaves like Jinja2's ``Token`` named tuple (unpacking, indexing,
+    equality with tuples) but is a plain slotted class.
+    """
+
+    # PERF: a slotted class is created and read faster than a named tuple,
+    # and the lexer makes one per token.
     __slots__ = ("lineno", "type", "value")
 
     def __init__(self, lineno: int, type: str, value: t.Any) -> None:
@@ -67,16 +169,51 @@ class Token:
         self.type = type
         self.value = value
 
-    def describe(self) -> str:
-        """Describe the token the way error messages show it."""
-        if self.type in ("name", "op"):
-            return str(self.value)
-        if self.type in ("string", "integer", "float"):
-            return str(self.value)
-        return TOKEN_DESCRIPTIONS.get(self.type, self.type)
+    def _as_tuple(self) -> tuple[int, str, t.Any]:
+        return (self.lineno, self.type, self.value)
+
+    def __iter__(self) -> t.Iterator[t.Any]:
+        return iter(self._as_tuple())
+
+    def __getitem__(self, index: t.Any) -> t.Any:
+        return self._as_tuple()[index]
+
+    def __len__(self) -> int:
+        return 3
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Token):
+            return self._as_tuple() == other._as_tuple()
+        if isinstance(other, tuple):
+            return self._as_tuple() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._as_tuple())
 
     def __repr__(self) -> str:
-        return f"Token({self.lineno}, {self.type!r}, {self.value!r})"
+        return f"Token(lineno={self.lineno!r}, type={self.type!r}, value={self.value!r})"
+
+    def __str__(self) -> str:
+        return describe_token(self)
+
+    def describe(self) -> str:
+        """Describe the token the way "got ..." in error messages shows it."""
+        if self.type in (TOKEN_STRING, TOKEN_INTEGER, TOKEN_FLOAT):
+            return str(self.value)
+        return describe_token(self)
+
+    def test(self, expr: str) -> bool:
+        """Whether the token matches ``expr``: a type (``"comma"``) or ``"type:value"``."""
+        if self.type == expr:
+            return True
+        if ":" in expr:
+            return expr.split(":", 1) == [self.type, self.value]
+        return False
+
+    def test_any(self, *iterable: str) -> bool:
+        """Whether the token matches any of the token expressions."""
+        return any(self.test(expr) for expr in iterable)
 
 
 class _Tag:
@@ -140,6 +277,12 @@ class Lexer:
             [self.block_start, self.variable_start, self.comment_start], key=len, reverse=True
         )
         pattern = "|".join(re.escape(o) for o in openers)
+        self.line_comment_prefix = env.line_comment_prefix
+        if self.line_comment_prefix:
+            # Only start after a non-space (or at a line start) so a long run
+            # of spaces is not rescanned from every position: linear time.
+            comment = re.escape(self.line_comment_prefix)
+            pattern = rf"(?P<linecomment>(?:^|(?<=\S))[^\S\n]*{comment}[^\n]*)|" + pattern
         if self.line_statement_prefix:
             prefix = re.escape(self.line_statement_prefix)
             pattern = rf"(?P<line>^[ \t\v]*{prefix})|" + pattern
@@ -164,6 +307,21 @@ class Lexer:
         chunks = self._scan(source)
         return self._emit(chunks)
 
+    def comments(self, source: str) -> list[tuple[int, str]]:
+        """``(lineno, text)`` of every comment in ``source``, in order (for message extraction)."""
+        self._name = self._filename = None
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        self._source = source
+        self._line_pos = 0
+        self._line_no = 1
+        chunks = self._scan(source)
+        found = [
+            (lineno, chunk.raw_text)
+            for chunk, lineno in zip(chunks, chunks.lines)
+            if isinstance(chunk, _Tag) and chunk.kind == "comment"
+        ]
+        return sorted(found + self._line_comments, key=lambda item: item[0])
+
     # -- helpers -------------------------------------------------------------
 
     def _lineno(self, pos: int) -> int:
@@ -183,6 +341,7 @@ class Lexer:
 
     def _scan(self, source: str) -> list[t.Any]:
         chunks = _Chunks(self)
+        self._line_comments: list[tuple[int, str]] = []
         pos = 0
         size = len(source)
         while pos < size:
@@ -191,6 +350,12 @@ class Lexer:
                 chunks.add(source[pos:], self._lineno(pos))
                 break
             start = m.start()
+            if m.lastgroup == "linecomment":
+                chunks.add(source[pos:start], self._lineno(pos))
+                text = m.group()
+                self._line_comments.append((self._lineno(start), text[text.index(self.line_comment_prefix) + len(self.line_comment_prefix) :]))
+                pos = m.end()
+                continue
             if m.lastgroup == "line":
                 chunks.add(source[pos:start], self._lineno(pos))
                 self._tag_line = self._lineno(start)
@@ -223,7 +388,9 @@ class Lexer:
         right = ""
         if end > pos and source[end - 1] in "-+":
             right = source[end - 1]
-        chunks.add(_Tag("comment", left, right), self._tag_line)
+        tag = _Tag("comment", left, right)
+        tag.raw_text = source[pos : end - len(right)]
+        chunks.add(tag, self._tag_line)
         return end + len(self.comment_end)
 
     def _scan_raw(self, source: str, raw: re.Match[str], left: str, chunks: list[t.Any], start: int) -> int:
@@ -247,7 +414,7 @@ class Lexer:
         # the statement swallows its newline
         if pos < len(source) and source[pos] == "\n":
             pos += 1
-        if tag.tokens and tag.tokens[-1].type == "op" and tag.tokens[-1].value == ":":
+        if tag.tokens and tag.tokens[-1].type == TOKEN_COLON:
             tag.tokens.pop()
         chunks.add(tag, self._tag_line)
         return pos
@@ -310,7 +477,7 @@ class Lexer:
                 pos = m.end()
                 continue
             if ch.isdigit():
-                after_dot = bool(tokens) and tokens[-1].type == "op" and tokens[-1].value == "."
+                after_dot = bool(tokens) and tokens[-1].type == TOKEN_DOT
                 m = (_INTEGER_ONLY if after_dot else _NUMBER).match(source, pos)
                 assert m is not None
                 text = m.group()
@@ -338,7 +505,7 @@ class Lexer:
                 expected = stack.pop()
                 if expected != op:
                     self._fail(f"unexpected {op!r}, expected {expected!r}", pos)
-            tokens.append(Token(lineno, "op", op))
+            tokens.append(Token(lineno, operators[op], op))
             pos += len(op)
 
     def _number_token(self, lineno: int, text: str, pos: int) -> Token:
@@ -407,9 +574,15 @@ class Lexer:
             inner = chunk.tokens
             first_line = inner[0].lineno if inner else lineno
             last_line = inner[-1].lineno if inner else lineno
-            kind = "variable" if chunk.kind == "variable" else "block"
-            tokens.append(Token(first_line, kind + "_begin", None))
-            tokens.extend(inner)
-            tokens.append(Token(last_line, kind + "_end", None))
-        tokens.append(Token(self._lineno(len(self._source)), "eof", None))
+            if chunk.kind == "variable":
+                tokens.append(Token(first_line, TOKEN_VARIABLE_BEGIN, self.variable_start + chunk.left))
+                tokens.extend(inner)
+                tokens.append(Token(last_line, TOKEN_VARIABLE_END, chunk.right + self.variable_end))
+            else:
+                opener = self.block_start + chunk.left if chunk.kind == "block" else ""
+                closer = chunk.right + self.block_end if chunk.kind == "block" else "\n"
+                tokens.append(Token(first_line, TOKEN_BLOCK_BEGIN, opener))
+                tokens.extend(inner)
+                tokens.append(Token(last_line, TOKEN_BLOCK_END, closer))
+        tokens.append(Token(self._lineno(len(self._source)), TOKEN_EOF, ""))
         return tokens

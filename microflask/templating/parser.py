@@ -17,70 +17,157 @@ import typing as t
 
 from . import nodes as n
 from .exceptions import TemplateAssertionError, TemplateSyntaxError
-from .lexer import TOKEN_DESCRIPTIONS, Token
+from .lexer import TOKEN_EOF, Token, describe_token, describe_token_expr
+
+if t.TYPE_CHECKING:
+    from .environment import Environment
+    from .ext import Extension
 
 _STATEMENTS = frozenset(
-    "for if block extends print macro include from import set with autoescape "
-    "filter call do break continue".split()
+    "for if block extends print macro include from import set with autoescape filter call".split()
 )
-_COMPARE_OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "lteq", ">": "gt", ">=": "gteq"}
-_MATH2 = {"*": "*", "/": "/", "//": "//", "%": "%"}
+_STATEMENT_METHODS = {name: "parse_" + name for name in _STATEMENTS}
+_STATEMENT_METHODS["call"] = "parse_call_block"
+_STATEMENT_METHODS["filter"] = "parse_filter_block"
+_COMPARE_OPS = frozenset(("eq", "ne", "lt", "lteq", "gt", "gteq"))
+_MATH1 = {"add": n.Add, "sub": n.Sub}
+_MATH2 = {"mul": n.Mul, "div": n.Div, "floordiv": n.FloorDiv, "mod": n.Mod}
 
 
 class TokenStream:
-    """Cursor over a token list with one token of lookahead."""
+    """Cursor over a token list with lookahead, as extensions see ``parser.stream``.
+
+    ``current`` is the token under the cursor; ``next(stream)`` returns it and
+    advances. Token expressions are a type (``"comma"``) or ``"type:value"``
+    (``"name:endfor"``). Built from any iterable of :class:`~.lexer.Token`
+    (what an extension's ``filter_stream`` returns); an ``eof`` token is added
+    when missing.
+    """
 
     __slots__ = ("tokens", "pos", "current", "name", "filename")
 
-    def __init__(self, tokens: list[Token], name: str | None, filename: str | None) -> None:
+    def __init__(self, generator: t.Iterable[Token], name: str | None, filename: str | None) -> None:
+        tokens = generator if type(generator) is list else list(generator)
+        if not tokens or tokens[-1].type != TOKEN_EOF:
+            tokens.append(Token(tokens[-1].lineno if tokens else 1, TOKEN_EOF, ""))
         self.tokens = tokens
         self.pos = 0
-        self.current = tokens[0]
+        #: The token under the cursor.
+        self.current: Token = tokens[0]
         self.name = name
         self.filename = filename
 
-    def next(self) -> Token:
-        """Advance and return the token that was current."""
+    def __iter__(self) -> t.Iterator[Token]:
+        """Yield the remaining tokens up to (not including) ``eof``."""
+        while self.current.type != TOKEN_EOF:
+            yield self.next()
+
+    def __bool__(self) -> bool:
+        return self.current.type != TOKEN_EOF
+
+    @property
+    def eos(self) -> bool:
+        """Whether the stream is at its end."""
+        return self.current.type == TOKEN_EOF
+
+    def __next__(self) -> Token:
+        """Return the current token and advance (staying on ``eof``)."""
         token = self.current
         if self.pos < len(self.tokens) - 1:
             self.pos += 1
             self.current = self.tokens[self.pos]
         return token
 
+    next = __next__
+
+    def push(self, token: Token) -> None:
+        """Put ``token`` right after the current one (it is the next ``next()``)."""
+        self.tokens.insert(self.pos + 1, token)
+
     def look(self) -> Token:
         """Return the token after the current one."""
         return self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
 
-    def test(self, type: str, value: t.Any = None) -> bool:
-        token = self.current
-        return token.type == type and (value is None or token.value == value)
+    def skip(self, n: int = 1) -> None:
+        """Advance ``n`` tokens."""
+        for _ in range(n):
+            self.next()
 
-    def skip_if(self, type: str, value: t.Any = None) -> bool:
-        if self.test(type, value):
+    def test(self, type: str, value: t.Any = None) -> bool:
+        """Whether the current token has ``type`` (and ``value``, if given)."""
+        token = self.current
+        if token.type != type:
+            return value is None and ":" in type and token.test(type)
+        return value is None or token.value == value
+
+    def next_if(self, expr: str, value: t.Any = None) -> Token | None:
+        """Advance and return the current token if it matches ``expr``."""
+        if self.test(expr, value):
+            return self.next()
+        return None
+
+    def skip_if(self, expr: str, value: t.Any = None) -> bool:
+        """Advance if the current token matches ``expr``; return whether it did."""
+        if self.test(expr, value):
             self.next()
             return True
         return False
 
+    def close(self) -> None:
+        """Drop the remaining tokens."""
+        self.current = Token(self.current.lineno, TOKEN_EOF, "")
+        self.tokens[self.pos + 1 :] = []
+        self.tokens[self.pos] = self.current
+
     def fail(self, message: str, lineno: int | None = None, cls: type = TemplateSyntaxError) -> t.NoReturn:
         raise cls(message, lineno or self.current.lineno, self.name, self.filename)
 
-    def expect(self, type: str, value: t.Any = None) -> Token:
-        if not self.test(type, value):
+    def expect(self, expr: str, value: t.Any = None) -> Token:
+        """Return the current token and advance, if it matches ``expr``; else fail.
+
+        :raises TemplateSyntaxError: ``expected token 'x', got 'y'``.
+        """
+        if not self.test(expr, value):
             token = self.current
-            wanted = value if value is not None else TOKEN_DESCRIPTIONS.get(type, type)
-            if token.type == "eof":
+            if value is not None:
+                expr = f"{expr}:{value}"
+            wanted = describe_token_expr(expr)
+            if token.type == TOKEN_EOF:
                 self.fail(f"unexpected end of template, expected {wanted!r}.")
-            self.fail(f"expected token {wanted!r}, got {token.describe()!r}")
+            self.fail(f"expected token {wanted!r}, got {describe_token(token)!r}")
         return self.next()
 
 
 class Parser:
-    """Parse one template's tokens into a :class:`~.nodes.Template`."""
+    """Parse one template into a :class:`~.nodes.Template`.
 
-    def __init__(self, tokens: list[Token], name: str | None = None, filename: str | None = None) -> None:
-        self.stream = TokenStream(tokens, name, filename)
+    :param environment: supplies the lexer, the extensions and their tags.
+    :param source: the template source.
+    :param name: the template's load name (for errors).
+    :param filename: the template's file name (for errors).
+    :param state: accepted for Jinja compatibility (lexing always starts in data).
+    """
+
+    def __init__(
+        self,
+        environment: Environment,
+        source: str,
+        name: str | None = None,
+        filename: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        self.environment = environment
+        #: The :class:`TokenStream` extensions read from.
+        self.stream = environment._tokenize(source, name, filename, state)
         self.name = name
         self.filename = filename
+        self.closed = False
+        #: Extension tag -> the extension's ``parse`` method.
+        self.extensions: dict[str, t.Callable[[Parser], n.Node | list[n.Node]]] = {}
+        for extension in environment.iter_extensions():
+            for tag in extension.tags:
+                self.extensions[tag] = extension.parse
+        self._last_identifier = 0
         self._end_token_stack: list[tuple[str, ...]] = []
         self._tag_stack: list[str] = []
 
@@ -91,19 +178,44 @@ class Parser:
         body = self.subparse(None)
         return n.Template(body, lineno=1)
 
-    def fail(self, message: str, lineno: int | None = None, cls: type = TemplateSyntaxError) -> t.NoReturn:
-        self.stream.fail(message, lineno, cls)
+    def fail(self, msg: str, lineno: int | None = None, exc: type[TemplateSyntaxError] = TemplateSyntaxError) -> t.NoReturn:
+        """Raise ``exc`` (a :class:`TemplateSyntaxError`) for ``msg`` at ``lineno``."""
+        self.stream.fail(msg, lineno, exc)
 
-    def _fail_unknown_tag(self, name: str | None, lineno: int) -> t.NoReturn:
-        expected: list[str] = []
-        for tokens in self._end_token_stack:
-            expected.extend(tokens)
+    def free_identifier(self, lineno: int | None = None) -> n.InternalName:
+        """A new :class:`~.nodes.InternalName` no template variable can clash with."""
+        self._last_identifier += 1
+        return n._new_internal_name(f"fi{self._last_identifier}", lineno)
+
+    def is_tuple_end(self, extra_end_rules: tuple[str, ...] | None = None) -> bool:
+        """Whether the current token ends a tuple (``)``, a tag's end, or an extra rule)."""
+        token = self.stream.current
+        if token.type in ("variable_end", "block_end", "rparen", "eof"):
+            return True
+        if extra_end_rules is not None:
+            return token.test_any(*extra_end_rules)
+        return False
+
+    def fail_unknown_tag(self, name: str, lineno: int | None = None) -> t.NoReturn:
+        """Fail for the unknown tag ``name``, saying which end tags were expected."""
+        self._fail_unknown_tag(name, lineno)
+
+    def fail_eof(self, end_tokens: tuple[str, ...] | None = None, lineno: int | None = None) -> t.NoReturn:
+        """Fail for the end of the template while ``end_tokens`` were expected."""
+        stack = list(self._end_token_stack)
+        if end_tokens is not None:
+            stack.append(end_tokens)
+        self._fail_unknown_tag(None, lineno, stack)
+
+    def _fail_unknown_tag(self, name: str | None, lineno: int | None, stack: list[tuple[str, ...]] | None = None) -> t.NoReturn:
+        if stack is None:
+            stack = self._end_token_stack
         if name is None:
             message = ["Unexpected end of template."]
         else:
             message = [f"Encountered unknown tag {name!r}."]
-        if self._end_token_stack:
-            wanted = " or ".join(repr(x) for x in self._end_token_stack[-1])
+        if stack:
+            wanted = " or ".join(repr(describe_token_expr(x)) for x in stack[-1])
             message.append(f"Jinja was looking for the following tags: {wanted}.")
         if self._tag_stack:
             message.append(
@@ -113,13 +225,17 @@ class Parser:
 
     # -- statements ------------------------------------------------------------------
 
-    def subparse(self, end_tokens: tuple[str, ...] | None) -> list[n.Node]:
-        """Parse until one of ``end_tokens`` (a tag name) is next; leave it current."""
+    def subparse(self, end_tokens: tuple[str, ...] | None = None) -> list[n.Node]:
+        """Parse until one of ``end_tokens`` (``"name:endfor"``...) is next; leave it current."""
         body: list[n.Node] = []
         data: list[n.Node] = []
         stream = self.stream
+        end_names: frozenset[str] | None = None
         if end_tokens is not None:
             self._end_token_stack.append(end_tokens)
+            # PERF: end tags are nearly always ``name:x``; test the name set.
+            if all(x.startswith("name:") for x in end_tokens):
+                end_names = frozenset(x[5:] for x in end_tokens)
 
         def flush() -> None:
             if data:
@@ -130,7 +246,8 @@ class Parser:
             while True:
                 token = stream.current
                 if token.type == "data":
-                    data.append(n.TemplateData(token.value, lineno=token.lineno))
+                    if token.value:
+                        data.append(n.TemplateData(token.value, lineno=token.lineno))
                     stream.next()
                 elif token.type == "variable_begin":
                     stream.next()
@@ -139,8 +256,14 @@ class Parser:
                 elif token.type == "block_begin":
                     flush()
                     stream.next()
-                    if end_tokens is not None and stream.current.type == "name" and stream.current.value in end_tokens:
-                        return body
+                    if end_tokens is not None:
+                        current = stream.current
+                        if (
+                            current.type == "name" and current.value in end_names
+                            if end_names is not None
+                            else current.test_any(*end_tokens)
+                        ):
+                            return body
                     result = self.parse_statement()
                     if isinstance(result, list):
                         body.extend(result)
@@ -160,6 +283,7 @@ class Parser:
                 self._end_token_stack.pop()
 
     def parse_statement(self) -> n.Node | list[n.Node]:
+        """Parse one ``{% tag %}`` (the stream is on the tag name)."""
         token = self.stream.current
         if token.type != "name":
             self.fail("tag name expected", token.lineno)
@@ -167,8 +291,11 @@ class Parser:
         pop = True
         try:
             if token.value in _STATEMENTS:
-                method = "parse_call_block" if token.value == "call" else "parse_" + token.value
+                method = _STATEMENT_METHODS[token.value]
                 return getattr(self, method)()  # type: ignore[no-any-return]
+            extension = self.extensions.get(token.value)
+            if extension is not None:
+                return extension(self)
             pop = False
             self._tag_stack.pop()
             self._fail_unknown_tag(token.value, token.lineno)
@@ -177,44 +304,48 @@ class Parser:
                 self._tag_stack.pop()
 
     def parse_statements(self, end_tokens: tuple[str, ...], drop_needle: bool = False) -> list[n.Node]:
-        """Parse a tag body up to one of ``end_tokens``."""
-        self.stream.skip_if("op", ":")
+        """Parse a tag body up to one of ``end_tokens`` (``("name:endcache",)``).
+
+        :param drop_needle: also consume the end tag's name.
+        """
+        end_tokens = tuple(end_tokens)
+        self.stream.skip_if("colon")
         self.stream.expect("block_end")
         result = self.subparse(end_tokens)
         if self.stream.current.type == "eof":
-            self._fail_unknown_tag(None, self.stream.current.lineno)
+            self.fail_eof(end_tokens)
         if drop_needle:
             self.stream.next()
         return result
 
     def parse_for(self) -> n.For:
         lineno = self.stream.expect("name", "for").lineno
-        target = self.parse_assign_target(extra_end_rules=("in",))
+        target = self.parse_assign_target(extra_end_rules=("name:in",))
         self.stream.expect("name", "in")
-        iter_node = self.parse_tuple(with_condexpr=False, extra_end_rules=("recursive",))
+        iter_node = self.parse_tuple(with_condexpr=False, extra_end_rules=("name:recursive",))
         test = None
         if self.stream.skip_if("name", "if"):
             test = self.parse_expression()
         recursive = self.stream.skip_if("name", "recursive")
-        body = self.parse_statements(("endfor", "else"))
+        body = self.parse_statements(("name:endfor", "name:else"))
         if self.stream.next().value == "endfor":
             else_: list[n.Node] = []
         else:
-            else_ = self.parse_statements(("endfor",), drop_needle=True)
+            else_ = self.parse_statements(("name:endfor",), drop_needle=True)
         return n.For(target, iter_node, body, else_, test, recursive, lineno=lineno)
 
     def parse_if(self) -> n.If:
         node = result = n.If(None, [], [], [], lineno=self.stream.expect("name", "if").lineno)
         while True:
             node.test = self.parse_tuple(with_condexpr=False)
-            node.body = self.parse_statements(("elif", "else", "endif"))
+            node.body = self.parse_statements(("name:elif", "name:else", "name:endif"))
             token = self.stream.next()
             if token.value == "elif":
                 node = n.If(None, [], [], [], lineno=self.stream.current.lineno)
                 result.elif_.append(node)
                 continue
             if token.value == "else":
-                result.else_ = self.parse_statements(("endif",), drop_needle=True)
+                result.else_ = self.parse_statements(("name:endif",), drop_needle=True)
             break
         return result
 
@@ -224,28 +355,29 @@ class Parser:
         values: list[n.Node] = []
         while self.stream.current.type != "block_end":
             if targets:
-                self.stream.expect("op", ",")
+                self.stream.expect("comma")
             target = self.parse_assign_target()
-            self.stream.expect("op", "=")
+            target.set_ctx("param")
+            self.stream.expect("assign")
             targets.append(target)
             values.append(self.parse_expression())
-        body = self.parse_statements(("endwith",), drop_needle=True)
+        body = self.parse_statements(("name:endwith",), drop_needle=True)
         return n.With(targets, values, body, lineno=lineno)
 
-    def parse_autoescape(self) -> n.AutoEscape:
+    def parse_autoescape(self) -> n.Scope:
         lineno = self.stream.next().lineno
-        value = self.parse_expression()
-        body = self.parse_statements(("endautoescape",), drop_needle=True)
-        return n.AutoEscape(value, body, lineno=lineno)
+        options = [n.Keyword("autoescape", self.parse_expression())]
+        body = self.parse_statements(("name:endautoescape",), drop_needle=True)
+        return n.Scope([n.ScopedEvalContextModifier(options, body, lineno=lineno)], lineno=lineno)
 
     def parse_block(self) -> n.Block:
         lineno = self.stream.next().lineno
         name = self.stream.expect("name").value
         scoped = self.stream.skip_if("name", "scoped")
         required = self.stream.skip_if("name", "required")
-        if self.stream.current.type == "op" and self.stream.current.value == "-":
+        if self.stream.current.type == "sub":
             self.fail("Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.")
-        body = self.parse_statements(("endblock",), drop_needle=True)
+        body = self.parse_statements(("name:endblock",), drop_needle=True)
         if required:
             for stmt in body:
                 if not isinstance(stmt, n.Output) or any(
@@ -259,10 +391,15 @@ class Parser:
         lineno = self.stream.next().lineno
         return n.Extends(self.parse_expression(), lineno=lineno)
 
+    def parse_import_context(self, node: t.Any, default: bool) -> t.Any:
+        """Set ``node.with_context`` from a trailing ``with/without context``."""
+        node.with_context = self._parse_context(default)
+        return node
+
     def _parse_context(self, default: bool) -> bool:
         stream = self.stream
         if stream.current.type == "name" and stream.current.value in ("with", "without"):
-            if stream.look().type == "name" and stream.look().value == "context":
+            if stream.look().test("name:context"):
                 with_context = stream.next().value == "with"
                 stream.next()
                 return with_context
@@ -272,9 +409,8 @@ class Parser:
         lineno = self.stream.next().lineno
         template = self.parse_expression()
         ignore_missing = False
-        if self.stream.test("name", "ignore") and self.stream.look().type == "name" and self.stream.look().value == "missing":
-            self.stream.next()
-            self.stream.next()
+        if self.stream.test("name", "ignore") and self.stream.look().test("name:missing"):
+            self.stream.skip(2)
             ignore_missing = True
         with_context = self._parse_context(True)
         return n.Include(template, with_context, ignore_missing, lineno=lineno)
@@ -291,24 +427,25 @@ class Parser:
         lineno = self.stream.next().lineno
         template = self.parse_expression()
         self.stream.expect("name", "import")
-        names: list[tuple[str, str]] = []
+        names: list[str | tuple[str, str]] = []
         with_context = False
         stream = self.stream
         while True:
             if names:
-                stream.expect("op", ",")
+                stream.expect("comma")
             if stream.current.type == "name":
-                if stream.current.value in ("with", "without") and stream.look().type == "name" and stream.look().value == "context":
+                if stream.current.value in ("with", "without") and stream.look().test("name:context"):
                     with_context = self._parse_context(False)
                     break
                 target = self.parse_assign_target(name_only=True)
                 if target.name.startswith("_"):
                     self.fail("names starting with an underline can not be imported", target.lineno, TemplateAssertionError)
-                alias = target.name
                 if stream.skip_if("name", "as"):
-                    alias = self.parse_assign_target(name_only=True).name
-                names.append((target.name, alias))
-                if stream.current.type != "op" or stream.current.value != ",":
+                    alias = self.parse_assign_target(name_only=True)
+                    names.append((target.name, alias.name))
+                else:
+                    names.append(target.name)
+                if stream.current.type != "comma":
                     with_context = self._parse_context(False)
                     break
             else:
@@ -317,63 +454,67 @@ class Parser:
             self.fail("no names given to import", lineno)
         return n.FromImport(template, names, with_context, lineno=lineno)
 
+    def parse_signature(self, node: t.Any) -> None:
+        """Parse ``(a, b=1)`` into ``node.args`` and ``node.defaults``."""
+        node.args, node.defaults = self._parse_signature()
+
     def _parse_signature(self) -> tuple[list[n.Node], list[n.Node]]:
         args: list[n.Node] = []
         defaults: list[n.Node] = []
         seen: set[str] = set()
-        self.stream.expect("op", "(")
-        while not self.stream.test("op", ")"):
+        self.stream.expect("lparen")
+        while not self.stream.test("rparen"):
             if args:
-                self.stream.expect("op", ",")
-                if self.stream.test("op", ")"):
+                self.stream.expect("comma")
+                if self.stream.test("rparen"):
                     break
             arg = self.parse_assign_target(name_only=True)
             arg.ctx = "param"
             if arg.name in seen:
                 self.fail(f"duplicate argument {arg.name!r} in macro signature", arg.lineno)
             seen.add(arg.name)
-            if self.stream.skip_if("op", "="):
+            if self.stream.skip_if("assign"):
                 defaults.append(self.parse_expression())
             elif defaults:
                 self.fail("non-default argument follows default argument")
             args.append(arg)
-        self.stream.expect("op", ")")
+        self.stream.expect("rparen")
         return args, defaults
 
     def parse_macro(self) -> n.Macro:
         lineno = self.stream.next().lineno
         name = self.parse_assign_target(name_only=True).name
         args, defaults = self._parse_signature()
-        body = self.parse_statements(("endmacro",), drop_needle=True)
+        body = self.parse_statements(("name:endmacro",), drop_needle=True)
         self.stream.skip_if("name", name)
         return n.Macro(name, args, defaults, body, lineno=lineno)
 
     def parse_call_block(self) -> n.CallBlock:
         lineno = self.stream.next().lineno
-        if self.stream.test("op", "("):
+        if self.stream.test("lparen"):
             args, defaults = self._parse_signature()
         else:
             args, defaults = [], []
         call = self.parse_expression()
         if not isinstance(call, n.Call):
             self.fail("expected call", lineno)
-        body = self.parse_statements(("endcall",), drop_needle=True)
+        body = self.parse_statements(("name:endcall",), drop_needle=True)
         return n.CallBlock(call, args, defaults, body, lineno=lineno)
 
-    def parse_filter(self) -> n.FilterBlock:
+    def parse_filter_block(self) -> n.FilterBlock:
         lineno = self.stream.next().lineno
-        filter_node = self.parse_filter_chain(None, start_inline=True)
-        body = self.parse_statements(("endfilter",), drop_needle=True)
+        filter_node = self.parse_filter(None, start_inline=True)
+        body = self.parse_statements(("name:endfilter",), drop_needle=True)
         return n.FilterBlock(body, filter_node, lineno=lineno)
 
     def parse_set(self) -> n.Node:
         lineno = self.stream.next().lineno
         target = self.parse_assign_target(with_namespace=True)
-        if self.stream.skip_if("op", "="):
+        if self.stream.skip_if("assign"):
             expr = self.parse_tuple()
             return n.Assign(target, expr, lineno=lineno)
-        filter_node = self.parse_filter_chain(None)
-        body = self.parse_statements(("endset",), drop_needle=True)
+        filter_node = self.parse_filter(None)
+        body = self.parse_statements(("name:endset",), drop_needle=True)
         return n.AssignBlock(target, filter_node, body, lineno=lineno)
 
     def parse_print(self) -> n.Output:
@@ -381,25 +522,9 @@ class Parser:
         items: list[n.Node] = []
         while self.stream.current.type != "block_end":
             if items:
-                self.stream.expect("op", ",")
+                self.stream.expect("comma")
             items.append(self.parse_expression())
         return n.Output(items, lineno=lineno)
-
-    def parse_do(self) -> n.ExprStmt:
-        lineno = self.stream.next().lineno
-        return n.ExprStmt(self.parse_tuple(), lineno=lineno)
-
-    def parse_break(self) -> n.Break:
-        token = self.stream.next()
-        if "for" not in self._tag_stack[:-1]:
-            self.fail("'break' outside of a loop", token.lineno)
-        return n.Break(lineno=token.lineno)
-
-    def parse_continue(self) -> n.Continue:
-        token = self.stream.next()
-        if "for" not in self._tag_stack[:-1]:
-            self.fail("'continue' outside of a loop", token.lineno)
-        return n.Continue(lineno=token.lineno)
 
     # -- assignment targets ----------------------------------------------------------
 
@@ -410,11 +535,12 @@ class Parser:
         extra_end_rules: tuple[str, ...] | None = None,
         with_namespace: bool = False,
     ) -> t.Any:
+        """Parse an assignment target: a name, a tuple of names, or ``ns.attr``."""
         stream = self.stream
         if name_only:
             token = stream.expect("name")
             return n.Name(token.value, "store", lineno=token.lineno)
-        if with_namespace and stream.look().type == "op" and stream.look().value == ".":
+        if with_namespace and stream.look().type == "dot":
             token = stream.expect("name")
             stream.next()
             attr = stream.expect("name")
@@ -431,7 +557,7 @@ class Parser:
             if target.name in ("true", "false", "none", "True", "False", "None"):
                 self.fail(f"Can't assign to {type(target).__name__.lower()!r}", target.lineno)
             target.ctx = "store"
-        elif isinstance(target, n.TupleNode):
+        elif isinstance(target, n.Tuple):
             target.ctx = "store"
             for item in target.items:
                 self._set_store(item)
@@ -441,6 +567,7 @@ class Parser:
     # -- expressions -------------------------------------------------------------------
 
     def parse_expression(self, with_condexpr: bool = True) -> n.Node:
+        """Parse an expression (with ``a if b else c`` unless ``with_condexpr`` is false)."""
         if with_condexpr:
             return self.parse_condexpr()
         return self.parse_or()
@@ -459,20 +586,20 @@ class Parser:
         lineno = self.stream.current.lineno
         left = self.parse_and()
         while self.stream.skip_if("name", "or"):
-            left = n.BinOp("or", left, self.parse_and(), lineno=lineno)
+            left = n.Or(left, self.parse_and(), lineno=lineno)
         return left
 
     def parse_and(self) -> n.Node:
         lineno = self.stream.current.lineno
         left = self.parse_not()
         while self.stream.skip_if("name", "and"):
-            left = n.BinOp("and", left, self.parse_not(), lineno=lineno)
+            left = n.And(left, self.parse_not(), lineno=lineno)
         return left
 
     def parse_not(self) -> n.Node:
         if self.stream.test("name", "not"):
             lineno = self.stream.next().lineno
-            return n.UnaryOp("not", self.parse_not(), lineno=lineno)
+            return n.Not(self.parse_not(), lineno=lineno)
         return self.parse_compare()
 
     def parse_compare(self) -> n.Node:
@@ -482,14 +609,13 @@ class Parser:
         ops: list[n.Node] = []
         while True:
             token = stream.current
-            if token.type == "op" and token.value in _COMPARE_OPS:
+            if token.type in _COMPARE_OPS:
                 stream.next()
-                ops.append(n.Operand(_COMPARE_OPS[token.value], self.parse_math1()))
+                ops.append(n.Operand(token.type, self.parse_math1()))
             elif stream.skip_if("name", "in"):
                 ops.append(n.Operand("in", self.parse_math1()))
-            elif stream.test("name", "not") and stream.look().type == "name" and stream.look().value == "in":
-                stream.next()
-                stream.next()
+            elif stream.test("name", "not") and stream.look().test("name:in"):
+                stream.skip(2)
                 ops.append(n.Operand("notin", self.parse_math1()))
             else:
                 break
@@ -501,16 +627,16 @@ class Parser:
     def parse_math1(self) -> n.Node:
         lineno = self.stream.current.lineno
         left = self.parse_concat()
-        while self.stream.current.type == "op" and self.stream.current.value in ("+", "-"):
-            op = self.stream.next().value
-            left = n.BinOp(op, left, self.parse_concat(), lineno=lineno)
+        while self.stream.current.type in _MATH1:
+            cls = _MATH1[self.stream.next().type]
+            left = cls(left, self.parse_concat(), lineno=lineno)
             lineno = self.stream.current.lineno
         return left
 
     def parse_concat(self) -> n.Node:
         lineno = self.stream.current.lineno
         items = [self.parse_math2()]
-        while self.stream.skip_if("op", "~"):
+        while self.stream.skip_if("tilde"):
             items.append(self.parse_math2())
         if len(items) == 1:
             return items[0]
@@ -519,25 +645,26 @@ class Parser:
     def parse_math2(self) -> n.Node:
         lineno = self.stream.current.lineno
         left = self.parse_pow()
-        while self.stream.current.type == "op" and self.stream.current.value in _MATH2:
-            op = self.stream.next().value
-            left = n.BinOp(op, left, self.parse_pow(), lineno=lineno)
+        while self.stream.current.type in _MATH2:
+            cls = _MATH2[self.stream.next().type]
+            left = cls(left, self.parse_pow(), lineno=lineno)
             lineno = self.stream.current.lineno
         return left
 
     def parse_pow(self) -> n.Node:
         lineno = self.stream.current.lineno
         left = self.parse_unary()
-        while self.stream.skip_if("op", "**"):
-            left = n.BinOp("**", left, self.parse_unary(), lineno=lineno)
+        while self.stream.skip_if("pow"):
+            left = n.Pow(left, self.parse_unary(), lineno=lineno)
             lineno = self.stream.current.lineno
         return left
 
     def parse_unary(self, with_filter: bool = True) -> n.Node:
         token = self.stream.current
-        if token.type == "op" and token.value in ("-", "+"):
+        if token.type == "sub" or token.type == "add":
             self.stream.next()
-            node: n.Node = n.UnaryOp(token.value, self.parse_unary(False), lineno=token.lineno)
+            cls = n.Neg if token.type == "sub" else n.Pos
+            node: n.Node = cls(self.parse_unary(False), lineno=token.lineno)
         else:
             node = self.parse_primary()
         node = self.parse_postfix(node)
@@ -546,9 +673,11 @@ class Parser:
         return node
 
     def parse_primary(self) -> n.Node:
+        """Parse a name, a literal, or a parenthesized/list/dict expression."""
         token = self.stream.current
         lineno = token.lineno
-        if token.type == "name":
+        type = token.type
+        if type == "name":
             value = token.value
             self.stream.next()
             if value in ("true", "True"):
@@ -558,34 +687,31 @@ class Parser:
             if value in ("none", "None"):
                 return n.Const(None, lineno=lineno)
             return n.Name(value, "load", lineno=lineno)
-        if token.type == "string":
+        if type == "string":
             self.stream.next()
             parts = [token.value]
             while self.stream.current.type == "string":
                 parts.append(self.stream.next().value)
             return n.Const("".join(parts), lineno=lineno)
-        if token.type in ("integer", "float"):
+        if type == "integer" or type == "float":
             self.stream.next()
             return n.Const(token.value, lineno=lineno)
-        if token.type == "op":
-            if token.value == "(":
-                self.stream.next()
-                node = self.parse_tuple(explicit_parentheses=True)
-                self.stream.expect("op", ")")
-                return node
-            if token.value == "[":
-                return self.parse_list()
-            if token.value == "{":
-                return self.parse_dict()
+        if type == "lparen":
+            self.stream.next()
+            node = self.parse_tuple(explicit_parentheses=True)
+            self.stream.expect("rparen")
+            return node
+        if type == "lbracket":
+            return self.parse_list()
+        if type == "lbrace":
+            return self.parse_dict()
         self.fail(f"unexpected {token.describe()!r}")
 
     def _is_tuple_end(self, extra_end_rules: tuple[str, ...] | None) -> bool:
         token = self.stream.current
-        if token.type in ("variable_end", "block_end", "eof"):
+        if token.type in ("variable_end", "block_end", "eof", "rparen"):
             return True
-        if token.type == "op" and token.value == ")":
-            return True
-        if extra_end_rules and token.type == "name" and token.value in extra_end_rules:
+        if extra_end_rules and token.test_any(*extra_end_rules):
             return True
         return False
 
@@ -596,6 +722,13 @@ class Parser:
         extra_end_rules: tuple[str, ...] | None = None,
         explicit_parentheses: bool = False,
     ) -> n.Node:
+        """Parse one expression, or several separated by commas as a ``Tuple``.
+
+        :param simplified: only primaries (names, literals), as for targets.
+        :param with_condexpr: allow ``a if b else c`` items.
+        :param extra_end_rules: token expressions that also end the tuple.
+        :param explicit_parentheses: an empty tuple is allowed (``()``).
+        """
         lineno = self.stream.current.lineno
         if simplified:
             parse = self.parse_primary
@@ -607,11 +740,11 @@ class Parser:
         is_tuple = False
         while True:
             if items:
-                self.stream.expect("op", ",")
+                self.stream.expect("comma")
             if self._is_tuple_end(extra_end_rules):
                 break
             items.append(parse())
-            if self.stream.test("op", ","):
+            if self.stream.current.type == "comma":
                 is_tuple = True
             else:
                 break
@@ -620,44 +753,42 @@ class Parser:
             if items:
                 return items[0]
             if not explicit_parentheses:
-                self.fail(f"Expected an expression, got {self.stream.current.describe()!r}")
-        return n.TupleNode(items, "load", lineno=lineno)
+                self.fail(f"Expected an expression, got {describe_token(self.stream.current)!r}")
+        return n.Tuple(items, "load", lineno=lineno)
 
     def parse_list(self) -> n.Node:
-        token = self.stream.expect("op", "[")
+        token = self.stream.expect("lbracket")
         items: list[n.Node] = []
-        while not self.stream.test("op", "]"):
+        while not self.stream.test("rbracket"):
             if items:
-                self.stream.expect("op", ",")
-            if self.stream.test("op", "]"):
+                self.stream.expect("comma")
+            if self.stream.test("rbracket"):
                 break
             items.append(self.parse_expression())
-        self.stream.expect("op", "]")
-        return n.ListNode(items, lineno=token.lineno)
+        self.stream.expect("rbracket")
+        return n.List(items, lineno=token.lineno)
 
     def parse_dict(self) -> n.Node:
-        token = self.stream.expect("op", "{")
+        token = self.stream.expect("lbrace")
         items: list[n.Node] = []
-        while not self.stream.test("op", "}"):
+        while not self.stream.test("rbrace"):
             if items:
-                self.stream.expect("op", ",")
-            if self.stream.test("op", "}"):
+                self.stream.expect("comma")
+            if self.stream.test("rbrace"):
                 break
             key = self.parse_expression()
-            self.stream.expect("op", ":")
+            self.stream.expect("colon")
             value = self.parse_expression()
             items.append(n.Pair(key, value, lineno=key.lineno))
-        self.stream.expect("op", "}")
-        return n.DictNode(items, lineno=token.lineno)
+        self.stream.expect("rbrace")
+        return n.Dict(items, lineno=token.lineno)
 
     def parse_postfix(self, node: n.Node) -> n.Node:
         while True:
-            token = self.stream.current
-            if token.type != "op":
-                break
-            if token.value in (".", "["):
+            type = self.stream.current.type
+            if type == "dot" or type == "lbracket":
                 node = self.parse_subscript(node)
-            elif token.value == "(":
+            elif type == "lparen":
                 node = self.parse_call(node)
             else:
                 break
@@ -666,11 +797,11 @@ class Parser:
     def parse_filter_expr(self, node: n.Node) -> n.Node:
         while True:
             token = self.stream.current
-            if token.type == "op" and token.value == "|":
-                node = self.parse_filter_chain(node)
+            if token.type == "pipe":
+                node = self.parse_filter(node)
             elif token.type == "name" and token.value == "is":
                 node = self.parse_test(node)
-            elif token.type == "op" and token.value == "(":
+            elif token.type == "lparen":
                 node = self.parse_call(node)
             else:
                 break
@@ -678,46 +809,46 @@ class Parser:
 
     def parse_subscript(self, node: n.Node) -> n.Node:
         token = self.stream.next()
-        if token.value == ".":
+        if token.type == "dot":
             attr = self.stream.current
             self.stream.next()
             if attr.type == "name":
-                return n.Getattr(node, attr.value, lineno=token.lineno)
+                return n.Getattr(node, attr.value, "load", lineno=token.lineno)
             if attr.type != "integer":
                 self.fail("expected name or number", attr.lineno)
-            return n.Getitem(node, n.Const(attr.value, lineno=attr.lineno), lineno=token.lineno)
+            return n.Getitem(node, n.Const(attr.value, lineno=attr.lineno), "load", lineno=token.lineno)
         args: list[n.Node] = []
-        while not self.stream.test("op", "]"):
+        while not self.stream.test("rbracket"):
             if args:
-                self.stream.expect("op", ",")
+                self.stream.expect("comma")
             args.append(self.parse_subscribed())
-        self.stream.expect("op", "]")
+        self.stream.expect("rbracket")
         if len(args) == 1:
             arg = args[0]
         else:
-            arg = n.TupleNode(args, "load", lineno=token.lineno)
-        return n.Getitem(node, arg, lineno=token.lineno)
+            arg = n.Tuple(args, "load", lineno=token.lineno)
+        return n.Getitem(node, arg, "load", lineno=token.lineno)
 
     def parse_subscribed(self) -> n.Node:
         lineno = self.stream.current.lineno
         args: list[n.Node | None]
-        if self.stream.test("op", ":"):
+        if self.stream.test("colon"):
             self.stream.next()
             args = [None]
         else:
             node = self.parse_expression()
-            if not self.stream.test("op", ":"):
+            if not self.stream.test("colon"):
                 return node
             self.stream.next()
             args = [node]
-        if self.stream.test("op", ":"):
+        if self.stream.test("colon"):
             args.append(None)
-        elif not (self.stream.test("op", "]") or self.stream.test("op", ",")):
+        elif not (self.stream.test("rbracket") or self.stream.test("comma")):
             args.append(self.parse_expression())
         else:
             args.append(None)
-        if self.stream.skip_if("op", ":"):
-            if not (self.stream.test("op", "]") or self.stream.test("op", ",")):
+        if self.stream.skip_if("colon"):
+            if not (self.stream.test("rbracket") or self.stream.test("comma")):
                 args.append(self.parse_expression())
             else:
                 args.append(None)
@@ -726,27 +857,33 @@ class Parser:
         return n.Slice(args[0], args[1], args[2], lineno=lineno)
 
     def parse_call_args(self) -> tuple[list[n.Node], list[n.Node], n.Node | None, n.Node | None]:
+        """Parse ``(args, key=value, *dyn_args, **dyn_kwargs)``."""
         stream = self.stream
-        stream.expect("op", "(")
+        stream.expect("lparen")
         args: list[n.Node] = []
         kwargs: list[n.Node] = []
         dyn_args = dyn_kwargs = None
         require_comma = False
-        while not stream.test("op", ")"):
+        while not stream.test("rparen"):
             if require_comma:
-                stream.expect("op", ",")
-                if stream.test("op", ")"):
+                stream.expect("comma")
+                if stream.test("rparen"):
                     break
-            if stream.test("op", "**"):
+            if stream.test("pow"):
+                if dyn_kwargs is not None:
+                    self.fail("invalid syntax for function call expression")
                 stream.next()
                 dyn_kwargs = self.parse_expression()
-            elif stream.test("op", "*"):
+            elif stream.test("mul"):
+                if dyn_args is not None or dyn_kwargs is not None:
+                    self.fail("invalid syntax for function call expression")
                 stream.next()
                 dyn_args = self.parse_expression()
-            elif stream.current.type == "name" and stream.look().type == "op" and stream.look().value == "=":
+            elif stream.current.type == "name" and stream.look().type == "assign":
+                if dyn_kwargs is not None:
+                    self.fail("invalid syntax for function call expression")
                 key = stream.current.value
-                stream.next()
-                stream.next()
+                stream.skip(2)
                 value = self.parse_expression()
                 kwargs.append(n.Keyword(key, value, lineno=value.lineno))
             else:
@@ -754,7 +891,7 @@ class Parser:
                     self.fail("invalid syntax for function call expression")
                 args.append(self.parse_expression())
             require_comma = True
-        stream.expect("op", ")")
+        stream.expect("rparen")
         return args, kwargs, dyn_args, dyn_kwargs
 
     def parse_call(self, node: n.Node) -> n.Node:
@@ -764,18 +901,19 @@ class Parser:
 
     def _dotted_name(self) -> str:
         name = self.stream.expect("name").value
-        while self.stream.test("op", "."):
+        while self.stream.test("dot"):
             self.stream.next()
             name += "." + self.stream.expect("name").value
         return name
 
-    def parse_filter_chain(self, node: n.Node | None, start_inline: bool = False) -> n.Node | None:
-        while self.stream.test("op", "|") or start_inline:
+    def parse_filter(self, node: n.Node | None, start_inline: bool = False) -> n.Node | None:
+        """Parse ``|f(args)|g`` applied to ``node``."""
+        while self.stream.test("pipe") or start_inline:
             if not start_inline:
                 self.stream.next()
             token = self.stream.current
             name = self._dotted_name()
-            if self.stream.test("op", "("):
+            if self.stream.test("lparen"):
                 args, kwargs, dyn_args, dyn_kwargs = self.parse_call_args()
             else:
                 args, kwargs, dyn_args, dyn_kwargs = [], [], None, None
@@ -783,7 +921,10 @@ class Parser:
             start_inline = False
         return node
 
+    parse_filter_chain = parse_filter
+
     def parse_test(self, node: n.Node) -> n.Node:
+        """Parse ``is [not] name(args)`` applied to ``node``."""
         stream = self.stream
         token = stream.expect("name", "is")
         negated = stream.skip_if("name", "not")
@@ -791,11 +932,10 @@ class Parser:
         dyn_args = dyn_kwargs = None
         kwargs: list[n.Node] = []
         current = stream.current
-        if current.type == "op" and current.value == "(":
+        if current.type == "lparen":
             args, kwargs, dyn_args, dyn_kwargs = self.parse_call_args()
         elif (
-            current.type in ("name", "string", "integer", "float")
-            or (current.type == "op" and current.value in ("(", "[", "{"))
+            current.type in ("name", "string", "integer", "float", "lparen", "lbracket", "lbrace")
         ) and not (current.type == "name" and current.value in ("else", "or", "and")):
             if current.type == "name" and current.value == "is":
                 self.fail("You cannot chain multiple tests with is")
@@ -805,5 +945,5 @@ class Parser:
             args = []
         result: n.Node = n.Test(node, name, args, kwargs, dyn_args, dyn_kwargs, lineno=token.lineno)
         if negated:
-            result = n.UnaryOp("not", result, lineno=token.lineno)
+            result = n.Not(result, lineno=token.lineno)
         return result

@@ -281,7 +281,15 @@ class BlockReference:
         return BlockReference(self.name, self._context, self._stack, self._depth + 1)
 
     def __call__(self) -> str:
+        if self._context.environment.is_async:
+            return self._async_call()  # type: ignore[return-value]
         rv = "".join(self._stack[self._depth](self._context))
+        if self._context.eval_ctx.autoescape:
+            return Markup(rv)
+        return rv
+
+    async def _async_call(self) -> str:
+        rv = "".join([piece async for piece in self._stack[self._depth](self._context)])
         if self._context.eval_ctx.autoescape:
             return Markup(rv)
         return rv
@@ -435,6 +443,31 @@ class LoopContext:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.index}/{self.length}>"
+
+
+class AsyncLoopContext(LoopContext):
+    """The ``loop`` variable in async mode: iterated with ``async for``.
+
+    Built by :func:`async_loop_context`, which reads an async iterable into a
+    list first so that ``length``, ``last`` and ``nextitem`` stay plain
+    attributes.
+    """
+
+    __slots__ = ()
+
+    def __aiter__(self) -> t.AsyncIterator[t.Any]:
+        from .async_utils import _sync_aiter
+
+        return _sync_aiter(self)
+
+
+async def async_loop_context(
+    iterable: t.Any, undefined: type[Undefined], recurse: t.Callable[..., t.Any] | None = None, depth0: int = 0
+) -> AsyncLoopContext:
+    """The ``loop`` of an async ``for`` over a sync or async iterable."""
+    if hasattr(iterable, "__aiter__"):
+        iterable = [item async for item in iterable]
+    return AsyncLoopContext(iterable, undefined, recurse, depth0)
 
 
 class Macro:

@@ -285,6 +285,12 @@ def test_parse_dict_header(value: str, expected: dict) -> None:
         ('a; b="x\ny"; c=2', ("a", {"b": "x\ny", "c": "2"})),
         ("a;\xa0b=1", ("a", {"b": "1"})),
         ('"a;b"; c=1', ('"a', {"c": "1"})),
+        # %22 in a quoted value is a quote (the HTML standard's multipart escaping)
+        ('form-data; name="a%22b"; filename="x%22.txt"', ("form-data", {"name": 'a"b', "filename": 'x".txt'})),
+        ('a; b="x\\"y%22"', ("a", {"b": 'x"y"'})),
+        ('a; b="\\%22"', ("a", {"b": '\\"'})),
+        ('a; b="%2522"; c="%41"', ("a", {"b": "%2522", "c": "%41"})),
+        ("a; b=%22", ("a", {"b": "%22"})),
     ],
 )
 def test_parse_options_header(value: str | None, expected: tuple) -> None:
@@ -995,6 +1001,12 @@ def test_is_entity_and_hop_by_hop(name: str, entity: bool, hop: bool) -> None:
         ("a=1; b=2; a=3", [("a", "1"), ("a", "3"), ("b", "2")]),
         ("=__Host-x=bad; __Host-x=good", [("__Host-x", "good")]),
         ('a="x;y"; b=1', [("a", "x;y"), ("b", "1")]),
+        # a quoted name is unquoted like a value; a repeated name keeps every value
+        ('"a"=b; "a b"=c; "x\\"y"=1', [("a", "b"), ("a b", "c"), ('x"y', "1")]),
+        ('"a"=b; a=c', [("a", "b"), ("a", "c")]),
+        ('"=x', [('"', "x")]),
+        ('""=x', []),
+        ('a="b"; a=c;a=d', [("a", "b"), ("a", "c"), ("a", "d")]),
         ('a="\\303\\251"', [("a", "é")]),
         ({"HTTP_COOKIE": "a=\xc3\xa9; b=\"x y\""}, [("a", "é"), ("b", "x y")]),
         ({"HTTP_COOKIE": "a=\xff"}, [("a", "\ufffd")]),

@@ -107,6 +107,27 @@ def test_local_stack() -> None:
     assert stack.top is None
 
 
+@pytest.mark.parametrize("var", [ContextVar("with_default", default=[]), ContextVar("without_default")])
+def test_local_stack_over_a_callers_variable_holds_a_list(var: ContextVar[list[int]]) -> None:
+    stack: LocalStack[int] = LocalStack(var)
+    assert stack.top is None
+    assert stack.pop() is None
+    proxy = stack()
+    assert repr(proxy) == "<LocalProxy unbound>"
+    assert stack.push(1) == [1]
+    assert stack.push(2) == [1, 2]
+    assert var.get() == [1, 2]  # Werkzeug's layout, readable by the caller
+    assert proxy == 2
+    assert stack.pop() == 2
+    assert var.get() == [1]
+    stack.push(3)
+    release_local(stack)
+    assert var.get() == []
+    assert stack.top is None
+    with pytest.raises(RuntimeError, match="object is not bound"):
+        proxy._get_current_object()
+
+
 def test_local_stack_push_does_not_mutate_previous_list() -> None:
     stack: LocalStack[int] = LocalStack()
     first = stack.push(1)

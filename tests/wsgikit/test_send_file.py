@@ -152,6 +152,14 @@ def test_content_disposition(data_file: pathlib.Path, download_name: str | None,
     response.close()
 
 
+def test_attachment_of_a_file_object_needs_a_name() -> None:
+    with pytest.raises(TypeError, match="No name provided for attachment"):
+        send_file(io.BytesIO(b"x"), make_environ(), mimetype="text/plain", as_attachment=True)
+    inline = send_file(io.BytesIO(b"x"), make_environ(), mimetype="text/plain")
+    assert "Content-Disposition" not in inline.headers
+    inline.close()
+
+
 def test_download_name_with_newline_is_refused(data_file: pathlib.Path) -> None:
     with pytest.raises(ValueError):
         send_file(data_file, make_environ(), download_name="a\r\nSet-Cookie: x=y")

@@ -324,6 +324,15 @@ def test_redirect(location: str, code: int, html: str) -> None:
     assert response.get_data(as_text=True) == _redirect_body(html)
 
 
+def test_redirect_keeps_an_empty_authority_on_the_wire() -> None:
+    from wsgikit.test import create_environ
+    from wsgikit.test import run_wsgi_app
+
+    response = redirect("itms-services://?url=abc")
+    _, _, headers = run_wsgi_app(response, create_environ())
+    assert headers["Location"] == "itms-services://?url=abc"
+
+
 def test_redirect_custom_response_class() -> None:
     from wsgikit.wrappers.response import Response
 
@@ -450,6 +459,37 @@ def test_import_string_empty_name() -> None:
 )
 def test_find_modules(kwargs: dict[str, bool], expected: list[str], package: str) -> None:
     assert sorted(find_modules(package, **kwargs)) == [f"{package}.{name}" for name in expected]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, ["B", "a", "c", "d"]),
+        ({"recursive": True}, ["B", "a", "b_sub.m", "b_sub.z.q", "c", "a_sub.x", "d"]),
+        ({"include_packages": True}, ["B", "a", "b_sub", "c", "a_sub", "d"]),
+        (
+            {"include_packages": True, "recursive": True},
+            ["B", "a", "b_sub", "b_sub.m", "b_sub.z", "b_sub.z.q", "c", "a_sub", "a_sub.x", "d"],
+        ),
+    ],
+)
+def test_find_modules_order(kwargs: dict[str, bool], expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Werkzeug's order: each directory of the package's __path__ in turn,
+    # names sorted within it, a subpackage followed at once by its contents.
+    first, second = tmp_path / "d1" / "wk_orderpkg", tmp_path / "d2" / "wk_orderpkg"
+    (first / "b_sub" / "z").mkdir(parents=True)
+    (second / "a_sub").mkdir(parents=True)
+    for name in ["c.py", "a.py", "B.py", "b_sub/__init__.py", "b_sub/m.py", "b_sub/z/__init__.py", "b_sub/z/q.py"]:
+        (first / name).write_text("")
+    for name in ["a_sub/__init__.py", "a_sub/x.py", "d.py"]:
+        (second / name).write_text("")
+    (first / "__init__.py").write_text(f"__path__.append({str(second)!r})\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "d1"))
+    try:
+        assert list(find_modules("wk_orderpkg", **kwargs)) == [f"wk_orderpkg.{name}" for name in expected]
+    finally:
+        for name in [n for n in sys.modules if n.startswith("wk_orderpkg")]:
+            del sys.modules[name]
 
 
 def test_find_modules_errors(package: str) -> None:

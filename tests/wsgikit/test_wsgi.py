@@ -61,7 +61,9 @@ from wsgikit.wsgi import wrap_file
         ("http", "EXAMPLE.org", None, "EXAMPLE.org"),
         ("http", "ex.org.", None, "ex.org."),
         ("http", "1.2.3.4:8000", None, "1.2.3.4:8000"),
-        ("http", "h:080", None, "h:080"),
+        ("http", "h:1", None, "h:1"),
+        ("http", "h:65535", None, "h:65535"),
+        ("http", "[::1]:8080", None, "[::1]:8080"),
         ("http", "-x", None, "-x"),
         ("http", ".", None, "."),
         # malformed hosts give "" so they never reach a URL
@@ -88,6 +90,16 @@ from wsgikit.wsgi import wrap_file
         ("http", "[::1]x", None, ""),
         ("http", "[::1]:", None, ""),
         ("http", None, ("a b", 80), ""),
+        # a port is 1-65535 without leading zeros (Werkzeug's host port check)
+        ("http", "h:080", None, ""),
+        ("http", "h:00", None, ""),
+        ("http", "h:0", None, ""),
+        ("http", "h:65536", None, ""),
+        ("http", "h:99999999999", None, ""),
+        ("http", "[::1]:0", None, ""),
+        ("http", "[::1]:08", None, ""),
+        ("http", None, ("a", 0), ""),
+        ("http", None, ("a", 65536), ""),
     ],
 )
 def test_get_host(scheme: str, host_header: str | None, server: t.Any, expected: str) -> None:
@@ -102,6 +114,9 @@ def test_get_host(scheme: str, host_header: str | None, server: t.Any, expected:
         ("a.com", ["A.com"], False),
         ("a.com:80", ["a.com"], True),
         ("a.com:8080", ["a.com"], True),
+        ("a.com:0", ["a.com"], False),
+        ("a.com:080", ["a.com"], False),
+        ("a.com:65536", ["a.com"], False),
         ("a.com", ["a.com:8080"], True),
         ("b.a.com", [".a.com"], True),
         ("a.com", [".a.com"], True),

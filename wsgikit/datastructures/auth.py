@@ -89,14 +89,15 @@ class Authorization:
     @classmethod
     def from_header(cls, value: str | None) -> te.Self | None:
         """Parse a header value; ``None`` if it is empty or a Basic
-        credential does not decode (bad base64 or not UTF-8).
+        credential does not decode (characters outside the base64 alphabet,
+        bad padding, or not UTF-8).
         """
         if not value:
             return None
         scheme, rest = _split_scheme(value)
         if scheme == "basic":
             try:
-                decoded = base64.b64decode(rest).decode()
+                decoded = base64.b64decode(rest, validate=True).decode()
             except (binascii.Error, UnicodeError, ValueError):
                 return None
             username, _, password = decoded.partition(":")

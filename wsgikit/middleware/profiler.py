@@ -48,7 +48,9 @@ class ProfilerMiddleware:
     :param profile_dir: save each profile into this directory.
     :param filename_format: a format string with ``method``, ``path``,
         ``elapsed`` (milliseconds) and ``time`` fields, or a callable taking
-        the environ and returning the file name.
+        the environ and returning the file name; the callable finds
+        ``elapsed`` and ``time`` in ``environ["werkzeug.profiler"]`` (the
+        key Werkzeug uses, so ported callables keep working).
     """
 
     def __init__(
@@ -94,14 +96,15 @@ class ProfilerMiddleware:
         return [b"".join(body)]
 
     def _dump(self, profile: Profile, environ: WSGIEnvironment, elapsed: float) -> None:
+        timing = {"elapsed": elapsed * 1000.0, "time": time.time()}
         if callable(self._filename_format):
+            environ["werkzeug.profiler"] = timing
             filename = self._filename_format(environ)
         else:
             filename = self._filename_format.format(
                 method=environ["REQUEST_METHOD"],
                 path=_path_for_filename(environ.get("PATH_INFO", "")),
-                elapsed=elapsed * 1000.0,
-                time=time.time(),
+                **timing,
             )
         profile.dump_stats(os.path.join(t.cast(str, self._profile_dir), filename))
 

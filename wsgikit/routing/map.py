@@ -13,10 +13,10 @@ import pprint
 import threading
 import typing as t
 import warnings
-from types import MappingProxyType
 from urllib.parse import quote
 from urllib.parse import urljoin
 
+from ..datastructures.structures import ImmutableDict
 from .converters import DEFAULT_CONVERTERS
 from .converters import PATH_SAFE
 from .converters import ValidationError
@@ -66,7 +66,7 @@ class Map:
     """
 
     #: The converters every map starts with.
-    default_converters: t.Mapping[str, type[BaseConverter]] = MappingProxyType(dict(DEFAULT_CONVERTERS))
+    default_converters: t.Mapping[str, type[BaseConverter]] = ImmutableDict(DEFAULT_CONVERTERS)
     #: The lock type protecting the lazy recompilation.
     lock_class = threading.Lock
 
@@ -264,7 +264,16 @@ class Map:
         :raises BadHost: when the host cannot be IDNA-encoded.
         """
         host = _environ_host(env)
-        server_name = host if server_name is None else server_name.lower()
+        scheme = env.get("wsgi.url_scheme", "http")
+        if server_name is None:
+            server_name = host
+        else:
+            # The host has the scheme's default port removed; so must the
+            # configured name (``SERVER_NAME = "localhost:80"``).
+            server_name = server_name.lower()
+            name, sep, port = server_name.rpartition(":")
+            if sep and _DEFAULT_PORTS.get(scheme) == port:
+                server_name = name
         cacheable = True
         if subdomain is None and not self.host_matching:
             subdomain = _subdomain_of(host, server_name)
@@ -278,7 +287,7 @@ class Map:
             _encode_host(server_name),
             script_name,
             subdomain,
-            env.get("wsgi.url_scheme", "http"),
+            scheme,
             cacheable,
         )
 
@@ -726,8 +735,14 @@ class MapAdapter:
                 return f"{self.script_name.rstrip('/')}/{path.lstrip('/')}"
         if url_scheme is None:
             url_scheme = self.url_scheme
+        # The scheme follows the rule, its security the scheme asked for: an
+        # HTTP rule built on a WebSocket-bound adapter gets http(s), as in
+        # Werkzeug; an empty scheme gives a scheme-relative URL.
+        secure = url_scheme in ("https", "wss")
         if websocket:
-            url_scheme = "wss" if url_scheme == "https" else "ws"
+            url_scheme = "wss" if secure else "ws"
+        elif url_scheme:
+            url_scheme = "https" if secure else "http"
         scheme = f"{url_scheme}:" if url_scheme else ""
         return f"{scheme}//{self.get_host(domain_part)}{self.script_name[:-1]}/{path.lstrip('/')}"
 

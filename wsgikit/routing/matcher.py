@@ -219,7 +219,9 @@ def _walk(
             del raw[size:]
             if found is not None and (best is None or _ranks_before(found[0], best[0], index)):
                 best = found
-        elif final is _SUFFIXED:
+        elif final is _SUFFIXED and best is None:
+            # Adding the rule's trailing slash is only offered when no tied
+            # part before it (registered earlier) matched the path as it is.
             _slash_for_final(fullmatch(full[pos:] + "/"), groups, child, raw, walk)
         # Children with equal priority (``tied``) are all tried; the best
         # of their matches is chosen by the rules' own order.

@@ -31,8 +31,16 @@ if t.TYPE_CHECKING:
     from .map import Map
 
 _IDENT = "[A-Za-z_][A-Za-z0-9_]*"
-# The inside of ``<...>``: ``name``, ``conv:name`` or ``conv(args):name``.
-_VARIABLE_RE = re.compile(rf"(?:(?P<conv>{_IDENT})(?:\((?P<args>[^)]*)\))?:)?(?P<name>{_IDENT})")
+# A variable after its ``<``: ``name>``, ``conv:name>`` or ``conv(args):name>``.
+# Quoted arguments may hold ``)`` and ``>`` (a regex converter's
+# ``'(a|b)(?P<n>c)'``); each alternative starts with a different character,
+# so matching is linear.
+_VARIABLE_RE = re.compile(
+    rf"""(?:(?P<conv>{_IDENT})
+    (?:\((?P<args>(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^)"'])*)\))?:)?
+    (?P<name>{_IDENT})>""",
+    re.VERBOSE,
+)
 # One converter argument: optional ``key=``, then a quoted string or a bare
 # token, then a comma or the end.  The quoted-string loops have one way to
 # match each character, so matching is linear.
@@ -111,14 +119,13 @@ def _tokenize(rule: str, source: str) -> list[_Piece]:
             if pos < len(rule):
                 pieces.append(_Piece(rule[pos:]))
             return pieces
-        end = rule.find(">", start)
-        match = _VARIABLE_RE.fullmatch(rule, start + 1, end) if end > 0 else None
+        match = _VARIABLE_RE.match(rule, start + 1)
         if match is None:
             raise ValueError(f"malformed url rule: {source!r}")
         if start > pos:
             pieces.append(_Piece(rule[pos:start]))
         pieces.append(_Piece(None, match["name"], match["conv"] or "default", match["args"]))
-        pos = end + 1
+        pos = match.end()
 
 
 def _split_segments(pieces: list[_Piece], merge_slashes: bool) -> list[list[_Piece]]:
@@ -698,15 +705,32 @@ def _expression(rule: Rule, pieces: list[_Piece], env: dict[str, t.Any], default
             name = f"c{len(env)}"
             env[name] = converter.to_url
             terms.append(f"{name}({value})")
+    if len(terms) > _MAX_CONCAT_TERMS:
+        # ``a + b + c`` nests one level per term in the compiled syntax tree,
+        # so a rule of hundreds of parts would overflow the compiler's
+        # recursion limit; a tuple stays flat at any length.
+        return f"''.join(({', '.join(terms)},))"
     return " + ".join(terms) or "''"
+
+
+#: Up to this many pieces a part is built with ``+`` (PERF: cheaper than a
+#: ``join`` for the short rules of real applications); longer ones with a join.
+_MAX_CONCAT_TERMS = 32
 
 
 def _rule_pieces(rule: Rule) -> tuple[list[_Piece], list[_Piece]]:
     """The domain and path pieces of a bound rule, for the URL builder."""
     domain = (rule.host or "") if rule.map.host_matching else (rule.subdomain or "")
     path = _tokenize(rule.rule, rule.rule)
+    if rule.merge_slashes:
+        # Built URLs are the canonical ones matching redirects to: runs of
+        # slashes in the rule's own text become one (values are left alone).
+        path = [p if p.text is None else _Piece(_slash_run_re.sub("/", p.text)) for p in path]
     quoted = [p if p.text is None else _Piece(quote_path(p.text)) for p in path]
     return _tokenize(domain, domain), quoted
+
+
+_slash_run_re = re.compile("//+")
 
 
 def _builder_source(rule: Rule, append_unknown: bool) -> tuple[str, dict[str, t.Any]]:

@@ -93,6 +93,8 @@ def _quoted_cookie_pairs(cookie: str) -> list[tuple[str, str]]:
             pos = end + 1
             continue
         key = cookie[pos:eq].strip()
+        if len(key) >= 2 and key[0] == key[-1] == '"':
+            key = _unslash(key[1:-1])
         start = _skip_ascii_ws(cookie, eq + 1, n)
         if start < n and cookie[start] == '"':
             m = _cookie_quoted_re.match(cookie, start)
@@ -118,8 +120,9 @@ def parse_cookie(
 ) -> ds.MultiDict[str, str]:
     """Parse a ``Cookie`` header value into a multi-dict.
 
-    All pairs are kept in order; quoted values are unquoted (backslash and
-    octal escapes decoded as UTF-8); pairs with an empty name are skipped.
+    All pairs are kept in order, so a repeated name keeps every value;
+    quoted names and values are unquoted (backslash and octal escapes
+    decoded as UTF-8); pairs with an empty name are skipped.
 
     :param cookie: The header value, already decoded to text.
     :param cls: The multi-dict class to return; ``MultiDict`` by default.

@@ -639,6 +639,10 @@ class Response:
             for challenge in value:
                 self.headers.add("WWW-Authenticate", challenge.to_header())
 
+    @www_authenticate.deleter
+    def www_authenticate(self) -> None:
+        self.headers.remove("WWW-Authenticate")
+
     # -- CSP --------------------------------------------------------------
 
     content_security_policy = _structured_property(

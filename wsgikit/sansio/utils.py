@@ -20,7 +20,10 @@ __all__ = ["host_is_trusted", "get_host", "get_current_url", "get_content_length
 # IPv6 literal, each with an optional numeric port. The IPv6 part's first
 # run cannot contain ":", so the first ":" is fixed and the pattern has no
 # ambiguity to backtrack over: matching is linear in the input.
-_host_re = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f]*:[0-9A-Fa-f:.]+\])(?::[0-9]+)?")
+# A port is 1-65535 written without leading zeros (port 0 names no server,
+# and one value gets one spelling).
+_port_pattern = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_host_re = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f]*:[0-9A-Fa-f:.]+\])(?::" + _port_pattern + ")?")
 
 #: Schemes whose default port is dropped from the host, and that port.
 _DEFAULT_PORT_SUFFIX = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}

@@ -29,6 +29,7 @@ def _render(templates: dict[str, str], context: dict[str, t.Any], options: dict[
             context[key] = Markup(value[7:])
     context.setdefault("f", lambda *a, **k: f"f{a}{sorted(k.items())}")
     context.setdefault("g", lambda **k: f"g{sorted(k.items())}")
+    options.setdefault("extensions", ["jinja2.ext.do", "jinja2.ext.loopcontrols"])
     env = templating.Environment(loader=templating.DictLoader(templates), **options)
     return env.get_template("main").render(context)
 

@@ -5,14 +5,23 @@ from __future__ import annotations
 import pytest
 
 from microflask.templating import Environment, TemplateSyntaxError
-from microflask.templating.lexer import Lexer
+from microflask.templating.lexer import Lexer, reverse_operators
 from microflask.templating.parser import Parser
 from microflask.templating import nodes
 
 
 def tokens(source: str, **options: object) -> list[tuple[str, object]]:
+    """The tokens, with operators as ``("op", text)`` and delimiters without values."""
     lexer = Lexer(Environment(**options))  # type: ignore[arg-type]
-    return [(tok.type, tok.value) for tok in lexer.tokenize(source)]
+    result: list[tuple[str, object]] = []
+    for tok in lexer.tokenize(source):
+        if tok.type in reverse_operators:
+            result.append(("op", tok.value))
+        elif tok.type.endswith(("_begin", "_end")) or tok.type == "eof":
+            result.append((tok.type, None))
+        else:
+            result.append((tok.type, tok.value))
+    return result
 
 
 @pytest.mark.parametrize(
@@ -66,8 +75,7 @@ def test_lexer_errors(source: str, message: str) -> None:
 
 
 def test_parser_builds_expected_tree() -> None:
-    toks = Lexer(Environment()).tokenize("{% for a, b in x|items if a %}{{ a ~ b }}{% endfor %}")
-    tree = Parser(toks).parse()
+    tree = Parser(Environment(), "{% for a, b in x|items if a %}{{ a ~ b }}{% endfor %}").parse()
     loop = tree.body[0]
     assert isinstance(loop, nodes.For)
     assert isinstance(loop.target, nodes.TupleNode) and [n.name for n in loop.target.items] == ["a", "b"]

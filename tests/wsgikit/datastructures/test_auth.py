@@ -33,7 +33,16 @@ def test_authorization_basic(header, expected):
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", _basic("\u00fc:\u00e9".encode("latin-1")), "Basic abc"],
+    [
+        None,
+        "",
+        _basic("\u00fc:\u00e9".encode("latin-1")),
+        "Basic abc",
+        # characters outside the base64 alphabet are refused, not skipped
+        "Basic d!G!V!z!d!A!=!=",
+        "Basic dGV zdDp0ZXN0",
+        "Basic dGVzdDp0ZXN\n0",
+    ],
 )
 def test_authorization_unparseable(header):
     assert Authorization.from_header(header) is None

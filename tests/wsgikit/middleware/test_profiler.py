@@ -52,6 +52,21 @@ def test_callable_filename_format(tmp_path: os.PathLike[str]) -> None:
     assert os.listdir(tmp_path) == ["fixed.prof"]
 
 
+def test_callable_filename_format_gets_the_timing(tmp_path: os.PathLike[str]) -> None:
+    seen = []
+
+    def filename(environ: dict[str, object]) -> str:
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ["werkzeug.profiler"]))
+        return "x.prof"
+
+    Client(ProfilerMiddleware(app, stream=None, profile_dir=str(tmp_path), filename_format=filename)).post("/a")  # type: ignore[arg-type]
+    [(method, path, timing)] = seen
+    assert (method, path) == ("POST", "/a")
+    assert set(timing) == {"elapsed", "time"}  # type: ignore[arg-type]
+    assert isinstance(timing["elapsed"], float) and timing["elapsed"] >= 0  # type: ignore[index]
+    assert timing["time"] > 1_000_000_000  # type: ignore[index]
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

@@ -751,6 +751,11 @@ def test_www_authenticate_property() -> None:
     challenge = response.www_authenticate
     challenge["realm"] = "site"
     assert response.headers["WWW-Authenticate"] == "Basic realm=site"
+    response.www_authenticate = [WWWAuthenticate("basic"), WWWAuthenticate("bearer")]
+    del response.www_authenticate
+    assert "WWW-Authenticate" not in response.headers
+    del response.www_authenticate  # deleting a missing header is fine
+    assert response.www_authenticate.type == "basic"
 
 
 # -- etags ----------------------------------------------------------------------

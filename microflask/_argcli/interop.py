@@ -1,0 +1,115 @@
+"""Running click commands and groups inside microflask's CLI.
+
+Theory of operation: a group stores a click command as given (so
+``app.cli.commands["db"]`` is the user's object) and wraps it in a
+:class:`ClickCommand` only to run it or list it. The wrapper takes every
+token after its name without parsing (click parses them, ``--help``
+included), then builds a click context whose name is the command path so
+far (``microflask db``), whose ``obj`` is the parent's (the
+:class:`~microflask.cli.ScriptInfo`) and whose auto-envvar prefix follows the
+parent's; resources the parent opened (the application context) stay open
+around it. While click runs, microflask's current context is marked as
+"click's", so :func:`~.globals.get_current_context` (and with it
+``with_appcontext`` and ``pass_script_info``) answers click's innermost
+context. click's exceptions come back as microflask's, with the same
+message and exit code.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .context import Context
+from .core import Command
+from .exceptions import Abort
+from .exceptions import CommandError
+from .exceptions import Exit
+from .foreign import is_click_command
+from .foreign import loaded_click
+from .globals import CLICK_IS_CURRENT
+from .globals import _current_context
+
+__all__ = ["ClickCommand", "ClickError", "as_command"]
+
+
+class ClickError(CommandError):
+    """A click exception (``UsageError``, ``BadParameter``,
+    ``ClickException``) leaving a click command: shown as click shows it,
+    with its exit code."""
+
+    def __init__(self, error: t.Any) -> None:
+        super().__init__(error.format_message())
+        #: The click exception.
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file: t.IO[str] | None = None) -> None:
+        self.error.show(file)
+
+
+class ClickCommand(Command):
+    """A click command or group as a microflask command.
+
+    :param click_command: the click object.
+    """
+
+    def __init__(self, click_command: t.Any) -> None:
+        super().__init__(click_command.name, infer_params=False, hidden=click_command.hidden)
+        #: The wrapped click object.
+        self.click_command = click_command
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.click_command!r}>"
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.click_command.get_short_help_str(limit)  # type: ignore[no-any-return]
+
+    def _click_context(self, ctx: Context, args: list[str], **extra: t.Any) -> t.Any:
+        extra.setdefault("obj", ctx.obj)
+        if ctx.auto_envvar_prefixes:
+            # click has one prefix; the last is Flask's ("FLASK_...").
+            extra.setdefault("auto_envvar_prefix", ctx.auto_envvar_prefixes[-1])
+        return self.click_command.make_context(ctx.command_path, args, **extra)
+
+    def get_usage(self, ctx: Context) -> str:
+        with self._click_context(ctx, [], resilient_parsing=True) as click_ctx:
+            return click_ctx.get_usage()  # type: ignore[no-any-return]
+
+    def get_help(self, ctx: Context) -> str:
+        with self._click_context(ctx, [], resilient_parsing=True) as click_ctx:
+            return click_ctx.get_help()  # type: ignore[no-any-return]
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        # click parses its own tokens, "--help" included.
+        ctx.args = list(args)
+        return []
+
+    def invoke(self, ctx: Context) -> t.Any:
+        click = loaded_click()
+        assert click is not None, "a click object exists, so click was imported"
+        with ctx:
+            token = _current_context.set(CLICK_IS_CURRENT)
+            try:
+                with self._click_context(ctx, ctx.args) as click_ctx:
+                    return self.click_command.invoke(click_ctx)
+            except click.exceptions.Exit as e:
+                raise Exit(e.exit_code) from None
+            except click.exceptions.Abort:
+                raise Abort() from None
+            except click.ClickException as e:
+                raise ClickError(e) from None
+            finally:
+                _current_context.reset(token)
+
+
+def as_command(obj: t.Any) -> Command:
+    """``obj`` as a microflask command: itself, or a click command wrapped
+    in a :class:`ClickCommand`.
+
+    :raises TypeError: ``obj`` is neither.
+    """
+    if isinstance(obj, Command):
+        return obj
+    if is_click_command(obj):
+        return ClickCommand(obj)
+    raise TypeError(f"{obj!r} is not a command: expected a microflask.cli command or a click command.")

@@ -1,0 +1,549 @@
+"""click interop: click commands, groups and options on ``app.cli`` and
+blueprints' ``cli``, ``with_appcontext``/``pass_script_info``/``AppGroup``
+for click code, the test runner and the ``microflask`` program running
+them, plugins from entry points, and the no-click path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from microflask import Blueprint
+from microflask import Flask
+from microflask import current_app
+from microflask.cli import AppGroup
+from microflask.cli import FlaskGroup
+from microflask.cli import ScriptInfo
+from microflask.cli import pass_script_info
+from microflask.cli import with_appcontext
+
+click = pytest.importorskip("click", reason="click is not installed: the click interop tests need it")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ():
+    saved = dict(os.environ)
+    for key in ("MICROFLASK_DEBUG", "FLASK_DEBUG", "MICROFLASK_APP", "FLASK_APP"):
+        os.environ.pop(key, None)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def run_python(code, cwd, env=None, args=()):
+    full_env = {**os.environ, "PYTHONPATH": os.pathsep.join([ROOT, str(cwd)]), **(env or {})}
+    full_env.pop("MICROFLASK_AS_FLASK", None)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+# -- click commands on app.cli -------------------------------------------------
+
+
+def test_add_click_command_as_flask_does(app):
+    @click.command("init-db")
+    def init_db_command():
+        """Clear the data and create new tables."""
+        click.echo(f"Initialized {current_app.name}.")
+
+    app.cli.add_command(init_db_command)
+    assert app.cli.commands["init-db"] is init_db_command
+    # As in Flask, app.cli alone pushes no application context for a
+    # command added with add_command (the program's FlaskGroup does).
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 1
+    assert str(result.exception).startswith("Working outside of application context.")
+    group = FlaskGroup(create_app=lambda: app)
+    result = app.test_cli_runner().invoke(group, ["init-db"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Initialized test_app.\n"
+
+
+def test_click_group_added_like_flask_migrate(app):
+    @click.group()
+    def db():
+        """Perform database migrations."""
+
+    @db.command()
+    @click.option("-d", "--directory", default="migrations", help="The migration folder.")
+    @with_appcontext
+    def init(directory):
+        """Create a new migration repository."""
+        click.echo(f"init {directory} in {current_app.name}")
+
+    app.cli.add_command(db)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "init", "-d", "m2"]).output == "init m2 in test_app\n"
+    # The group itself, invoked directly: with_appcontext loads the runner's app.
+    result = runner.invoke(db, ["init"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "init migrations in test_app\n"
+    help_result = runner.invoke(args=["db", "--help"])
+    assert help_result.exit_code == 0
+    assert "Usage: test_app db [OPTIONS] COMMAND [ARGS]..." in help_result.output
+    assert "init  Create a new migration repository." in help_result.output
+
+
+def test_app_cli_command_with_click_options_and_arguments(app):
+    @app.cli.command()
+    @click.option("--name", default="world", help="Who.")
+    @click.argument("count", type=int)
+    def hello(name, count):
+        """Say hello."""
+        click.echo(f"hello {name} x{count} from {current_app.name}")
+
+    assert isinstance(app.cli.commands["hello"], click.Command)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["hello", "--name", "bob", "3"]).output == "hello bob x3 from test_app\n"
+    bad = runner.invoke(args=["hello", "x"])
+    assert bad.exit_code == 2
+    assert isinstance(bad.exception, SystemExit)
+    assert "Error: Invalid value for 'COUNT': 'x' is not a valid integer." in bad.output
+    assert "Usage: test_app hello [OPTIONS] COUNT" in bad.output
+
+
+def test_app_cli_command_with_click_pass_context(app):
+    @app.cli.command("where")
+    @click.pass_context
+    def where(ctx):
+        click.echo(f"{ctx.info_name} {type(ctx) is click.Context} {current_app.name}")
+
+    result = app.test_cli_runner().invoke(args=["where"])
+    assert result.output == "test_app where True test_app\n"
+
+
+def test_app_cli_group_with_click_option_is_a_click_app_group(app):
+    @app.cli.group()
+    @click.option("--verbose", is_flag=True)
+    def tools(verbose):
+        click.echo(f"verbose={verbose}")
+
+    @tools.command()
+    def ping():
+        # Commands of the click AppGroup run in the application context.
+        click.echo(f"pong {current_app.name}")
+
+    assert isinstance(tools, click.Group)
+    result = app.test_cli_runner().invoke(args=["tools", "--verbose", "ping"])
+    assert result.output == "verbose=True\npong test_app\n"
+
+
+def test_app_group_from_microflask_cli_used_like_flask_smorest(app):
+    openapi_cli = AppGroup("openapi", help="OpenAPI commands.")
+
+    @openapi_cli.command("print")
+    @click.option("--format", "-f", type=click.Choice(["json", "yaml"]), default="json")
+    def print_doc(format):
+        """Print the document."""
+        click.echo(json.dumps({"format": format, "app": current_app.name}))
+
+    @openapi_cli.command("list-config-prefixes")
+    def list_prefixes():
+        click.echo("API_")
+
+    app.cli.add_command(openapi_cli)
+    runner = app.test_cli_runner()
+    assert json.loads(runner.invoke(args=["openapi", "print", "-f", "yaml"]).output) == {
+        "format": "yaml",
+        "app": "test_app",
+    }
+    assert runner.invoke(args=["openapi", "list-config-prefixes"]).output == "API_\n"
+    bad = runner.invoke(args=["openapi", "print", "-f", "xml"])
+    assert bad.exit_code == 2
+    assert "'xml' is not one of 'json', 'yaml'." in bad.output
+    listing = runner.invoke(args=["openapi", "--help"]).output
+    assert "print                 Print the document." in listing
+
+
+def test_click_command_on_blueprint_cli(app):
+    bp = Blueprint("users", __name__)
+
+    @bp.cli.command("create")
+    @click.argument("name")
+    def create(name):
+        click.echo(f"created {name} in {current_app.name}")
+
+    @click.command("plain")
+    def plain():
+        click.echo("plain")
+
+    bp.cli.add_command(plain)
+    app.register_blueprint(bp)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "create", "ann"]).output == "created ann in test_app\n"
+    assert runner.invoke(args=["users", "plain"]).output == "plain\n"
+
+
+def test_click_exceptions_keep_their_exit_codes(app):
+    @click.command()
+    def fails():
+        raise click.ClickException("it broke")
+
+    @click.command()
+    def aborts():
+        raise click.Abort()
+
+    @click.command()
+    @click.pass_context
+    def exits(ctx):
+        ctx.exit(3)
+
+    @click.command()
+    def crashes():
+        raise ValueError("boom")
+
+    for cmd in (fails, aborts, exits, crashes):
+        app.cli.add_command(cmd)
+    runner = app.test_cli_runner()
+    failed = runner.invoke(args=["fails"])
+    assert (failed.exit_code, failed.output) == (1, "Error: it broke\n")
+    aborted = runner.invoke(args=["aborts"])
+    assert (aborted.exit_code, aborted.output) == (1, "Aborted!\n")
+    exited = runner.invoke(args=["exits"])
+    assert exited.exit_code == 3
+    crashed = runner.invoke(args=["crashes"])
+    assert crashed.exit_code == 1
+    assert isinstance(crashed.exception, ValueError)
+
+
+def test_runner_invokes_click_objects_directly(app):
+    @click.command()
+    @click.option("--n", type=int, default=1)
+    def count(n):
+        click.echo(str(n * 2))
+        return n
+
+    result = app.test_cli_runner().invoke(count, ["--n", "21"])
+    assert (result.exit_code, result.output) == (0, "42\n")
+    assert result.exception is None
+    result = app.test_cli_runner().invoke(count, "--n 5")
+    assert result.output == "10\n"
+
+
+def test_pass_script_info_and_with_appcontext_in_click_code(app):
+    @click.command()
+    @pass_script_info
+    def info(script_info):
+        click.echo(f"{type(script_info).__name__} {script_info.load_app().name}")
+
+    @click.command()
+    @with_appcontext
+    def ctx_cmd():
+        click.echo(current_app.name)
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(info).output == "ScriptInfo test_app\n"
+    assert runner.invoke(ctx_cmd).output == "test_app\n"
+
+
+def test_with_appcontext_under_click_own_runner(app):
+    from click.testing import CliRunner as ClickRunner
+
+    @click.command()
+    @with_appcontext
+    def name():
+        click.echo(current_app.name)
+
+    result = ClickRunner().invoke(name, obj=ScriptInfo(create_app=lambda: app))
+    assert (result.exit_code, result.output) == (0, "test_app\n")
+
+
+def test_microflask_command_inside_a_click_group(app):
+    # The other direction: a microflask AppGroup added to a click group.
+    from click.testing import CliRunner as ClickRunner
+
+    from microflask.cli import option
+
+    sub = AppGroup("sub")
+
+    @sub.command()
+    @option("--times", type=int, default=1)
+    def shout(times):
+        click.echo("hey" * times + " " + current_app.name)
+
+    @click.group()
+    def root():
+        pass
+
+    root.add_command(sub)
+    result = ClickRunner().invoke(root, ["sub", "shout", "--times", "2"], obj=ScriptInfo(create_app=lambda: app))
+    assert (result.exit_code, result.output) == (0, "heyhey test_app\n")
+
+
+def test_mixing_click_and_microflask_options_is_refused(app):
+    from microflask.cli import option
+
+    with pytest.raises(TypeError, match="both click and microflask.cli"):
+
+        @app.cli.command()
+        @click.option("--a")
+        @option("--b")
+        def mixed(a, b):
+            pass
+
+
+def test_flask_group_refuses_click_parameters():
+    with pytest.raises(TypeError, match="not a microflask.cli parameter"):
+
+        @click.group(cls=FlaskGroup)
+        @click.option("--x")
+        def manage(x):
+            pass
+
+
+def test_click_group_cls_flask_group_custom_script(app):
+    # Flask's "custom scripts" pattern: a click decorator making a FlaskGroup.
+    @click.group(cls=FlaskGroup, create_app=lambda: app)
+    def manage():
+        """Management script."""
+
+    @app.cli.command("hi")
+    @click.option("--to", default="you")
+    def hi(to):
+        click.echo(f"hi {to}")
+
+    assert isinstance(manage, FlaskGroup)
+    result = app.test_cli_runner().invoke(manage, ["hi", "--to", "me"])
+    assert result.output == "hi me\n"
+
+
+def test_context_invoke_accepts_a_click_command(app):
+    from microflask.cli import pass_context
+
+    @click.command()
+    @click.option("--x", default="1")
+    def target(x):
+        click.echo(f"x={x}")
+
+    @app.cli.command()
+    @pass_context
+    def caller(ctx):
+        ctx.invoke(target)
+
+    assert app.test_cli_runner().invoke(args=["caller"]).output == "x=1\n"
+
+
+# -- the program -----------------------------------------------------------------
+
+APP_MODULE = """
+import click
+from microflask import Flask, current_app
+from microflask.cli import with_appcontext
+
+app = Flask("progapp")
+
+@click.group()
+def db():
+    '''Perform database migrations.'''
+
+@db.command()
+@click.option("-d", "--directory", default="migrations")
+@with_appcontext
+def upgrade(directory):
+    '''Upgrade to a later version.'''
+    click.echo(f"upgrade {directory} {current_app.name}")
+
+app.cli.add_command(db)
+
+@app.cli.command("greet")
+@click.argument("who")
+def greet(who):
+    '''Greet someone.'''
+    click.echo(f"hello {who}")
+"""
+
+
+def run_program(tmp_path, *args, env=None):
+    return run_python("import sys; from microflask.cli import main; sys.exit(main(sys.argv[1:]))", tmp_path, env, args)
+
+
+def test_program_runs_click_commands_and_lists_them(tmp_path):
+    (tmp_path / "progapp.py").write_text(APP_MODULE)
+    proc = run_program(tmp_path, "--app", "progapp", "db", "upgrade", "-d", "v2")
+    assert (proc.returncode, proc.stdout) == (0, "upgrade v2 progapp\n"), proc.stderr
+    proc = run_program(tmp_path, "--app", "progapp", "greet", "ann")
+    assert proc.stdout == "hello ann\n"
+    listing = run_program(tmp_path, "--app", "progapp", "--help").stdout
+    assert "  db      Perform database migrations." in listing
+    assert "  greet   Greet someone." in listing
+    sub_help = run_program(tmp_path, "--app", "progapp", "db", "upgrade", "--help").stdout
+    assert sub_help.startswith("Usage: microflask db upgrade [OPTIONS]")
+
+
+def test_python_dash_m_runs_click_commands(tmp_path):
+    (tmp_path / "progapp.py").write_text(APP_MODULE)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path)])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "microflask", "--app", "progapp", "db", "upgrade"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (0, "upgrade migrations progapp\n"), proc.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "microflask", "--app", "progapp", "greet"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert "Usage: python -m microflask greet [OPTIONS] WHO" in bad.stderr
+    assert "Error: Missing argument 'WHO'." in bad.stderr
+
+
+def test_click_does_not_load_without_user_click_code(tmp_path):
+    (tmp_path / "plainapp.py").write_text(
+        "from microflask import Flask\napp = Flask('plainapp')\n"
+        "@app.cli.command()\ndef hi(name: str = 'x'):\n    print('hi', name)\n"
+    )
+    proc = run_python(
+        """
+        import sys
+        from microflask.cli import FlaskCliRunner
+        import plainapp
+        result = plainapp.app.test_cli_runner().invoke(args=["hi", "--name", "y"])
+        print(result.output.strip(), "click" in sys.modules)
+        """,
+        tmp_path,
+    )
+    assert proc.stdout == "hi y False\n", proc.stderr
+
+
+# -- plugins -----------------------------------------------------------------------
+
+
+def make_plugin(tmp_path, group, module_source, entry="hello = plugmod:hello"):
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "plugmod.py").write_text(textwrap.dedent(module_source))
+    dist = site / "plugdist-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: plugdist\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[{group}]\n{entry}\n")
+    return site
+
+
+@pytest.mark.parametrize("group", ["flask.commands", "microflask.commands"])
+def test_plugin_click_commands_are_loaded(tmp_path, group):
+    site = make_plugin(
+        tmp_path,
+        group,
+        """
+        import click
+        from microflask import current_app
+        from microflask.cli import with_appcontext
+
+        @click.command()
+        @click.option("--loud", is_flag=True)
+        @with_appcontext
+        def hello(loud):
+            '''Say hello from a plugin.'''
+            text = "hello from " + current_app.name
+            click.echo(text.upper() if loud else text)
+        """,
+    )
+    (tmp_path / "progapp.py").write_text(APP_MODULE)
+    env = {"PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])}
+    code = "import sys; from microflask.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--app", "progapp", "hello", "--loud"],
+        cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (0, "HELLO FROM PROGAPP\n"), proc.stderr
+    listing = subprocess.run(
+        [sys.executable, "-c", code, "--app", "progapp", "--help"],
+        cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
+    ).stdout
+    assert "hello   Say hello from a plugin." in listing
+
+
+def test_microflask_plugin_runs_without_click(tmp_path):
+    site = make_plugin(
+        tmp_path,
+        "microflask.commands",
+        """
+        from microflask.cli import command, echo
+
+        @command()
+        def hello(name: str = "you"):
+            echo("plugin hello " + name)
+        """,
+    )
+    (tmp_path / "plainapp.py").write_text("from microflask import Flask\napp = Flask('plainapp')\n")
+    proc = run_python(
+        BLOCK_CLICK + "from microflask.cli import main; sys.exit(main(sys.argv[1:]))",
+        tmp_path,
+        {"PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])},
+        ("--app", "plainapp", "hello", "--name", "z"),
+    )
+    assert (proc.returncode, proc.stdout) == (0, "plugin hello z\n"), proc.stderr
+
+
+# -- without click ------------------------------------------------------------------
+
+BLOCK_CLICK = """
+import sys
+sys.modules["click"] = None  # as if click were not installed
+"""
+
+
+def test_no_click_argparse_cli_keeps_working(tmp_path):
+    (tmp_path / "plainapp.py").write_text(
+        "from microflask import Flask\nfrom microflask import cli as click\napp = Flask('plainapp')\n"
+        "@app.cli.command()\n@click.option('--n', type=int, default=1)\ndef twice(n):\n    click.echo(n * 2)\n"
+    )
+    proc = run_python(
+        BLOCK_CLICK + textwrap.dedent("""
+        from microflask.cli import main
+        sys.exit(main(["--app", "plainapp", "twice", "--n", "21"]))
+        """),
+        tmp_path,
+    )
+    assert (proc.returncode, proc.stdout) == (0, "42\n"), proc.stderr
+
+
+def test_no_click_plugin_needing_click_is_skipped_with_a_message(tmp_path):
+    site = make_plugin(tmp_path, "flask.commands", "import click\n")
+    (tmp_path / "plainapp.py").write_text(
+        "from microflask import Flask\napp = Flask('plainapp')\n@app.cli.command()\ndef ok():\n    print('ok')\n"
+    )
+    proc = run_python(
+        BLOCK_CLICK + "from microflask.cli import main; sys.exit(main(sys.argv[1:]))",
+        tmp_path,
+        {"PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])},
+        ("--app", "plainapp", "ok"),
+    )
+    assert (proc.returncode, proc.stdout) == (0, "ok\n"), proc.stderr
+    assert "the command 'hello' from the 'flask.commands' plugin 'plugmod:hello' needs click" in proc.stderr
+    assert "pip install click" in proc.stderr
+
+
+def test_no_click_require_click_message(tmp_path):
+    proc = run_python(
+        BLOCK_CLICK + textwrap.dedent("""
+        from microflask.cli import AppGroup, click_app_group_class
+        try:
+            click_app_group_class()
+        except RuntimeError as e:
+            print(e)
+        """),
+        tmp_path,
+    )
+    assert proc.stdout.startswith("A click group in the application context needs click, which is not installed")

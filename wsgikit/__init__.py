@@ -36,38 +36,49 @@ _EXPORTS = {
 __all__ = ["__version__", "__werkzeug_version__", *_EXPORTS]
 
 # -- Werkzeug 0.8's top-level names --------------------------------------------
-# Old code does ``from werkzeug import url_quote, cached_property``; these
-# resolve lazily like the names above but stay out of ``__all__`` (Werkzeug
-# 3.1 no longer has them at the top level).
+# Old code does ``from werkzeug import url_quote, cached_property``. Each name
+# is looked up, on first use, in the module where wsgikit defines it; a name
+# that module lacks gets an AttributeError saying so. They stay out of
+# ``__all__`` (Werkzeug 3.1 no longer has them at the top level).
 _LEGACY_EXPORTS = {
-    "datastructures": """Accept CharsetAccept CombinedMultiDict EnvironHeaders ETags
-        FileMultiDict FileStorage HeaderSet Headers ImmutableDict
-        ImmutableMultiDict LanguageAccept MIMEAccept MultiDict
-        RequestCacheControl ResponseCacheControl TypeConversionDict
-        WWWAuthenticate Authorization""",
+    "datastructures": """Accept CallbackDict CharsetAccept CombinedMultiDict
+        EnvironHeaders ETags FileMultiDict FileStorage HeaderSet Headers
+        ImmutableDict ImmutableList ImmutableMultiDict
+        ImmutableOrderedMultiDict ImmutableTypeConversionDict LanguageAccept
+        MIMEAccept MultiDict OrderedMultiDict RequestCacheControl
+        ResponseCacheControl TypeConversionDict WWWAuthenticate Authorization""",
+    "debug": "DebuggedApplication",
     "exceptions": "abort Aborter",
     "formparser": "parse_form_data",
-    "http": """dump_cookie dump_header generate_etag http_date is_hop_by_hop_header
-        is_resource_modified parse_accept_header parse_cache_control_header
-        parse_cookie parse_date parse_dict_header parse_etags parse_list_header
-        parse_options_header parse_set_header quote_etag quote_header_value
-        remove_entity_headers remove_hop_by_hop_headers unquote_etag
-        unquote_header_value""",
+    "http": """HTTP_STATUS_CODES cookie_date dump_cookie dump_header
+        dump_options_header generate_etag http_date is_entity_header
+        is_hop_by_hop_header is_resource_modified parse_accept_header
+        parse_authorization_header parse_cache_control_header parse_cookie
+        parse_date parse_dict_header parse_etags parse_list_header
+        parse_options_header parse_set_header parse_www_authenticate_header
+        quote_etag quote_header_value remove_entity_headers
+        remove_hop_by_hop_headers unquote_etag unquote_header_value""",
     "local": "Local LocalManager LocalProxy LocalStack release_local",
     "middleware.dispatcher": "DispatcherMiddleware",
     "middleware.shared_data": "SharedDataMiddleware",
     "security": "check_password_hash generate_password_hash",
     "test": "EnvironBuilder create_environ run_wsgi_app",
-    "urls": """iri_to_uri uri_to_iri url_decode url_encode url_quote url_quote_plus
-        url_unquote url_unquote_plus""",
+    "urls": """Href iri_to_uri uri_to_iri url_decode url_encode url_fix url_quote
+        url_quote_plus url_unquote url_unquote_plus""",
     "user_agent": "UserAgent",
-    "utils": """append_slash_redirect cached_property environ_property escape
-        find_modules header_property import_string redirect secure_filename""",
+    "utils": """ArgumentValidationError HTMLBuilder Template append_slash_redirect
+        bind_arguments cached_property environ_property escape find_modules
+        format_string header_property html import_string redirect
+        secure_filename test_app unescape validate_arguments xhtml""",
+    "wrappers": """AcceptMixin AuthorizationMixin BaseRequest BaseResponse
+        CommonRequestDescriptorsMixin CommonResponseDescriptorsMixin
+        ETagRequestMixin ETagResponseMixin ResponseStreamMixin UserAgentMixin
+        WWWAuthenticateMixin""",
     "wsgi": """ClosingIterator FileWrapper LimitedStream extract_path_info
-        get_current_url get_host peek_path_info pop_path_info responder
-        wrap_file""",
+        get_current_url get_host make_line_iter peek_path_info pop_path_info
+        responder wrap_file""",
 }
-_EXPORTS.update({name: module for module, names in _LEGACY_EXPORTS.items() for name in names.split()})
+_LEGACY = {name: module for module, names in _LEGACY_EXPORTS.items() for name in names.split()}
 # -- end of Werkzeug 0.8's names -----------------------------------------------
 
 # Public submodules, reachable as attributes the way ``import werkzeug``
@@ -77,20 +88,10 @@ _SUBMODULES = frozenset(
     sansio security serving test urls user_agent utils wrappers wsgi""".split()
 )
 
+_NOT_FOUND = object()
+
 # Names Werkzeug 3.1 has at the top level and wsgikit lacks.
 _WERKZEUG_ONLY = frozenset({"testapp"})
-
-# Names Werkzeug 0.x had at the top level, removed before 3.1 and not
-# provided here.
-_OLD_WERKZEUG_ONLY = frozenset(
-    """Href url_fix cookie_date unescape format_string html xhtml HTMLBuilder
-    validate_arguments ArgumentValidationError bind_arguments BaseRequest
-    BaseResponse make_line_iter test_app Template DebuggedApplication
-    ImmutableTypeConversionDict ImmutableList CallbackDict OrderedMultiDict
-    ImmutableOrderedMultiDict parse_authorization_header
-    parse_www_authenticate_header is_entity_header dump_options_header
-    HTTP_STATUS_CODES""".split()
-)
 
 
 def __getattr__(name: str) -> t.Any:
@@ -102,10 +103,16 @@ def __getattr__(name: str) -> t.Any:
     if name in _SUBMODULES:
         # Importing sets the attribute on this package too.
         return importlib.import_module(f".{name}", __name__)
+    legacy = _LEGACY.get(name)
+    if legacy is not None:
+        value = getattr(importlib.import_module(f".{legacy}", __name__), name, _NOT_FOUND)
+        if value is not _NOT_FOUND:
+            globals()[name] = value
+            return value
     message = f"module 'wsgikit' has no attribute {name!r}"
     if name in _WERKZEUG_ONLY:
         message += f": 'werkzeug.{name}' exists in Werkzeug 3.1 but wsgikit does not provide it (a microflask limitation)"
-    elif name in _OLD_WERKZEUG_ONLY:
+    elif legacy is not None:
         message += (
             f": 'werkzeug.{name}' existed in Werkzeug releases before 3.1 and wsgikit"
             " does not provide it (a microflask limitation)"

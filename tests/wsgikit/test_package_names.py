@@ -45,6 +45,11 @@ LEGACY = [
     ("parse_form_data", "formparser"),
     ("SharedDataMiddleware", "middleware.shared_data"), ("DispatcherMiddleware", "middleware.dispatcher"),
     ("UserAgent", "user_agent"),
+    ("HTTP_STATUS_CODES", "http"), ("parse_authorization_header", "http"),
+    ("parse_www_authenticate_header", "http"), ("is_entity_header", "http"),
+    ("dump_options_header", "http"), ("CallbackDict", "datastructures"),
+    ("ImmutableList", "datastructures"), ("ImmutableTypeConversionDict", "datastructures"),
+    ("DebuggedApplication", "debug"),
 ]
 
 
@@ -56,6 +61,19 @@ def test_werkzeug_0_8_name_is_the_defining_modules_object(name, module):
     assert namespace["imported"] is expected
     assert getattr(wsgikit, name) is expected
     assert name in dir(wsgikit)
+
+
+@pytest.mark.filterwarnings("ignore:'(Immutable)?OrderedMultiDict' is deprecated:DeprecationWarning")
+def test_a_deprecated_legacy_name_warns_once_like_its_module():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = wsgikit.__getattr__("OrderedMultiDict")
+    assert issubclass(value, wsgikit.datastructures.MultiDict)
+    assert [str(w.message) for w in caught] == [
+        "'OrderedMultiDict' is deprecated and will be removed in Werkzeug 3.2. Use 'MultiDict' instead."
+    ]
 
 
 def test_legacy_names_stay_out_of_all():

@@ -69,6 +69,9 @@ class Context:
         if parent is not None and not self.auto_envvar_prefixes and info_name:
             suffix = info_name.upper().replace("-", "_")
             self.auto_envvar_prefixes = tuple(f"{p}_{suffix}" for p in _envvar_prefixes(parent))
+        #: Run by a click group (this command was added to one): errors
+        #: leave as click's exceptions.
+        self._parent_is_click = parent is not None and not isinstance(parent, Context)
         self._exit_stack = contextlib.ExitStack()
         self._depth = 0
         self._tokens: list[contextvars.Token[Context]] = []
@@ -86,11 +89,18 @@ class Context:
         self._tokens.append(_current_context.set(self))
         return self
 
-    def __exit__(self, *exc: t.Any) -> None:
+    def __exit__(self, exc_type: t.Any, exc: BaseException | None, tb: t.Any) -> None:
         self._depth -= 1
         _current_context.reset(self._tokens.pop())
         if self._depth == 0:
             self.close()
+        if exc is not None and self._parent_is_click:
+            # Upward, only under a click group: click shows click's errors.
+            from .interop import error_for_click
+
+            translated = error_for_click(exc)
+            if translated is not None:
+                raise translated from None
 
     def close(self) -> None:
         """Exit every resource entered with :meth:`with_resource`."""

@@ -29,7 +29,7 @@ from .foreign import loaded_click
 from .globals import CLICK_IS_CURRENT
 from .globals import _current_context
 
-__all__ = ["ClickCommand", "ClickError", "as_command"]
+__all__ = ["ClickCommand", "ClickError", "as_command", "error_for_click"]
 
 
 class ClickError(CommandError):
@@ -113,3 +113,46 @@ def as_command(obj: t.Any) -> Command:
     if is_click_command(obj):
         return ClickCommand(obj)
     raise TypeError(f"{obj!r} is not a command: expected a microflask.cli command or a click command.")
+
+
+_shown_error_class: t.Any = None
+
+
+def _shown_error(error: CommandError) -> t.Any:
+    """A click exception that shows ``error`` as microflask shows it."""
+    global _shown_error_class
+    click = loaded_click()
+    assert click is not None, "only called under a click group"
+    if _shown_error_class is None:
+
+        class MicroflaskCommandError(click.ClickException):  # type: ignore[name-defined,misc]
+            """A microflask command's error, leaving through a click group."""
+
+            def __init__(self, error: CommandError) -> None:
+                super().__init__(error.format_message())
+                self.error = error
+                self.exit_code = error.exit_code
+
+            def show(self, file: t.IO[str] | None = None) -> None:
+                self.error.show(file)
+
+        _shown_error_class = MicroflaskCommandError
+    return _shown_error_class(error)
+
+
+def error_for_click(exc: BaseException) -> BaseException | None:
+    """The click exception a click group expects for microflask's ``exc``
+    (a microflask command added to a click group); ``None`` when ``exc``
+    is not one of microflask's."""
+    click = loaded_click()
+    if click is None:
+        return None
+    if isinstance(exc, ClickError):
+        return exc.error  # type: ignore[no-any-return]
+    if isinstance(exc, CommandError):
+        return _shown_error(exc)
+    if isinstance(exc, Exit):
+        return click.exceptions.Exit(exc.exit_code)  # type: ignore[no-any-return]
+    if isinstance(exc, Abort):
+        return click.Abort()  # type: ignore[no-any-return]
+    return None

@@ -577,3 +577,43 @@ def test_docs_click_example_runs():
     listing = runner.invoke(group, ["--help"]).output
     for name in ("init-db", "db", "hello", "openapi"):
         assert re.search(rf"^  {name}\b", listing, re.M), listing
+
+
+def test_microflask_command_errors_inside_a_click_group(app):
+    from click.testing import CliRunner as ClickRunner
+
+    from microflask.cli import Abort
+    from microflask.cli import option
+
+    sub = AppGroup("sub")
+
+    @sub.command()
+    @option("--times", type=int, default=1)
+    def shout(times):
+        click.echo("hey" * times)
+
+    @sub.command()
+    def stop():
+        raise Abort()
+
+    @click.group()
+    def root():
+        pass
+
+    root.add_command(sub)
+    runner = ClickRunner()
+    info = ScriptInfo(create_app=lambda: app)
+    bad = runner.invoke(root, ["sub", "shout", "--times", "x"], obj=info)
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "Usage: root sub shout [OPTIONS]\nTry 'root sub shout --help' for help.\n\n"
+        "Error: Invalid value for '--times': 'x' is not a valid integer.\n"
+    )
+    helped = runner.invoke(root, ["sub", "shout", "--help"], obj=info)
+    assert helped.exit_code == 0
+    assert helped.output.startswith("Usage: root sub shout [OPTIONS]")
+    stopped = runner.invoke(root, ["sub", "stop"], obj=info)
+    assert (stopped.exit_code, stopped.output) == (1, "Aborted!\n")
+    missing = runner.invoke(root, ["sub", "nope"], obj=info)
+    assert missing.exit_code == 2
+    assert "Error: No such command 'nope'." in missing.output

@@ -18,7 +18,6 @@ from ._argcli import Command
 from ._argcli import CommandError
 from ._argcli import Exit
 from ._argcli import echo
-from ._argcli.interop import as_command
 
 __all__ = ["CliRunner", "Result"]
 
@@ -164,7 +163,11 @@ class CliRunner:
         command's context (``obj=...``)."""
         if catch_exceptions is None:
             catch_exceptions = self.catch_exceptions
-        cli = as_command(cli)
+        if not isinstance(cli, Command):
+            # A click command: its adapter loads only when one is run.
+            from ._argcli.interop import as_command
+
+            cli = as_command(cli)
         if isinstance(args, str):
             args = shlex.split(args)
         prog_name = extra.pop("prog_name", None) or self.get_default_prog_name(cli)

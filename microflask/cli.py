@@ -59,8 +59,8 @@ from ._clirunner import CliRunner as CliRunner
 from ._clirunner import Result as Result
 from ._dotenv import find_dotenv
 from ._dotenv import read_dotenv
-from .helpers import get_debug_flag as get_debug_flag
-from .helpers import get_load_dotenv as get_load_dotenv
+from ._envflags import get_debug_flag as get_debug_flag
+from ._envflags import get_load_dotenv as get_load_dotenv
 
 if t.TYPE_CHECKING:
     from types import ModuleType

@@ -18,6 +18,7 @@ from ._argcli import Command
 from ._argcli import CommandError
 from ._argcli import Exit
 from ._argcli import echo
+from ._argcli.foreign import loaded_click
 
 __all__ = ["CliRunner", "Result"]
 
@@ -88,6 +89,42 @@ class _TeeBytes(_KeptBytes):
         return super().write(data)
 
 
+class _Joined:
+    """stdout then stderr, where click (before 8.2) keeps no interleaved copy."""
+
+    def __init__(self, out: t.Any, err: t.Any) -> None:
+        self.out = out
+        self.err = err
+
+    def getvalue(self) -> bytes:
+        return self.out.getvalue() + self.err.getvalue()  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def _click_isolation(
+    runner: CliRunner, click: t.Any, input: t.Any, env: t.Any, color: bool
+) -> t.Iterator[tuple[t.Any, t.Any, t.Any]]:
+    """click's public test isolation (``click.testing.CliRunner.isolation``)
+    with this runner's settings, yielding stdout, stderr and output."""
+    import click.testing  # click is already in use: its test helpers
+
+    settings = {"charset": runner.charset, "env": runner.env, "echo_stdin": runner.echo_stdin}
+    try:
+        click_runner = click.testing.CliRunner(mix_stderr=False, **settings)  # click < 8.2
+    except TypeError:
+        click_runner = click.testing.CliRunner(**settings)
+    with click_runner.isolation(input=input, env=env, color=color) as streams:
+        if len(streams) == 2:
+            out, err = streams
+            streams = (out, err, _Joined(out, err))
+        try:
+            yield streams
+        finally:
+            # print() output still in the text wrappers' buffers.
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+
+
 class CliRunner:
     """Runs commands in-process for tests, capturing their output.
 
@@ -115,9 +152,30 @@ class CliRunner:
 
     @contextlib.contextmanager
     def isolation(
-        self, input: str | bytes | t.IO[t.Any] | None = None, env: cabc.Mapping[str, str | None] | None = None
+        self,
+        input: str | bytes | t.IO[t.Any] | None = None,
+        env: cabc.Mapping[str, str | None] | None = None,
+        color: bool = False,
+    ) -> t.Iterator[tuple[t.Any, t.Any, t.Any]]:
+        """Swap stdin/stdout/stderr and the environment for one run; yield
+        the stdout, stderr and interleaved output buffers.
+
+        When the process uses click, click's own test isolation is used, so
+        click's prompts show what a terminal shows (the typed answer
+        echoed, hidden input not) exactly as under Flask's runner.
+        """
+        click = loaded_click()
+        if click is not None:
+            with _click_isolation(self, click, input, env, color) as streams:
+                yield streams
+            return
+        with self._own_isolation(input, env) as streams:
+            yield streams
+
+    @contextlib.contextmanager
+    def _own_isolation(
+        self, input: str | bytes | t.IO[t.Any] | None, env: cabc.Mapping[str, str | None] | None
     ) -> t.Iterator[tuple[io.BytesIO, io.BytesIO, io.BytesIO]]:
-        """Swap stdin/stdout/stderr and the environment for one run."""
         if input is not None and not isinstance(input, (str, bytes)):
             input = input.read()
         if isinstance(input, str):
@@ -175,7 +233,7 @@ class CliRunner:
         exception: BaseException | None = None
         exc_info = None
         exit_code = 0
-        with self.isolation(input=input, env=env) as (out, err, shared):
+        with self.isolation(input=input, env=env, color=color) as (out, err, shared):
             try:
                 return_value = cli._run(list(args or ()), prog_name, **extra)
             except CommandError as e:

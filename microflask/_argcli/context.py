@@ -12,6 +12,7 @@ import typing as t
 from .exceptions import Abort
 from .exceptions import Exit
 from .exceptions import UsageError
+from .foreign import error_from_click
 from .foreign import is_click_command
 from .globals import _current_context
 from .globals import get_current_context
@@ -94,13 +95,18 @@ class Context:
         _current_context.reset(self._tokens.pop())
         if self._depth == 0:
             self.close()
-        if exc is not None and self._parent_is_click:
+        if exc is None or not isinstance(exc, Exception):
+            return
+        if self._parent_is_click:
             # Upward, only under a click group: click shows click's errors.
             from .interop import error_for_click
 
             translated = error_for_click(exc)
-            if translated is not None:
-                raise translated from None
+        else:
+            # click code (click.confirm, ctx.exit) inside a microflask command.
+            translated = error_from_click(exc)
+        if translated is not None:
+            raise translated from None
 
     def close(self) -> None:
         """Exit every resource entered with :meth:`with_resource`."""

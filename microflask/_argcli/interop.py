@@ -24,27 +24,14 @@ from .core import Command
 from .exceptions import Abort
 from .exceptions import CommandError
 from .exceptions import Exit
+from .foreign import ClickError
+from .foreign import error_from_click
 from .foreign import is_click_command
 from .foreign import loaded_click
 from .globals import CLICK_IS_CURRENT
 from .globals import _current_context
 
 __all__ = ["ClickCommand", "ClickError", "as_command", "error_for_click"]
-
-
-class ClickError(CommandError):
-    """A click exception (``UsageError``, ``BadParameter``,
-    ``ClickException``) leaving a click command: shown as click shows it,
-    with its exit code."""
-
-    def __init__(self, error: t.Any) -> None:
-        super().__init__(error.format_message())
-        #: The click exception.
-        self.error = error
-        self.exit_code = error.exit_code
-
-    def show(self, file: t.IO[str] | None = None) -> None:
-        self.error.show(file)
 
 
 class ClickCommand(Command):
@@ -85,19 +72,16 @@ class ClickCommand(Command):
         return []
 
     def invoke(self, ctx: Context) -> t.Any:
-        click = loaded_click()
-        assert click is not None, "a click object exists, so click was imported"
         with ctx:
             token = _current_context.set(CLICK_IS_CURRENT)
             try:
                 with self._click_context(ctx, ctx.args) as click_ctx:
                     return self.click_command.invoke(click_ctx)
-            except click.exceptions.Exit as e:
-                raise Exit(e.exit_code) from None
-            except click.exceptions.Abort:
-                raise Abort() from None
-            except click.ClickException as e:
-                raise ClickError(e) from None
+            except Exception as e:
+                translated = error_from_click(e)
+                if translated is None:
+                    raise
+                raise translated from None
             finally:
                 _current_context.reset(token)
 

@@ -438,6 +438,75 @@ def test_click_commands_give_the_same_results_as_flask(tmp_path):
         assert ours == theirs
 
 
+PROMPTS_SIDE_BY_SIDE = r'''
+import json, sys
+import click
+mod = __import__(sys.argv[1])
+app = mod.Flask("p")
+
+@app.cli.command()
+def ask():
+    if click.confirm("Sure?"):
+        name = click.prompt("Name", default="bob")
+        pw = click.prompt("Password", hide_input=True)
+        click.echo(f"ok {name} {len(pw)}")
+
+@app.cli.command()
+@click.option("--name", prompt=True)
+def opt(name):
+    click.echo(f"hi {name}")
+
+r = app.test_cli_runner()
+out = []
+for args, inp in [(["ask"], "y\nann\nsecret\n"), (["ask"], "n\n"), (["ask"], "y\n\nx\n"), (["opt"], "zed\n"), (["ask"], "")]:
+    res = r.invoke(args=args, input=inp)
+    out.append([res.exit_code, res.output, res.stdout, res.stderr])
+print(json.dumps(out, indent=1))
+'''
+
+
+def test_prompts_give_the_same_results_as_flask(tmp_path):
+    # click.confirm / click.prompt / prompt=True options, answered through
+    # the runner's input, in a microflask command and in a click command.
+    pytest.importorskip("flask", reason="Flask is not installed: the side-by-side comparison needs it")
+    (tmp_path / "prompts.py").write_text(PROMPTS_SIDE_BY_SIDE)
+    results = {}
+    for package in ("flask", "microflask"):
+        proc = subprocess.run(
+            [sys.executable, "prompts.py", package],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": ROOT},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        results[package] = json.loads(proc.stdout)
+    assert results["microflask"][0][1] == "Sure? [y/N]: y\nName [bob]: ann\nPassword: \nok ann 6\n"
+    assert results["microflask"] == results["flask"]
+
+
+def test_click_exit_and_abort_inside_a_microflask_command(app):
+    @app.cli.command()
+    def leave():
+        raise click.exceptions.Exit(4)
+
+    @app.cli.command()
+    def stop():
+        raise click.Abort()
+
+    @app.cli.command()
+    def complain():
+        raise click.UsageError("not like that")
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["leave"]).exit_code == 4
+    stopped = runner.invoke(args=["stop"])
+    assert (stopped.exit_code, stopped.output, type(stopped.exception)) == (1, "Aborted!\n", SystemExit)
+    complained = runner.invoke(args=["complain"])
+    assert (complained.exit_code, complained.output) == (2, "Error: not like that\n")
+
+
 # -- the program -----------------------------------------------------------------
 
 APP_MODULE = """

@@ -159,3 +159,55 @@ def test_version_option_for_a_custom_group():
     group = FlaskGroup(add_version_option=False, params=[version_option])
     result = CliRunner().invoke(group, ["--version"])
     assert (result.exit_code, result.output) == (0, version_text() + "\n")
+
+
+RUNNER_SCENARIO = """
+import json
+from microflask import Flask
+from microflask.cli import echo, Abort
+
+app = Flask("iso")
+
+@app.cli.command()
+def talk(name: str = "x"):
+    echo("out " + name)
+    echo("err " + name, err=True)
+    print("printed")
+
+@app.cli.command()
+def ask():
+    answer = input("Name? ")
+    echo("got " + answer)
+
+@app.cli.command()
+def stop():
+    raise Abort()
+
+@app.cli.command()
+def env():
+    import os
+    echo(os.environ.get("ISO_VAR", "unset"))
+
+runner = app.test_cli_runner()
+out = []
+for args, kwargs in [(["talk", "--name", "y"], {}), (["ask"], {"input": "ann\\n"}), (["stop"], {}),
+                     (["env"], {"env": {"ISO_VAR": "set"}}), (["env"], {}), (["nope"], {})]:
+    r = runner.invoke(args=args, **kwargs)
+    out.append([r.exit_code, r.output, r.stdout, r.stderr, type(r.exception).__name__])
+print(json.dumps(out))
+"""
+
+
+def test_runner_isolation_same_with_and_without_click(tmp_path):
+    # Without click the runner swaps the streams itself; with click loaded
+    # it uses click's isolation (for click's prompts). microflask commands
+    # see the same either way.
+    pytest.importorskip("click", reason="click is not installed: nothing to compare with")
+    blocked = run_python(BLOCK_CLICK + RUNNER_SCENARIO, tmp_path)
+    loaded = run_python("import click\n" + RUNNER_SCENARIO, tmp_path)
+    assert blocked.returncode == loaded.returncode == 0, blocked.stderr + loaded.stderr
+    assert blocked.stdout == loaded.stdout
+    results = __import__("json").loads(blocked.stdout)
+    assert results[0][1:4] == ["out y\nerr y\nprinted\n", "out y\nprinted\n", "err y\n"]
+    assert results[3][1] == "set\n" and results[4][1] == "unset\n"
+    assert results[2][:2] == [1, "Aborted!\n"]

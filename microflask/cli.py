@@ -26,6 +26,7 @@ import inspect
 import os
 import ssl
 import sys
+import threading
 import traceback
 import typing as t
 from operator import itemgetter
@@ -515,6 +516,7 @@ class AppGroup(Group):
 
 
 _click_app_group: t.Any = None
+_CLICK_CLASS_LOCK = threading.Lock()
 
 
 def click_app_group_class() -> t.Any:
@@ -525,9 +527,14 @@ def click_app_group_class() -> t.Any:
     imported only by programs that use it.
     """
     global _click_app_group
-    if _click_app_group is not None:
-        return _click_app_group
-    click = require_click("A click group in the application context")
+    with _CLICK_CLASS_LOCK:
+        if _click_app_group is None:
+            _click_app_group = _make_click_app_group(require_click("A click group in the application context"))
+    return _click_app_group
+
+
+def _make_click_app_group(click: t.Any) -> t.Any:
+    """Define :func:`click_app_group_class`'s class on ``click.Group``."""
 
     class ClickAppGroup(click.Group):  # type: ignore[name-defined,misc]
         """A click group whose commands run in the application context."""
@@ -547,7 +554,6 @@ def click_app_group_class() -> t.Any:
             return click.Group.group(self, *args, **kwargs)
 
     ClickAppGroup.__module__ = __name__
-    _click_app_group = ClickAppGroup
     return ClickAppGroup
 
 

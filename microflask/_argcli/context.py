@@ -157,9 +157,9 @@ class Context:
         from .core import Command
 
         if not isinstance(callback, Command) and is_click_command(callback):
-            from .interop import as_command  # upward: the click adapter
+            from .interop import invoke_click  # upward: the click adapter
 
-            callback = as_command(callback)
+            return invoke_click(self, callback, kwargs)
         if isinstance(callback, Command):
             sub = callback.make_context(callback.name or "", [], parent=self, defaults=kwargs)
             with sub:

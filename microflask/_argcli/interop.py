@@ -31,7 +31,7 @@ from .foreign import loaded_click
 from .globals import CLICK_IS_CURRENT
 from .globals import _current_context
 
-__all__ = ["ClickCommand", "ClickError", "as_command", "error_for_click"]
+__all__ = ["ClickCommand", "ClickError", "as_command", "error_for_click", "invoke_click"]
 
 
 class ClickCommand(Command):
@@ -84,6 +84,25 @@ class ClickCommand(Command):
                 raise translated from None
             finally:
                 _current_context.reset(token)
+
+
+def invoke_click(ctx: Context, command: t.Any, kwargs: dict[str, t.Any]) -> t.Any:
+    """``ctx.invoke(click_command, **kwargs)`` from a microflask command:
+    click fills the parameters not given with their defaults, as click's
+    own ``Context.invoke`` does."""
+    click = loaded_click()
+    assert click is not None, "a click object exists, so click was imported"
+    token = _current_context.set(CLICK_IS_CURRENT)
+    try:
+        with click.Context(command, info_name=ctx.command_path, obj=ctx.obj) as click_ctx:
+            return click_ctx.invoke(command, **kwargs)
+    except Exception as e:
+        translated = error_from_click(e)
+        if translated is None:
+            raise
+        raise translated from None
+    finally:
+        _current_context.reset(token)
 
 
 def as_command(obj: t.Any) -> Command:

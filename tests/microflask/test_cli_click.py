@@ -332,8 +332,9 @@ def test_context_invoke_accepts_a_click_command(app):
     @pass_context
     def caller(ctx):
         ctx.invoke(target)
+        ctx.invoke(target, x="5")
 
-    assert app.test_cli_runner().invoke(args=["caller"]).output == "x=1\n"
+    assert app.test_cli_runner().invoke(args=["caller"]).output == "x=1\nx=5\n"
 
 
 # -- the same results as Flask (run side by side in subprocesses) ----------------
@@ -686,3 +687,36 @@ def test_microflask_command_errors_inside_a_click_group(app):
     missing = runner.invoke(root, ["sub", "nope"], obj=info)
     assert missing.exit_code == 2
     assert "Error: No such command 'nope'." in missing.output
+
+
+def test_click_app_group_class(app):
+    from microflask.cli import click_app_group_class
+
+    cls = click_app_group_class()
+    assert cls is click_app_group_class()
+    assert issubclass(cls, click.Group)
+    tools = cls("tools")
+
+    @tools.command()
+    def inside():
+        click.echo(current_app.name)
+
+    @tools.command(with_appcontext=False)
+    def outside():
+        from microflask.ctx import has_app_context
+
+        click.echo(f"context={has_app_context()}")
+
+    @tools.group()
+    def nested():
+        pass
+
+    @nested.command("deep")
+    def deep():
+        click.echo("deep " + current_app.name)
+
+    assert isinstance(nested, cls)
+    runner = app.test_cli_runner()
+    assert runner.invoke(tools, ["inside"]).output == "test_app\n"
+    assert runner.invoke(tools, ["outside"]).output == "context=False\n"
+    assert runner.invoke(tools, ["nested", "deep"]).output == "deep test_app\n"

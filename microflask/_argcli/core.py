@@ -17,6 +17,7 @@ from .exceptions import Exit
 from .exceptions import UsageError
 from .foreign import require_click
 from .foreign import is_click_command
+from .foreign import loaded_click
 from .foreign import make_click_command
 from .foreign import wants_click
 from .formatting import _format_table
@@ -479,6 +480,26 @@ def _command_name(func_name: str) -> str:
     return name.replace("_", "-")
 
 
+_INIT_ARGUMENTS: dict[type, frozenset[str]] = {}
+
+
+def _init_arguments(cls: type) -> frozenset[str]:
+    """The keyword arguments the constructors of ``cls`` and its bases name
+    (decided once per class)."""
+    found = _INIT_ARGUMENTS.get(cls)
+    if found is None:
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            init = vars(klass).get("__init__")
+            if init is None or klass is object:
+                continue
+            for p in inspect.signature(init).parameters.values():
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+                    names.add(p.name)
+        found = _INIT_ARGUMENTS[cls] = frozenset(names - {"self"})
+    return found
+
+
 def command(name: str | None = None, cls: type[Command] | None = None, **attrs: t.Any) -> t.Callable[..., t.Any]:
     """A decorator turning a function into a :class:`Command` (of ``cls``),
     named after the function unless ``name`` is given."""
@@ -490,6 +511,15 @@ def command(name: str | None = None, cls: type[Command] | None = None, **attrs: 
             raise TypeError("Attempted to convert a callback into a command twice.")
         if wants_click(f):
             return make_click_command(f, name, cls, attrs)
+        unknown = sorted(set(attrs) - _init_arguments(cls or Command))
+        if unknown:
+            if loaded_click() is not None:
+                # click's own settings (deprecated=, add_help_option=...).
+                return make_click_command(f, name, cls, attrs)
+            raise TypeError(
+                f"microflask.cli commands do not take {', '.join(map(repr, unknown))} (a microflask"
+                " limitation; with click installed, such a command is made with click)."
+            )
         cmd = (cls or Command)(name or _command_name(getattr(f, "__name__", "command")), callback=f, **attrs)
         cmd.__doc__ = f.__doc__
         return cmd

@@ -720,3 +720,16 @@ def test_click_app_group_class(app):
     assert runner.invoke(tools, ["inside"]).output == "test_app\n"
     assert runner.invoke(tools, ["outside"]).output == "context=False\n"
     assert runner.invoke(tools, ["nested", "deep"]).output == "deep test_app\n"
+
+
+def test_click_only_command_settings_make_a_click_command(app):
+    @app.cli.command(deprecated=True)
+    def old():
+        """Old thing."""
+        click.echo(f"old {current_app.name}")
+
+    assert isinstance(app.cli.commands["old"], click.Command)
+    result = app.test_cli_runner().invoke(args=["old"])
+    assert result.exit_code == 0
+    assert "old test_app" in result.output
+    assert "DeprecationWarning: The command 'old' is deprecated." in result.output

@@ -211,3 +211,22 @@ def test_runner_isolation_same_with_and_without_click(tmp_path):
     assert results[0][1:4] == ["out y\nerr y\nprinted\n", "out y\nprinted\n", "err y\n"]
     assert results[3][1] == "set\n" and results[4][1] == "unset\n"
     assert results[2][:2] == [1, "Aborted!\n"]
+
+
+def test_no_click_unknown_command_setting_message(tmp_path):
+    proc = run_python(
+        BLOCK_CLICK + textwrap.dedent("""
+        from microflask.cli import command
+        try:
+            @command(deprecated=True)
+            def old():
+                pass
+        except TypeError as e:
+            print(e)
+        """),
+        tmp_path,
+    )
+    assert proc.stdout == (
+        "microflask.cli commands do not take 'deprecated' (a microflask limitation;"
+        " with click installed, such a command is made with click).\n"
+    ), proc.stderr

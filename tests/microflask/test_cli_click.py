@@ -733,3 +733,28 @@ def test_click_only_command_settings_make_a_click_command(app):
     assert result.exit_code == 0
     assert "old test_app" in result.output
     assert "DeprecationWarning: The command 'old' is deprecated." in result.output
+
+
+def test_click_options_read_flask_auto_envvars(app):
+    # As under Flask's FlaskGroup: FLASK_<COMMAND>_<OPTION>.
+    @click.group()
+    def db():
+        pass
+
+    @db.command()
+    @click.option("--directory", default="migrations")
+    def upgrade(directory):
+        click.echo(directory)
+
+    @app.cli.command()
+    @click.option("--name", default="x")
+    def hello(name):
+        click.echo(name)
+
+    app.cli.add_command(db)
+    group = FlaskGroup(create_app=lambda: app)
+    runner = app.test_cli_runner()
+    env = {"FLASK_DB_UPGRADE_DIRECTORY": "dd", "FLASK_HELLO_NAME": "zz"}
+    assert runner.invoke(group, ["db", "upgrade"], env=env).output == "dd\n"
+    assert runner.invoke(group, ["hello"], env=env).output == "zz\n"
+    assert runner.invoke(group, ["hello", "--name", "cli"], env=env).output == "cli\n"

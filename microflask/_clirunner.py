@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import contextlib
+import importlib
 import io
 import os
 import shlex
@@ -102,17 +103,17 @@ class _Joined:
 
 @contextlib.contextmanager
 def _click_isolation(
-    runner: CliRunner, click: t.Any, input: t.Any, env: t.Any, color: bool
+    runner: CliRunner, input: t.Any, env: t.Any, color: bool
 ) -> t.Iterator[tuple[t.Any, t.Any, t.Any]]:
     """click's public test isolation (``click.testing.CliRunner.isolation``)
     with this runner's settings, yielding stdout, stderr and output."""
-    import click.testing  # click is already in use: its test helpers
-
+    # Interop only: click is already in use; its public test isolation.
+    testing = importlib.import_module("click.testing")
     settings = {"charset": runner.charset, "env": runner.env, "echo_stdin": runner.echo_stdin}
     try:
-        click_runner = click.testing.CliRunner(mix_stderr=False, **settings)  # click < 8.2
+        click_runner = testing.CliRunner(mix_stderr=False, **settings)  # click < 8.2
     except TypeError:
-        click_runner = click.testing.CliRunner(**settings)
+        click_runner = testing.CliRunner(**settings)
     with click_runner.isolation(input=input, env=env, color=color) as streams:
         if len(streams) == 2:
             out, err = streams
@@ -164,9 +165,8 @@ class CliRunner:
         click's prompts show what a terminal shows (the typed answer
         echoed, hidden input not) exactly as under Flask's runner.
         """
-        click = loaded_click()
-        if click is not None:
-            with _click_isolation(self, click, input, env, color) as streams:
+        if loaded_click() is not None:
+            with _click_isolation(self, input, env, color) as streams:
                 yield streams
             return
         with self._own_isolation(input, env) as streams:

@@ -8,6 +8,7 @@ imported when the user's code asked for something only click can do
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import types
@@ -34,7 +35,8 @@ def require_click(what: str) -> types.ModuleType:
         ``what`` needs it.
     """
     try:
-        import click
+        # Interop only: the user's own click, never a dependency.
+        click = importlib.import_module("click")
     except ImportError:
         raise RuntimeError(
             f"{what} needs click, which is not installed (pip install click)."

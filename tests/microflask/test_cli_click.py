@@ -14,7 +14,6 @@ import textwrap
 import pytest
 
 from microflask import Blueprint
-from microflask import Flask
 from microflask import current_app
 from microflask.cli import AppGroup
 from microflask.cli import FlaskGroup

@@ -230,3 +230,21 @@ def test_no_click_unknown_command_setting_message(tmp_path):
         "microflask.cli commands do not take 'deprecated' (a microflask limitation;"
         " with click installed, such a command is made with click).\n"
     ), proc.stderr
+
+
+@pytest.mark.slow
+def test_cli_suites_without_click(tmp_path):
+    # The argparse CLI's own suites pass with click blocked; the click
+    # interop suites skip, saying why.
+    suites = ["test_cli.py", "test_cli_commands.py", "test_cli_discovery.py", "test_cli_click.py", "test_cli_tutorial.py"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    proc = run_python(
+        BLOCK_CLICK
+        + "import pytest\n"
+        + f"sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', *{[os.path.join(here, s) for s in suites]!r}]))\n",
+        ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "click is not installed: the click interop tests need it" in proc.stdout
+    assert "click is not installed: the tutorial's db module imports it" in proc.stdout
+    assert " failed" not in proc.stdout

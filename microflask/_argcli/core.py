@@ -17,6 +17,7 @@ from .exceptions import Exit
 from .exceptions import UsageError
 from .foreign import require_click
 from .foreign import is_click_command
+from .foreign import is_click_parameter
 from .foreign import loaded_click
 from .foreign import make_click_command
 from .foreign import wants_click
@@ -53,6 +54,15 @@ class Command:
     :param infer_params: turn the callback's undeclared signature
         parameters into arguments and options.
     """
+
+    def __new__(cls, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        # click's decorators pass click parameters (``@click.group(cls=AppGroup)``
+        # over ``@click.option``): such a command is made with click.
+        params = kwargs.get("params")
+        if params and any(is_click_parameter(p) for p in params):
+            kwargs.pop("infer_params", None)
+            return cls.click_class()(*args, **kwargs)
+        return super().__new__(cls)
 
     def __init__(
         self,

@@ -18,7 +18,7 @@ from .exceptions import Abort
 from .exceptions import CommandError
 from .exceptions import Exit
 
-__all__ = ["ClickError", "error_from_click", "is_click_command", "loaded_click", "make_click_command", "require_click", "wants_click"]
+__all__ = ["ClickError", "error_from_click", "is_click_command", "is_click_parameter", "loaded_click", "make_click_command", "require_click", "wants_click"]
 
 
 def loaded_click() -> types.ModuleType | None:
@@ -49,6 +49,12 @@ def is_click_command(obj: t.Any) -> bool:
     """Whether ``obj`` is a click command or group."""
     click = loaded_click()
     return click is not None and isinstance(obj, click.Command)
+
+
+def is_click_parameter(obj: t.Any) -> bool:
+    """Whether ``obj`` is a click option or argument."""
+    click = loaded_click()
+    return click is not None and isinstance(obj, click.Parameter)
 
 
 def _made_by_click(func: t.Any, click: types.ModuleType) -> bool:

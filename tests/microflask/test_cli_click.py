@@ -295,12 +295,35 @@ def test_mixing_click_and_microflask_options_is_refused(app):
 
 
 def test_flask_group_refuses_click_parameters():
-    with pytest.raises(TypeError, match="not a microflask.cli parameter"):
+    with pytest.raises(TypeError, match="FlaskGroup is microflask's own group"):
 
         @click.group(cls=FlaskGroup)
         @click.option("--x")
         def manage(x):
             pass
+
+
+def test_click_group_cls_app_group_with_click_options(app):
+    @click.group(cls=AppGroup)
+    @click.option("--verbose", is_flag=True)
+    def tools(verbose):
+        click.echo(f"verbose={verbose}")
+
+    @tools.command()
+    def where():
+        click.echo(current_app.name)
+
+    assert isinstance(tools, click.Group)
+    result = app.test_cli_runner().invoke(tools, ["--verbose", "where"])
+    assert result.output == "verbose=True\ntest_app\n"
+
+
+def test_click_parameters_on_a_microflask_command_class():
+    from microflask.cli import Command
+
+    made = Command("c", params=[click.Option(["--x"])])
+    assert isinstance(made, click.Command)
+    assert [p.name for p in made.params] == ["x"]
 
 
 def test_click_group_cls_flask_group_custom_script(app):

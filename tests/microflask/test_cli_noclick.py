@@ -248,3 +248,10 @@ def test_cli_suites_without_click(tmp_path):
     assert "click is not installed: the click interop tests need it" in proc.stdout
     assert "click is not installed: the tutorial's db module imports it" in proc.stdout
     assert " failed" not in proc.stdout
+
+
+def test_command_refuses_foreign_parameters():
+    from microflask.cli import Command
+
+    with pytest.raises(TypeError, match="is not a microflask.cli parameter"):
+        Command("c", params=[object()])

@@ -15,6 +15,8 @@ import typing as t
 from functools import lru_cache
 from functools import update_wrapper
 
+from ._envflags import get_debug_flag as get_debug_flag
+from ._envflags import get_load_dotenv as get_load_dotenv
 from .globals import _cv_app
 from .globals import _cv_request
 from .globals import current_app
@@ -28,34 +30,6 @@ if t.TYPE_CHECKING:
     from wsgikit.wrappers import Response as BaseResponse
 
     from .wrappers import Response
-
-
-def _flask_env(name: str) -> str | None:
-    """The environment variable ``MICROFLASK_<name>``, else Flask's
-    ``FLASK_<name>``: the project's own name wins when it is set and not
-    empty, so one setting can differ from a Flask app's in the same shell."""
-    return os.environ.get(f"MICROFLASK_{name}") or os.environ.get(f"FLASK_{name}")
-
-
-def get_debug_flag() -> bool:
-    """Whether the environment asks for debug mode: ``MICROFLASK_DEBUG``,
-    else ``FLASK_DEBUG``, set to anything but ``0``, ``false`` or ``no``.
-    The app's ``DEBUG`` default and the command line both ask this."""
-    value = _flask_env("DEBUG")
-    return bool(value and value.lower() not in {"0", "false", "no"})
-
-
-def get_load_dotenv(default: bool = True) -> bool:
-    """Whether ``.env`` files should be loaded: not when
-    ``MICROFLASK_SKIP_DOTENV`` (else ``FLASK_SKIP_DOTENV``) is set to
-    anything but ``0``, ``false`` or ``no``; ``default`` when neither is set.
-
-    :param default: the answer when the environment does not say.
-    """
-    value = _flask_env("SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in {"0", "false", "no"}
 
 
 @lru_cache(maxsize=None)

@@ -782,7 +782,8 @@ class CodeGenerator:
         call = node.call
         code = self._call_code(call, frame, extra_kwargs=[f"caller={caller}"])
         guarded = self._guard_output(frame)
-        self._emit(self._wrap_output(code, frame), frame, node)
+        # like Jinja2, the call's result is output as is: not escaped, not finalized
+        self._emit(code, frame, node)
         if guarded:
             self.outdent()
 

@@ -277,15 +277,16 @@ class Lexer:
             [self.block_start, self.variable_start, self.comment_start], key=len, reverse=True
         )
         pattern = "|".join(re.escape(o) for o in openers)
-        self.line_comment_prefix = env.line_comment_prefix
-        if self.line_comment_prefix:
-            # Only start after a non-space (or at a line start) so a long run
-            # of spaces is not rescanned from every position: linear time.
-            comment = re.escape(self.line_comment_prefix)
-            pattern = rf"(?P<linecomment>(?:^|(?<=\S))[^\S\n]*{comment}[^\n]*)|" + pattern
         if self.line_statement_prefix:
             prefix = re.escape(self.line_statement_prefix)
             pattern = rf"(?P<line>^[ \t\v]*{prefix})|" + pattern
+        self.line_comment_prefix = env.line_comment_prefix
+        if self.line_comment_prefix:
+            # First, so a comment wins over a line statement at the same spot.
+            # It only starts after a non-space (or at a line start) so a long
+            # run of spaces is not rescanned from every position: linear time.
+            comment = re.escape(self.line_comment_prefix)
+            pattern = rf"(?P<linecomment>(?:^|(?<=\S))[^\S\n]*{comment}[^\n]*)|" + pattern
         self._opener = re.compile(pattern, re.M)
         self._endraw = re.compile(
             re.escape(self.block_start) + r"([-+]?)\s*endraw\s*([-+]?)" + re.escape(self.block_end)
@@ -538,9 +539,13 @@ class Lexer:
             if next_is_data:
                 data = chunks[i + 1]
                 if chunk.right == "-":
-                    chunks[i + 1] = data.lstrip()
+                    stripped = data.lstrip()
+                    chunks[i + 1] = stripped
+                    # the data now starts on a later line
+                    chunks.lines[i + 1] += data.count("\n", 0, len(data) - len(stripped))
                 elif blockish and self.trim_blocks and chunk.right != "+" and data[:1] == "\n":
                     chunks[i + 1] = data[1:]
+                    chunks.lines[i + 1] += 1
         return self._tokens_from_chunks(chunks)
 
     @staticmethod

@@ -176,7 +176,10 @@ class Parser:
     def parse(self) -> n.Template:
         """Parse the whole template."""
         body = self.subparse(None)
-        return n.Template(body, lineno=1)
+        result = n.Template(body, lineno=1)
+        # only the root: tools like ``meta`` ask it for the environment's globals
+        result.environment = self.environment
+        return result
 
     def fail(self, msg: str, lineno: int | None = None, exc: type[TemplateSyntaxError] = TemplateSyntaxError) -> t.NoReturn:
         """Raise ``exc`` (a :class:`TemplateSyntaxError`) for ``msg`` at ``lineno``."""

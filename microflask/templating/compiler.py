@@ -182,6 +182,8 @@ class CodeGenerator:
         self._needs_locals = False
         self._has_autoescape_blocks = False
         self._guards: list[set[tuple[str, str]]] = []
+        #: > 0 inside an ``if`` or inline if: an unknown filter/test fails only if it runs
+        self._conditional = 0
         autoescape = environment.autoescape
         if callable(autoescape):
             autoescape = autoescape(name)
@@ -402,6 +404,21 @@ class CodeGenerator:
         return f"_j_str({code})"
 
     def visit_If(self, node: n.Node, frame: Frame) -> None:
+        self._conditional += 1
+        try:
+            self._visit_if(node, frame)
+        finally:
+            self._conditional -= 1
+
+    def _without_conditional(self, method: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        """Run ``method``: as in Jinja2, loops, macros and filter blocks reset the ``if`` leniency."""
+        saved, self._conditional = self._conditional, 0
+        try:
+            return method(*args)
+        finally:
+            self._conditional = saved
+
+    def _visit_if(self, node: n.Node, frame: Frame) -> None:
         self.writeline(f"if {self.visit(node.test, frame)}:", node)
         # ``{% if 'name' is filter %}`` guards a filter that may not exist:
         # as in Jinja, an unknown one inside is only an error if it runs.
@@ -427,6 +444,11 @@ class CodeGenerator:
         self.outdent()
 
     def visit_For(self, node: n.Node, frame: Frame) -> None:
+        if "loop" in _target_names(node.target):
+            self.fail("Can't assign to special loop variable in for-loop target", node.lineno, TemplateAssertionError)
+        self._without_conditional(self._visit_for, node, frame)
+
+    def _visit_for(self, node: n.Node, frame: Frame) -> None:
         if node.recursive:
             self._visit_recursive_for(node, frame)
             return
@@ -586,7 +608,29 @@ class CodeGenerator:
             ns = self.visit(n.Name(node.target.name, "load"), frame)
             self.writeline(f"_j_ns_set({ns}, {node.target.attr!r}, {value})", node)
             return
+        if isinstance(node.target, n.Tuple) and any(True for _ in node.target.find_all(n.NSRef)):
+            self._assign_with_namespaces(node, frame, value)
+            return
         self.writeline(f"{self.visit_target(node.target, frame)} = {value}", node)
+        self._export(_target_names(node.target), frame)
+
+    def _assign_with_namespaces(self, node: n.Node, frame: Frame, value: str) -> None:
+        """``{% set ns.a, b = 1, 2 %}``: unpack into temporaries, then set each attribute."""
+        pending: list[tuple[n.Node, str]] = []
+
+        def target_code(target: n.Node) -> str:
+            if isinstance(target, n.NSRef):
+                temp = self.temp("ns")
+                pending.append((target, temp))
+                return temp
+            if isinstance(target, n.Tuple):
+                return "(" + "".join(target_code(item) + ", " for item in target.items) + ")"
+            return self.visit_target(target, frame)
+
+        self.writeline(f"{target_code(node.target)} = {value}", node)
+        for ref, temp in pending:
+            ns = self.visit(n.Name(ref.name, "load"), frame)
+            self.writeline(f"_j_ns_set({ns}, {ref.attr!r}, {temp})")
         self._export(_target_names(node.target), frame)
 
     def visit_AssignBlock(self, node: n.Node, frame: Frame) -> None:
@@ -678,6 +722,9 @@ class CodeGenerator:
         self.writeline("continue", node)
 
     def visit_FilterBlock(self, node: n.Node, frame: Frame) -> None:
+        self._without_conditional(self._visit_filter_block, node, frame)
+
+    def _visit_filter_block(self, node: n.Node, frame: Frame) -> None:
         buffer = self.temp("buf")
         inner = frame.child(buffer)
         inner.toplevel = False
@@ -704,6 +751,9 @@ class CodeGenerator:
 
     def _function_scope(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         """Emit ``def`` for a macro/caller; return its identifier, frame and flags."""
+        return self._without_conditional(self._function_scope_body, node, frame, name)  # type: ignore[no-any-return]
+
+    def _function_scope_body(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         func = self.temp("macro")
         buffer = self.temp("buf")
         inner = Frame(frame, buffer)
@@ -931,6 +981,13 @@ class CodeGenerator:
         return "{" + ", ".join(items) + "}"
 
     def expr_CondExpr(self, node: n.Node, frame: Frame) -> str:
+        self._conditional += 1
+        try:
+            return self._cond_expr(node, frame)
+        finally:
+            self._conditional -= 1
+
+    def _cond_expr(self, node: n.Node, frame: Frame) -> str:
         if node.expr2 is None:
             where = f" in {self.name!r}" if self.name is not None else ""
             hint = f"the inline if-expression on line {node.lineno}{where} evaluated to false and no else section was defined."
@@ -1030,7 +1087,7 @@ class CodeGenerator:
         registry = self._filters if kind == "filter" else self._tests
         func = table.get(name)
         if func is None:
-            if any((kind, name) in guard for guard in self._guards):
+            if self._conditional or any((kind, name) in guard for guard in self._guards):
                 message = f"No {kind} named {name!r} found."
                 return f"_j_missing_named({message!r})", None
             self.fail(f"No {kind} named {name!r}.", lineno, TemplateAssertionError)

@@ -216,6 +216,14 @@ class Token:
         return any(self.test(expr) for expr in iterable)
 
 
+def _identifier_end(source: str, end: int, size: int) -> int:
+    """Extend a name over the characters Python allows inside identifiers
+    but the regex's ``\\w`` does not (``·``, combining marks...)."""
+    while end < size and ("a" + source[end]).isidentifier():
+        end += 1
+    return end
+
+
 class _Tag:
     """A tag found by the first pass, before whitespace control is applied."""
 
@@ -358,6 +366,13 @@ class Lexer:
                 pos = m.end()
                 continue
             if m.lastgroup == "line":
+                if self._stripped_into(chunks, source, pos, m.end() - len(self.line_statement_prefix)):
+                    # Jinja2 quirk kept for identical output: a ``-`` that
+                    # strips the whitespace up to a line statement prefix
+                    # leaves it mid-line, so it is plain text.
+                    chunks.add(source[pos : m.end()], self._lineno(pos))
+                    pos = m.end()
+                    continue
                 chunks.add(source[pos:start], self._lineno(pos))
                 self._tag_line = self._lineno(start)
                 pos = self._scan_line_statement(source, m.end(), chunks)
@@ -382,6 +397,14 @@ class Lexer:
                 pos = self._scan_tag(source, pos, "variable", left, chunks)
         return chunks
 
+    @staticmethod
+    def _stripped_into(chunks: list[t.Any], source: str, pos: int, prefix_start: int) -> bool:
+        """Whether a ``-`` modifier's strip reaches from the last tag to ``prefix_start``."""
+        if not chunks or not isinstance(chunks[-1], _Tag) or chunks[-1].right != "-":
+            return False
+        gap = source[pos:prefix_start]
+        return not gap or gap.isspace()
+
     def _scan_comment(self, source: str, pos: int, left: str, chunks: list[t.Any], start: int) -> int:
         end = source.find(self.comment_end, pos)
         if end == -1:
@@ -404,6 +427,9 @@ class Lexer:
             text = text.lstrip()
         if end.group(1) == "-":
             text = text.rstrip()
+        elif self.lstrip_blocks and end.group(1) != "+":
+            # ``{% endraw %}`` is a block tag too: strip its indentation
+            text = self._lstrip_line(text, False)
         tag = _Tag("raw", left, end.group(2))
         tag.raw_text = text
         chunks.add(tag, self._tag_line)
@@ -412,9 +438,15 @@ class Lexer:
     def _scan_line_statement(self, source: str, pos: int, chunks: list[t.Any]) -> int:
         tag = _Tag("line", "", "")
         pos = self._tokenize_expression(source, pos, tag, "\n")
-        # the statement swallows its newline
-        if pos < len(source) and source[pos] == "\n":
-            pos += 1
+        # the statement swallows its newline and any blank lines after it
+        # (as Jinja2 does: whitespace up to the last newline of the run)
+        blank = _WHITESPACE.match(source, pos)
+        if blank is not None:
+            newline = source.rfind("\n", pos, blank.end())
+            if blank.end() == len(source):
+                pos = blank.end()
+            elif newline != -1:
+                pos = newline + 1
         if tag.tokens and tag.tokens[-1].type == TOKEN_COLON:
             tag.tokens.pop()
         chunks.add(tag, self._tag_line)
@@ -493,10 +525,16 @@ class Lexer:
                         self._fail(f"unexpected char {ch!r} at {pos}", pos)
             else:
                 m = _NAME.match(source, pos)
-                if m is None:
+                if m is not None:
+                    end = m.end()
+                elif ch.isidentifier():
+                    end = pos + 1
+                else:
                     self._fail(f"unexpected char {ch!r} at {pos}", pos)
-                tokens.append(Token(lineno, "name", m.group()))
-                pos = m.end()
+                if end < size and source[end] > "\x7f":
+                    end = _identifier_end(source, end, size)
+                tokens.append(Token(lineno, "name", source[pos:end]))
+                pos = end
                 continue
             if op in _OPEN:
                 stack.append(_OPEN[op])
@@ -524,6 +562,9 @@ class Lexer:
     def _emit(self, chunks: list[t.Any]) -> list[Token]:
         # Apply whitespace control to the data chunks around each tag.
         count = len(chunks)
+        # indexes of data chunks that begin a line (their newline was trimmed,
+        # or a line statement swallowed it): lstrip_blocks may empty them
+        line_starts = {0}
         for i, chunk in enumerate(chunks):
             if isinstance(chunk, str):
                 continue
@@ -535,7 +576,9 @@ class Lexer:
                 if chunk.left == "-":
                     chunks[i - 1] = data.rstrip()
                 elif blockish and self.lstrip_blocks and chunk.left != "+":
-                    chunks[i - 1] = self._lstrip_line(data, i - 1 == 0)
+                    chunks[i - 1] = self._lstrip_line(data, i - 1 in line_starts)
+            if chunk.kind == "line":
+                line_starts.add(i + 1)
             if next_is_data:
                 data = chunks[i + 1]
                 if chunk.right == "-":
@@ -546,15 +589,16 @@ class Lexer:
                 elif blockish and self.trim_blocks and chunk.right != "+" and data[:1] == "\n":
                     chunks[i + 1] = data[1:]
                     chunks.lines[i + 1] += 1
+                    line_starts.add(i + 1)
         return self._tokens_from_chunks(chunks)
 
     @staticmethod
-    def _lstrip_line(data: str, at_template_start: bool) -> str:
+    def _lstrip_line(data: str, at_line_start: bool) -> str:
         """Remove spaces/tabs before a block tag if they start their line."""
         stripped = data.rstrip(" \t\v\f")
         if stripped == data:
             return data
-        if stripped.endswith("\n") or (not stripped and at_template_start):
+        if stripped.endswith("\n") or (not stripped and at_line_start):
             return stripped
         return data
 

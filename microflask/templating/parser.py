@@ -543,13 +543,10 @@ class Parser:
         if name_only:
             token = stream.expect("name")
             return n.Name(token.value, "store", lineno=token.lineno)
-        if with_namespace and stream.look().type == "dot":
-            token = stream.expect("name")
-            stream.next()
-            attr = stream.expect("name")
-            return n.NSRef(token.value, attr.value, lineno=token.lineno)
         if with_tuple:
-            target = self.parse_tuple(simplified=True, extra_end_rules=extra_end_rules)
+            target = self.parse_tuple(simplified=True, extra_end_rules=extra_end_rules, with_namespace=with_namespace)
+        elif with_namespace:
+            target = self._parse_namespace_or_primary()
         else:
             target = self.parse_primary()
         self._set_store(target)
@@ -564,6 +561,8 @@ class Parser:
             target.ctx = "store"
             for item in target.items:
                 self._set_store(item)
+        elif isinstance(target, n.NSRef):
+            pass
         else:
             self.fail(f"can't assign to {type(target).__name__.lower()!r}", target.lineno)
 
@@ -710,6 +709,16 @@ class Parser:
             return self.parse_dict()
         self.fail(f"unexpected {token.describe()!r}")
 
+    def _parse_namespace_or_primary(self) -> n.Node:
+        """``name.attr`` as an :class:`~.nodes.NSRef` target, else a primary."""
+        stream = self.stream
+        if stream.current.type == "name" and stream.look().type == "dot":
+            token = stream.next()
+            stream.next()
+            attr = stream.expect("name")
+            return n.NSRef(token.value, attr.value, lineno=token.lineno)
+        return self.parse_primary()
+
     def _is_tuple_end(self, extra_end_rules: tuple[str, ...] | None) -> bool:
         token = self.stream.current
         if token.type in ("variable_end", "block_end", "eof", "rparen"):
@@ -724,6 +733,7 @@ class Parser:
         with_condexpr: bool = True,
         extra_end_rules: tuple[str, ...] | None = None,
         explicit_parentheses: bool = False,
+        with_namespace: bool = False,
     ) -> n.Node:
         """Parse one expression, or several separated by commas as a ``Tuple``.
 
@@ -731,9 +741,12 @@ class Parser:
         :param with_condexpr: allow ``a if b else c`` items.
         :param extra_end_rules: token expressions that also end the tuple.
         :param explicit_parentheses: an empty tuple is allowed (``()``).
+        :param with_namespace: with ``simplified``, ``ns.attr`` items are ``NSRef`` targets.
         """
         lineno = self.stream.current.lineno
-        if simplified:
+        if simplified and with_namespace:
+            parse = self._parse_namespace_or_primary
+        elif simplified:
             parse = self.parse_primary
         elif with_condexpr:
             parse = self.parse_expression

@@ -255,7 +255,10 @@ class CodeGenerator:
         prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
         for importname, ident in self._imports.items():
             module, _, obj = importname.rpartition(".")
-            prelude.append(f"from {module} import {obj} as {ident}")
+            if module:
+                prelude.append(f"from {module} import {obj} as {ident}")
+            else:
+                prelude.append(f"import {obj} as {ident}")
         shift = len(prelude)
         self.debug_info = [(line + shift, tpl) for line, tpl in self.debug_info]
         return "\n".join(prelude + self.lines) + "\n"

@@ -305,6 +305,12 @@ def test_compiler_compiles_extension_nodes(source: str, expected: str) -> None:
     assert env.from_string(source).render(who="W") == expected
 
 
+def test_imported_name_of_a_module_and_template_constructor_extensions() -> None:
+    tree = nodes.Template([nodes.Output([nodes.Getattr(nodes.ImportedName("string"), "digits", "load")])])
+    assert Environment().from_string(tree).render() == "0123456789"
+    assert templating.Template("{% do x.append(1) %}{{ x }}", extensions=["jinja2.ext.do"]).render(x=[]) == "[1]"
+
+
 def test_mark_safe_if_autoescape_without_autoescape() -> None:
     env = Environment(extensions=[_NodeKit])
     assert env.from_string("{% kit safe %}").render() == "<b><i>"

@@ -999,17 +999,12 @@ class CodeGenerator:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
-    def expr_BinExpr(self, node: n.Node, frame: Frame) -> str:
-        return f"({self.visit(node.left, frame)} {node.operator} {self.visit(node.right, frame)})"
+    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
+        return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
 
-    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinExpr
-    expr_And = expr_Or = expr_BinExpr
-
-    def expr_UnaryExpr(self, node: n.Node, frame: Frame) -> str:
-        op = "not " if node.operator == "not" else node.operator
+    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
+        op = "not " if node.op == "not" else node.op
         return f"({op}{self.visit(node.node, frame)})"
-
-    expr_Not = expr_Neg = expr_Pos = expr_UnaryExpr
 
     def expr_Concat(self, node: n.Node, frame: Frame) -> str:
         items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
@@ -1155,6 +1150,11 @@ class CodeGenerator:
 
     def expr_DerivedContextReference(self, node: n.Node, frame: Frame) -> str:
         return f"context.derived({self._locals_dict(frame)})"
+
+    # Jinja2's operator node classes (``op`` is their ``operator``)
+    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinOp
+    expr_And = expr_Or = expr_BinOp
+    expr_Not = expr_Neg = expr_Pos = expr_UnaryOp
 
     def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
         self.fail("namespace references can only be assignment targets", node.lineno)

@@ -7,7 +7,6 @@ import random
 import typing as t
 
 from ..markup import Markup, escape
-from .constants import LOREM_IPSUM_WORDS
 from .exceptions import SecurityError
 from .runtime import Cycler, Joiner, Namespace
 
@@ -27,7 +26,25 @@ def safe_range(*args: int) -> range:
     return rng
 
 
-_LOREM_WORDS = LOREM_IPSUM_WORDS.split()
+_LOREM_WORDS = (
+    "a ac accumsan ad adipiscing aenean aliquam aliquet amet ante aptent arcu at auctor "
+    "augue bibendum blandit class commodo condimentum congue consectetuer consequat "
+    "conubia convallis cras cubilia cum curabitur curae cursus dapibus diam dictum "
+    "dignissim dis dolor donec dui duis egestas eget eleifend elementum elit enim erat "
+    "eros est et etiam eu euismod facilisi facilisis fames faucibus felis fermentum "
+    "feugiat fringilla fusce gravida habitant hendrerit hymenaeos iaculis id imperdiet "
+    "in inceptos integer interdum ipsum justo lacinia lacus laoreet lectus leo libero "
+    "ligula litora lobortis lorem luctus maecenas magna magnis malesuada massa mattis "
+    "mauris metus mi molestie mollis montes morbi mus nam nascetur natoque nec neque "
+    "netus nibh nisi nisl non nonummy nostra nulla nullam nunc odio orci ornare "
+    "parturient pede pellentesque penatibus per pharetra phasellus placerat porta "
+    "porttitor posuere potenti praesent pretium primis proin pulvinar purus quam quis "
+    "quisque rhoncus ridiculus risus rutrum sagittis sapien scelerisque sed sem semper "
+    "senectus sit sociis sociosqu sodales sollicitudin suscipit suspendisse taciti "
+    "tellus tempor tempus tincidunt torquent tortor tristique turpis ullamcorper "
+    "ultrices ultricies urna ut varius vehicula vel velit venenatis vestibulum vitae "
+    "vivamus viverra volutpat vulputate"
+).split()
 
 
 def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:

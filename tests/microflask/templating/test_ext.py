@@ -523,3 +523,17 @@ def test_fragment_cache_extension_matches_jinja2() -> None:
     # the call block's result is output as is (the caller's body was escaped)
     assert ours == theirs == "[k:<&amp;>]"
     assert Markup(ours) == ours
+
+
+def test_extension_built_on_the_real_jinja2_package_works_too() -> None:
+    """Without any module swapping: the extension subclasses jinja2's Extension
+    and builds jinja2 nodes; the compiler reads them by class name and fields."""
+    pytest.importorskip("jinja2")
+    caching = pytest.importorskip("flask_caching.jinja2ext")
+    env = Environment(extensions=[caching.CacheExtension], autoescape=True)
+    store = _FragmentStore()
+    env._template_fragment_cache = store  # type: ignore[attr-defined]
+    source = "{% set y = 2 %}{% for i in [1] %}{% cache 60, 'k', x %}<{{ x }}{{ i }}{{ y }}>{% endcache %}{% endfor %}"
+    template = env.from_string(source)
+    assert template.render(x="<a>") == template.render(x="<a>") == "<&lt;a&gt;12>"
+    assert store.sets == 1

@@ -17,7 +17,8 @@ import typing as t
 
 from . import nodes as n
 from .exceptions import TemplateAssertionError, TemplateSyntaxError
-from .lexer import TOKEN_EOF, Token, describe_token, describe_token_expr
+from .lexer import TokenStream as TokenStream
+from .lexer import describe_token, describe_token_expr
 
 if t.TYPE_CHECKING:
     from .environment import Environment
@@ -32,110 +33,6 @@ _STATEMENT_METHODS["filter"] = "parse_filter_block"
 _COMPARE_OPS = frozenset(("eq", "ne", "lt", "lteq", "gt", "gteq"))
 _MATH1 = {"add": n.Add, "sub": n.Sub}
 _MATH2 = {"mul": n.Mul, "div": n.Div, "floordiv": n.FloorDiv, "mod": n.Mod}
-
-
-class TokenStream:
-    """Cursor over a token list with lookahead, as extensions see ``parser.stream``.
-
-    ``current`` is the token under the cursor; ``next(stream)`` returns it and
-    advances. Token expressions are a type (``"comma"``) or ``"type:value"``
-    (``"name:endfor"``). Built from any iterable of :class:`~.lexer.Token`
-    (what an extension's ``filter_stream`` returns); an ``eof`` token is added
-    when missing.
-    """
-
-    __slots__ = ("tokens", "pos", "current", "name", "filename")
-
-    def __init__(self, generator: t.Iterable[Token], name: str | None, filename: str | None) -> None:
-        tokens = generator if type(generator) is list else list(generator)
-        if not tokens or tokens[-1].type != TOKEN_EOF:
-            tokens.append(Token(tokens[-1].lineno if tokens else 1, TOKEN_EOF, ""))
-        self.tokens = tokens
-        self.pos = 0
-        #: The token under the cursor.
-        self.current: Token = tokens[0]
-        self.name = name
-        self.filename = filename
-
-    def __iter__(self) -> t.Iterator[Token]:
-        """Yield the remaining tokens up to (not including) ``eof``."""
-        while self.current.type != TOKEN_EOF:
-            yield self.next()
-
-    def __bool__(self) -> bool:
-        return self.current.type != TOKEN_EOF
-
-    @property
-    def eos(self) -> bool:
-        """Whether the stream is at its end."""
-        return self.current.type == TOKEN_EOF
-
-    def __next__(self) -> Token:
-        """Return the current token and advance (staying on ``eof``)."""
-        token = self.current
-        if self.pos < len(self.tokens) - 1:
-            self.pos += 1
-            self.current = self.tokens[self.pos]
-        return token
-
-    next = __next__
-
-    def push(self, token: Token) -> None:
-        """Put ``token`` right after the current one (it is the next ``next()``)."""
-        self.tokens.insert(self.pos + 1, token)
-
-    def look(self) -> Token:
-        """Return the token after the current one."""
-        return self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
-
-    def skip(self, n: int = 1) -> None:
-        """Advance ``n`` tokens."""
-        for _ in range(n):
-            self.next()
-
-    def test(self, type: str, value: t.Any = None) -> bool:
-        """Whether the current token has ``type`` (and ``value``, if given)."""
-        token = self.current
-        if token.type != type:
-            return value is None and ":" in type and token.test(type)
-        return value is None or token.value == value
-
-    def next_if(self, expr: str, value: t.Any = None) -> Token | None:
-        """Advance and return the current token if it matches ``expr``."""
-        if self.test(expr, value):
-            return self.next()
-        return None
-
-    def skip_if(self, expr: str, value: t.Any = None) -> bool:
-        """Advance if the current token matches ``expr``; return whether it did."""
-        if self.test(expr, value):
-            self.next()
-            return True
-        return False
-
-    def close(self) -> None:
-        """Drop the remaining tokens."""
-        self.current = Token(self.current.lineno, TOKEN_EOF, "")
-        self.tokens[self.pos + 1 :] = []
-        self.tokens[self.pos] = self.current
-
-    def fail(self, message: str, lineno: int | None = None, cls: type = TemplateSyntaxError) -> t.NoReturn:
-        raise cls(message, lineno or self.current.lineno, self.name, self.filename)
-
-    def expect(self, expr: str, value: t.Any = None) -> Token:
-        """Return the current token and advance, if it matches ``expr``; else fail.
-
-        :raises TemplateSyntaxError: ``expected token 'x', got 'y'``.
-        """
-        if not self.test(expr, value):
-            token = self.current
-            if value is not None:
-                expr = f"{expr}:{value}"
-            wanted = describe_token_expr(expr)
-            if token.type == TOKEN_EOF:
-                self.fail(f"unexpected end of template, expected {wanted!r}.")
-            self.fail(f"expected token {wanted!r}, got {describe_token(token)!r}")
-        return self.next()
 
 
 class Parser:

@@ -11,8 +11,7 @@ import pytest
 from microflask import templating
 from microflask.markup import Markup
 from microflask.templating import Environment, TemplateSyntaxError, ext, lexer, nodes, parser
-from microflask.templating.lexer import Token
-from microflask.templating.parser import TokenStream
+from microflask.templating.lexer import Token, TokenStream
 
 try:
     import jinja2
@@ -73,6 +72,12 @@ def test_token_stream_matches_jinja2(source: str) -> None:
     theirs = [(tok.lineno, tok.type, tok.value) for tok in jinja2.Environment()._tokenize(source, None)]
     ours = [(tok.lineno, tok.type, tok.value) for tok in Environment()._tokenize(source, None)]
     assert ours == theirs
+
+
+def test_token_stream_lives_in_lexer_like_jinja2() -> None:
+    assert parser.TokenStream is TokenStream
+    env = Environment()
+    assert env.lexer is env.lexer and isinstance(env.lexer, lexer.Lexer)
 
 
 def test_token_stream_api() -> None:

@@ -92,7 +92,7 @@ class Parser:
         token = self.stream.current
         if token.type in ("variable_end", "block_end", "rparen", "eof"):
             return True
-        if extra_end_rules is not None:
+        if extra_end_rules:
             return token.test_any(*extra_end_rules)
         return False
 
@@ -616,14 +616,6 @@ class Parser:
             return n.NSRef(token.value, attr.value, lineno=token.lineno)
         return self.parse_primary()
 
-    def _is_tuple_end(self, extra_end_rules: tuple[str, ...] | None) -> bool:
-        token = self.stream.current
-        if token.type in ("variable_end", "block_end", "eof", "rparen"):
-            return True
-        if extra_end_rules and token.test_any(*extra_end_rules):
-            return True
-        return False
-
     def parse_tuple(
         self,
         simplified: bool = False,
@@ -654,7 +646,7 @@ class Parser:
         while True:
             if items:
                 self.stream.expect("comma")
-            if self._is_tuple_end(extra_end_rules):
+            if self.is_tuple_end(extra_end_rules):
                 break
             items.append(parse())
             if self.stream.current.type == "comma":

@@ -11,7 +11,10 @@ The first pass produces "chunks" (data strings and tags with their ``-``/``+``
 modifiers); a second pass applies whitespace control (``-``, ``trim_blocks``,
 ``lstrip_blocks``) to the data next to each tag and emits the final tokens.
 Every regex is a plain alternation or a single-quantifier class, so lexing is
-linear in the source size.
+linear in the source size. Token types are Jinja2's (``name``, ``comma``,
+``block_begin``...: the ``TOKEN_*`` constants), so extensions that inspect
+tokens work unchanged; :class:`TokenStream` is the cursor the parser and
+extensions read.
 """
 
 from __future__ import annotations

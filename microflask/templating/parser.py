@@ -1,11 +1,14 @@
 """A recursive-descent parser from tokens to the :mod:`.nodes` AST.
 
-Theory of operation: :class:`TokenStream` gives one token of lookahead over the
-lexer's list. ``subparse`` collects data and ``{{ }}`` output into
-:class:`~.nodes.Output` nodes and dispatches each ``{% tag %}`` to a
-``parse_<tag>`` method, returning when it meets one of the end tags its
-caller is waiting for (the stack of those tags makes the "Jinja was looking
-for ..." messages). Expressions follow Jinja's precedence, loosest first:
+Theory of operation: the environment hands over a :class:`~.lexer.TokenStream`
+(lexed, then passed through each extension's ``filter_stream``).
+``subparse`` collects data and ``{{ }}`` output into :class:`~.nodes.Output`
+nodes and dispatches each ``{% tag %}`` to a ``parse_<tag>`` method, or to
+the ``parse`` of the extension that registered the tag, returning when it
+meets one of the end tags its caller is waiting for (the stack of those tags
+makes the "Jinja was looking for ..." messages). Extensions use the same
+public helpers the built-in tags do (``parse_expression``,
+``parse_statements``, ``stream.expect("name:endx")``...). Expressions follow Jinja's precedence, loosest first:
 conditional, ``or``, ``and``, ``not``, comparisons, ``+ -``, ``~``,
 ``* / // %``, ``**``, unary ``- +``, then primaries with postfix ``.``/``[]``/
 ``()`` and the ``|filter`` / ``is test`` chain.

@@ -182,6 +182,8 @@ class CodeGenerator:
         self._needs_locals = False
         self._has_autoescape_blocks = False
         self._guards: list[set[tuple[str, str]]] = []
+        #: > 0 inside an ``if`` or inline if: an unknown filter/test fails only if it runs
+        self._conditional = 0
         autoescape = environment.autoescape
         if callable(autoescape):
             autoescape = autoescape(name)
@@ -255,7 +257,10 @@ class CodeGenerator:
         prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
         for importname, ident in self._imports.items():
             module, _, obj = importname.rpartition(".")
-            prelude.append(f"from {module} import {obj} as {ident}")
+            if module:
+                prelude.append(f"from {module} import {obj} as {ident}")
+            else:
+                prelude.append(f"import {obj} as {ident}")
         shift = len(prelude)
         self.debug_info = [(line + shift, tpl) for line, tpl in self.debug_info]
         return "\n".join(prelude + self.lines) + "\n"
@@ -429,6 +434,21 @@ class CodeGenerator:
         return f"_j_str({code})"
 
     def visit_If(self, node: n.Node, frame: Frame) -> None:
+        self._conditional += 1
+        try:
+            self._visit_if(node, frame)
+        finally:
+            self._conditional -= 1
+
+    def _without_conditional(self, method: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        """Run ``method``: as in Jinja2, loops, macros and filter blocks reset the ``if`` leniency."""
+        saved, self._conditional = self._conditional, 0
+        try:
+            return method(*args)
+        finally:
+            self._conditional = saved
+
+    def _visit_if(self, node: n.Node, frame: Frame) -> None:
         self.writeline(f"if {self.visit(node.test, frame)}:", node)
         # ``{% if 'name' is filter %}`` guards a filter that may not exist:
         # as in Jinja, an unknown one inside is only an error if it runs.
@@ -454,6 +474,11 @@ class CodeGenerator:
         self.outdent()
 
     def visit_For(self, node: n.Node, frame: Frame) -> None:
+        if "loop" in _target_names(node.target):
+            self.fail("Can't assign to special loop variable in for-loop target", node.lineno, TemplateAssertionError)
+        self._without_conditional(self._visit_for, node, frame)
+
+    def _visit_for(self, node: n.Node, frame: Frame) -> None:
         if node.recursive:
             self._visit_recursive_for(node, frame)
             return
@@ -630,7 +655,29 @@ class CodeGenerator:
             ns = self.visit(n.Name(node.target.name, "load"), frame)
             self.writeline(f"_j_ns_set({ns}, {node.target.attr!r}, {value})", node)
             return
+        if isinstance(node.target, n.Tuple) and any(True for _ in node.target.find_all(n.NSRef)):
+            self._assign_with_namespaces(node, frame, value)
+            return
         self.writeline(f"{self.visit_target(node.target, frame)} = {value}", node)
+        self._export(_target_names(node.target), frame)
+
+    def _assign_with_namespaces(self, node: n.Node, frame: Frame, value: str) -> None:
+        """``{% set ns.a, b = 1, 2 %}``: unpack into temporaries, then set each attribute."""
+        pending: list[tuple[n.Node, str]] = []
+
+        def target_code(target: n.Node) -> str:
+            if isinstance(target, n.NSRef):
+                temp = self.temp("ns")
+                pending.append((target, temp))
+                return temp
+            if isinstance(target, n.Tuple):
+                return "(" + "".join(target_code(item) + ", " for item in target.items) + ")"
+            return self.visit_target(target, frame)
+
+        self.writeline(f"{target_code(node.target)} = {value}", node)
+        for ref, temp in pending:
+            ns = self.visit(n.Name(ref.name, "load"), frame)
+            self.writeline(f"_j_ns_set({ns}, {ref.attr!r}, {temp})")
         self._export(_target_names(node.target), frame)
 
     def visit_AssignBlock(self, node: n.Node, frame: Frame) -> None:
@@ -722,6 +769,9 @@ class CodeGenerator:
         self.writeline("continue", node)
 
     def visit_FilterBlock(self, node: n.Node, frame: Frame) -> None:
+        self._without_conditional(self._visit_filter_block, node, frame)
+
+    def _visit_filter_block(self, node: n.Node, frame: Frame) -> None:
         buffer = self.temp("buf")
         inner = frame.child(buffer)
         inner.toplevel = False
@@ -748,6 +798,9 @@ class CodeGenerator:
 
     def _function_scope(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         """Emit ``def`` for a macro/caller; return its identifier, frame and flags."""
+        return self._without_conditional(self._function_scope_body, node, frame, name)  # type: ignore[no-any-return]
+
+    def _function_scope_body(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         func = self.temp("macro")
         buffer = self.temp("buf")
         inner = Frame(frame, buffer)
@@ -826,7 +879,8 @@ class CodeGenerator:
         call = node.call
         code = self._call_code(call, frame, extra_kwargs=[f"caller={caller}"])
         guarded = self._guard_output(frame)
-        self._emit(self._wrap_output(code, frame), frame, node)
+        # like Jinja2, the call's result is output as is: not escaped, not finalized
+        self._emit(code, frame, node)
         if guarded:
             self.outdent()
 
@@ -978,6 +1032,13 @@ class CodeGenerator:
         return "{" + ", ".join(items) + "}"
 
     def expr_CondExpr(self, node: n.Node, frame: Frame) -> str:
+        self._conditional += 1
+        try:
+            return self._cond_expr(node, frame)
+        finally:
+            self._conditional -= 1
+
+    def _cond_expr(self, node: n.Node, frame: Frame) -> str:
         if node.expr2 is None:
             where = f" in {self.name!r}" if self.name is not None else ""
             hint = f"the inline if-expression on line {node.lineno}{where} evaluated to false and no else section was defined."
@@ -986,21 +1047,16 @@ class CodeGenerator:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
-    def expr_BinExpr(self, node: n.Node, frame: Frame) -> str:
-        if self.environment.sandboxed and node.operator in self.environment.intercepted_binops:  # type: ignore[attr-defined]
-            return f"environment.call_binop(context, {node.operator!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
-        return f"({self.visit(node.left, frame)} {node.operator} {self.visit(node.right, frame)})"
+    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+            return f"environment.call_binop(context, {node.op!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
+        return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
 
-    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinExpr
-    expr_And = expr_Or = expr_BinExpr
-
-    def expr_UnaryExpr(self, node: n.Node, frame: Frame) -> str:
-        if self.environment.sandboxed and node.operator in self.environment.intercepted_unops:  # type: ignore[attr-defined]
-            return f"environment.call_unop(context, {node.operator!r}, {self.visit(node.node, frame)})"
-        op = "not " if node.operator == "not" else node.operator
+    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+            return f"environment.call_unop(context, {node.op!r}, {self.visit(node.node, frame)})"
+        op = "not " if node.op == "not" else node.op
         return f"({op}{self.visit(node.node, frame)})"
-
-    expr_Not = expr_Neg = expr_Pos = expr_UnaryExpr
 
     def expr_Concat(self, node: n.Node, frame: Frame) -> str:
         items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
@@ -1084,7 +1140,7 @@ class CodeGenerator:
         registry = self._filters if kind == "filter" else self._tests
         func = table.get(name)
         if func is None:
-            if any((kind, name) in guard for guard in self._guards):
+            if self._conditional or any((kind, name) in guard for guard in self._guards):
                 message = f"No {kind} named {name!r} found."
                 return f"_j_missing_named({message!r})", None
             self.fail(f"No {kind} named {name!r}.", lineno, TemplateAssertionError)
@@ -1149,6 +1205,11 @@ class CodeGenerator:
 
     def expr_DerivedContextReference(self, node: n.Node, frame: Frame) -> str:
         return f"context.derived({self._locals_dict(frame)})"
+
+    # Jinja2's operator node classes (``op`` is their ``operator``)
+    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinOp
+    expr_And = expr_Or = expr_BinOp
+    expr_Not = expr_Neg = expr_Pos = expr_UnaryOp
 
     def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
         self.fail("namespace references can only be assignment targets", node.lineno)

@@ -22,7 +22,8 @@ from .exceptions import (
 )
 from .filters import FILTERS
 from .lexer import Lexer, reverse_operators
-from .parser import Parser, TokenStream
+from .lexer import TokenStream
+from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
 from .filters import async_variant
 from .runtime import (
@@ -270,6 +271,11 @@ class Environment:
         return func(*args, **(kwargs or {}))
 
     # -- compiling ---------------------------------------------------------------------------
+
+    @property
+    def lexer(self) -> Lexer:
+        """The lexer for this environment's delimiters and whitespace options."""
+        return self._get_lexer()
 
     def _get_lexer(self) -> Lexer:
         key = (

@@ -475,6 +475,11 @@ class BinExpr(Expr):
     operator: str
     abstract = True
 
+    @property
+    def op(self) -> str:
+        """The operator's symbol (the name the compiler uses)."""
+        return self.operator
+
     def as_const(self, eval_ctx: t.Any = None) -> t.Any:
         func = _BINOP_FUNCS.get(self.operator)
         if func is None:
@@ -492,6 +497,11 @@ class UnaryExpr(Expr):
     node: Expr
     operator: str
     abstract = True
+
+    @property
+    def op(self) -> str:
+        """The operator's symbol (the name the compiler uses)."""
+        return self.operator
 
     def as_const(self, eval_ctx: t.Any = None) -> t.Any:
         try:
@@ -865,6 +875,8 @@ class DerivedContextReference(Expr):
 TupleNode = Tuple
 ListNode = List
 DictNode = Dict
+BinOp = BinExpr
+UnaryOp = UnaryExpr
 
 
 def _new_internal_name(name: str, lineno: int | None = None) -> InternalName:

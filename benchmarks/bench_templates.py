@@ -133,3 +133,32 @@ def render_page_sandboxed() -> Comparison:
         unit="render",
         target=1.3,
     )
+
+
+@scenario("templates.render_page_async")
+def render_page_async() -> Comparison:
+    """The same page with ``enable_async=True``, rendered by ``render_async`` on one event loop."""
+    import asyncio
+
+    from microflask import templating
+
+    jinja2 = try_import("jinja2")
+    templates = {"base.html": BASE, "page.html": PAGE}
+
+    def page(module: t.Any) -> t.Any:
+        env = module.Environment(loader=module.DictLoader(templates), autoescape=True, enable_async=True)
+        return env.get_template("page.html")
+
+    loop = asyncio.new_event_loop()
+    ours = page(templating)
+    peer = page(jinja2) if jinja2 else None
+    if peer is not None:
+        got = loop.run_until_complete(ours.render_async(CONTEXT))
+        assert got == loop.run_until_complete(peer.render_async(CONTEXT)), "outputs differ"
+    return Comparison(
+        ours=lambda: loop.run_until_complete(ours.render_async(CONTEXT)),
+        peer=(lambda: loop.run_until_complete(peer.render_async(CONTEXT))) if peer is not None else None,
+        peer_name="jinja2",
+        unit="render",
+        target=1.0,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import types
 import typing as t
@@ -114,7 +115,8 @@ class Environment:
     :param loader: where templates come from.
     :param cache_size: templates kept compiled (0 disables, -1 unlimited).
     :param auto_reload: recompile when the loader says the source changed.
-    :param bytecode_cache: not supported; must be ``None``.
+    :param bytecode_cache: a :class:`~.bccache.BytecodeCache` keeping compiled
+        templates across processes (used by :meth:`get_template`).
     :param enable_async: compile templates to coroutines (``render_async``,
         ``async for`` over async iterables, awaitable results awaited).
     """
@@ -156,8 +158,6 @@ class Environment:
             raise TypeError("microflask.templating does not support Jinja extensions")
         if line_comment_prefix is not None:
             raise TypeError("line_comment_prefix is not supported")
-        if bytecode_cache is not None:
-            raise TypeError("bytecode_cache is not supported")
         if newline_sequence not in ("\n", "\r\n", "\r"):
             raise ValueError("newline_sequence set to unknown line ending string.")
         self.block_start_string = block_start_string
@@ -187,6 +187,8 @@ class Environment:
         self.loader = loader
         self.cache = _create_cache(cache_size)
         self.auto_reload = auto_reload
+        #: Where loaded templates' compiled code is kept (or ``None``).
+        self.bytecode_cache = bytecode_cache
         self.extensions: dict[str, t.Any] = {}
         #: Templates compile to async code (``enable_async``).
         self.is_async = enable_async
@@ -331,6 +333,65 @@ class Environment:
                 line_map[py_line] = tpl_line
         return code, line_map
 
+    def compile_templates(
+        self,
+        target: str | os.PathLike[str],
+        extensions: t.Collection[str] | None = None,
+        filter_func: t.Callable[[str], bool] | None = None,
+        zip: str | None = "deflated",
+        log_function: t.Callable[[str], None] | None = None,
+        ignore_errors: bool = True,
+    ) -> None:
+        """Compile every template the loader lists into Python modules for a
+        :class:`~.loaders.ModuleLoader`.
+
+        :param target: a directory, or the zip file to write (``zip`` is
+            ``"deflated"`` or ``"stored"``; ``None`` writes a directory).
+        :param extensions: only templates with these file extensions.
+        :param filter_func: only templates it accepts.
+        :param log_function: called with a line of progress per template.
+        :param ignore_errors: log templates that fail to compile instead of raising.
+        """
+        import zipfile
+
+        from .loaders import ModuleLoader, compiled_module_source
+
+        if log_function is None:
+            log_function = _ignore_log
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        archive: zipfile.ZipFile | None = None
+        if zip is not None:
+            modes = {"deflated": zipfile.ZIP_DEFLATED, "stored": zipfile.ZIP_STORED}
+            archive = zipfile.ZipFile(target, "w", modes[zip])
+            log_function(f"Compiling into Zip archive {os.fspath(target)!r}")
+        else:
+            os.makedirs(target, exist_ok=True)
+            log_function(f"Compiling into folder {os.fspath(target)!r}")
+        try:
+            for name in self.list_templates(extensions, filter_func):
+                source, filename, _ = self.loader.get_source(self, name)
+                try:
+                    module = compiled_module_source(self, source, name, filename)
+                except TemplateSyntaxError as exc:
+                    if not ignore_errors:
+                        raise
+                    log_function(f'Could not compile "{name}": {exc.message}')
+                    continue
+                module_name = ModuleLoader.get_module_filename(name)
+                if archive is not None:
+                    info = zipfile.ZipInfo(module_name, (1980, 1, 1, 0, 0, 0))
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, module, archive.compression)
+                else:
+                    with open(os.path.join(target, module_name), "w", encoding="utf-8") as f:
+                        f.write(module)
+                log_function(f'Compiled "{name}" as {module_name}')
+        finally:
+            if archive is not None:
+                archive.close()
+        log_function("Finished compiling templates")
+
     # -- loading -----------------------------------------------------------------------------------
 
     def join_path(self, template: str, parent: str) -> str:
@@ -455,6 +516,10 @@ class Environment:
         exc = sys.exc_info()[1]
         assert exc is not None
         raise rewrite_traceback(exc)
+
+
+def _ignore_log(line: str) -> None:
+    pass
 
 
 def rewrite_traceback(exc: BaseException) -> BaseException:

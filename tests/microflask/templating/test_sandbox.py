@@ -216,6 +216,10 @@ STRICTER = [
     # the unbound str.format reached through a type the application passed
     ("unbound-format", "{{ s.format('{0.__class__.__mro__}', 1) }}", _Ctx(s=lambda: str), _CLASS,
      "OK (<class 'int'>, <class 'object'>)"),
+    ("unbound-format_map", "{{ s.format_map('{a.__class__.__mro__}', {'a': 1}) }}", _Ctx(s=lambda: str), _CLASS,
+     "OK (<class 'int'>, <class 'object'>)"),
+    ("unbound-markup-format", "{{ M.format(M('{0.__class__.__mro__}'), 1) }}", _Ctx(M=lambda: Markup), _CLASS,
+     "OK (&lt;class &#39;int&#39;&gt;, &lt;class &#39;object&#39;&gt;)"),
 ]
 
 

@@ -236,7 +236,9 @@ class CodeGenerator:
         if self.has_extends:
             self.writeline("if _j_parent_template is not None:")
             self.indent()
-            self._emit_many("_j_parent_template.root_render_func(context)", frame)
+            # a traceback through the parent points at the ``extends`` tag
+            extends = next(iter(template.find_all(n.Extends)))
+            self._emit_many("_j_parent_template.root_render_func(context)", frame, extends)
             self.outdent()
         self.writeline("if 0: yield None")
         self.outdent()

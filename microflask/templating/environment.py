@@ -13,6 +13,7 @@ from collections import OrderedDict
 from ..markup import Markup, escape
 from . import nodes
 from .compiler import CodeGenerator, generate
+from .debug import rewrite_traceback_stack
 from .defaults import DEFAULT_NAMESPACE, DEFAULT_POLICIES
 from .exceptions import (
     TemplateNotFound,
@@ -515,40 +516,11 @@ class Environment:
         """Re-raise the current exception with template lines in its traceback."""
         exc = sys.exc_info()[1]
         assert exc is not None
-        raise rewrite_traceback(exc)
+        raise rewrite_traceback_stack(exc)
 
 
 def _ignore_log(line: str) -> None:
     pass
-
-
-def rewrite_traceback(exc: BaseException) -> BaseException:
-    """Point traceback entries of generated code at template lines.
-
-    Generated code is compiled with the template's file name; its frames carry
-    a line map in their globals, so each entry's line number is swapped for
-    the template line that produced it (``TracebackType`` lets us build the
-    new chain). Printing the traceback then shows the template file and line.
-    """
-    tb = exc.__traceback__
-    entries = []
-    while tb is not None:
-        entries.append(tb)
-        tb = tb.tb_next
-    new_tb = None
-    changed = False
-    for entry in reversed(entries):
-        line_map = entry.tb_frame.f_globals.get("_j_line_map")
-        lineno = entry.tb_lineno
-        lasti = entry.tb_lasti
-        if line_map is not None and lineno < len(line_map) and line_map[lineno]:
-            lineno = line_map[lineno]
-            lasti = -1
-            changed = True
-        new_tb = types.TracebackType(new_tb, entry.tb_frame, lasti, lineno)
-    if not changed:
-        return exc
-    return exc.with_traceback(new_tb)
 
 
 def _create_cache(size: int) -> _LRUCache | dict[t.Any, t.Any] | None:

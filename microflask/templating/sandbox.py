@@ -29,6 +29,7 @@ from collections import abc, deque
 from functools import update_wrapper
 
 from ..markup import Markup, _EscapeFormatter
+from .debug import internalcode
 from .environment import Environment
 from .exceptions import SecurityError
 
@@ -333,6 +334,7 @@ class SandboxedEnvironment(Environment):
 
     # -- calls ------------------------------------------------------------------------------------
 
+    @internalcode
     def call(__self, __context: Context, __obj: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # noqa: N805
         """Call ``__obj`` from a template, after the sandbox's checks."""
         s = _format_method(__obj)

@@ -129,6 +129,13 @@ class Environment:
     template_class: type[Template]
     #: Turns a template's AST into Python source.
     code_generator_class: type[CodeGenerator] = CodeGenerator
+    #: The render context class (override ``resolve_or_missing`` to supply
+    #: variables from elsewhere).
+    context_class: type[Context] = Context
+    #: True for an environment made by :meth:`overlay`.
+    overlayed = False
+    #: The environment an overlay was made from.
+    linked_to: Environment | None = None
 
     def __init__(
         self,
@@ -195,6 +202,56 @@ class Environment:
         self.is_async = enable_async
         self._lexer_key: tuple[t.Any, ...] | None = None
         self._lexer: Lexer | None = None
+
+    _OVERLAY_OPTIONS = frozenset((
+        "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+        "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+        "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "extensions",
+        "optimized", "undefined", "finalize", "autoescape", "loader", "cache_size", "auto_reload",
+        "bytecode_cache", "enable_async",
+    ))  # fmt: skip
+
+    def overlay(self, **options: t.Any) -> Environment:
+        """A new environment sharing this one's filters, tests, globals and
+        loader, with the given options changed and a cache of its own.
+
+        Takes the constructor's keyword arguments.
+        """
+        for key in options:
+            if key not in self._OVERLAY_OPTIONS:
+                raise TypeError(f"Environment.overlay() got an unexpected keyword argument {key!r}")
+        rv = object.__new__(type(self))
+        rv.__dict__.update(self.__dict__)
+        rv.overlayed = True
+        rv.linked_to = self
+        rv._lexer = None
+        extensions = options.pop("extensions", ())
+        cache_size = options.pop("cache_size", missing)
+        if "enable_async" in options:
+            rv.is_async = options.pop("enable_async")
+        for key, value in options.items():
+            setattr(rv, key, value)
+        if rv.newline_sequence not in ("\n", "\r\n", "\r"):
+            raise ValueError("newline_sequence set to unknown line ending string.")
+        rv.cache = _create_cache(self._cache_size() if cache_size is missing else cache_size)
+        rv.extensions = {key: getattr(ext, "bind", lambda env, ext=ext: ext)(rv) for key, ext in self.extensions.items()}
+        if extensions:
+            add = getattr(rv, "add_extension", None)
+            if add is None:
+                raise TypeError("microflask.templating does not support Jinja extensions")
+            for extension in extensions:
+                add(extension)
+        return rv
+
+    def _cache_size(self) -> int:
+        if self.cache is None:
+            return 0
+        return getattr(self.cache, "capacity", -1)  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, t.Any]:
+        state = dict(self.__dict__)
+        state["_lexer"] = None  # rebuilt on first use
+        return state
 
     # -- attribute lookup used by compiled templates ------------------------------------
 
@@ -538,6 +595,9 @@ class _LRUCache(OrderedDict):  # type: ignore[type-arg]
         super().__init__()
         self.capacity = capacity
 
+    def __reduce__(self) -> tuple[t.Any, ...]:
+        return type(self), (self.capacity,), None, None, iter(self.items())
+
     def get(self, key: t.Any, default: t.Any = None) -> t.Any:
         try:
             value = self[key]
@@ -739,6 +799,28 @@ class Template:
         if self.environment.is_async:
             raise RuntimeError("Module is not available in async mode.")
         return self._get_default_module()
+
+    def _line_map(self) -> list[int]:
+        return self.root_render_func.__globals__.get("_j_line_map") or []  # type: ignore[no-any-return]
+
+    @property
+    def debug_info(self) -> list[tuple[int, int]]:
+        """``(template line, generated line)`` pairs where the template line changes."""
+        pairs: list[tuple[int, int]] = []
+        for code_line, template_line in enumerate(self._line_map()):
+            if template_line and (not pairs or pairs[-1][0] != template_line):
+                pairs.append((template_line, code_line))
+        return pairs
+
+    def get_corresponding_lineno(self, lineno: int) -> int:
+        """The template line that produced line ``lineno`` of the generated code."""
+        line_map = self._line_map()
+        lineno = min(lineno, len(line_map) - 1)
+        while lineno > 0:
+            if line_map[lineno]:
+                return line_map[lineno]
+            lineno -= 1
+        return 1
 
     @property
     def is_up_to_date(self) -> bool:

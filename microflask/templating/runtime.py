@@ -222,7 +222,7 @@ class Context:
         parent = self.get_all()
         if locals:
             parent = {**parent, **locals}
-        context = Context(self.environment, parent, self.name, {})
+        context = self.environment.context_class(self.environment, parent, self.name, {})
         context.eval_ctx = self.eval_ctx
         context.blocks.update((k, list(v)) for k, v in self.blocks.items())
         return context
@@ -266,7 +266,7 @@ def new_context(
         for key, value in locals.items():
             if value is not missing:
                 parent[key] = value
-    return Context(environment, parent, template_name, blocks, globals=globals)
+    return environment.context_class(environment, parent, template_name, blocks, globals=globals)
 
 
 class BlockReference:

@@ -85,6 +85,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_ns_set": _ns_set,
     "_j_missing_named": _missing_named,
     "_j_partial": functools.partial,
+    "_j_cond_undefined": Undefined,
     "_j_plain": PLAIN_TYPES,
     "_j_auto_await": auto_await,
     "_j_auto_aiter": auto_aiter,

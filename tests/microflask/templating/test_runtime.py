@@ -94,3 +94,28 @@ def test_logging_undefined_class() -> None:
     assert cls.__name__ == "LoggingUndefined" and issubclass(cls, StrictUndefined)
     default = make_logging_undefined()
     assert issubclass(default, Undefined)
+
+
+_COND_CASES = [
+    ('{{ "x" if false }}', "''"),
+    ('{{ ("x" if false).foo }}', "UndefinedError: the inline if-expression on line 1 evaluated to false and no else section was defined."),
+    ('{{ ("x" if false) is defined }}', "'False'"),
+    ('{{ ("x" if false)|default("d") }}', "'d'"),
+    ('{% set v = "x" if false %}{{ v }}', "''"),
+]
+
+
+@pytest.mark.parametrize("undefined", ["Undefined", "StrictUndefined", "DebugUndefined", "ChainableUndefined"])
+@pytest.mark.parametrize(("source", "expected"), _COND_CASES)
+def test_cond_expr_without_else_is_plain_undefined(undefined: str, source: str, expected: str) -> None:
+    from microflask import templating
+
+    def outcome(module: t.Any) -> str:
+        try:
+            return repr(module.Environment(undefined=getattr(module, undefined)).from_string(source).render())
+        except module.UndefinedError as e:
+            return f"UndefinedError: {e}"
+
+    assert outcome(templating) == expected
+    jinja2 = pytest.importorskip("jinja2")
+    assert outcome(jinja2) == expected

@@ -119,3 +119,22 @@ def test_cond_expr_without_else_is_plain_undefined(undefined: str, source: str, 
     assert outcome(templating) == expected
     jinja2 = pytest.importorskip("jinja2")
     assert outcome(jinja2) == expected
+
+
+@pytest.mark.parametrize(("args", "low", "high"), [((1, False, 20, 100), 20, 99), ((1, False, 2, 4), 2, 3), ((1, False, 1, 2), 1, 1)])
+def test_lipsum_word_bounds(args: tuple[t.Any, ...], low: int, high: int) -> None:
+    from microflask.templating.defaults import generate_lorem_ipsum
+
+    counts = {len(generate_lorem_ipsum(*args).split()) for _ in range(400)}
+    assert low <= min(counts) and max(counts) <= high
+
+
+@pytest.mark.parametrize("args", [(1, False, 5, 5), (2, False, 3, 2), (1, True, 3, 3)])
+def test_lipsum_empty_range_like_jinja2(args: tuple[t.Any, ...]) -> None:
+    from microflask.templating.defaults import generate_lorem_ipsum
+
+    with pytest.raises(ValueError, match="empty range"):
+        generate_lorem_ipsum(*args)
+    jinja_utils = pytest.importorskip("jinja2.utils")
+    with pytest.raises(ValueError, match="empty range"):
+        jinja_utils.generate_lorem_ipsum(*args)

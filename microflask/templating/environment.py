@@ -413,7 +413,7 @@ class Environment:
         """
         import zipfile
 
-        from .loaders import ModuleLoader, compiled_module_source
+        from .loaders import ModuleLoader, _compiled_module_source
 
         if log_function is None:
             log_function = _ignore_log
@@ -431,7 +431,7 @@ class Environment:
             for name in self.list_templates(extensions, filter_func):
                 source, filename, _ = self.loader.get_source(self, name)
                 try:
-                    module = compiled_module_source(self, source, name, filename)
+                    module = _compiled_module_source(self, source, name, filename)
                 except TemplateSyntaxError as exc:
                     if not ignore_errors:
                         raise

@@ -281,7 +281,7 @@ def _module_guard(environment: Environment) -> str:
     ))  # fmt: skip
 
 
-def compiled_module_source(environment: Environment, source: str, name: str, filename: str | None) -> str:
+def _compiled_module_source(environment: Environment, source: str, name: str, filename: str | None) -> str:
     """The Python module :meth:`~.environment.Environment.compile_templates` writes for a template."""
     python_source, debug_info = environment._generate(source, name, filename)
     line_map = [0] * (python_source.count("\n") + 2)

@@ -27,6 +27,7 @@ from .loaders import ChoiceLoader as ChoiceLoader
 from .loaders import DictLoader as DictLoader
 from .loaders import FileSystemLoader as FileSystemLoader
 from .loaders import FunctionLoader as FunctionLoader
+from .loaders import ModuleLoader as ModuleLoader
 from .loaders import PackageLoader as PackageLoader
 from .loaders import PrefixLoader as PrefixLoader
 from .runtime import ChainableUndefined as ChainableUndefined
@@ -40,6 +41,9 @@ from .runtime import pass_environment as pass_environment
 from .runtime import pass_eval_context as pass_eval_context
 
 if t.TYPE_CHECKING:
+    from .bccache import BytecodeCache as BytecodeCache
+    from .bccache import FileSystemBytecodeCache as FileSystemBytecodeCache
+    from .bccache import MemcachedBytecodeCache as MemcachedBytecodeCache
     from .flask_glue import DispatchingJinjaLoader as DispatchingJinjaLoader
     from .flask_glue import get_template_attribute as get_template_attribute
     from .flask_glue import render_template as render_template
@@ -49,6 +53,9 @@ if t.TYPE_CHECKING:
 
 # Public name -> the submodule defining it (imported on first use).
 _LAZY = {
+    "BytecodeCache": "bccache",
+    "FileSystemBytecodeCache": "bccache",
+    "MemcachedBytecodeCache": "bccache",
     "DispatchingJinjaLoader": "flask_glue",
     "get_template_attribute": "flask_glue",
     "render_template": "flask_glue",

@@ -242,7 +242,9 @@ class CodeGenerator:
         if self.has_extends:
             self.writeline("if _j_parent_template is not None:")
             self.indent()
-            self._emit_many("_j_parent_template.root_render_func(context)", frame)
+            # a traceback through the parent points at the ``extends`` tag
+            extends = next(iter(template.find_all(n.Extends)))
+            self._emit_many("_j_parent_template.root_render_func(context)", frame, extends)
             self.outdent()
         self.writeline("if 0: yield None")
         self.outdent()
@@ -1042,7 +1044,8 @@ class CodeGenerator:
         if node.expr2 is None:
             where = f" in {self.name!r}" if self.name is not None else ""
             hint = f"the inline if-expression on line {node.lineno}{where} evaluated to false and no else section was defined."
-            other = f"_j_undefined({hint!r})"
+            # as in Jinja2 always the plain Undefined, whatever the environment's
+            other = f"_j_cond_undefined({hint!r})"
         else:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"

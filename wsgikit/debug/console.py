@@ -22,7 +22,8 @@ import linecache
 import sys
 import threading
 import typing as t
-from html import escape
+
+from .._internal import _escape_html as escape
 
 from .repr import debug_repr
 from .repr import dump

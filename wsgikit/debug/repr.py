@@ -3,7 +3,8 @@
 Theory of operation: :class:`DebugReprGenerator` walks an object the way
 ``repr`` would, but produces HTML with CSS classes (``number``, ``string``,
 ``object``...) so the console can colour values and fold long ones. Every
-piece of text that comes from the object goes through :func:`html.escape`;
+piece of text that comes from the object is HTML-escaped (with
+MarkupSafe's entities ``&#34;`` and ``&#39;``, as on Werkzeug's pages);
 only the markup this module writes itself is left raw. Containers are
 limited (the rest of a long list or string is wrapped in an ``extended``
 span the page can fold) and recursion is detected by identity, so a
@@ -18,7 +19,8 @@ import pydoc
 import re
 import sys
 import typing as t
-from html import escape
+
+from .._internal import _escape_html as escape
 
 _missing = object()
 _RegexType = type(re.compile(""))

@@ -17,7 +17,7 @@ from wsgikit.debug.console import HTMLStringO
         (["1 + 1"], '&gt;&gt;&gt; 1 + 1\n<span class="number">2</span>'),
         (["x = 5"], "&gt;&gt;&gt; x = 5\n"),
         (["None"], "&gt;&gt;&gt; None\n"),
-        (["print('<b>&')"], "&gt;&gt;&gt; print(&#x27;&lt;b&gt;&amp;&#x27;)\n&lt;b&gt;&amp;\n"),
+        (["print('<b>&')"], "&gt;&gt;&gt; print(&#39;&lt;b&gt;&amp;&#39;)\n&lt;b&gt;&amp;\n"),
         (["if True:", "  7", ""], '... \n<span class="number">7</span>'),
         (["x ="], None),
         (["def f(:"], None),
@@ -45,12 +45,12 @@ def test_namespace_and_underscore() -> None:
 def test_exception_is_rendered_with_console_source() -> None:
     console = Console()
     result = console.eval("raise ValueError('<x>')")
-    assert result.startswith("&gt;&gt;&gt; raise ValueError(&#x27;&lt;x&gt;&#x27;)\n<div class=\"traceback\">")
+    assert result.startswith("&gt;&gt;&gt; raise ValueError(&#39;&lt;x&gt;&#39;)\n<div class=\"traceback\">")
     assert '<blockquote class="exception">ValueError: &lt;x&gt;\n</blockquote>' in result
     # The console's own machinery is not in the traceback.
     assert "_run" not in result
     # The input line is shown as the frame's source.
-    assert "raise ValueError(&#x27;&lt;x&gt;&#x27;)</span>" in result
+    assert "raise ValueError(&#39;&lt;x&gt;&#39;)</span>" in result
 
 
 @pytest.mark.parametrize("code", ["exit()", "raise SystemExit(3)", "raise KeyboardInterrupt"])

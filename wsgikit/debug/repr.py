@@ -252,10 +252,12 @@ class _Helper:
             _write_html(f'<span class="help">{escape(repr(self))}</span>')
             return
         try:
-            text = pydoc.render_doc(topic, renderer=pydoc.plaintext)
+            # The title pydoc's own help() uses: "Help on ... :".
+            text = pydoc.render_doc(topic, "Help on %s:", renderer=pydoc.plaintext)
         except ImportError as e:
             text = f"No help found: {e}"
         title, _, body = text.partition("\n")
+        body = body.lstrip("\n")
         _write_html(
             f'<div class="box"><h3>{escape(title)}</h3><pre class="help">{escape(body)}</pre></div>'
         )

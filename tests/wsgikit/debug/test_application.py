@@ -280,7 +280,7 @@ def test_console_evaluates_in_frame_after_pin() -> None:
     assert response.status_code == 200
     assert response.headers["X-Wsgikit-Debugger"] == "command"
     assert response.get_data(as_text=True) == (
-        "&gt;&gt;&gt; frame_marker\n<span class=\"string\">&#39;local-in-failing-frame&#39;</span>"
+        ">>> frame_marker\n<span class=\"string\">&#39;local-in-failing-frame&#39;</span>"
     )
     # Names defined in a frame's console persist there.
     command(client, debugged, "x = len(frame_marker)", frame)

@@ -155,7 +155,8 @@ def test_helper_renders_pydoc_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdout", out)
     helper(len)
     text = out.reset()
-    assert text.startswith('<div class="box"><h3>Python Library Documentation: built-in function len')
+    # pydoc's help() title, as on Werkzeug's console
+    assert text.startswith('<div class="box"><h3>Help on built-in function len in module builtins:</h3><pre class="help">len(')
     helper()
     assert "help(object)" in out.reset()
 

@@ -549,3 +549,42 @@ def test_app_iterable_closed_when_server_stops_early() -> None:
     closed.clear()
     assert make(app)[1].get("/").data == b"onetwo"
     assert closed == [True]
+
+
+def _raise_inner() -> None:
+    raise KeyError("inner-marker")
+
+
+def _cause_app(environ: t.Any, start_response: t.Any) -> t.Any:
+    try:
+        _raise_inner()
+    except KeyError as e:
+        raise ValueError("outer-marker") from e
+
+
+def _context_app(environ: t.Any, start_response: t.Any) -> t.Any:
+    try:
+        try:
+            _raise_inner()
+        except KeyError as e:
+            raise TypeError("middle-marker") from e
+    except TypeError:
+        raise ValueError("outer-marker")  # noqa: B904 - the implicit context is the point
+
+
+@pytest.mark.parametrize(
+    ("app", "notes"),
+    [
+        (_cause_app, ["The above exception was the direct cause"]),
+        (_context_app, ["The above exception was the direct cause", "During handling of the above exception"]),
+    ],
+)
+def test_every_traceback_of_a_chain_is_on_the_page(app: t.Any, notes: list[str]) -> None:
+    page = Client(DebuggedApplication(app)).get("/").get_data(as_text=True)
+    # Outside the copyable text: the frames themselves.
+    frames = re.sub(r"<textarea.*?</textarea>", "", page, flags=re.S)
+    assert "raise KeyError(&#34;inner-marker&#34;)" in frames
+    assert 'in <code class="function">_raise_inner</code>' in frames
+    assert "raise ValueError(&#34;outer-marker&#34;)" in frames
+    for note in notes:
+        assert note in frames

@@ -252,6 +252,15 @@ def test_trusted_hosts(app, client):
     assert client.get("/", base_url="http://evil.example").status_code == 400
 
 
+@pytest.mark.parametrize("host", ["a" * 64, "a..b", ".a"])
+def test_host_that_cannot_be_encoded_is_400(app, client, host):
+    # Binding the URL map refuses a host IDNA cannot encode; the routing
+    # error is a 400 raised at dispatch, as in Flask.
+    app.route("/")(lambda: "ok")
+    assert client.get("/", headers={"Host": host}).status_code == 400
+    assert client.get("/", headers={"Host": "a" * 63}).status_code == 200
+
+
 def test_shell_context(app):
     app.shell_context_processor(lambda: {"x": 1})
     ctx = app.make_shell_context()

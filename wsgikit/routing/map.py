@@ -313,15 +313,22 @@ class Map:
 
 
 def _encode_host(server_name: str) -> str:
-    """IDNA-encode the name part of ``host:port``."""
-    name, sep, port = server_name.partition(":")
-    if not name.isascii():
-        try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            from ..exceptions import BadHost
+    """IDNA-encode the name part of ``host:port``.
 
-            raise BadHost() from None
+    An ASCII name goes through the codec too: it refuses empty and
+    over-long labels (``a..b``, 64 letters), which are a bad request
+    (:exc:`~wsgikit.exceptions.BadHost`, 400), as in Werkzeug. Callers
+    cache the result per host, so this runs once per distinct host.
+    """
+    name, sep, port = server_name.partition(":")
+    try:
+        encoded = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        from ..exceptions import BadHost
+
+        raise BadHost() from None
+    if not name.isascii():
+        name = encoded
     return f"{name}{sep}{port}"
 
 

@@ -240,6 +240,10 @@ class Map:
             scheme = "wss" if scheme == "https" else "ws"
         path_info = get("PATH_INFO", "")
         query = get("QUERY_STRING", "")
+        method = get("REQUEST_METHOD", "GET")
+        if type(method) is bytes:
+            # Python 2 era middleware wrote the method as bytes.
+            method = method.decode("latin-1")
         adapter = MapAdapter(
             self,
             server_name,
@@ -247,7 +251,7 @@ class Map:
             subdomain,
             scheme,
             path_info if path_info.isascii() else _wsgi_text(path_info),
-            get("REQUEST_METHOD", "GET"),
+            method,
             query if query.isascii() else _wsgi_text(query),
         )
         adapter.websocket = websocket

@@ -170,3 +170,12 @@ def test_valid_ascii_hosts_bind_unchanged(host: str) -> None:
     env["HTTP_HOST"] = host
     assert Map([Rule("/", endpoint="i")]).bind_to_environ(env).server_name == host.lower()
     assert Map().bind(host).server_name == host.lower()
+
+
+def test_a_method_stored_as_bytes_is_decoded() -> None:
+    # What a Python 2 era middleware (MethodRewriteMiddleware) writes.
+    env = create_environ(method="POST")
+    env["REQUEST_METHOD"] = b"PUT"
+    adapter = Map([Rule("/", endpoint="put", methods=["PUT"])]).bind_to_environ(env)
+    assert adapter.default_method == "PUT"
+    assert adapter.match() == ("put", {})

@@ -72,16 +72,19 @@ def stream_with_context(
                 "'stream_with_context' can only be used when a request"
                 " context is active, such as in a view function."
             )
-        with ctx:
-            # The first next() below stops here: the context is captured
-            # while the view still runs; the body is produced later.
-            yield None
-            try:
+        # The first next() below stops here: the context is captured while
+        # the view still runs. It is pushed only when the body is produced,
+        # in the context doing the iterating: an async view primes this in
+        # its own copy of the context, where a push could not be undone by
+        # the server's iteration later (as in Flask).
+        yield None
+        try:
+            with ctx:
                 yield from gen
-            finally:
-                close = getattr(gen, "close", None)
-                if close is not None:
-                    close()
+        finally:
+            close = getattr(gen, "close", None)
+            if close is not None:
+                close()
 
     wrapped = generator()
     next(wrapped)

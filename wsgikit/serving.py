@@ -489,7 +489,10 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
             return
         self._head = head
         self.command = head.method
-        self.path = head.target
+        # Origin-form "//a/b" becomes "/a/b" (as http.server does, so as in
+        # Werkzeug): a leading "//" is never an authority, and a path that
+        # starts with one would read as another host when built into a URL.
+        self.path = "/" + head.target.lstrip("/") if head.target[:2] == "//" else head.target
         self.request_version = head.version
         self.requestline = head.request_line
         self.headers = _HeaderView(head.headers)  # type: ignore[assignment]
@@ -602,11 +605,10 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
     def make_environ(self) -> WSGIEnvironment:
         """Build the WSGI environ for the current request."""
         head = self._head
-        target = head.target
+        target = self.path
         server = self.server
         host_from_target = None
         if target[0] == "/":
-            # Origin-form; "//evil.com/x" is a path, never an authority.
             path, _, query = target.partition("?")
             path = path.partition("#")[0]
         elif "://" in target:

@@ -126,8 +126,13 @@ class Request(_SansIORequest):
 
     @_lazy
     def method(self) -> str:  # type: ignore[override]
-        """The request method, upper-cased (``"GET"`` when missing)."""
-        return self.environ.get("REQUEST_METHOD", "GET").upper()
+        """The request method, upper-cased (``"GET"`` when missing). A
+        method some Python 2 era middleware stored as bytes is decoded as
+        latin-1."""
+        method = self.environ.get("REQUEST_METHOD", "GET")
+        if type(method) is bytes:
+            method = method.decode("latin-1")
+        return method.upper()
 
     @_lazy
     def scheme(self) -> str:  # type: ignore[override]

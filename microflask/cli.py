@@ -628,6 +628,22 @@ def _version_option() -> Option:
 PLUGIN_GROUPS = ("flask.commands", "microflask.commands")
 
 
+def _plugin_groups() -> tuple[str, ...]:
+    """The groups of :data:`PLUGIN_GROUPS` to load in this process.
+
+    A ``flask.commands`` plugin imports ``flask``: only while microflask
+    stands in for it (:func:`~microflask.install_as_flask` or the
+    ``MICROFLASK_AS_FLASK`` switch) does it bind to this application. Without
+    the alias it would load the real Flask beside microflask (and make a
+    later ``install_as_flask()`` fail), so its group is skipped.
+    """
+    from ._compat import installed_aliases
+
+    if "flask" in installed_aliases():
+        return PLUGIN_GROUPS
+    return tuple(group for group in PLUGIN_GROUPS if group != "flask.commands")
+
+
 def _load_plugin(ep: t.Any) -> t.Any:
     """The command an entry point names; ``None`` (with a message) when it
     is a click command and click is not installed."""
@@ -695,7 +711,7 @@ class FlaskGroup(AppGroup):
         self._loaded_plugin_commands = True
         from importlib.metadata import entry_points
 
-        for plugin_group in PLUGIN_GROUPS:
+        for plugin_group in _plugin_groups():
             for ep in entry_points(group=plugin_group):
                 command = _load_plugin(ep)
                 if command is not None:

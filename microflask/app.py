@@ -227,6 +227,15 @@ class Flask(TemplatingAppMixin, Scaffold):
         "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
     )
 
+    #: Whether this class's :meth:`request_context` is Flask's own, so that
+    #: :meth:`wsgi_app` may build the context directly (set per class by
+    #: ``__init_subclass__``; an instance attribute still wins).
+    _stock_request_context = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._stock_request_context = cls.request_context is Flask.request_context
+
     def __init__(
         self,
         import_name: str,
@@ -732,7 +741,12 @@ class Flask(TemplatingAppMixin, Scaffold):
 
         PERF: the per-request path; kept flat on purpose.
         """
-        ctx = RequestContext(self, environ) if type(self).request_context is Flask.request_context else self.request_context(environ)
+        # PERF: the stock request_context skips a method call; a subclass
+        # or an instance (``app.request_context = f``) override is called.
+        if self._stock_request_context and "request_context" not in self.__dict__:
+            ctx = RequestContext(self, environ)
+        else:
+            ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
             try:

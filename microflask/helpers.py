@@ -47,9 +47,10 @@ def _split_blueprint_path(name: str) -> list[str]:
 def stream_with_context(
     generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
 ) -> t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]]:
-    """Keep the request context pushed while a streamed response body is
-    produced (after the view returned), so the generator can still use
-    ``request`` and ``session``.
+    """Push the view's request context again while a streamed response
+    body is produced (after the view returned), so the generator can still
+    use ``request`` and ``session``. As in Flask, the context's teardown
+    then runs once more when the body is finished.
 
     Accepts a generator (or any iterator), or a generator function to
     decorate.

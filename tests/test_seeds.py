@@ -18,6 +18,7 @@ docs/lifecycle.md says which lines of the code tell this story.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -90,10 +91,17 @@ def _get(port: int, path: str, method: str = "GET", body: bytes | None = None, h
         connection.close()
 
 
-def _serve_in_thread(server: t.Any) -> threading.Thread:
+@contextlib.contextmanager
+def _served(server: t.Any) -> t.Iterator[int]:
+    """Serve with ``server`` (wsgiref's or wsgikit's) in a thread; yield its port."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    return thread
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 # -- 1. a plain WSGI application, served by wsgiref and by wsgikit ---------------------
@@ -107,21 +115,10 @@ def hello_world_app(environ, start_response):  # type: ignore[no-untyped-def]
 
 
 def test_wsgiref_app_under_wsgiref_and_wsgikit() -> None:
-    with wsgiref.simple_server.make_server("127.0.0.1", 0, hello_world_app, handler_class=_QuietWSGIRefHandler) as httpd:
-        thread = _serve_in_thread(httpd)
-        try:
-            assert _get(httpd.server_port, "/") == (200, b"Hello World!")
-        finally:
-            httpd.shutdown()
-            thread.join()
-    server = make_server("127.0.0.1", 0, hello_world_app)
-    thread = _serve_in_thread(server)
-    try:
-        assert _get(server.port, "/") == (200, b"Hello World!")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with _served(wsgiref.simple_server.make_server("127.0.0.1", 0, hello_world_app, handler_class=_QuietWSGIRefHandler)) as port:
+        assert _get(port, "/") == (200, b"Hello World!")
+    with _served(make_server("127.0.0.1", 0, hello_world_app)) as port:
+        assert _get(port, "/") == (200, b"Hello World!")
     # and it is a valid WSGI application by wsgiref's own checker
     response = Client(wsgiref.validate.validator(hello_world_app)).get("/")
     assert response.get_data() == b"Hello World!"
@@ -195,14 +192,8 @@ def environ_app(environ, start_response):  # type: ignore[no-untyped-def]
 
 
 def test_environ_dump_over_a_socket() -> None:
-    server = make_server("127.0.0.1", 0, environ_app)
-    thread = _serve_in_thread(server)
-    try:
-        status, body = _get(server.port, "/some/path?a=1&b=2", headers={"X-Seed": "yes"})
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with _served(make_server("127.0.0.1", 0, environ_app)) as port:
+        status, body = _get(port, "/some/path?a=1&b=2", headers={"X-Seed": "yes"})
     assert status == 200
     lines = body.decode().splitlines()
     assert lines == sorted(lines)

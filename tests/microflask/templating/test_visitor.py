@@ -48,5 +48,5 @@ def test_node_transformer_replaces_removes_and_splices() -> None:
 def test_lorem_ipsum_words() -> None:
     words = LOREM_IPSUM_WORDS.split()
     assert len(words) == len(set(words)) == 186 and words[0] == "a"
-    out = Environment().from_string("{{ lipsum(1, false, 3, 3) }}").render()
+    out = Environment().from_string("{{ lipsum(1, false, 3, 4) }}").render()
     assert all(word.strip(".,").lower() in words for word in out.split())

@@ -129,7 +129,7 @@ class UndefinedError(TemplateRuntimeError):
 
 
 class SecurityError(TemplateRuntimeError):
-    """Rendering tried something refused for safety (e.g. a huge ``range``)."""
+    """A sandboxed template tried something the sandbox refuses (see :mod:`.sandbox`)."""
 
 
 class FilterArgumentError(TemplateRuntimeError):

@@ -165,6 +165,11 @@ class PackageLoader(FileSystemLoader):
             if os.path.isdir(candidate):
                 template_root = candidate
                 break
+        #: The zip file the package is imported from (``None`` for a directory).
+        self._archive: str | None = None
+        self._zip_prefix = ""
+        if template_root is None and roots:
+            template_root = self._find_in_zip(spec, os.path.join(roots[0], package_path))
         if template_root is None:
             raise ValueError(
                 f"PackageLoader could not find a {package_path!r} directory"
@@ -172,6 +177,46 @@ class PackageLoader(FileSystemLoader):
             )
         self._template_root = template_root
         super().__init__(template_root, encoding=encoding)
+        self._loader = spec.loader
+
+    def _find_in_zip(self, spec: t.Any, candidate: str) -> str | None:
+        """``candidate`` if the package is imported from a zip holding that directory."""
+        import zipfile
+
+        archive = getattr(spec.loader, "archive", None)  # a zipimport.zipimporter
+        if not archive or not zipfile.is_zipfile(archive):
+            return None
+        prefix = os.path.relpath(candidate, archive).replace(os.path.sep, "/").strip("/")
+        if prefix == os.path.curdir:
+            prefix = ""
+        with zipfile.ZipFile(archive) as z:
+            names = z.namelist()
+        if prefix and not any(name.startswith(prefix + "/") for name in names):
+            return None
+        self._archive = archive
+        self._zip_prefix = prefix
+        return candidate
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        if self._archive is None:
+            return super().get_source(environment, template)
+        path = os.path.join(self._template_root, *split_template_path(template))
+        try:
+            data = self._loader.get_data(path)  # type: ignore[union-attr]
+        except OSError:
+            raise TemplateNotFound(template) from None
+        # a zip's contents do not change under a running process
+        return data.decode(self.encoding), path, None
+
+    def list_templates(self) -> list[str]:
+        if self._archive is None:
+            return super().list_templates()
+        import zipfile
+
+        prefix = self._zip_prefix + "/" if self._zip_prefix else ""
+        with zipfile.ZipFile(self._archive) as z:
+            names = z.namelist()
+        return sorted(name[len(prefix):] for name in names if name.startswith(prefix) and not name.endswith("/"))
 
 
 class DictLoader(BaseLoader):

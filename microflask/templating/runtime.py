@@ -804,7 +804,15 @@ def template_not_found(names: list[t.Any]) -> TemplateNotFound:
     return TemplatesNotFound(names)
 
 
+def identity(x: t.Any) -> t.Any:
+    """Return ``x`` unchanged (a no-op filter or finalize)."""
+    return x
+
+
 __all__ = [
-    "Context", "LoopContext", "Macro", "Undefined", "StrictUndefined", "ChainableUndefined",
-    "DebugUndefined", "missing", "escape", "markup_join", "str_join",
+    "Context", "LoopContext", "AsyncLoopContext", "Macro", "Undefined", "StrictUndefined",
+    "ChainableUndefined", "DebugUndefined", "missing", "escape", "markup_join", "str_join",
+    "identity", "Markup", "Namespace", "TemplateReference", "BlockReference",
+    "TemplateRuntimeError", "TemplateNotFound", "internalcode", "make_logging_undefined",
+    "new_context",
 ]  # fmt: skip

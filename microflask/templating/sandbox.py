@@ -26,7 +26,6 @@ import types
 import typing as t
 from _string import formatter_field_name_split  # type: ignore[import-not-found]
 from collections import abc, deque
-from functools import update_wrapper
 
 from ..markup import Markup, _EscapeFormatter
 from .debug import internalcode

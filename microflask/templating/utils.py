@@ -216,7 +216,7 @@ __all__ = [
     "select_autoescape", "LRUCache", "consume", "open_if_exists", "url_quote", "urlize",
     "htmlsafe_json_dumps", "generate_lorem_ipsum", "object_type_repr", "is_undefined", "missing",
     "Cycler", "Joiner", "Namespace", "pass_context", "pass_environment", "pass_eval_context",
-    "internalcode", "pformat", "clear_caches", "concat",
+    "internalcode", "pformat", "clear_caches", "concat", "import_string",
 ]  # fmt: skip
 
 

@@ -777,7 +777,14 @@ class CodeGenerator:
                 self.fail(f"unsupported macro argument name {arg!r}", node.lineno)
             params.append(f"{arg}=_j_missing")
         params.append("*_j_varargs")
-        if flags["caller"]:
+        # ``{% macro m(caller=none) %}``: the argument is the caller
+        if "caller" in arg_names and arg_names.index("caller") < len(arg_names) - len(node.defaults):
+            self.fail(
+                'When defining macros or call blocks the special "caller" argument must be omitted or be given a default.',
+                node.lineno,
+                TemplateAssertionError,
+            )
+        if flags["caller"] and "caller" not in arg_names:
             params.append("caller=_j_missing")
         params.append("**_j_kwargs")
         self.writeline(f"def {func}({', '.join(params)}):", node)
@@ -805,7 +812,7 @@ class CodeGenerator:
             inner.symbols["varargs"] = "_j_varargs"
         if flags["kwargs"]:
             inner.symbols["kwargs"] = "_j_kwargs"
-        if flags["caller"]:
+        if flags["caller"] and "caller" not in arg_names:
             ident = f"l_{scope}_caller"
             self.writeline(f"{ident} = caller if caller is not _j_missing else _j_undefined('No caller defined', name='caller')")
             inner.symbols["caller"] = ident

@@ -89,6 +89,11 @@ SYNTAX = [
         "[body][none]",
     ),
     ("{% macro x(a, caller=none) %}{{ a }}{{ caller and caller() }}{% endmacro %}{% call x(1) %}b{% endcall %}{{ x(2) }}{{ x(3, caller=f) }}", {"f": lambda: "F"}, "1b2None3F"),
+    ("{% set x = 42 %}{% macro m(a, b=x, x=23) %}{{ a }}|{{ b }}|{{ x }}{% endmacro %}{{ m(1) }}/{{ m(1, x=7) }}", {}, "1||23/1|7|7"),
+    ("{% set b = 5 %}{% macro m(b=b) %}[{{ b }}]{% endmacro %}{{ m() }}", {}, "[]"),
+    ("{% macro m(a, b=a~c, c=1) %}{{ b }}{% endmacro %}{{ m(1) }}/{{ m(1, c=2) }}", {}, "1/12"),
+    ("{% set x = 42 %}{% macro m(b=x) %}{{ b }}{% endmacro %}{{ m() }}", {}, "42"),
+    ("{% for i in [1, 2] %}{% block b scoped %}{{ loop.index }}{{ i }}{% endblock %}{% endfor %}", {}, "1122"),
     (
         "{% macro x(caller) %}[{{ caller() }}]{% endmacro %}",
         {},

@@ -6,6 +6,7 @@ import typing as t
 
 import pytest
 
+from microflask.markup import Markup
 from microflask.templating import Environment, nodes
 
 try:
@@ -196,6 +197,13 @@ def test_as_const() -> None:
         nodes.Const.from_untrusted(object())
     assert nodes.Name("x", "store").can_assign() and not nodes.Name("true", "store").can_assign()
     assert not nodes.Const(1).can_assign()
+    escaping = nodes.EvalContext(Environment(autoescape=True))
+    assert nodes.TemplateData("<x>").as_const(escaping) == Markup("<x>")
+    assert nodes.MarkSafeIfAutoescape(nodes.Const("<")).as_const(escaping) == Markup("<")
+    assert nodes.TemplateData("<x>").as_const(nodes.EvalContext(Environment())) == "<x>"
+    with pytest.raises(RuntimeError):
+        nodes.TemplateData("x").as_const()
+    assert nodes.get_eval_context(nodes.Const(1).set_environment(Environment()), None).autoescape is False
 
 
 PARSE_CASES = [

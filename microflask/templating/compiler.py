@@ -93,6 +93,14 @@ def _target_names(target: n.Node) -> list[str]:
     return []
 
 
+def _blocks_in(body: list[n.Node]) -> t.Iterator[n.Block]:
+    """Every ``block`` under ``body``."""
+    for node in body:
+        if isinstance(node, n.Block):
+            yield node
+        yield from node.find_all(n.Block)
+
+
 def scope_stores(body: list[n.Node]) -> list[str]:
     """Names assigned directly in this scope (not in nested scopes), in order."""
     found: dict[str, None] = {}
@@ -487,6 +495,8 @@ class CodeGenerator:
         loop_frame = frame.child()
         loop_frame.toplevel = False
         uses_loop = "loop" in all_loads(node.body, into_functions=True)
+        # a scoped block inside the loop sees ``loop`` too
+        uses_loop = uses_loop or any(b.scoped and "loop" in all_loads(b.body) for b in _blocks_in(node.body))
         targets = _target_names(node.target)
         iter_code = self.visit(node.iter, frame)
         bound = list(targets) + (["loop"] if uses_loop else [])
@@ -823,7 +833,14 @@ class CodeGenerator:
                 self.fail(f"unsupported macro argument name {arg!r}", node.lineno)
             params.append(f"{arg}=_j_missing")
         params.append("*_j_varargs")
-        if flags["caller"]:
+        # ``{% macro m(caller=none) %}``: the argument is the caller
+        if "caller" in arg_names and arg_names.index("caller") < len(arg_names) - len(node.defaults):
+            self.fail(
+                'When defining macros or call blocks the special "caller" argument must be omitted or be given a default.',
+                node.lineno,
+                TemplateAssertionError,
+            )
+        if flags["caller"] and "caller" not in arg_names:
             params.append("caller=_j_missing")
         params.append("**_j_kwargs")
         self.writeline(f"{self._def()} {func}({', '.join(params)}):", node)
@@ -834,24 +851,28 @@ class CodeGenerator:
             self.writeline(f"if _j_kwargs: _j_macro_bad_keyword({name!r}, _j_kwargs)")
         scope = self.new_scope_id()
         first_default = len(arg_names) - len(node.defaults)
+        # As in Jinja2, every argument is bound before the defaults run, so a
+        # default naming another argument sees it (undefined while missing).
+        idents = {arg: f"l_{scope}_{arg}" for arg in arg_names}
+        for arg in arg_names:
+            self.writeline(f"{idents[arg]} = {arg}")
+            inner.symbols[arg] = idents[arg]
         for index, arg in enumerate(arg_names):
-            ident = f"l_{scope}_{arg}"
-            self.writeline(f"{ident} = {arg}")
+            ident = idents[arg]
             self.writeline(f"if {ident} is _j_missing:")
             self.indent()
             if index >= first_default:
                 default = node.defaults[index - first_default]
-                self.writeline(f"{ident} = {self.visit(default, inner)}")
+                self.writeline(f"{ident} = {self.visit(default, self._default_frame(inner, arg_names[index:], idents))}")
             else:
                 hint = f"parameter {arg!r} was not provided"
                 self.writeline(f"{ident} = _j_undefined({hint!r}, name={arg!r})")
             self.outdent()
-            inner.symbols[arg] = ident
         if flags["varargs"]:
             inner.symbols["varargs"] = "_j_varargs"
         if flags["kwargs"]:
             inner.symbols["kwargs"] = "_j_kwargs"
-        if flags["caller"]:
+        if flags["caller"] and "caller" not in arg_names:
             ident = f"l_{scope}_caller"
             self.writeline(f"{ident} = caller if caller is not _j_missing else _j_undefined('No caller defined', name='caller')")
             inner.symbols["caller"] = ident
@@ -861,6 +882,16 @@ class CodeGenerator:
         self._return_buffer(buffer, frame)
         self.outdent()
         return func, inner, flags
+
+    @staticmethod
+    def _default_frame(inner: Frame, pending: list[str], idents: dict[str, str]) -> Frame:
+        """The frame a macro default is compiled in: arguments still ``pending``
+        (this one and later ones) read as undefined while they are missing."""
+        frame = Frame(inner, inner.buffer)
+        for arg in pending:
+            ident = idents[arg]
+            frame.symbols[arg] = f"({ident} if {ident} is not _j_missing else _j_undefined(name={arg!r}))"
+        return frame
 
     def _macro_object(self, func: str, name: str, node: n.Node, flags: dict[str, bool]) -> str:
         args = [arg.name for arg in node.args]

@@ -634,10 +634,14 @@ class Environment:
 def load_extensions(environment: Environment, extensions: t.Sequence[str | type[Extension]]) -> dict[str, Extension]:
     """Instantiate ``extensions`` (classes or import paths) for ``environment``, by identifier.
 
-    The well-known ``jinja2.ext.*`` paths name this engine's own extensions.
+    The well-known ``jinja2.ext.*`` paths, and the installed Jinja2's
+    built-in extension classes themselves, name this engine's own extensions.
     """
     result = {}
     for extension in extensions:
+        if not isinstance(extension, str) and getattr(extension, "identifier", "").startswith("jinja2.ext."):
+            # the installed Jinja2's own built-in classes: use ours instead
+            extension = extension.identifier
         if isinstance(extension, str):
             from .ext import resolve_extension_name
 

@@ -271,7 +271,7 @@ class Parser:
         lineno = self.stream.next().lineno
         options = [n.Keyword("autoescape", self.parse_expression())]
         body = self.parse_statements(("name:endautoescape",), drop_needle=True)
-        return n.Scope([n.ScopedEvalContextModifier(options, body, lineno=lineno)], lineno=lineno)
+        return n.Scope([n.ScopedEvalContextModifier(options, body, lineno=lineno)])
 
     def parse_block(self) -> n.Block:
         lineno = self.stream.next().lineno
@@ -489,6 +489,7 @@ class Parser:
         left = self.parse_and()
         while self.stream.skip_if("name", "or"):
             left = n.Or(left, self.parse_and(), lineno=lineno)
+            lineno = self.stream.current.lineno
         return left
 
     def parse_and(self) -> n.Node:
@@ -496,6 +497,7 @@ class Parser:
         left = self.parse_not()
         while self.stream.skip_if("name", "and"):
             left = n.And(left, self.parse_not(), lineno=lineno)
+            lineno = self.stream.current.lineno
         return left
 
     def parse_not(self) -> n.Node:

@@ -182,6 +182,19 @@ def test_extension_names_resolve_to_our_extensions(name: str, cls: type) -> None
     assert [type(x) for x in env.extensions.values()] == [cls]
 
 
+@needs_jinja2
+def test_installed_jinja2_builtin_extension_classes_map_to_ours() -> None:
+    import jinja2.ext
+
+    env = Environment(extensions=[jinja2.ext.i18n, jinja2.ext.do, jinja2.ext.loopcontrols, jinja2.ext.debug])
+    assert sorted(type(x).__name__ for x in env.extensions.values()) == [
+        "DebugExtension", "ExprStmtExtension", "InternationalizationExtension", "LoopControlExtension",
+    ]  # fmt: skip
+    assert all(type(x).__module__ == "microflask.templating.ext" for x in env.extensions.values())
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    assert env.from_string("{{ _('%(v)s', v='<') }}{% do 1 %}").render() == "<"
+
+
 def test_unknown_extension_names_fail_like_jinja2() -> None:
     with pytest.raises(AttributeError) as info:
         Environment(extensions=["jinja2.ext.with_"])

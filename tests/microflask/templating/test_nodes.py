@@ -6,6 +6,7 @@ import typing as t
 
 import pytest
 
+from microflask.markup import Markup
 from microflask.templating import Environment, nodes
 
 try:
@@ -196,6 +197,13 @@ def test_as_const() -> None:
         nodes.Const.from_untrusted(object())
     assert nodes.Name("x", "store").can_assign() and not nodes.Name("true", "store").can_assign()
     assert not nodes.Const(1).can_assign()
+    escaping = nodes.EvalContext(Environment(autoescape=True))
+    assert nodes.TemplateData("<x>").as_const(escaping) == Markup("<x>")
+    assert nodes.MarkSafeIfAutoescape(nodes.Const("<")).as_const(escaping) == Markup("<")
+    assert nodes.TemplateData("<x>").as_const(nodes.EvalContext(Environment())) == "<x>"
+    with pytest.raises(RuntimeError):
+        nodes.TemplateData("x").as_const()
+    assert nodes.get_eval_context(nodes.Const(1).set_environment(Environment()), None).autoescape is False
 
 
 PARSE_CASES = [
@@ -229,3 +237,31 @@ def test_parse_builds_the_same_tree_as_jinja2(source: str) -> None:
 def test_dump_format() -> None:
     tree = Environment().parse("{{ a.b }}")
     assert tree.dump() == "nodes.Template([nodes.Output([nodes.Getattr(nodes.Name('a', 'load'), 'b', 'load')])])"
+
+
+def _linenos(tree: nodes.Node) -> list[tuple[str, int | None]]:
+    found = [(type(tree).__name__, tree.lineno)]
+    for child in tree.iter_child_nodes():
+        found.extend(_linenos(child))
+    return found
+
+
+LINENO_CASES = [
+    "{{ k[1:2] -\nnone or ((m)) != (1) or e['k'] }}",
+    "{% if a\nand b and\nc %}x{% endif %}",
+    "{% autoescape true %}\n{{ x }}{% endautoescape %}",
+    "{{ a }}\n\n{% for x in y\nif x %}{{ x\n+ 1 }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("source", LINENO_CASES)
+def test_line_numbers_match_jinja2(source: str) -> None:
+    ours = _linenos(Environment().parse(source))
+    assert ours[0] == ("Template", 1)
+    if jinja2 is not None:
+        assert ours == _linenos(jinja2.Environment().parse(source))  # type: ignore[arg-type]
+
+
+def test_or_chain_line_numbers() -> None:
+    output = Environment().parse("{{ a -\nb or c or d }}").body[0]
+    assert output.lineno == 2 and output.nodes[0].lineno == 2 and output.nodes[0].left.lineno == 1

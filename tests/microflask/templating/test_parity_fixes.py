@@ -83,6 +83,22 @@ SYNTAX = [
     ("{% set ns = namespace() %}{% set ns.a, x = 1, 2 %}{{ ns.a }}{{ x }}", {}, "12"),
     ("{% set ns = namespace(a=0) %}{% for i in [1, 2] %}{% set ns.a, x = ns.a + i, i %}{% endfor %}{{ ns.a }}", {}, "3"),
     ("{% set ns.a, ns.b = 1, 2 %}", {}, "TemplateRuntimeError: cannot assign attribute on non-namespace object"),
+    (
+        "{% macro x(caller=none) %}[{{ caller() if caller else 'none' }}]{% endmacro %}{% call x() %}body{% endcall %}{{ x() }}",
+        {},
+        "[body][none]",
+    ),
+    ("{% macro x(a, caller=none) %}{{ a }}{{ caller and caller() }}{% endmacro %}{% call x(1) %}b{% endcall %}{{ x(2) }}{{ x(3, caller=f) }}", {"f": lambda: "F"}, "1b2None3F"),
+    ("{% set x = 42 %}{% macro m(a, b=x, x=23) %}{{ a }}|{{ b }}|{{ x }}{% endmacro %}{{ m(1) }}/{{ m(1, x=7) }}", {}, "1||23/1|7|7"),
+    ("{% set b = 5 %}{% macro m(b=b) %}[{{ b }}]{% endmacro %}{{ m() }}", {}, "[]"),
+    ("{% macro m(a, b=a~c, c=1) %}{{ b }}{% endmacro %}{{ m(1) }}/{{ m(1, c=2) }}", {}, "1/12"),
+    ("{% set x = 42 %}{% macro m(b=x) %}{{ b }}{% endmacro %}{{ m() }}", {}, "42"),
+    ("{% for i in [1, 2] %}{% block b scoped %}{{ loop.index }}{{ i }}{% endblock %}{% endfor %}", {}, "1122"),
+    (
+        "{% macro x(caller) %}[{{ caller() }}]{% endmacro %}",
+        {},
+        'TemplateAssertionError: When defining macros or call blocks the special "caller" argument must be omitted or be given a default.',
+    ),
 ]
 
 

@@ -1,6 +1,8 @@
-"""visitor (NodeVisitor, NodeTransformer) and constants."""
+"""visitor (NodeVisitor, NodeTransformer), constants and utils.import_string."""
 
 from __future__ import annotations
+
+import pytest
 
 from microflask.templating import Environment, nodes
 from microflask.templating.constants import LOREM_IPSUM_WORDS
@@ -50,3 +52,19 @@ def test_lorem_ipsum_words() -> None:
     assert len(words) == len(set(words)) == 186 and words[0] == "a"
     out = Environment().from_string("{{ lipsum(1, false, 3, 4) }}").render()
     assert all(word.strip(".,").lower() in words for word in out.split())
+
+
+def test_import_string() -> None:
+    import os.path
+
+    from microflask.templating.utils import import_string
+
+    assert import_string("os.path:join") is os.path.join
+    assert import_string("os.path.join") is os.path.join
+    assert import_string("os") is os
+    assert import_string("no_such_module_xyz.thing", silent=True) is None
+    assert import_string("os.no_such_name", silent=True) is None
+    with pytest.raises(ImportError):
+        import_string("no_such_module_xyz.thing")
+    with pytest.raises(AttributeError):
+        import_string("os:no_such_name")

@@ -636,13 +636,18 @@ def _flask_is_microflask() -> bool:
     module = sys.modules.get("flask")
     if module is not None:
         return getattr(module, "__name__", None) == "microflask"
+    if os.environ.get("MICROFLASK_AS_FLASK", "0") not in ("", "0"):
+        return True  # the environment switch of install_as_flask()
     try:
         spec = importlib.util.find_spec("flask")
     except (ImportError, ValueError):
         return False
+    if spec is None:
+        return False
     here = os.path.dirname(os.path.abspath(__file__))
-    origin = getattr(spec, "origin", None) or ""
-    return spec is not None and os.path.abspath(origin).startswith(here + os.sep)
+    origin = os.path.abspath(spec.origin) if spec.origin else ""
+    loader_module = type(spec.loader).__module__ if spec.loader is not None else ""
+    return origin.startswith(here + os.sep) or loader_module.split(".")[0] == "microflask"
 
 
 def _needs_real_flask(ep: t.Any) -> bool:

@@ -112,3 +112,39 @@ def test_flask_plugin_that_imports_flask_itself_is_reported(tmp_path):
     proc = run_cli(tmp_path, site, "--app", "plugapp", "sneaky")
     assert proc.returncode == 0, proc.stderr
     assert "Warning: the 'flask.commands' plugin 'sneakymod:sneaky' imported Flask itself" in proc.stderr
+
+
+STAND_IN_HOOK = """
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+
+class _FlaskIsMicroflask(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path, target=None):
+        if name in ("flask", "flask.cli"):
+            return importlib.util.spec_from_loader(name, self)
+        return None
+
+    def create_module(self, spec):
+        return importlib.import_module("micro" + spec.name)
+
+    def exec_module(self, module):
+        pass
+
+
+sys.meta_path.insert(0, _FlaskIsMicroflask())
+"""
+
+
+def test_flask_plugin_loaded_under_the_environment_switch(tmp_path, monkeypatch):
+    # MICROFLASK_AS_FLASK=1 promises that flask is microflask; its start-up
+    # hook (a stand-in here: a finder, flask not imported yet) does the rest.
+    site = tmp_path / "site"
+    make_dist(site, "flasktool", {"flask.commands": ["tool = flasktool:tool"]}, {"flasktool": FLASK_PLUGIN}, ["Flask>=2"])
+    (site / "sitecustomize.py").write_text(STAND_IN_HOOK)
+    (tmp_path / "plugapp.py").write_text(PLAIN_APP)
+    monkeypatch.setenv("MICROFLASK_AS_FLASK", "1")
+    proc = run_cli(tmp_path, site, "--app", "plugapp", "tool")
+    assert proc.stdout == "tool runs on microflask\nREAL_FLASK False\n", proc.stderr

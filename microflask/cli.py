@@ -657,7 +657,7 @@ def _needs_real_flask(ep: t.Any) -> bool:
     requires = (getattr(dist, "requires", None) or []) if dist is not None else []
     for requirement in requires:
         name = re.match(r"[A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]
-        if name.lower() == "flask" and "extra ==" not in requirement.replace('"', "'"):
+        if name.lower() == "flask" and not re.search(r"\bextra\s*==", requirement):
             return not _flask_is_microflask()
     return False
 
@@ -784,15 +784,19 @@ class FlaskGroup(AppGroup):
         else:
             self._push_app_context(ctx, app)
             rv = app.cli.get_command(ctx, cmd_name)
+        if rv is None:
+            self._explain_skipped_plugin(cmd_name)
+        return rv  # type: ignore[no-any-return]
+
+    def _explain_skipped_plugin(self, cmd_name: str) -> None:
         skipped = self._skipped_plugins.get(cmd_name)
-        if rv is None and skipped is not None:
+        if skipped is not None:
             echo(
                 f"Note: {cmd_name!r} is a command of the Flask plugin {skipped.value!r}, which needs Flask's"
                 " API: call microflask.install_as_flask() in the application module (or set"
                 " MICROFLASK_AS_FLASK=1) so that it runs on microflask.",
                 err=True,
             )
-        return rv  # type: ignore[no-any-return]
 
     @staticmethod
     def _push_app_context(ctx: Context, app: Flask) -> None:

@@ -24,6 +24,7 @@ import functools
 import importlib.util
 import inspect
 import os
+import re
 import ssl
 import sys
 import threading
@@ -624,24 +625,48 @@ def _version_option() -> Option:
     )
 
 
-#: The entry-point groups whose commands ``FlaskGroup`` adds; the later wins a name.
-PLUGIN_GROUPS = ("flask.commands", "microflask.commands")
+#: The entry-point groups whose commands ``FlaskGroup`` adds; the first wins a name.
+PLUGIN_GROUPS = ("microflask.commands", "flask.commands")
+_OWN_PLUGINS, _FLASK_PLUGINS = PLUGIN_GROUPS
 
 
-def _plugin_groups() -> tuple[str, ...]:
-    """The groups of :data:`PLUGIN_GROUPS` to load in this process.
+def _flask_is_microflask() -> bool:
+    """Whether ``import flask`` gives microflask (``install_as_flask()``),
+    found without importing anything."""
+    module = sys.modules.get("flask")
+    if module is not None:
+        return getattr(module, "__name__", None) == "microflask"
+    if os.environ.get("MICROFLASK_AS_FLASK", "0") not in ("", "0"):
+        return True  # the environment switch of install_as_flask()
+    try:
+        spec = importlib.util.find_spec("flask")
+    except (ImportError, ValueError):
+        return False
+    if spec is None:
+        return False
+    here = os.path.dirname(os.path.abspath(__file__))
+    origin = os.path.abspath(spec.origin) if spec.origin else ""
+    loader_module = type(spec.loader).__module__ if spec.loader is not None else ""
+    return origin.startswith(here + os.sep) or loader_module.split(".")[0] == "microflask"
 
-    A ``flask.commands`` plugin imports ``flask``: only while microflask
-    stands in for it (:func:`~microflask.install_as_flask` or the
-    ``MICROFLASK_AS_FLASK`` switch) does it bind to this application. Without
-    the alias it would load the real Flask beside microflask (and make a
-    later ``install_as_flask()`` fail), so its group is skipped.
-    """
-    from ._compat import installed_aliases
 
-    if "flask" in installed_aliases():
-        return PLUGIN_GROUPS
-    return tuple(group for group in PLUGIN_GROUPS if group != "flask.commands")
+def _needs_real_flask(ep: t.Any) -> bool:
+    """Whether loading the plugin ``ep`` would import Flask itself: its
+    distribution requires Flask and ``flask`` is not microflask."""
+    dist = getattr(ep, "dist", None)
+    requires = (getattr(dist, "requires", None) or []) if dist is not None else []
+    for requirement in requires:
+        name = re.match(r"[A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]
+        if name.lower() == "flask" and not re.search(r"\bextra\s*==", requirement):
+            return not _flask_is_microflask()
+    return False
+
+
+def _real_flask_loaded() -> bool:
+    """Whether the process imported Flask itself (not microflask standing
+    in for it)."""
+    module = sys.modules.get("flask")
+    return module is not None and getattr(module, "__name__", None) == "flask"
 
 
 def _load_plugin(ep: t.Any) -> t.Any:
@@ -696,7 +721,9 @@ class FlaskGroup(AppGroup):
             self.add_command(run_command)
             self.add_command(shell_command)
             self.add_command(routes_command)
-        self._loaded_plugin_commands = False
+        self._loaded_plugin_groups: set[str] = set()
+        #: Flask plugins not loaded because they would import Flask itself.
+        self._skipped_plugins: dict[str, t.Any] = {}
 
     @classmethod
     def click_class(cls) -> t.Any:
@@ -705,31 +732,71 @@ class FlaskGroup(AppGroup):
             " not click's decorators (its subcommands may be click commands)."
         )
 
-    def _load_plugin_commands(self) -> None:
-        if self._loaded_plugin_commands:
+    def _load_plugin_commands(self, group: str) -> None:
+        """Add the commands of the entry-point ``group`` (once); they never
+        replace a command already there (the built-ins, or microflask's
+        plugins for Flask's)."""
+        if group in self._loaded_plugin_groups:
             return
-        self._loaded_plugin_commands = True
+        self._loaded_plugin_groups.add(group)
         from importlib.metadata import entry_points
 
-        for plugin_group in _plugin_groups():
-            for ep in entry_points(group=plugin_group):
-                command = _load_plugin(ep)
-                if command is not None:
-                    self.add_command(command, ep.name)
+        for ep in entry_points(group=group):
+            if ep.name in self.commands:
+                continue
+            if group == _FLASK_PLUGINS and _needs_real_flask(ep):
+                # Loading it would import Flask next to microflask.
+                self._skipped_plugins[ep.name] = ep
+                continue
+            real_flask_before = _real_flask_loaded()
+            command = _load_plugin(ep)
+            if command is not None:
+                self.add_command(command, ep.name)
+            if not real_flask_before and _real_flask_loaded():
+                echo(
+                    f"Warning: the {group!r} plugin {ep.value!r} imported Flask itself, so its command"
+                    f" {ep.name!r} will not see microflask's application. Call"
+                    " microflask.install_as_flask() in the application module (or set"
+                    " MICROFLASK_AS_FLASK=1) to give Flask extensions microflask.",
+                    err=True,
+                )
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        self._load_plugin_commands()
+        self._load_plugin_commands(_OWN_PLUGINS)
         rv = super().get_command(ctx, cmd_name)
         if rv is not None:
             return rv
         info = ctx.ensure_object(ScriptInfo)
         try:
-            app = info.load_app()
+            app: Flask | None = info.load_app()
+            error = None
         except NoAppException as e:
-            echo(f"Error: {e.format_message()}\n", err=True)
-            return None
-        self._push_app_context(ctx, app)
-        return app.cli.get_command(ctx, cmd_name)  # type: ignore[no-any-return]
+            app, error = None, e
+        # Flask's plugins after the application: an install_as_flask() call
+        # in it then applies to the extensions they import.
+        self._load_plugin_commands(_FLASK_PLUGINS)
+        rv = super().get_command(ctx, cmd_name)
+        if rv is not None:
+            return rv
+        if app is None:
+            echo(f"Error: {error.format_message()}\n", err=True)  # type: ignore[union-attr]
+            rv = None
+        else:
+            self._push_app_context(ctx, app)
+            rv = app.cli.get_command(ctx, cmd_name)
+        if rv is None:
+            self._explain_skipped_plugin(cmd_name)
+        return rv  # type: ignore[no-any-return]
+
+    def _explain_skipped_plugin(self, cmd_name: str) -> None:
+        skipped = self._skipped_plugins.get(cmd_name)
+        if skipped is not None:
+            echo(
+                f"Note: {cmd_name!r} is a command of the Flask plugin {skipped.value!r}, which needs Flask's"
+                " API: call microflask.install_as_flask() in the application module (or set"
+                " MICROFLASK_AS_FLASK=1) so that it runs on microflask.",
+                err=True,
+            )
 
     @staticmethod
     def _push_app_context(ctx: Context, app: Flask) -> None:
@@ -742,7 +809,7 @@ class FlaskGroup(AppGroup):
             ctx.with_resource(app.app_context())
 
     def list_commands(self, ctx: Context) -> list[str]:
-        self._load_plugin_commands()
+        self._load_plugin_commands(_OWN_PLUGINS)
         rv = set(super().list_commands(ctx))
         info = ctx.ensure_object(ScriptInfo)
         try:
@@ -753,6 +820,8 @@ class FlaskGroup(AppGroup):
             # Still show the built-in commands: the traceback says why the
             # application's are missing.
             echo(f"{traceback.format_exc()}\n", err=True)
+        self._load_plugin_commands(_FLASK_PLUGINS)
+        rv.update(super().list_commands(ctx))
         return sorted(rv)
 
     def make_context(

@@ -4,6 +4,9 @@ click is not a dependency: it is only ever looked up in :data:`sys.modules`
 (a click object can only exist once the user's own code imported click), or
 imported when the user's code asked for something only click can do
 (:func:`require_click`), with a message saying so when it is missing.
+Functions declared with click's decorators become click commands
+(:func:`make_click_command`), and click's exceptions raised by click code
+inside a microflask command become microflask's (:func:`error_from_click`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ from .exceptions import Abort
 from .exceptions import CommandError
 from .exceptions import Exit
 
-__all__ = ["ClickError", "error_from_click", "is_click_command", "is_click_parameter", "loaded_click", "make_click_command", "require_click", "wants_click"]
+__all__ = [
+    "ClickError",
+    "error_from_click",
+    "is_click_command",
+    "is_click_parameter",
+    "loaded_click",
+    "make_click_command",
+    "require_click",
+    "wants_click",
+]
 
 
 def loaded_click() -> types.ModuleType | None:

@@ -17,6 +17,7 @@ message and exit code.
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 
 from .context import Context
@@ -72,18 +73,25 @@ class ClickCommand(Command):
         return []
 
     def invoke(self, ctx: Context) -> t.Any:
-        with ctx:
-            token = _current_context.set(CLICK_IS_CURRENT)
-            try:
-                with self._click_context(ctx, ctx.args) as click_ctx:
-                    return self.click_command.invoke(click_ctx)
-            except Exception as e:
-                translated = error_from_click(e)
-                if translated is None:
-                    raise
-                raise translated from None
-            finally:
-                _current_context.reset(token)
+        with ctx, _click_is_running():
+            with self._click_context(ctx, ctx.args) as click_ctx:
+                return self.click_command.invoke(click_ctx)
+
+
+@contextlib.contextmanager
+def _click_is_running() -> t.Iterator[None]:
+    """Mark click's context as the current one, and turn click's exceptions
+    into microflask's, while click code runs."""
+    token = _current_context.set(CLICK_IS_CURRENT)
+    try:
+        yield
+    except Exception as e:
+        translated = error_from_click(e)
+        if translated is None:
+            raise
+        raise translated from None
+    finally:
+        _current_context.reset(token)
 
 
 def invoke_click(ctx: Context, command: t.Any, kwargs: dict[str, t.Any]) -> t.Any:
@@ -92,17 +100,9 @@ def invoke_click(ctx: Context, command: t.Any, kwargs: dict[str, t.Any]) -> t.An
     own ``Context.invoke`` does."""
     click = loaded_click()
     assert click is not None, "a click object exists, so click was imported"
-    token = _current_context.set(CLICK_IS_CURRENT)
-    try:
+    with _click_is_running():
         with click.Context(command, info_name=ctx.command_path, obj=ctx.obj) as click_ctx:
             return click_ctx.invoke(command, **kwargs)
-    except Exception as e:
-        translated = error_from_click(e)
-        if translated is None:
-            raise
-        raise translated from None
-    finally:
-        _current_context.reset(token)
 
 
 def as_command(obj: t.Any) -> Command:

@@ -116,3 +116,26 @@ def test_skip_dotenv_for_the_command_line(tmp_path, switch, args, expected):
         timeout=60,
     )
     assert (proc.returncode, proc.stdout) == (0, expected + "\n"), proc.stderr
+
+
+@pytest.mark.parametrize(("switch", "loaded"), [({}, "env"), ({"FLASK_SKIP_DOTENV": "1"}, None)])
+def test_app_run_honours_skip_dotenv(tmp_path, monkeypatch, switch, loaded):
+    import wsgikit.serving
+
+    (tmp_path / ".env").write_text("FROM_RUN_ENV=env\nFLASK_DEBUG=1\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FROM_RUN_ENV", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    for key, value in switch.items():
+        monkeypatch.setenv(key, value)
+    calls = []
+    monkeypatch.setattr(wsgikit.serving, "run_simple", lambda *args, **kwargs: calls.append(args))
+    app = Flask("runner_app")
+    try:
+        app.run()
+        assert calls and calls[0][2] is app
+        assert os.environ.get("FROM_RUN_ENV") == loaded
+        assert app.debug is (loaded is not None)
+    finally:
+        os.environ.pop("FROM_RUN_ENV", None)
+        os.environ.pop("FLASK_DEBUG", None)

@@ -100,7 +100,7 @@ def test_no_click_argparse_cli_keeps_working(tmp_path):
 
 
 def test_no_click_plugin_needing_click_is_skipped_with_a_message(tmp_path):
-    site = make_plugin(tmp_path, "microflask.commands", "import click\n")
+    site = make_plugin(tmp_path, "flask.commands", "import click\n")
     (tmp_path / "plainapp.py").write_text(
         "from microflask import Flask\napp = Flask('plainapp')\n@app.cli.command()\ndef ok():\n    print('ok')\n"
     )
@@ -111,7 +111,7 @@ def test_no_click_plugin_needing_click_is_skipped_with_a_message(tmp_path):
         ("--app", "plainapp", "ok"),
     )
     assert (proc.returncode, proc.stdout) == (0, "ok\n"), proc.stderr
-    assert "the command 'hello' from the 'microflask.commands' plugin 'plugmod:hello' needs click" in proc.stderr
+    assert "the command 'hello' from the 'flask.commands' plugin 'plugmod:hello' needs click" in proc.stderr
     assert "pip install click" in proc.stderr
 
 

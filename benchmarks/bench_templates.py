@@ -133,3 +133,42 @@ def render_page_sandboxed() -> Comparison:
         unit="render",
         target=1.3,
     )
+
+
+def _complete(coro: t.Any) -> t.Any:
+    """Run a coroutine that never waits for I/O to its result, without an event loop."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise RuntimeError("the coroutine waited for I/O")
+
+
+@scenario("templates.render_page_async")
+def render_page_async() -> Comparison:
+    """The same page with ``enable_async=True``, through ``render_async``.
+
+    The coroutine is driven directly (it waits for nothing), so the figure is
+    the engines' async rendering, not event loop overhead.
+    """
+    from microflask import templating
+
+    jinja2 = try_import("jinja2")
+    templates = {"base.html": BASE, "page.html": PAGE}
+
+    def page(module: t.Any) -> t.Any:
+        env = module.Environment(loader=module.DictLoader(templates), autoescape=True, enable_async=True)
+        return env.get_template("page.html")
+
+    ours = page(templating)
+    peer = page(jinja2) if jinja2 else None
+    if peer is not None:
+        assert _complete(ours.render_async(CONTEXT)) == _complete(peer.render_async(CONTEXT)), "outputs differ"
+    return Comparison(
+        ours=lambda: _complete(ours.render_async(CONTEXT)),
+        peer=(lambda: _complete(peer.render_async(CONTEXT))) if peer is not None else None,
+        peer_name="jinja2",
+        unit="render",
+        target=1.0,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import contextlib
+import importlib
 import io
 import os
 import shlex
@@ -18,7 +19,7 @@ from ._argcli import Command
 from ._argcli import CommandError
 from ._argcli import Exit
 from ._argcli import echo
-from ._argcli.interop import as_command
+from ._argcli.foreign import loaded_click
 
 __all__ = ["CliRunner", "Result"]
 
@@ -89,6 +90,42 @@ class _TeeBytes(_KeptBytes):
         return super().write(data)
 
 
+class _Joined:
+    """stdout then stderr, where click (before 8.2) keeps no interleaved copy."""
+
+    def __init__(self, out: t.Any, err: t.Any) -> None:
+        self.out = out
+        self.err = err
+
+    def getvalue(self) -> bytes:
+        return self.out.getvalue() + self.err.getvalue()  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def _click_isolation(
+    runner: CliRunner, input: t.Any, env: t.Any, color: bool
+) -> t.Iterator[tuple[t.Any, t.Any, t.Any]]:
+    """click's public test isolation (``click.testing.CliRunner.isolation``)
+    with this runner's settings, yielding stdout, stderr and output."""
+    # Interop only: click is already in use; its public test isolation.
+    testing = importlib.import_module("click.testing")
+    settings = {"charset": runner.charset, "env": runner.env, "echo_stdin": runner.echo_stdin}
+    try:
+        click_runner = testing.CliRunner(mix_stderr=False, **settings)  # click < 8.2
+    except TypeError:
+        click_runner = testing.CliRunner(**settings)
+    with click_runner.isolation(input=input, env=env, color=color) as streams:
+        if len(streams) == 2:
+            out, err = streams
+            streams = (out, err, _Joined(out, err))
+        try:
+            yield streams
+        finally:
+            # print() output still in the text wrappers' buffers.
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+
+
 class CliRunner:
     """Runs commands in-process for tests, capturing their output.
 
@@ -116,9 +153,29 @@ class CliRunner:
 
     @contextlib.contextmanager
     def isolation(
-        self, input: str | bytes | t.IO[t.Any] | None = None, env: cabc.Mapping[str, str | None] | None = None
+        self,
+        input: str | bytes | t.IO[t.Any] | None = None,
+        env: cabc.Mapping[str, str | None] | None = None,
+        color: bool = False,
+    ) -> t.Iterator[tuple[t.Any, t.Any, t.Any]]:
+        """Swap stdin/stdout/stderr and the environment for one run; yield
+        the stdout, stderr and interleaved output buffers.
+
+        When the process uses click, click's own test isolation is used, so
+        click's prompts show what a terminal shows (the typed answer
+        echoed, hidden input not) exactly as under Flask's runner.
+        """
+        if loaded_click() is not None:
+            with _click_isolation(self, input, env, color) as streams:
+                yield streams
+            return
+        with self._own_isolation(input, env) as streams:
+            yield streams
+
+    @contextlib.contextmanager
+    def _own_isolation(
+        self, input: str | bytes | t.IO[t.Any] | None, env: cabc.Mapping[str, str | None] | None
     ) -> t.Iterator[tuple[io.BytesIO, io.BytesIO, io.BytesIO]]:
-        """Swap stdin/stdout/stderr and the environment for one run."""
         if input is not None and not isinstance(input, (str, bytes)):
             input = input.read()
         if isinstance(input, str):
@@ -164,7 +221,11 @@ class CliRunner:
         command's context (``obj=...``)."""
         if catch_exceptions is None:
             catch_exceptions = self.catch_exceptions
-        cli = as_command(cli)
+        if not isinstance(cli, Command):
+            # A click command: its adapter loads only when one is run.
+            from ._argcli.interop import as_command
+
+            cli = as_command(cli)
         if isinstance(args, str):
             args = shlex.split(args)
         prog_name = extra.pop("prog_name", None) or self.get_default_prog_name(cli)
@@ -172,7 +233,7 @@ class CliRunner:
         exception: BaseException | None = None
         exc_info = None
         exit_code = 0
-        with self.isolation(input=input, env=env) as (out, err, shared):
+        with self.isolation(input=input, env=env, color=color) as (out, err, shared):
             try:
                 return_value = cli._run(list(args or ()), prog_name, **extra)
             except CommandError as e:

@@ -86,6 +86,8 @@ if t.TYPE_CHECKING:
     from .testing import FlaskClient
 
 T = t.TypeVar("T")
+#: The stock ``Request.cookies``, for :meth:`Flask._no_session_cookie`.
+_STOCK_COOKIES = Request.cookies
 # Characters kept as they are in a url_for() anchor.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -224,6 +226,15 @@ class Flask(TemplatingAppMixin, Scaffold):
     permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
     )
+
+    #: Whether this class's :meth:`request_context` is Flask's own, so that
+    #: :meth:`wsgi_app` may build the context directly (set per class by
+    #: ``__init_subclass__``; an instance attribute still wins).
+    _stock_request_context = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._stock_request_context = cls.request_context is Flask.request_context
 
     def __init__(
         self,
@@ -660,6 +671,25 @@ class Flask(TemplatingAppMixin, Scaffold):
         default interface, whose opening has no side effects."""
         return type(self.session_interface) is SecureCookieSessionInterface
 
+    def _no_session_cookie(self, request: Request) -> bool:
+        """Whether ``request`` surely carries no session cookie, so that a
+        session the view never touched needs no saving (the default
+        interface opens a new, empty session then, and saves nothing).
+
+        PERF: a ``Cookie`` header the view never reads (analytics cookies)
+        would otherwise cost parsing every cookie and opening the session.
+        A cookie's name always appears as it is in the header text, so a
+        substring test never misses one; when it finds the name (or the
+        request class reads cookies its own way), the session is opened
+        as usual.
+        """
+        header = request.environ.get("HTTP_COOKIE")
+        if not header:
+            return True
+        if type(request).cookies is not _STOCK_COOKIES:
+            return False
+        return self.session_interface.get_cookie_name(self) not in header
+
     def _open_session(self, request: Request) -> SessionMixin:
         interface = self.session_interface
         session = interface.open_session(self, request)
@@ -711,7 +741,12 @@ class Flask(TemplatingAppMixin, Scaffold):
 
         PERF: the per-request path; kept flat on purpose.
         """
-        ctx = RequestContext(self, environ) if type(self).request_context is Flask.request_context else self.request_context(environ)
+        # PERF: the stock request_context skips a method call; a subclass
+        # or an instance (``app.request_context = f``) override is called.
+        if self._stock_request_context and "request_context" not in self.__dict__:
+            ctx = RequestContext(self, environ)
+        else:
+            ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
             try:
@@ -937,10 +972,10 @@ class Flask(TemplatingAppMixin, Scaffold):
         session = ctx._session
         if session is None:
             # The session was never used. With the default interface only a
-            # permanent session cookie can need a refresh, and that needs a
-            # cookie in the request; otherwise open it now like Flask would
-            # have at push time.
-            if "HTTP_COOKIE" not in ctx.request.environ and self._lazy_session():
+            # permanent session cookie can need a refresh, and that needs the
+            # session cookie in the request; otherwise open it now like Flask
+            # would have at push time.
+            if self._lazy_session() and self._no_session_cookie(ctx.request):
                 return response
             session = ctx.session
         interface = self.session_interface

@@ -7,6 +7,13 @@
 help pages, the test runner) lives in :mod:`microflask._argcli` and is
 re-exported here, so ``from microflask.cli import option, argument`` is
 what a command module needs.
+
+click is not a dependency and is never imported here. When the user's code
+uses click, its commands and groups run on the same program: groups store
+them as given and run them through :mod:`microflask._argcli.interop`, a
+function declared with click's decorators becomes a click command
+(:func:`click_app_group_class` is :class:`AppGroup`'s click counterpart),
+and :func:`with_appcontext` / :func:`pass_script_info` see click's context.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import inspect
 import os
 import ssl
 import sys
+import threading
 import traceback
 import typing as t
 from operator import itemgetter
@@ -52,8 +60,8 @@ from ._clirunner import CliRunner as CliRunner
 from ._clirunner import Result as Result
 from ._dotenv import find_dotenv
 from ._dotenv import read_dotenv
-from .helpers import get_debug_flag as get_debug_flag
-from .helpers import get_load_dotenv as get_load_dotenv
+from ._envflags import get_debug_flag as get_debug_flag
+from ._envflags import get_load_dotenv as get_load_dotenv
 
 if t.TYPE_CHECKING:
     from types import ModuleType
@@ -507,7 +515,10 @@ class AppGroup(Group):
         return click_app_group_class()
 
 
-@functools.lru_cache(maxsize=None)
+_click_app_group: t.Any = None
+_CLICK_CLASS_LOCK = threading.Lock()
+
+
 def click_app_group_class() -> t.Any:
     """The click counterpart of :class:`AppGroup` (what Flask's ``AppGroup``
     is): a ``click.Group`` whose ``command()`` runs the command in the
@@ -515,7 +526,15 @@ def click_app_group_class() -> t.Any:
     ``group()`` makes another such group. Built on first use, so click is
     imported only by programs that use it.
     """
-    click = require_click("A click group in the application context")
+    global _click_app_group
+    with _CLICK_CLASS_LOCK:
+        if _click_app_group is None:
+            _click_app_group = _make_click_app_group(require_click("A click group in the application context"))
+    return _click_app_group
+
+
+def _make_click_app_group(click: t.Any) -> t.Any:
+    """Define :func:`click_app_group_class`'s class on ``click.Group``."""
 
     class ClickAppGroup(click.Group):  # type: ignore[name-defined,misc]
         """A click group whose commands run in the application context."""
@@ -605,9 +624,24 @@ def _version_option() -> Option:
     )
 
 
-#: The entry-point groups whose commands ``FlaskGroup`` adds (a later group
-#: wins a name): Flask's plugins (click commands), then microflask's.
+#: The entry-point groups whose commands ``FlaskGroup`` adds; the later wins a name.
 PLUGIN_GROUPS = ("flask.commands", "microflask.commands")
+
+
+def _plugin_groups() -> tuple[str, ...]:
+    """The groups of :data:`PLUGIN_GROUPS` to load in this process.
+
+    A ``flask.commands`` plugin imports ``flask``: only while microflask
+    stands in for it (:func:`~microflask.install_as_flask` or the
+    ``MICROFLASK_AS_FLASK`` switch) does it bind to this application. Without
+    the alias it would load the real Flask beside microflask (and make a
+    later ``install_as_flask()`` fail), so its group is skipped.
+    """
+    from ._compat import installed_aliases
+
+    if "flask" in installed_aliases():
+        return PLUGIN_GROUPS
+    return tuple(group for group in PLUGIN_GROUPS if group != "flask.commands")
 
 
 def _load_plugin(ep: t.Any) -> t.Any:
@@ -677,7 +711,7 @@ class FlaskGroup(AppGroup):
         self._loaded_plugin_commands = True
         from importlib.metadata import entry_points
 
-        for plugin_group in PLUGIN_GROUPS:
+        for plugin_group in _plugin_groups():
             for ep in entry_points(group=plugin_group):
                 command = _load_plugin(ep)
                 if command is not None:
@@ -1050,3 +1084,35 @@ def main(argv: list[str] | None = None) -> int:
     spec = getattr(main_module, "__spec__", None)
     prog = "python -m microflask" if spec is not None and spec.name == "microflask.__main__" else "microflask"
     return cli.run_standalone(argv, prog)
+
+
+# -- click's other names ---------------------------------------------------------
+
+#: click's exception for an error shown to the user: microflask's is
+#: :class:`CommandError` (``Error: ...``, exit code 1).
+ClickException = CommandError
+
+#: Flask's ``--version`` option object, for a custom group's ``params``.
+version_option = _version_option()
+
+#: click's names that microflask's own command framework lacks (asking for one says so).
+CLICK_ONLY_NAMES = frozenset(
+    {
+        "BadArgumentUsage", "BadOptionUsage", "CommandCollection", "DateTime", "File", "FileError",
+        "FloatRange", "HelpFormatter", "IntRange", "MissingParameter", "MultiCommand", "NoSuchOption",
+        "Tuple", "UNPROCESSED", "UUID", "clear", "confirm", "confirmation_option", "edit",
+        "format_filename", "get_app_dir", "get_binary_stream", "get_text_stream", "getchar",
+        "help_option", "launch", "make_pass_decorator", "open_file", "password_option", "pause",
+        "progressbar", "prompt", "secho", "style", "unstyle", "wrap_text",
+    }
+)
+
+
+def __getattr__(name: str) -> t.NoReturn:
+    if name in CLICK_ONLY_NAMES:
+        raise AttributeError(
+            f"microflask.cli has no {name!r}: microflask's own command framework does not implement"
+            f" click.{name} (a microflask limitation). Install click and use click.{name}; click"
+            " commands run on app.cli too."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -136,16 +136,32 @@ class AppContext:
 
     # ``__dict__``: extensions written for Flask 0.8 keep their state on the
     # context (``_app_ctx_stack.top.sqlite3_db = ...``).
-    __slots__ = ("app", "url_adapter", "g", "_cv_tokens", "__dict__")
+    __slots__ = ("app", "_url_adapter", "g", "_cv_tokens", "__dict__")
 
     def __init__(self, app: Flask) -> None:
         #: The application.
         self.app = app
-        #: Builds URLs when no request is active (needs ``SERVER_NAME``).
-        self.url_adapter = app.create_url_adapter(None)
+        self._url_adapter: t.Any = _sentinel
         #: The ``g`` namespace of this context.
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
         self._cv_tokens: list[Token[AppContext]] = []
+
+    @property
+    def url_adapter(self) -> t.Any:
+        """Builds URLs when no request is active (needs ``SERVER_NAME``).
+
+        PERF: made on first use. A request context pushes an application
+        context on every request and has its own adapter, so binding the
+        map here as well would build a second adapter nobody reads.
+        """
+        adapter = self._url_adapter
+        if adapter is _sentinel:
+            adapter = self._url_adapter = self.app.create_url_adapter(None)
+        return adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value: t.Any) -> None:
+        self._url_adapter = value
 
     def push(self) -> None:
         """Make this context current."""

@@ -136,6 +136,33 @@ _app_ctx_stack: LocalStack[AppContext] = _ContextStack(_cv_app)
 #: Flask 0.8's stack of request contexts; its top is ``_cv_request``'s value.
 _request_ctx_stack: LocalStack[RequestContext] = _ContextStack(_cv_request)
 
+
+
+def _lookup_req_object(name: str) -> t.Any:
+    """Attribute ``name`` of the current request context: Flask 0.9's
+    helper, with which its ``request`` was
+    ``LocalProxy(partial(_lookup_req_object, "request"))``.
+
+    :raises RuntimeError: outside a request context.
+    """
+    top = _cv_request.get(None)
+    if top is None:
+        raise RuntimeError(_no_req_msg)
+    return getattr(top, name)
+
+
+def _lookup_app_object(name: str) -> t.Any:
+    """Attribute ``name`` of the current application context (``"app"``,
+    ``"g"``): Flask 0.9's helper behind ``g``.
+
+    :raises RuntimeError: outside an application context.
+    """
+    top = _cv_app.get(None)
+    if top is None:
+        raise RuntimeError(_no_app_msg)
+    return getattr(top, name)
+
+
 app_ctx: AppContext = LocalProxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
 current_app: Flask = LocalProxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
 g: _AppCtxGlobals = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]

@@ -15,6 +15,8 @@ import typing as t
 from functools import lru_cache
 from functools import update_wrapper
 
+from ._envflags import get_debug_flag as get_debug_flag
+from ._envflags import get_load_dotenv as get_load_dotenv
 from .globals import _cv_app
 from .globals import _cv_request
 from .globals import current_app
@@ -28,34 +30,6 @@ if t.TYPE_CHECKING:
     from wsgikit.wrappers import Response as BaseResponse
 
     from .wrappers import Response
-
-
-def _flask_env(name: str) -> str | None:
-    """The environment variable ``MICROFLASK_<name>``, else Flask's
-    ``FLASK_<name>``: the project's own name wins when it is set and not
-    empty, so one setting can differ from a Flask app's in the same shell."""
-    return os.environ.get(f"MICROFLASK_{name}") or os.environ.get(f"FLASK_{name}")
-
-
-def get_debug_flag() -> bool:
-    """Whether the environment asks for debug mode: ``MICROFLASK_DEBUG``,
-    else ``FLASK_DEBUG``, set to anything but ``0``, ``false`` or ``no``.
-    The app's ``DEBUG`` default and the command line both ask this."""
-    value = _flask_env("DEBUG")
-    return bool(value and value.lower() not in {"0", "false", "no"})
-
-
-def get_load_dotenv(default: bool = True) -> bool:
-    """Whether ``.env`` files should be loaded: not when
-    ``MICROFLASK_SKIP_DOTENV`` (else ``FLASK_SKIP_DOTENV``) is set to
-    anything but ``0``, ``false`` or ``no``; ``default`` when neither is set.
-
-    :param default: the answer when the environment does not say.
-    """
-    value = _flask_env("SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in {"0", "false", "no"}
 
 
 @lru_cache(maxsize=None)
@@ -73,9 +47,10 @@ def _split_blueprint_path(name: str) -> list[str]:
 def stream_with_context(
     generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
 ) -> t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]]:
-    """Keep the request context pushed while a streamed response body is
-    produced (after the view returned), so the generator can still use
-    ``request`` and ``session``.
+    """Push the view's request context again while a streamed response
+    body is produced (after the view returned), so the generator can still
+    use ``request`` and ``session``. As in Flask, the context's teardown
+    then runs once more when the body is finished.
 
     Accepts a generator (or any iterator), or a generator function to
     decorate.
@@ -98,16 +73,19 @@ def stream_with_context(
                 "'stream_with_context' can only be used when a request"
                 " context is active, such as in a view function."
             )
-        with ctx:
-            # The first next() below stops here: the context is captured
-            # while the view still runs; the body is produced later.
-            yield None
-            try:
+        # The first next() below stops here: the context is captured while
+        # the view still runs. It is pushed only when the body is produced,
+        # in the context doing the iterating: an async view primes this in
+        # its own copy of the context, where a push could not be undone by
+        # the server's iteration later (as in Flask).
+        yield None
+        try:
+            with ctx:
                 yield from gen
-            finally:
-                close = getattr(gen, "close", None)
-                if close is not None:
-                    close()
+        finally:
+            close = getattr(gen, "close", None)
+            if close is not None:
+                close()
 
     wrapped = generator()
     next(wrapped)

@@ -44,7 +44,11 @@ def escape(s: t.Any) -> Markup:
         return _new_markup(Markup, str(s))
     if hasattr(s, "__html__"):
         return Markup(s.__html__())
-    return escape(str(s))
+    rv = str(s)
+    if type(rv) is not str and not hasattr(rv, "__html__"):
+        # a str subclass (its __str__ may return itself): escape its text
+        rv = "".join((rv,))
+    return escape(rv)
 
 
 _new_markup = str.__new__
@@ -117,7 +121,9 @@ class Markup(str):
             # a mapping (``%(name)s``) or a sequence used as one value
             value = _EscapeHelper(value, self.escape)
         else:
-            value = _EscapeHelper(value, self.escape)
+            # a 1-tuple, so that a format without placeholders still raises
+            # "not all arguments converted" (a bare helper looks like a mapping)
+            value = (_EscapeHelper(value, self.escape),)
         return self.__class__(str.__mod__(self, value))
 
     def __repr__(self) -> str:

@@ -24,7 +24,8 @@ class Request(RequestBase):
 
     The body limits (:attr:`max_content_length`, :attr:`max_form_memory_size`,
     :attr:`max_form_parts`) come from the application's config
-    (``MAX_CONTENT_LENGTH``, ``MAX_FORM_MEMORY_SIZE``, ``MAX_FORM_PARTS``)
+    (``MAX_CONTENT_LENGTH``, ``MAX_FORM_MEMORY_SIZE``, ``MAX_FORM_PARTS``),
+    like the JSON nesting limit :attr:`max_json_depth` (``MAX_JSON_DEPTH``),
     unless set on the request itself.
     """
 
@@ -42,6 +43,7 @@ class Request(RequestBase):
     _max_content_length: int | None = None
     _max_form_memory_size: int | None = None
     _max_form_parts: int | None = None
+    _max_json_depth: int | None = None
 
     def _config_limit(self, key: str, default: int | None) -> int | None:
         ctx = _cv_app.get(None)
@@ -84,6 +86,23 @@ class Request(RequestBase):
     @max_form_parts.setter
     def max_form_parts(self, value: int | None) -> None:
         self._max_form_parts = value
+
+    @property
+    def max_json_depth(self) -> int | None:  # type: ignore[override]
+        """Deepest JSON nesting :meth:`get_json` accepts: the value set on
+        this request, else ``MAX_JSON_DEPTH`` of the current application
+        when set (Flask has no such limit; the default is 500)."""
+        if self._max_json_depth is not None:
+            return self._max_json_depth
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return RequestBase.max_json_depth
+        # Not in the default config, which stays exactly Flask 3.1's.
+        return ctx.app.config.get("MAX_JSON_DEPTH", RequestBase.max_json_depth)  # type: ignore[no-any-return]
+
+    @max_json_depth.setter
+    def max_json_depth(self, value: int | None) -> None:
+        self._max_json_depth = value
 
     @property
     def endpoint(self) -> str | None:

@@ -18,6 +18,7 @@ the socket work lives in :mod:`wsgikit.serving`.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 #: Longest request line accepted; longer gets 414.
@@ -30,12 +31,36 @@ MAX_HEADERS = 100
 MAX_CHUNK_LINE = 4096
 #: Most bytes of trailer section accepted after the last chunk.
 MAX_TRAILER = 65536
+#: Default for the most bytes of header section (every header line after
+#: the request line, CRLFs included) accepted in one request; more gets
+#: 431. The server's ``max_header_bytes`` overrides it.
+MAX_HEADER_BYTES = 65536
 
 # PERF: single-quantifier patterns, compiled once; linear on any input.
 _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _TARGET_BAD_RE = re.compile(r"[\x00-\x20\x7f]")
 _VALUE_BAD_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _HEX_RE = re.compile(r"[0-9A-Fa-f]{1,16}")
+# RFC 9112 section 7.1.1: chunk-size *( BWS ";" BWS name [ BWS "=" BWS
+# ( token / quoted-string ) ] ). Every repetition must consume a ";" and the
+# alternatives start with disjoint characters, so matching never backtracks
+# more than a constant; the line is also capped at MAX_CHUNK_LINE.
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_QUOTED = r'"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"'
+_CHUNK_LINE_RE = re.compile(
+    rf"([0-9A-Fa-f]{{1,16}})(?:[ \t]*;[ \t]*{_TOKEN}(?:[ \t]*=[ \t]*(?:{_TOKEN}|{_QUOTED}))?)*"
+)
+# RFC 3986 host: IP-literal / IPv4address / reg-name. The comma (a sub-delim)
+# is left out so "a.com, b.com" (two Host values folded) is refused.
+_REG_NAME_RE = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+;=]|%[0-9A-Fa-f]{2})*")
+_IPVFUTURE_RE = re.compile(r"[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
+_PORT_RE = re.compile(r"[0-9]{0,5}")
+#: Fields that must never come in a trailer section: they frame, route or
+#: authenticate the request, and a server must not act on them late.
+_FORBIDDEN_TRAILERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "content-type", "content-encoding",
+     "authorization", "cookie", "expect", "connection", "te", "upgrade", "proxy-authorization"}
+)
 
 # PERF: the methods nearly every request uses skip the token regex.
 _COMMON_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
@@ -87,11 +112,13 @@ class HeadScanner:
     earlier calls is not repeated, so scanning is linear in the head size.
     """
 
-    __slots__ = ("_seen", "_lines")
+    __slots__ = ("_seen", "_lines", "max_header_bytes")
 
-    def __init__(self) -> None:
+    def __init__(self, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
         self._seen = 0
         self._lines = 0
+        #: Most bytes of header section (after the request line) accepted.
+        self.max_header_bytes = max_header_bytes
 
     def scan(self, buf: bytes | bytearray) -> int:
         """Return the offset just past the blank line ending the head, or -1
@@ -103,6 +130,7 @@ class HeadScanner:
         # PERF: the usual case, a whole head in the first packet, is one find.
         end = buf.find(b"\r\n\r\n", max(seen - 3, 0))
         if end >= 0:
+            self._check_section_size(buf, end + 2)
             return end + 4
         if seen == 0 and buf[:2] == b"\r\n":
             # A head cannot start with a blank line; the line scan below
@@ -123,7 +151,16 @@ class HeadScanner:
             raise FramingError(431, "Header line too long.")
         if self._lines > MAX_HEADERS + 1:
             raise FramingError(431, "Too many headers.")
+        if last >= 0:
+            self._check_section_size(buf, len(buf))
         return -1
+
+    def _check_section_size(self, buf: bytes | bytearray, end: int) -> None:
+        """Refuse a header section (request line excluded) over the limit."""
+        if end > self.max_header_bytes:
+            first = buf.find(b"\n")
+            if first >= 0 and end - first - 1 > self.max_header_bytes:
+                raise FramingError(431, "Request header section too large.")
 
 
 def parse_head(head: bytes | bytearray) -> RequestHead:
@@ -186,6 +223,52 @@ def _split_request_line(line: str) -> tuple[str, str, str]:
             raise FramingError(505, "HTTP version not supported.")
         raise FramingError(400, "Invalid HTTP version.")
     return method, target, version
+
+
+def request_host(head: RequestHead) -> str | None:
+    """Check the request's ``Host`` as RFC 9112 section 3.2 asks and return
+    the authority the request is for: the absolute-form target's when the
+    target has one (it overrides ``Host``), else the ``Host`` value, else
+    ``None`` (an HTTP/1.0 request without ``Host``).
+
+    :raises FramingError: 400 for a missing ``Host`` in HTTP/1.1, more than
+        one ``Host`` field, or a value that is not ``uri-host[:port]``.
+    """
+    hosts = [value for name, value in head.headers if len(name) == 4 and name.lower() == "host"]
+    if len(hosts) > 1:
+        raise FramingError(400, "More than one Host header.")
+    if not hosts and head.version == "HTTP/1.1":
+        raise FramingError(400, "Missing Host header.")
+    host = hosts[0] if hosts else None
+    if host is not None and not _is_authority(host):
+        raise FramingError(400, "Invalid Host header.")
+    target = head.target
+    if target[0] != "/" and "://" in target:
+        scheme, _, rest = target.partition("://")
+        authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        if scheme.lower() not in ("http", "https") or "@" in authority or not authority:
+            raise FramingError(400, "Invalid request target.")
+        if not _is_authority(authority):
+            raise FramingError(400, "Invalid request target.")
+        return authority
+    return host
+
+
+def _is_authority(value: str) -> bool:
+    """Whether ``value`` is ``uri-host [ ":" port ]`` (RFC 3986)."""
+    if value[:1] == "[":
+        literal, bracket, port = value[1:].partition("]")
+        if not bracket or (port and (port[0] != ":" or not _PORT_RE.fullmatch(port[1:]))):
+            return False
+        if _IPVFUTURE_RE.fullmatch(literal):
+            return True
+        try:
+            ipaddress.IPv6Address(literal)
+        except ValueError:
+            return False
+        return True
+    host, _, port = value.partition(":")
+    return _REG_NAME_RE.fullmatch(host) is not None and _PORT_RE.fullmatch(port) is not None
 
 
 #: :func:`body_framing` result: no body.
@@ -252,7 +335,7 @@ class ChunkedDecoder:
     the body (the start of the next request).
     """
 
-    __slots__ = ("_state", "_remaining", "_pending", "_trailer_size", "done", "leftover")
+    __slots__ = ("_state", "_remaining", "_pending", "_trailer_size", "_trailer_count", "done", "leftover")
 
     _SIZE, _DATA, _DATA_END, _TRAILER = range(4)
 
@@ -261,6 +344,7 @@ class ChunkedDecoder:
         self._remaining = 0
         self._pending = b""
         self._trailer_size = 0
+        self._trailer_count = 0
         #: Whether the terminating chunk and trailer were read.
         self.done = False
         #: Bytes received after the end of the body.
@@ -322,10 +406,12 @@ class ChunkedDecoder:
     def _start_chunk(self, line: bytes) -> None:
         if len(line) > MAX_CHUNK_LINE:
             raise FramingError(400, "Chunk size line too long.")
-        size = line.split(b";", 1)[0].rstrip(b" \t")
-        if _HEX_RE.fullmatch(size.decode("latin-1")) is None:
-            raise FramingError(400, "Invalid chunk size.")
-        self._remaining = int(size, 16)
+        match = _CHUNK_LINE_RE.fullmatch(line.decode("latin-1"))
+        if match is None:
+            if _HEX_RE.match(line.decode("latin-1")) is None:
+                raise FramingError(400, "Invalid chunk size.")
+            raise FramingError(400, "Invalid chunk extension.")
+        self._remaining = int(match.group(1), 16)
         self._state = self._DATA if self._remaining else self._TRAILER
 
     def _trailer_line(self, line: bytes) -> None:
@@ -338,6 +424,11 @@ class ChunkedDecoder:
         name, colon, value = line.decode("latin-1").partition(":")
         if not colon or _TOKEN_RE.fullmatch(name) is None or _VALUE_BAD_RE.search(value.strip(" \t")):
             raise FramingError(400, "Invalid trailer field.")
+        if name.lower() in _FORBIDDEN_TRAILERS:
+            raise FramingError(400, f"Field {name!r} is not allowed in a trailer.")
+        self._trailer_count += 1
+        if self._trailer_count > MAX_HEADERS:
+            raise FramingError(400, "Too many trailer fields.")
 
 
 # Control characters in a logged request line are shown escaped, so a

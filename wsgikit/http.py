@@ -1243,6 +1243,13 @@ _COOKIE_PATH_CHARS = frozenset(
     _COOKIE_PATH_SAFE + "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
 _SAMESITE_VALUES = frozenset(["Strict", "Lax", "None"])
+# RFC 6265 section 4.1.1: cookie-name is a token. Non-ASCII names (sent as
+# UTF-8 octets, which browsers accept and Werkzeug writes) stay allowed: they
+# cannot end the name; ASCII separators, spaces and controls can.
+_COOKIE_NAME_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z\x80-\U0010ffff]+")
+# An attribute value ends at ";"; controls (CR, LF, NUL above all) and
+# whitespace could end the header or start a new attribute.
+_COOKIE_ATTR_BAD_RE = re.compile(r"[;\x00-\x20\x7f]")
 
 
 def _refuse_line_breaks(name: str, value: str) -> None:
@@ -1250,6 +1257,23 @@ def _refuse_line_breaks(name: str, value: str) -> None:
     # headers; refuse it here rather than emit a header that servers reject.
     if "\r" in value or "\n" in value or "\0" in value:
         raise ValueError(f"The cookie {name} must not contain CR, LF or NUL characters.")
+
+
+def _check_cookie_name(key: str) -> None:
+    # Werkzeug writes any name as given, so "a; Domain=evil.com" injects an
+    # attribute; RFC 6265 allows only a token, and so do we.
+    if _COOKIE_NAME_RE.fullmatch(key) is None:
+        raise ValueError(
+            f"Invalid cookie name {key!r}: a cookie name must be a non-empty token"
+            " (no spaces, '=', ';', ',', other separators or control characters)."
+        )
+
+
+def _check_cookie_domain(domain: str) -> None:
+    # Werkzeug writes a domain as given, so "a.com; Secure" injects an
+    # attribute; we refuse it.
+    if _COOKIE_ATTR_BAD_RE.search(domain) is not None:
+        raise ValueError(f"The cookie domain {domain!r} must not contain ';', whitespace or control characters.")
 
 
 def dump_cookie(
@@ -1286,17 +1310,23 @@ def dump_cookie(
     :param samesite: ``"Strict"``, ``"Lax"`` or ``"None"`` (any case).
     :param partitioned: Opt into partitioned storage (CHIPS); implies
         ``secure``.
-    :raise ValueError: ``samesite`` is not one of the allowed values, or the
-        name, domain or expiry contains CR, LF or NUL.
+    :raise ValueError: ``samesite`` is not one of the allowed values, the
+        name is not a token, the domain holds ``;``, whitespace or a
+        control character, or the expiry contains CR, LF or NUL. (A path
+        is percent-encoded instead, as Werkzeug does.)
     """
     if not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, not {type(value).__name__}")
     _refuse_line_breaks("name", key)
+    _check_cookie_name(key)
     if path is not None and not _COOKIE_PATH_CHARS.issuperset(path):
+        # ";", CR, LF, NUL and spaces are percent-encoded, as Werkzeug does,
+        # so a path can never end the attribute.
         # PERF: most paths (``/`` above all) need no percent-encoding.
         path = quote(path, safe=_COOKIE_PATH_SAFE)
     if domain is not None:
         _refuse_line_breaks("domain", domain)
+        _check_cookie_domain(domain)
         domain = domain.lstrip(".").encode("idna").decode("ascii")
     if isinstance(max_age, timedelta):
         max_age = int(max_age.total_seconds())

@@ -11,6 +11,8 @@ sees its own values:
   returned by a function, e.g. ``request = LocalProxy(_cv_request)``.
 - :class:`LocalManager` / :func:`release_local`: clear locals at the end of
   a request, for code that does not rely on contexts ending by themselves.
+- :func:`get_ident`: Werkzeug 0.8's name for "which thread is this"; 0.8
+  keyed its locals by it, these are keyed by context instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import typing as t
 from contextvars import ContextVar
 from functools import update_wrapper
 from operator import attrgetter
+from threading import get_ident as get_ident  # Werkzeug 0.8's name, kept for old code
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse

@@ -41,12 +41,14 @@ from . import __version__
 from ._http11 import CHUNKED
 from ._http11 import NO_BODY
 from ._http11 import ChunkedDecoder
+from ._http11 import MAX_HEADER_BYTES
 from ._http11 import FramingError
 from ._http11 import HeadScanner
 from ._http11 import RequestHead
 from ._http11 import body_framing
 from ._http11 import escape_for_log
 from ._http11 import parse_head
+from ._http11 import request_host
 from ._internal import _log
 from .wsgi import FileWrapper
 
@@ -489,11 +491,15 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
             return
         self._head = head
         self.command = head.method
-        self.path = head.target
+        # Origin-form "//a/b" becomes "/a/b" (as http.server does, so as in
+        # Werkzeug): a leading "//" is never an authority, and a path that
+        # starts with one would read as another host when built into a URL.
+        self.path = "/" + head.target.lstrip("/") if head.target[:2] == "//" else head.target
         self.request_version = head.version
         self.requestline = head.request_line
         self.headers = _HeaderView(head.headers)  # type: ignore[assignment]
         try:
+            request_host(head)
             kind, length = body_framing(head.version, head.headers)
         except FramingError as e:
             self._send_framing_error(e)
@@ -524,7 +530,7 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
         if buf[:2] == b"\r\n":
             # Tolerate one stray CRLF after a body, as RFC 9112 asks.
             buf = buf[2:]
-        scanner = HeadScanner()
+        scanner = HeadScanner(self.server.max_header_bytes)
         try:
             return self._receive_head(buf, scanner)
         except FramingError:
@@ -602,11 +608,10 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
     def make_environ(self) -> WSGIEnvironment:
         """Build the WSGI environ for the current request."""
         head = self._head
-        target = head.target
+        target = self.path
         server = self.server
         host_from_target = None
         if target[0] == "/":
-            # Origin-form; "//evil.com/x" is a path, never an authority.
             path, _, query = target.partition("?")
             path = path.partition("#")[0]
         elif "://" in target:
@@ -1100,6 +1105,9 @@ class BaseWSGIServer(HTTPServer):
     multithread = False
     multiprocess = False
     request_queue_size = LISTEN_QUEUE
+    #: Most bytes of request header section (the lines after the request
+    #: line) accepted; a larger one is answered 431 and the connection closed.
+    max_header_bytes: int = MAX_HEADER_BYTES
     allow_reuse_address = True
 
     def __init__(

@@ -200,6 +200,21 @@ def secure_filename(filename: str) -> str:
     return text
 
 
+_SCRIPT_SCHEMES = frozenset({"javascript", "data", "vbscript"})
+# What a browser's URL parser ignores before reading the scheme: leading C0
+# controls and spaces, and tabs/newlines anywhere.
+_URL_LEADING = "".join(map(chr, range(0x21)))
+_URL_IGNORED = {ord("\t"): None, ord("\n"): None, ord("\r"): None}
+
+
+def _is_script_url(location: str) -> bool:
+    """Whether a browser would run ``location`` as script when followed as
+    a link (``javascript:``, ``data:``, ``vbscript:`` in any case, with the
+    whitespace and controls a browser skips)."""
+    scheme, colon, _ = location.lstrip(_URL_LEADING).translate(_URL_IGNORED).partition(":")
+    return bool(colon) and scheme.lower() in _SCRIPT_SCHEMES
+
+
 def redirect(location: str, code: int = 302, Response: type[_Response] | None = None) -> _Response:
     """Return a response redirecting the client to ``location``.
 
@@ -215,11 +230,16 @@ def redirect(location: str, code: int = 302, Response: type[_Response] | None = 
         from .wrappers.response import Response
 
     html_location = _escape_html(location)
+    if _is_script_url(location):
+        # Werkzeug links any URL; a javascript:/data:/vbscript: link would
+        # run script in our origin when clicked. Show it as text only.
+        link = f"{html_location}."
+    else:
+        link = f'<a href="{html_location}">{html_location}</a>. If not, click the link.'
     body = (
         "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
         "<h1>Redirecting...</h1>\n"
-        "<p>You should be redirected automatically to the target URL: "
-        f'<a href="{html_location}">{html_location}</a>. If not, click the link.\n'
+        f"<p>You should be redirected automatically to the target URL: {link}\n"
     )
     response = Response(body, code, mimetype="text/html")  # type: ignore[misc]
     response.headers["Location"] = location

@@ -13,6 +13,14 @@ eager parameters first. Errors become :class:`UsageError` with click's
 wording and exit code 2. A :class:`Group` takes its own options up to the
 first plain word, which names the subcommand; the rest of the tokens go to
 that command in a child context. Help pages are laid out like click's.
+When the user's code uses click, a group also runs click commands
+(:mod:`.interop`), and functions declared with click's decorators become
+click commands (:mod:`.foreign`); click itself is never imported here.
+
+The modules, each importing only those before it: ``utils``, ``globals``
+(the current context), ``exceptions``, ``foreign`` (recognising click),
+``types``, ``params``, ``inference``, ``context``, ``parser``,
+``formatting``, ``core`` (commands and groups), ``decorators``, ``interop``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import typing as t
 from .exceptions import Abort
 from .exceptions import Exit
 from .exceptions import UsageError
+from .foreign import error_from_click
 from .foreign import is_click_command
 from .globals import _current_context
 from .globals import get_current_context
@@ -69,6 +70,9 @@ class Context:
         if parent is not None and not self.auto_envvar_prefixes and info_name:
             suffix = info_name.upper().replace("-", "_")
             self.auto_envvar_prefixes = tuple(f"{p}_{suffix}" for p in _envvar_prefixes(parent))
+        #: Run by a click group (this command was added to one): errors
+        #: leave as click's exceptions.
+        self._parent_is_click = parent is not None and not isinstance(parent, Context)
         self._exit_stack = contextlib.ExitStack()
         self._depth = 0
         self._tokens: list[contextvars.Token[Context]] = []
@@ -86,11 +90,23 @@ class Context:
         self._tokens.append(_current_context.set(self))
         return self
 
-    def __exit__(self, *exc: t.Any) -> None:
+    def __exit__(self, exc_type: t.Any, exc: BaseException | None, tb: t.Any) -> None:
         self._depth -= 1
         _current_context.reset(self._tokens.pop())
         if self._depth == 0:
             self.close()
+        if exc is None or not isinstance(exc, Exception):
+            return
+        if self._parent_is_click:
+            # Upward, only under a click group: click shows click's errors.
+            from .interop import error_for_click
+
+            translated = error_for_click(exc)
+        else:
+            # click code (click.confirm, ctx.exit) inside a microflask command.
+            translated = error_from_click(exc)
+        if translated is not None:
+            raise translated from None
 
     def close(self) -> None:
         """Exit every resource entered with :meth:`with_resource`."""
@@ -141,9 +157,9 @@ class Context:
         from .core import Command
 
         if not isinstance(callback, Command) and is_click_command(callback):
-            from .interop import as_command  # upward: the click adapter
+            from .interop import invoke_click  # upward: the click adapter
 
-            callback = as_command(callback)
+            return invoke_click(self, callback, kwargs)
         if isinstance(callback, Command):
             sub = callback.make_context(callback.name or "", [], parent=self, defaults=kwargs)
             with sub:

@@ -17,6 +17,8 @@ from .exceptions import Exit
 from .exceptions import UsageError
 from .foreign import require_click
 from .foreign import is_click_command
+from .foreign import is_click_parameter
+from .foreign import loaded_click
 from .foreign import make_click_command
 from .foreign import wants_click
 from .formatting import _format_table
@@ -52,6 +54,15 @@ class Command:
     :param infer_params: turn the callback's undeclared signature
         parameters into arguments and options.
     """
+
+    def __new__(cls, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        # click's decorators pass click parameters (``@click.group(cls=AppGroup)``
+        # over ``@click.option``): such a command is made with click.
+        params = kwargs.get("params")
+        if params and any(is_click_parameter(p) for p in params):
+            kwargs.pop("infer_params", None)
+            return cls.click_class()(*args, **kwargs)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -479,6 +490,26 @@ def _command_name(func_name: str) -> str:
     return name.replace("_", "-")
 
 
+_INIT_ARGUMENTS: dict[type, frozenset[str]] = {}
+
+
+def _init_arguments(cls: type) -> frozenset[str]:
+    """The keyword arguments the constructors of ``cls`` and its bases name
+    (decided once per class)."""
+    found = _INIT_ARGUMENTS.get(cls)
+    if found is None:
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            init = vars(klass).get("__init__")
+            if init is None or klass is object:
+                continue
+            for p in inspect.signature(init).parameters.values():
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+                    names.add(p.name)
+        found = _INIT_ARGUMENTS[cls] = frozenset(names - {"self"})
+    return found
+
+
 def command(name: str | None = None, cls: type[Command] | None = None, **attrs: t.Any) -> t.Callable[..., t.Any]:
     """A decorator turning a function into a :class:`Command` (of ``cls``),
     named after the function unless ``name`` is given."""
@@ -490,6 +521,15 @@ def command(name: str | None = None, cls: type[Command] | None = None, **attrs: 
             raise TypeError("Attempted to convert a callback into a command twice.")
         if wants_click(f):
             return make_click_command(f, name, cls, attrs)
+        unknown = sorted(set(attrs) - _init_arguments(cls or Command))
+        if unknown:
+            if loaded_click() is not None:
+                # click's own settings (deprecated=, add_help_option=...).
+                return make_click_command(f, name, cls, attrs)
+            raise TypeError(
+                f"microflask.cli commands do not take {', '.join(map(repr, unknown))} (a microflask"
+                " limitation; with click installed, such a command is made with click)."
+            )
         cmd = (cls or Command)(name or _command_name(getattr(f, "__name__", "command")), callback=f, **attrs)
         cmd.__doc__ = f.__doc__
         return cmd

@@ -8,12 +8,17 @@ imported when the user's code asked for something only click can do
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import types
 import typing as t
 
-__all__ = ["is_click_command", "loaded_click", "make_click_command", "require_click", "wants_click"]
+from .exceptions import Abort
+from .exceptions import CommandError
+from .exceptions import Exit
+
+__all__ = ["ClickError", "error_from_click", "is_click_command", "is_click_parameter", "loaded_click", "make_click_command", "require_click", "wants_click"]
 
 
 def loaded_click() -> types.ModuleType | None:
@@ -30,7 +35,8 @@ def require_click(what: str) -> types.ModuleType:
         ``what`` needs it.
     """
     try:
-        import click
+        # Interop only: the user's own click, never a dependency.
+        click = importlib.import_module("click")
     except ImportError:
         raise RuntimeError(
             f"{what} needs click, which is not installed (pip install click)."
@@ -43,6 +49,12 @@ def is_click_command(obj: t.Any) -> bool:
     """Whether ``obj`` is a click command or group."""
     click = loaded_click()
     return click is not None and isinstance(obj, click.Command)
+
+
+def is_click_parameter(obj: t.Any) -> bool:
+    """Whether ``obj`` is a click option or argument."""
+    click = loaded_click()
+    return click is not None and isinstance(obj, click.Parameter)
 
 
 def _made_by_click(func: t.Any, click: types.ModuleType) -> bool:
@@ -95,3 +107,34 @@ def make_click_command(
     if cls is not None and not (isinstance(cls, type) and issubclass(cls, click.Command)):
         cls = cls.click_class()
     return click.command(name, cls=cls, **attrs)(f)
+
+
+class ClickError(CommandError):
+    """A click exception (``UsageError``, ``BadParameter``,
+    ``ClickException``) leaving a click command: shown as click shows it,
+    with its exit code."""
+
+    def __init__(self, error: t.Any) -> None:
+        super().__init__(error.format_message())
+        #: The click exception.
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file: t.IO[str] | None = None) -> None:
+        self.error.show(file)
+
+
+def error_from_click(exc: BaseException) -> BaseException | None:
+    """microflask's exception for click's ``exc`` (``Exit``, ``Abort``, a
+    ``ClickException``) raised by click code run in a microflask command
+    (``click.confirm``, ``ctx.exit()``...); ``None`` for any other."""
+    click = loaded_click()
+    if click is None:
+        return None
+    if isinstance(exc, click.exceptions.Exit):
+        return Exit(exc.exit_code)
+    if isinstance(exc, click.exceptions.Abort):
+        return Abort()
+    if isinstance(exc, click.ClickException):
+        return ClickError(exc)
+    return None

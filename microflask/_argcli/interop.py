@@ -24,27 +24,14 @@ from .core import Command
 from .exceptions import Abort
 from .exceptions import CommandError
 from .exceptions import Exit
+from .foreign import ClickError
+from .foreign import error_from_click
 from .foreign import is_click_command
 from .foreign import loaded_click
 from .globals import CLICK_IS_CURRENT
 from .globals import _current_context
 
-__all__ = ["ClickCommand", "ClickError", "as_command"]
-
-
-class ClickError(CommandError):
-    """A click exception (``UsageError``, ``BadParameter``,
-    ``ClickException``) leaving a click command: shown as click shows it,
-    with its exit code."""
-
-    def __init__(self, error: t.Any) -> None:
-        super().__init__(error.format_message())
-        #: The click exception.
-        self.error = error
-        self.exit_code = error.exit_code
-
-    def show(self, file: t.IO[str] | None = None) -> None:
-        self.error.show(file)
+__all__ = ["ClickCommand", "ClickError", "as_command", "error_for_click", "invoke_click"]
 
 
 class ClickCommand(Command):
@@ -85,21 +72,37 @@ class ClickCommand(Command):
         return []
 
     def invoke(self, ctx: Context) -> t.Any:
-        click = loaded_click()
-        assert click is not None, "a click object exists, so click was imported"
         with ctx:
             token = _current_context.set(CLICK_IS_CURRENT)
             try:
                 with self._click_context(ctx, ctx.args) as click_ctx:
                     return self.click_command.invoke(click_ctx)
-            except click.exceptions.Exit as e:
-                raise Exit(e.exit_code) from None
-            except click.exceptions.Abort:
-                raise Abort() from None
-            except click.ClickException as e:
-                raise ClickError(e) from None
+            except Exception as e:
+                translated = error_from_click(e)
+                if translated is None:
+                    raise
+                raise translated from None
             finally:
                 _current_context.reset(token)
+
+
+def invoke_click(ctx: Context, command: t.Any, kwargs: dict[str, t.Any]) -> t.Any:
+    """``ctx.invoke(click_command, **kwargs)`` from a microflask command:
+    click fills the parameters not given with their defaults, as click's
+    own ``Context.invoke`` does."""
+    click = loaded_click()
+    assert click is not None, "a click object exists, so click was imported"
+    token = _current_context.set(CLICK_IS_CURRENT)
+    try:
+        with click.Context(command, info_name=ctx.command_path, obj=ctx.obj) as click_ctx:
+            return click_ctx.invoke(command, **kwargs)
+    except Exception as e:
+        translated = error_from_click(e)
+        if translated is None:
+            raise
+        raise translated from None
+    finally:
+        _current_context.reset(token)
 
 
 def as_command(obj: t.Any) -> Command:
@@ -113,3 +116,46 @@ def as_command(obj: t.Any) -> Command:
     if is_click_command(obj):
         return ClickCommand(obj)
     raise TypeError(f"{obj!r} is not a command: expected a microflask.cli command or a click command.")
+
+
+_shown_error_class: t.Any = None
+
+
+def _shown_error(error: CommandError) -> t.Any:
+    """A click exception that shows ``error`` as microflask shows it."""
+    global _shown_error_class
+    click = loaded_click()
+    assert click is not None, "only called under a click group"
+    if _shown_error_class is None:
+
+        class MicroflaskCommandError(click.ClickException):  # type: ignore[name-defined,misc]
+            """A microflask command's error, leaving through a click group."""
+
+            def __init__(self, error: CommandError) -> None:
+                super().__init__(error.format_message())
+                self.error = error
+                self.exit_code = error.exit_code
+
+            def show(self, file: t.IO[str] | None = None) -> None:
+                self.error.show(file)
+
+        _shown_error_class = MicroflaskCommandError
+    return _shown_error_class(error)
+
+
+def error_for_click(exc: BaseException) -> BaseException | None:
+    """The click exception a click group expects for microflask's ``exc``
+    (a microflask command added to a click group); ``None`` when ``exc``
+    is not one of microflask's."""
+    click = loaded_click()
+    if click is None:
+        return None
+    if isinstance(exc, ClickError):
+        return exc.error  # type: ignore[no-any-return]
+    if isinstance(exc, CommandError):
+        return _shown_error(exc)
+    if isinstance(exc, Exit):
+        return click.exceptions.Exit(exc.exit_code)  # type: ignore[no-any-return]
+    if isinstance(exc, Abort):
+        return click.Abort()  # type: ignore[no-any-return]
+    return None

@@ -339,10 +339,34 @@ class TaggedJSONSerializer:
         return self._encoder.encode(tagged)
 
     def loads(self, value: str | bytes) -> t.Any:
-        """Decode JSON made by :meth:`dumps`, restoring tagged values."""
+        """Decode JSON made by :meth:`dumps`, restoring tagged values.
+
+        :raises ValueError: invalid JSON, or nested deeper than the app's
+            ``MAX_JSON_DEPTH`` (500 outside an app), so a session built from
+            it is simply empty, never a 500.
+        """
+        from wsgikit.wrappers.request import check_json_depth
+
         app_json = _current_app_json()
-        if app_json is not None:
-            return app_json.loads(value, object_hook=self.untag)
-        if isinstance(value, (bytes, bytearray)):
-            value = value.decode("utf-8")
-        return self._decoder.decode(value)
+        limit = _json_depth_limit(app_json)
+        if limit is not None:
+            check_json_depth(value, limit)
+        try:
+            if app_json is not None:
+                return app_json.loads(value, object_hook=self.untag)
+            if isinstance(value, (bytes, bytearray)):
+                value = value.decode("utf-8")
+            return self._decoder.decode(value)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply to decode.") from None
+
+
+def _json_depth_limit(app_json: t.Any) -> int | None:
+    """``MAX_JSON_DEPTH`` of the provider's app, else the default."""
+    from wsgikit.wrappers.request import MAX_JSON_DEPTH
+
+    app = getattr(app_json, "_app", None)
+    config = getattr(app, "config", None)
+    if config is None:
+        return MAX_JSON_DEPTH
+    return config.get("MAX_JSON_DEPTH", MAX_JSON_DEPTH)  # type: ignore[no-any-return]

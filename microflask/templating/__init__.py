@@ -27,6 +27,7 @@ from .loaders import ChoiceLoader as ChoiceLoader
 from .loaders import DictLoader as DictLoader
 from .loaders import FileSystemLoader as FileSystemLoader
 from .loaders import FunctionLoader as FunctionLoader
+from .loaders import ModuleLoader as ModuleLoader
 from .loaders import PackageLoader as PackageLoader
 from .loaders import PrefixLoader as PrefixLoader
 from .runtime import ChainableUndefined as ChainableUndefined
@@ -35,11 +36,17 @@ from .runtime import DebugUndefined as DebugUndefined
 from .runtime import StrictUndefined as StrictUndefined
 from .runtime import Undefined as Undefined
 from .runtime import is_undefined as is_undefined
+from .runtime import make_logging_undefined as make_logging_undefined
 from .runtime import pass_context as pass_context
 from .runtime import pass_environment as pass_environment
 from .runtime import pass_eval_context as pass_eval_context
 
 if t.TYPE_CHECKING:
+    from .bccache import BytecodeCache as BytecodeCache
+    from .bccache import FileSystemBytecodeCache as FileSystemBytecodeCache
+    from .bccache import MemcachedBytecodeCache as MemcachedBytecodeCache
+    from .utils import clear_caches as clear_caches
+    from .utils import select_autoescape as select_autoescape
     from .flask_glue import DispatchingJinjaLoader as DispatchingJinjaLoader
     from .flask_glue import get_template_attribute as get_template_attribute
     from .flask_glue import render_template as render_template
@@ -49,6 +56,11 @@ if t.TYPE_CHECKING:
 
 # Public name -> the submodule defining it (imported on first use).
 _LAZY = {
+    "BytecodeCache": "bccache",
+    "FileSystemBytecodeCache": "bccache",
+    "MemcachedBytecodeCache": "bccache",
+    "clear_caches": "utils",
+    "select_autoescape": "utils",
     "DispatchingJinjaLoader": "flask_glue",
     "get_template_attribute": "flask_glue",
     "render_template": "flask_glue",

@@ -93,6 +93,14 @@ def _target_names(target: n.Node) -> list[str]:
     return []
 
 
+def _blocks_in(body: list[n.Node]) -> t.Iterator[n.Block]:
+    """Every ``block`` under ``body``."""
+    for node in body:
+        if isinstance(node, n.Block):
+            yield node
+        yield from node.find_all(n.Block)
+
+
 def scope_stores(body: list[n.Node]) -> list[str]:
     """Names assigned directly in this scope (not in nested scopes), in order."""
     found: dict[str, None] = {}
@@ -182,6 +190,8 @@ class CodeGenerator:
         self._needs_locals = False
         self._has_autoescape_blocks = False
         self._guards: list[set[tuple[str, str]]] = []
+        #: > 0 inside an ``if`` or inline if: an unknown filter/test fails only if it runs
+        self._conditional = 0
         autoescape = environment.autoescape
         if callable(autoescape):
             autoescape = autoescape(name)
@@ -240,7 +250,9 @@ class CodeGenerator:
         if self.has_extends:
             self.writeline("if _j_parent_template is not None:")
             self.indent()
-            self._emit_many("_j_parent_template.root_render_func(context)", frame)
+            # a traceback through the parent points at the ``extends`` tag
+            extends = next(iter(template.find_all(n.Extends)))
+            self._emit_many("_j_parent_template.root_render_func(context)", frame, extends)
             self.outdent()
         self.writeline("if 0: yield None")
         self.outdent()
@@ -255,7 +267,10 @@ class CodeGenerator:
         prelude += [f"{ident} = environment.tests[{name!r}]" for name, ident in self._tests.items()]
         for importname, ident in self._imports.items():
             module, _, obj = importname.rpartition(".")
-            prelude.append(f"from {module} import {obj} as {ident}")
+            if module:
+                prelude.append(f"from {module} import {obj} as {ident}")
+            else:
+                prelude.append(f"import {obj} as {ident}")
         shift = len(prelude)
         self.debug_info = [(line + shift, tpl) for line, tpl in self.debug_info]
         return "\n".join(prelude + self.lines) + "\n"
@@ -429,6 +444,21 @@ class CodeGenerator:
         return f"_j_str({code})"
 
     def visit_If(self, node: n.Node, frame: Frame) -> None:
+        self._conditional += 1
+        try:
+            self._visit_if(node, frame)
+        finally:
+            self._conditional -= 1
+
+    def _without_conditional(self, method: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        """Run ``method``: as in Jinja2, loops, macros and filter blocks reset the ``if`` leniency."""
+        saved, self._conditional = self._conditional, 0
+        try:
+            return method(*args)
+        finally:
+            self._conditional = saved
+
+    def _visit_if(self, node: n.Node, frame: Frame) -> None:
         self.writeline(f"if {self.visit(node.test, frame)}:", node)
         # ``{% if 'name' is filter %}`` guards a filter that may not exist:
         # as in Jinja, an unknown one inside is only an error if it runs.
@@ -454,12 +484,19 @@ class CodeGenerator:
         self.outdent()
 
     def visit_For(self, node: n.Node, frame: Frame) -> None:
+        if "loop" in _target_names(node.target):
+            self.fail("Can't assign to special loop variable in for-loop target", node.lineno, TemplateAssertionError)
+        self._without_conditional(self._visit_for, node, frame)
+
+    def _visit_for(self, node: n.Node, frame: Frame) -> None:
         if node.recursive:
             self._visit_recursive_for(node, frame)
             return
         loop_frame = frame.child()
         loop_frame.toplevel = False
         uses_loop = "loop" in all_loads(node.body, into_functions=True)
+        # a scoped block inside the loop sees ``loop`` too
+        uses_loop = uses_loop or any(b.scoped and "loop" in all_loads(b.body) for b in _blocks_in(node.body))
         targets = _target_names(node.target)
         iter_code = self.visit(node.iter, frame)
         bound = list(targets) + (["loop"] if uses_loop else [])
@@ -630,7 +667,29 @@ class CodeGenerator:
             ns = self.visit(n.Name(node.target.name, "load"), frame)
             self.writeline(f"_j_ns_set({ns}, {node.target.attr!r}, {value})", node)
             return
+        if isinstance(node.target, n.Tuple) and any(True for _ in node.target.find_all(n.NSRef)):
+            self._assign_with_namespaces(node, frame, value)
+            return
         self.writeline(f"{self.visit_target(node.target, frame)} = {value}", node)
+        self._export(_target_names(node.target), frame)
+
+    def _assign_with_namespaces(self, node: n.Node, frame: Frame, value: str) -> None:
+        """``{% set ns.a, b = 1, 2 %}``: unpack into temporaries, then set each attribute."""
+        pending: list[tuple[n.Node, str]] = []
+
+        def target_code(target: n.Node) -> str:
+            if isinstance(target, n.NSRef):
+                temp = self.temp("ns")
+                pending.append((target, temp))
+                return temp
+            if isinstance(target, n.Tuple):
+                return "(" + "".join(target_code(item) + ", " for item in target.items) + ")"
+            return self.visit_target(target, frame)
+
+        self.writeline(f"{target_code(node.target)} = {value}", node)
+        for ref, temp in pending:
+            ns = self.visit(n.Name(ref.name, "load"), frame)
+            self.writeline(f"_j_ns_set({ns}, {ref.attr!r}, {temp})")
         self._export(_target_names(node.target), frame)
 
     def visit_AssignBlock(self, node: n.Node, frame: Frame) -> None:
@@ -722,6 +781,9 @@ class CodeGenerator:
         self.writeline("continue", node)
 
     def visit_FilterBlock(self, node: n.Node, frame: Frame) -> None:
+        self._without_conditional(self._visit_filter_block, node, frame)
+
+    def _visit_filter_block(self, node: n.Node, frame: Frame) -> None:
         buffer = self.temp("buf")
         inner = frame.child(buffer)
         inner.toplevel = False
@@ -748,6 +810,9 @@ class CodeGenerator:
 
     def _function_scope(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         """Emit ``def`` for a macro/caller; return its identifier, frame and flags."""
+        return self._without_conditional(self._function_scope_body, node, frame, name)  # type: ignore[no-any-return]
+
+    def _function_scope_body(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         func = self.temp("macro")
         buffer = self.temp("buf")
         inner = Frame(frame, buffer)
@@ -768,7 +833,14 @@ class CodeGenerator:
                 self.fail(f"unsupported macro argument name {arg!r}", node.lineno)
             params.append(f"{arg}=_j_missing")
         params.append("*_j_varargs")
-        if flags["caller"]:
+        # ``{% macro m(caller=none) %}``: the argument is the caller
+        if "caller" in arg_names and arg_names.index("caller") < len(arg_names) - len(node.defaults):
+            self.fail(
+                'When defining macros or call blocks the special "caller" argument must be omitted or be given a default.',
+                node.lineno,
+                TemplateAssertionError,
+            )
+        if flags["caller"] and "caller" not in arg_names:
             params.append("caller=_j_missing")
         params.append("**_j_kwargs")
         self.writeline(f"{self._def()} {func}({', '.join(params)}):", node)
@@ -779,24 +851,28 @@ class CodeGenerator:
             self.writeline(f"if _j_kwargs: _j_macro_bad_keyword({name!r}, _j_kwargs)")
         scope = self.new_scope_id()
         first_default = len(arg_names) - len(node.defaults)
+        # As in Jinja2, every argument is bound before the defaults run, so a
+        # default naming another argument sees it (undefined while missing).
+        idents = {arg: f"l_{scope}_{arg}" for arg in arg_names}
+        for arg in arg_names:
+            self.writeline(f"{idents[arg]} = {arg}")
+            inner.symbols[arg] = idents[arg]
         for index, arg in enumerate(arg_names):
-            ident = f"l_{scope}_{arg}"
-            self.writeline(f"{ident} = {arg}")
+            ident = idents[arg]
             self.writeline(f"if {ident} is _j_missing:")
             self.indent()
             if index >= first_default:
                 default = node.defaults[index - first_default]
-                self.writeline(f"{ident} = {self.visit(default, inner)}")
+                self.writeline(f"{ident} = {self.visit(default, self._default_frame(inner, arg_names[index:], idents))}")
             else:
                 hint = f"parameter {arg!r} was not provided"
                 self.writeline(f"{ident} = _j_undefined({hint!r}, name={arg!r})")
             self.outdent()
-            inner.symbols[arg] = ident
         if flags["varargs"]:
             inner.symbols["varargs"] = "_j_varargs"
         if flags["kwargs"]:
             inner.symbols["kwargs"] = "_j_kwargs"
-        if flags["caller"]:
+        if flags["caller"] and "caller" not in arg_names:
             ident = f"l_{scope}_caller"
             self.writeline(f"{ident} = caller if caller is not _j_missing else _j_undefined('No caller defined', name='caller')")
             inner.symbols["caller"] = ident
@@ -806,6 +882,16 @@ class CodeGenerator:
         self._return_buffer(buffer, frame)
         self.outdent()
         return func, inner, flags
+
+    @staticmethod
+    def _default_frame(inner: Frame, pending: list[str], idents: dict[str, str]) -> Frame:
+        """The frame a macro default is compiled in: arguments still ``pending``
+        (this one and later ones) read as undefined while they are missing."""
+        frame = Frame(inner, inner.buffer)
+        for arg in pending:
+            ident = idents[arg]
+            frame.symbols[arg] = f"({ident} if {ident} is not _j_missing else _j_undefined(name={arg!r}))"
+        return frame
 
     def _macro_object(self, func: str, name: str, node: n.Node, flags: dict[str, bool]) -> str:
         args = [arg.name for arg in node.args]
@@ -826,7 +912,8 @@ class CodeGenerator:
         call = node.call
         code = self._call_code(call, frame, extra_kwargs=[f"caller={caller}"])
         guarded = self._guard_output(frame)
-        self._emit(self._wrap_output(code, frame), frame, node)
+        # like Jinja2, the call's result is output as is: not escaped, not finalized
+        self._emit(code, frame, node)
         if guarded:
             self.outdent()
 
@@ -978,29 +1065,32 @@ class CodeGenerator:
         return "{" + ", ".join(items) + "}"
 
     def expr_CondExpr(self, node: n.Node, frame: Frame) -> str:
+        self._conditional += 1
+        try:
+            return self._cond_expr(node, frame)
+        finally:
+            self._conditional -= 1
+
+    def _cond_expr(self, node: n.Node, frame: Frame) -> str:
         if node.expr2 is None:
             where = f" in {self.name!r}" if self.name is not None else ""
             hint = f"the inline if-expression on line {node.lineno}{where} evaluated to false and no else section was defined."
-            other = f"_j_undefined({hint!r})"
+            # as in Jinja2 always the plain Undefined, whatever the environment's
+            other = f"_j_cond_undefined({hint!r})"
         else:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
-    def expr_BinExpr(self, node: n.Node, frame: Frame) -> str:
-        if self.environment.sandboxed and node.operator in self.environment.intercepted_binops:  # type: ignore[attr-defined]
-            return f"environment.call_binop(context, {node.operator!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
-        return f"({self.visit(node.left, frame)} {node.operator} {self.visit(node.right, frame)})"
+    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+            return f"environment.call_binop(context, {node.op!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
+        return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
 
-    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinExpr
-    expr_And = expr_Or = expr_BinExpr
-
-    def expr_UnaryExpr(self, node: n.Node, frame: Frame) -> str:
-        if self.environment.sandboxed and node.operator in self.environment.intercepted_unops:  # type: ignore[attr-defined]
-            return f"environment.call_unop(context, {node.operator!r}, {self.visit(node.node, frame)})"
-        op = "not " if node.operator == "not" else node.operator
+    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+            return f"environment.call_unop(context, {node.op!r}, {self.visit(node.node, frame)})"
+        op = "not " if node.op == "not" else node.op
         return f"({op}{self.visit(node.node, frame)})"
-
-    expr_Not = expr_Neg = expr_Pos = expr_UnaryExpr
 
     def expr_Concat(self, node: n.Node, frame: Frame) -> str:
         items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
@@ -1084,7 +1174,7 @@ class CodeGenerator:
         registry = self._filters if kind == "filter" else self._tests
         func = table.get(name)
         if func is None:
-            if any((kind, name) in guard for guard in self._guards):
+            if self._conditional or any((kind, name) in guard for guard in self._guards):
                 message = f"No {kind} named {name!r} found."
                 return f"_j_missing_named({message!r})", None
             self.fail(f"No {kind} named {name!r}.", lineno, TemplateAssertionError)
@@ -1149,6 +1239,11 @@ class CodeGenerator:
 
     def expr_DerivedContextReference(self, node: n.Node, frame: Frame) -> str:
         return f"context.derived({self._locals_dict(frame)})"
+
+    # Jinja2's operator node classes (``op`` is their ``operator``)
+    expr_Add = expr_Sub = expr_Mul = expr_Div = expr_FloorDiv = expr_Mod = expr_Pow = expr_BinOp
+    expr_And = expr_Or = expr_BinOp
+    expr_Not = expr_Neg = expr_Pos = expr_UnaryOp
 
     def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
         self.fail("namespace references can only be assignment targets", node.lineno)

@@ -31,10 +31,11 @@ _LOREM_WORDS = (
 
 
 def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
-    """``lipsum()``: ``n`` paragraphs of placeholder Latin of ``min``..``max`` words."""
+    """``lipsum()``: ``n`` paragraphs of placeholder Latin of ``min`` to
+    ``max - 1`` words (``max`` excluded and ``min == max`` a ``ValueError``, as in Jinja2)."""
     paragraphs = []
     for _ in range(n):
-        words = [random.choice(_LOREM_WORDS) for _ in range(random.randint(min, max))]
+        words = [random.choice(_LOREM_WORDS) for _ in range(random.randrange(min, max))]
         text = []
         sentence_start = True
         since_comma = since_stop = 0

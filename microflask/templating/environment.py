@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import types
 import typing as t
@@ -12,6 +13,7 @@ from collections import OrderedDict
 from ..markup import Markup, escape
 from . import nodes
 from .compiler import CodeGenerator, generate
+from .debug import rewrite_traceback_stack
 from .defaults import DEFAULT_NAMESPACE, DEFAULT_POLICIES
 from .exceptions import (
     TemplateNotFound,
@@ -22,7 +24,8 @@ from .exceptions import (
 )
 from .filters import FILTERS
 from .lexer import Lexer, reverse_operators
-from .parser import Parser, TokenStream
+from .lexer import TokenStream
+from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
 from .filters import async_variant
 from .runtime import (
@@ -85,6 +88,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_missing_named": _missing_named,
     "_j_identity": lambda value: value,
     "_j_partial": functools.partial,
+    "_j_cond_undefined": Undefined,
     "_j_plain": PLAIN_TYPES,
     "_j_auto_await": auto_await,
     "_j_auto_aiter": auto_aiter,
@@ -117,7 +121,8 @@ class Environment:
     :param loader: where templates come from.
     :param cache_size: templates kept compiled (0 disables, -1 unlimited).
     :param auto_reload: recompile when the loader says the source changed.
-    :param bytecode_cache: not supported; must be ``None``.
+    :param bytecode_cache: a :class:`~.bccache.BytecodeCache` keeping compiled
+        templates across processes (used by :meth:`get_template`).
     :param enable_async: compile templates to coroutines (``render_async``,
         ``async for`` over async iterables, awaitable results awaited).
     """
@@ -129,6 +134,13 @@ class Environment:
     template_class: type[Template]
     #: Turns a template's AST into Python source.
     code_generator_class: type[CodeGenerator] = CodeGenerator
+    #: The render context class (override ``resolve_or_missing`` to supply
+    #: variables from elsewhere).
+    context_class: type[Context] = Context
+    #: True for an environment made by :meth:`overlay`.
+    overlayed = False
+    #: The environment an overlay was made from.
+    linked_to: Environment | None = None
 
     def __init__(
         self,
@@ -155,8 +167,6 @@ class Environment:
         bytecode_cache: t.Any = None,
         enable_async: bool = False,
     ) -> None:
-        if bytecode_cache is not None:
-            raise TypeError("bytecode_cache is not supported")
         if newline_sequence not in ("\n", "\r\n", "\r"):
             raise ValueError("newline_sequence set to unknown line ending string.")
         self.block_start_string = block_start_string
@@ -188,10 +198,62 @@ class Environment:
         self.auto_reload = auto_reload
         #: Bound extensions by their ``identifier``.
         self.extensions: dict[str, Extension] = load_extensions(self, extensions)
+        #: Where loaded templates' compiled code is kept (or ``None``).
+        self.bytecode_cache = bytecode_cache
         #: Templates compile to async code (``enable_async``).
         self.is_async = enable_async
         self._lexer_key: tuple[t.Any, ...] | None = None
         self._lexer: Lexer | None = None
+
+    _OVERLAY_OPTIONS = frozenset((
+        "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+        "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+        "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "extensions",
+        "optimized", "undefined", "finalize", "autoescape", "loader", "cache_size", "auto_reload",
+        "bytecode_cache", "enable_async",
+    ))  # fmt: skip
+
+    def overlay(self, **options: t.Any) -> Environment:
+        """A new environment sharing this one's filters, tests, globals and
+        loader, with the given options changed and a cache of its own.
+
+        Takes the constructor's keyword arguments.
+        """
+        for key in options:
+            if key not in self._OVERLAY_OPTIONS:
+                raise TypeError(f"Environment.overlay() got an unexpected keyword argument {key!r}")
+        rv = object.__new__(type(self))
+        rv.__dict__.update(self.__dict__)
+        rv.overlayed = True
+        rv.linked_to = self
+        rv._lexer = None
+        extensions = options.pop("extensions", ())
+        cache_size = options.pop("cache_size", missing)
+        if "enable_async" in options:
+            rv.is_async = options.pop("enable_async")
+        for key, value in options.items():
+            setattr(rv, key, value)
+        if rv.newline_sequence not in ("\n", "\r\n", "\r"):
+            raise ValueError("newline_sequence set to unknown line ending string.")
+        rv.cache = _create_cache(self._cache_size() if cache_size is missing else cache_size)
+        rv.extensions = {key: getattr(ext, "bind", lambda env, ext=ext: ext)(rv) for key, ext in self.extensions.items()}
+        if extensions:
+            add = getattr(rv, "add_extension", None)
+            if add is None:
+                raise TypeError("microflask.templating does not support Jinja extensions")
+            for extension in extensions:
+                add(extension)
+        return rv
+
+    def _cache_size(self) -> int:
+        if self.cache is None:
+            return 0
+        return getattr(self.cache, "capacity", -1)  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, t.Any]:
+        state = dict(self.__dict__)
+        state["_lexer"] = None  # rebuilt on first use
+        return state
 
     # -- attribute lookup used by compiled templates ------------------------------------
 
@@ -270,6 +332,11 @@ class Environment:
         return func(*args, **(kwargs or {}))
 
     # -- compiling ---------------------------------------------------------------------------
+
+    @property
+    def lexer(self) -> Lexer:
+        """The lexer for this environment's delimiters and whitespace options."""
+        return self._get_lexer()
 
     def _get_lexer(self) -> Lexer:
         key = (
@@ -378,6 +445,65 @@ class Environment:
             if py_line < len(line_map):
                 line_map[py_line] = tpl_line
         return code, line_map
+
+    def compile_templates(
+        self,
+        target: str | os.PathLike[str],
+        extensions: t.Collection[str] | None = None,
+        filter_func: t.Callable[[str], bool] | None = None,
+        zip: str | None = "deflated",
+        log_function: t.Callable[[str], None] | None = None,
+        ignore_errors: bool = True,
+    ) -> None:
+        """Compile every template the loader lists into Python modules for a
+        :class:`~.loaders.ModuleLoader`.
+
+        :param target: a directory, or the zip file to write (``zip`` is
+            ``"deflated"`` or ``"stored"``; ``None`` writes a directory).
+        :param extensions: only templates with these file extensions.
+        :param filter_func: only templates it accepts.
+        :param log_function: called with a line of progress per template.
+        :param ignore_errors: log templates that fail to compile instead of raising.
+        """
+        import zipfile
+
+        from .loaders import ModuleLoader, _compiled_module_source
+
+        if log_function is None:
+            log_function = _ignore_log
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        archive: zipfile.ZipFile | None = None
+        if zip is not None:
+            modes = {"deflated": zipfile.ZIP_DEFLATED, "stored": zipfile.ZIP_STORED}
+            archive = zipfile.ZipFile(target, "w", modes[zip])
+            log_function(f"Compiling into Zip archive {os.fspath(target)!r}")
+        else:
+            os.makedirs(target, exist_ok=True)
+            log_function(f"Compiling into folder {os.fspath(target)!r}")
+        try:
+            for name in self.list_templates(extensions, filter_func):
+                source, filename, _ = self.loader.get_source(self, name)
+                try:
+                    module = _compiled_module_source(self, source, name, filename)
+                except TemplateSyntaxError as exc:
+                    if not ignore_errors:
+                        raise
+                    log_function(f'Could not compile "{name}": {exc.message}')
+                    continue
+                module_name = ModuleLoader.get_module_filename(name)
+                if archive is not None:
+                    info = zipfile.ZipInfo(module_name, (1980, 1, 1, 0, 0, 0))
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, module, archive.compression)
+                else:
+                    with open(os.path.join(target, module_name), "w", encoding="utf-8") as f:
+                        f.write(module)
+                log_function(f'Compiled "{name}" as {module_name}')
+        finally:
+            if archive is not None:
+                archive.close()
+        log_function("Finished compiling templates")
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -502,16 +628,20 @@ class Environment:
         """Re-raise the current exception with template lines in its traceback."""
         exc = sys.exc_info()[1]
         assert exc is not None
-        raise rewrite_traceback(exc)
+        raise rewrite_traceback_stack(exc)
 
 
 def load_extensions(environment: Environment, extensions: t.Sequence[str | type[Extension]]) -> dict[str, Extension]:
     """Instantiate ``extensions`` (classes or import paths) for ``environment``, by identifier.
 
-    The well-known ``jinja2.ext.*`` paths name this engine's own extensions.
+    The well-known ``jinja2.ext.*`` paths, and the installed Jinja2's
+    built-in extension classes themselves, name this engine's own extensions.
     """
     result = {}
     for extension in extensions:
+        if not isinstance(extension, str) and getattr(extension, "identifier", "").startswith("jinja2.ext."):
+            # the installed Jinja2's own built-in classes: use ours instead
+            extension = extension.identifier
         if isinstance(extension, str):
             from .ext import resolve_extension_name
 
@@ -520,33 +650,8 @@ def load_extensions(environment: Environment, extensions: t.Sequence[str | type[
     return result
 
 
-def rewrite_traceback(exc: BaseException) -> BaseException:
-    """Point traceback entries of generated code at template lines.
-
-    Generated code is compiled with the template's file name; its frames carry
-    a line map in their globals, so each entry's line number is swapped for
-    the template line that produced it (``TracebackType`` lets us build the
-    new chain). Printing the traceback then shows the template file and line.
-    """
-    tb = exc.__traceback__
-    entries = []
-    while tb is not None:
-        entries.append(tb)
-        tb = tb.tb_next
-    new_tb = None
-    changed = False
-    for entry in reversed(entries):
-        line_map = entry.tb_frame.f_globals.get("_j_line_map")
-        lineno = entry.tb_lineno
-        lasti = entry.tb_lasti
-        if line_map is not None and lineno < len(line_map) and line_map[lineno]:
-            lineno = line_map[lineno]
-            lasti = -1
-            changed = True
-        new_tb = types.TracebackType(new_tb, entry.tb_frame, lasti, lineno)
-    if not changed:
-        return exc
-    return exc.with_traceback(new_tb)
+def _ignore_log(line: str) -> None:
+    pass
 
 
 def _create_cache(size: int) -> _LRUCache | dict[t.Any, t.Any] | None:
@@ -563,6 +668,9 @@ class _LRUCache(OrderedDict):  # type: ignore[type-arg]
     def __init__(self, capacity: int) -> None:
         super().__init__()
         self.capacity = capacity
+
+    def __reduce__(self) -> tuple[t.Any, ...]:
+        return type(self), (self.capacity,), None, None, iter(self.items())
 
     def get(self, key: t.Any, default: t.Any = None) -> t.Any:
         try:
@@ -765,6 +873,28 @@ class Template:
         if self.environment.is_async:
             raise RuntimeError("Module is not available in async mode.")
         return self._get_default_module()
+
+    def _line_map(self) -> list[int]:
+        return self.root_render_func.__globals__.get("_j_line_map") or []  # type: ignore[no-any-return]
+
+    @property
+    def debug_info(self) -> list[tuple[int, int]]:
+        """``(template line, generated line)`` pairs where the template line changes."""
+        pairs: list[tuple[int, int]] = []
+        for code_line, template_line in enumerate(self._line_map()):
+            if template_line and (not pairs or pairs[-1][0] != template_line):
+                pairs.append((template_line, code_line))
+        return pairs
+
+    def get_corresponding_lineno(self, lineno: int) -> int:
+        """The template line that produced line ``lineno`` of the generated code."""
+        line_map = self._line_map()
+        lineno = min(lineno, len(line_map) - 1)
+        while lineno > 0:
+            if line_map[lineno]:
+                return line_map[lineno]
+            lineno -= 1
+        return 1
 
     @property
     def is_up_to_date(self) -> bool:

@@ -91,18 +91,29 @@ class TemplateSyntaxError(TemplateError):
         self.translated = False
 
     def add_location_note(self) -> None:
-        """Attach ``File "name", line N`` so a traceback shows where it happened."""
+        """Replace the parser's frames in the traceback by one at the template line."""
+        from .debug import translate_syntax_error
+
+        translate_syntax_error(self)
+
+    def __str__(self) -> str:
+        # once the traceback shows the location, the message alone is enough
         if self.translated:
-            return
-        self.translated = True
-        where = self.filename or self.name or "<template>"
-        note = f'  File "{where}", line {self.lineno}'
+            return str(self.message)
+        location = f"line {self.lineno}"
+        where = self.filename or self.name
+        if where:
+            location = f'File "{where}", {location}'
+        lines = [str(self.message), "  " + location]
         if self.source is not None:
-            lines = self.source.splitlines()
-            if 0 < self.lineno <= len(lines):
-                note += "\n    " + lines[self.lineno - 1].strip()
-        if hasattr(self, "add_note"):
-            self.add_note(note)
+            source_lines = self.source.splitlines()
+            if 0 < self.lineno <= len(source_lines):
+                lines.append("    " + source_lines[self.lineno - 1].strip())
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[t.Any, ...]:
+        # the untranslated form travels: the traceback does not
+        return self.__class__, (self.message, self.lineno, self.name, self.filename)
 
 
 class TemplateAssertionError(TemplateSyntaxError):
@@ -118,7 +129,7 @@ class UndefinedError(TemplateRuntimeError):
 
 
 class SecurityError(TemplateRuntimeError):
-    """Rendering tried something refused for safety (e.g. a huge ``range``)."""
+    """A sandboxed template tried something the sandbox refuses (see :mod:`.sandbox`)."""
 
 
 class FilterArgumentError(TemplateRuntimeError):

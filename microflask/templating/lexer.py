@@ -11,7 +11,10 @@ The first pass produces "chunks" (data strings and tags with their ``-``/``+``
 modifiers); a second pass applies whitespace control (``-``, ``trim_blocks``,
 ``lstrip_blocks``) to the data next to each tag and emits the final tokens.
 Every regex is a plain alternation or a single-quantifier class, so lexing is
-linear in the source size.
+linear in the source size. Token types are Jinja2's (``name``, ``comma``,
+``block_begin``...: the ``TOKEN_*`` constants), so extensions that inspect
+tokens work unchanged; :class:`TokenStream` is the cursor the parser and
+extensions read.
 """
 
 from __future__ import annotations
@@ -216,6 +219,118 @@ class Token:
         return any(self.test(expr) for expr in iterable)
 
 
+class TokenStream:
+    """Cursor over a token list with lookahead, as extensions see ``parser.stream``.
+
+    ``current`` is the token under the cursor; ``next(stream)`` returns it and
+    advances. Token expressions are a type (``"comma"``) or ``"type:value"``
+    (``"name:endfor"``). Built from any iterable of :class:`~.lexer.Token`
+    (what an extension's ``filter_stream`` returns); an ``eof`` token is added
+    when missing.
+    """
+
+    __slots__ = ("tokens", "pos", "current", "name", "filename")
+
+    def __init__(self, generator: t.Iterable[Token], name: str | None, filename: str | None) -> None:
+        tokens = generator if type(generator) is list else list(generator)
+        if not tokens or tokens[-1].type != TOKEN_EOF:
+            tokens.append(Token(tokens[-1].lineno if tokens else 1, TOKEN_EOF, ""))
+        self.tokens = tokens
+        self.pos = 0
+        #: The token under the cursor.
+        self.current: Token = tokens[0]
+        self.name = name
+        self.filename = filename
+
+    def __iter__(self) -> t.Iterator[Token]:
+        """Yield the remaining tokens up to (not including) ``eof``."""
+        while self.current.type != TOKEN_EOF:
+            yield self.next()
+
+    def __bool__(self) -> bool:
+        return self.current.type != TOKEN_EOF
+
+    @property
+    def eos(self) -> bool:
+        """Whether the stream is at its end."""
+        return self.current.type == TOKEN_EOF
+
+    def __next__(self) -> Token:
+        """Return the current token and advance (staying on ``eof``)."""
+        token = self.current
+        if self.pos < len(self.tokens) - 1:
+            self.pos += 1
+            self.current = self.tokens[self.pos]
+        return token
+
+    next = __next__
+
+    def push(self, token: Token) -> None:
+        """Put ``token`` right after the current one (it is the next ``next()``)."""
+        self.tokens.insert(self.pos + 1, token)
+
+    def look(self) -> Token:
+        """Return the token after the current one."""
+        return self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
+
+    def skip(self, n: int = 1) -> None:
+        """Advance ``n`` tokens."""
+        for _ in range(n):
+            self.next()
+
+    def test(self, type: str, value: t.Any = None) -> bool:
+        """Whether the current token has ``type`` (and ``value``, if given)."""
+        token = self.current
+        if token.type != type:
+            return value is None and ":" in type and token.test(type)
+        return value is None or token.value == value
+
+    def next_if(self, expr: str, value: t.Any = None) -> Token | None:
+        """Advance and return the current token if it matches ``expr``."""
+        if self.test(expr, value):
+            return self.next()
+        return None
+
+    def skip_if(self, expr: str, value: t.Any = None) -> bool:
+        """Advance if the current token matches ``expr``; return whether it did."""
+        if self.test(expr, value):
+            self.next()
+            return True
+        return False
+
+    def close(self) -> None:
+        """Drop the remaining tokens."""
+        self.current = Token(self.current.lineno, TOKEN_EOF, "")
+        self.tokens[self.pos + 1 :] = []
+        self.tokens[self.pos] = self.current
+
+    def fail(self, message: str, lineno: int | None = None, cls: type = TemplateSyntaxError) -> t.NoReturn:
+        raise cls(message, lineno or self.current.lineno, self.name, self.filename)
+
+    def expect(self, expr: str, value: t.Any = None) -> Token:
+        """Return the current token and advance, if it matches ``expr``; else fail.
+
+        :raises TemplateSyntaxError: ``expected token 'x', got 'y'``.
+        """
+        if not self.test(expr, value):
+            token = self.current
+            if value is not None:
+                expr = f"{expr}:{value}"
+            wanted = describe_token_expr(expr)
+            if token.type == TOKEN_EOF:
+                self.fail(f"unexpected end of template, expected {wanted!r}.")
+            self.fail(f"expected token {wanted!r}, got {describe_token(token)!r}")
+        return self.next()
+
+
+def _identifier_end(source: str, end: int, size: int) -> int:
+    """Extend a name over the characters Python allows inside identifiers
+    but the regex's ``\\w`` does not (``·``, combining marks...)."""
+    while end < size and ("a" + source[end]).isidentifier():
+        end += 1
+    return end
+
+
 class _Tag:
     """A tag found by the first pass, before whitespace control is applied."""
 
@@ -277,15 +392,16 @@ class Lexer:
             [self.block_start, self.variable_start, self.comment_start], key=len, reverse=True
         )
         pattern = "|".join(re.escape(o) for o in openers)
-        self.line_comment_prefix = env.line_comment_prefix
-        if self.line_comment_prefix:
-            # Only start after a non-space (or at a line start) so a long run
-            # of spaces is not rescanned from every position: linear time.
-            comment = re.escape(self.line_comment_prefix)
-            pattern = rf"(?P<linecomment>(?:^|(?<=\S))[^\S\n]*{comment}[^\n]*)|" + pattern
         if self.line_statement_prefix:
             prefix = re.escape(self.line_statement_prefix)
             pattern = rf"(?P<line>^[ \t\v]*{prefix})|" + pattern
+        self.line_comment_prefix = env.line_comment_prefix
+        if self.line_comment_prefix:
+            # First, so a comment wins over a line statement at the same spot.
+            # It only starts after a non-space (or at a line start) so a long
+            # run of spaces is not rescanned from every position: linear time.
+            comment = re.escape(self.line_comment_prefix)
+            pattern = rf"(?P<linecomment>(?:^|(?<=\S))[^\S\n]*{comment}[^\n]*)|" + pattern
         self._opener = re.compile(pattern, re.M)
         self._endraw = re.compile(
             re.escape(self.block_start) + r"([-+]?)\s*endraw\s*([-+]?)" + re.escape(self.block_end)
@@ -357,6 +473,13 @@ class Lexer:
                 pos = m.end()
                 continue
             if m.lastgroup == "line":
+                if self._stripped_into(chunks, source, pos, m.end() - len(self.line_statement_prefix)):
+                    # Jinja2 quirk kept for identical output: a ``-`` that
+                    # strips the whitespace up to a line statement prefix
+                    # leaves it mid-line, so it is plain text.
+                    chunks.add(source[pos : m.end()], self._lineno(pos))
+                    pos = m.end()
+                    continue
                 chunks.add(source[pos:start], self._lineno(pos))
                 self._tag_line = self._lineno(start)
                 pos = self._scan_line_statement(source, m.end(), chunks)
@@ -381,6 +504,14 @@ class Lexer:
                 pos = self._scan_tag(source, pos, "variable", left, chunks)
         return chunks
 
+    @staticmethod
+    def _stripped_into(chunks: list[t.Any], source: str, pos: int, prefix_start: int) -> bool:
+        """Whether a ``-`` modifier's strip reaches from the last tag to ``prefix_start``."""
+        if not chunks or not isinstance(chunks[-1], _Tag) or chunks[-1].right != "-":
+            return False
+        gap = source[pos:prefix_start]
+        return not gap or gap.isspace()
+
     def _scan_comment(self, source: str, pos: int, left: str, chunks: list[t.Any], start: int) -> int:
         end = source.find(self.comment_end, pos)
         if end == -1:
@@ -403,6 +534,9 @@ class Lexer:
             text = text.lstrip()
         if end.group(1) == "-":
             text = text.rstrip()
+        elif self.lstrip_blocks and end.group(1) != "+":
+            # ``{% endraw %}`` is a block tag too: strip its indentation
+            text = self._lstrip_line(text, False)
         tag = _Tag("raw", left, end.group(2))
         tag.raw_text = text
         chunks.add(tag, self._tag_line)
@@ -411,9 +545,15 @@ class Lexer:
     def _scan_line_statement(self, source: str, pos: int, chunks: list[t.Any]) -> int:
         tag = _Tag("line", "", "")
         pos = self._tokenize_expression(source, pos, tag, "\n")
-        # the statement swallows its newline
-        if pos < len(source) and source[pos] == "\n":
-            pos += 1
+        # the statement swallows its newline and any blank lines after it
+        # (as Jinja2 does: whitespace up to the last newline of the run)
+        blank = _WHITESPACE.match(source, pos)
+        if blank is not None:
+            newline = source.rfind("\n", pos, blank.end())
+            if blank.end() == len(source):
+                pos = blank.end()
+            elif newline != -1:
+                pos = newline + 1
         if tag.tokens and tag.tokens[-1].type == TOKEN_COLON:
             tag.tokens.pop()
         chunks.add(tag, self._tag_line)
@@ -492,10 +632,16 @@ class Lexer:
                         self._fail(f"unexpected char {ch!r} at {pos}", pos)
             else:
                 m = _NAME.match(source, pos)
-                if m is None:
+                if m is not None:
+                    end = m.end()
+                elif ch.isidentifier():
+                    end = pos + 1
+                else:
                     self._fail(f"unexpected char {ch!r} at {pos}", pos)
-                tokens.append(Token(lineno, "name", m.group()))
-                pos = m.end()
+                if end < size and source[end] > "\x7f":
+                    end = _identifier_end(source, end, size)
+                tokens.append(Token(lineno, "name", source[pos:end]))
+                pos = end
                 continue
             if op in _OPEN:
                 stack.append(_OPEN[op])
@@ -523,6 +669,9 @@ class Lexer:
     def _emit(self, chunks: list[t.Any]) -> list[Token]:
         # Apply whitespace control to the data chunks around each tag.
         count = len(chunks)
+        # indexes of data chunks that begin a line (their newline was trimmed,
+        # or a line statement swallowed it): lstrip_blocks may empty them
+        line_starts = {0}
         for i, chunk in enumerate(chunks):
             if isinstance(chunk, str):
                 continue
@@ -534,22 +683,29 @@ class Lexer:
                 if chunk.left == "-":
                     chunks[i - 1] = data.rstrip()
                 elif blockish and self.lstrip_blocks and chunk.left != "+":
-                    chunks[i - 1] = self._lstrip_line(data, i - 1 == 0)
+                    chunks[i - 1] = self._lstrip_line(data, i - 1 in line_starts)
+            if chunk.kind == "line":
+                line_starts.add(i + 1)
             if next_is_data:
                 data = chunks[i + 1]
                 if chunk.right == "-":
-                    chunks[i + 1] = data.lstrip()
+                    stripped = data.lstrip()
+                    chunks[i + 1] = stripped
+                    # the data now starts on a later line
+                    chunks.lines[i + 1] += data.count("\n", 0, len(data) - len(stripped))
                 elif blockish and self.trim_blocks and chunk.right != "+" and data[:1] == "\n":
                     chunks[i + 1] = data[1:]
+                    chunks.lines[i + 1] += 1
+                    line_starts.add(i + 1)
         return self._tokens_from_chunks(chunks)
 
     @staticmethod
-    def _lstrip_line(data: str, at_template_start: bool) -> str:
+    def _lstrip_line(data: str, at_line_start: bool) -> str:
         """Remove spaces/tabs before a block tag if they start their line."""
         stripped = data.rstrip(" \t\v\f")
         if stripped == data:
             return data
-        if stripped.endswith("\n") or (not stripped and at_template_start):
+        if stripped.endswith("\n") or (not stripped and at_line_start):
             return stripped
         return data
 

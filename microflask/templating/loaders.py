@@ -59,7 +59,15 @@ class BaseLoader:
         if globals is None:
             globals = {}
         source, filename, uptodate = self.get_source(environment, name)
-        code, line_map = environment._compile_template(source, name, filename)
+        cache = environment.bytecode_cache
+        if cache is None:
+            code, line_map = environment._compile_template(source, name, filename)
+        else:
+            bucket = cache.get_bucket(environment, name, filename, source)
+            if bucket.code is None:
+                bucket.code, bucket.line_map = environment._compile_template(source, name, filename)
+                cache.set_bucket(bucket)
+            code, line_map = bucket.code, bucket.line_map or []
         return environment.template_class._from_code(
             environment, code, line_map, globals, name, filename, uptodate
         )
@@ -157,6 +165,11 @@ class PackageLoader(FileSystemLoader):
             if os.path.isdir(candidate):
                 template_root = candidate
                 break
+        #: The zip file the package is imported from (``None`` for a directory).
+        self._archive: str | None = None
+        self._zip_prefix = ""
+        if template_root is None and roots:
+            template_root = self._find_in_zip(spec, os.path.join(roots[0], package_path))
         if template_root is None:
             raise ValueError(
                 f"PackageLoader could not find a {package_path!r} directory"
@@ -164,6 +177,46 @@ class PackageLoader(FileSystemLoader):
             )
         self._template_root = template_root
         super().__init__(template_root, encoding=encoding)
+        self._loader = spec.loader
+
+    def _find_in_zip(self, spec: t.Any, candidate: str) -> str | None:
+        """``candidate`` if the package is imported from a zip holding that directory."""
+        import zipfile
+
+        archive = getattr(spec.loader, "archive", None)  # a zipimport.zipimporter
+        if not archive or not zipfile.is_zipfile(archive):
+            return None
+        prefix = os.path.relpath(candidate, archive).replace(os.path.sep, "/").strip("/")
+        if prefix == os.path.curdir:
+            prefix = ""
+        with zipfile.ZipFile(archive) as z:
+            names = z.namelist()
+        if prefix and not any(name.startswith(prefix + "/") for name in names):
+            return None
+        self._archive = archive
+        self._zip_prefix = prefix
+        return candidate
+
+    def get_source(self, environment: Environment, template: str) -> SourceTuple:
+        if self._archive is None:
+            return super().get_source(environment, template)
+        path = os.path.join(self._template_root, *split_template_path(template))
+        try:
+            data = self._loader.get_data(path)  # type: ignore[union-attr]
+        except OSError:
+            raise TemplateNotFound(template) from None
+        # a zip's contents do not change under a running process
+        return data.decode(self.encoding), path, None
+
+    def list_templates(self) -> list[str]:
+        if self._archive is None:
+            return super().list_templates()
+        import zipfile
+
+        prefix = self._zip_prefix + "/" if self._zip_prefix else ""
+        with zipfile.ZipFile(self._archive) as z:
+            names = z.namelist()
+        return sorted(name[len(prefix):] for name in names if name.startswith(prefix) and not name.endswith("/"))
 
 
 class DictLoader(BaseLoader):
@@ -262,3 +315,102 @@ class ChoiceLoader(BaseLoader):
         for loader in self.loaders:
             found.update(loader.list_templates())
         return sorted(found)
+
+
+def _module_guard(environment: Environment) -> str:
+    """The settings a precompiled module must have been compiled with."""
+    return repr((
+        environment.is_async, environment.sandboxed,
+        sorted(getattr(environment, "intercepted_binops", ())), sorted(getattr(environment, "intercepted_unops", ())),
+        environment.code_generator_class.__qualname__,
+    ))  # fmt: skip
+
+
+def _compiled_module_source(environment: Environment, source: str, name: str, filename: str | None) -> str:
+    """The Python module :meth:`~.environment.Environment.compile_templates` writes for a template."""
+    python_source, debug_info = environment._generate(source, name, filename)
+    line_map = [0] * (python_source.count("\n") + 2)
+    for py_line, tpl_line in debug_info:
+        if py_line < len(line_map):
+            line_map[py_line] = tpl_line
+    # appended after the code so the generated line numbers stay valid
+    return (
+        f"{python_source}"
+        f"_j_line_map = {line_map!r}\n"
+        f"_j_template_name = {name!r}\n"
+        f"_j_template_filename = {filename!r}\n"
+        f"_j_compiled_for = {_module_guard(environment)!r}\n"
+    )
+
+
+class ModuleLoader(BaseLoader):
+    """Load templates precompiled by :meth:`~.environment.Environment.compile_templates`.
+
+    :param path: a directory or zip file of compiled templates, or a list of them.
+
+    A module compiled for a different mode (async, sandboxed, another code
+    generator) is refused with ``RuntimeError``: a template compiled outside
+    the sandbox must never run inside it.
+    """
+
+    has_source_access = False
+
+    def __init__(self, path: str | os.PathLike[str] | t.Sequence[str | os.PathLike[str]]) -> None:
+        if isinstance(path, (str, os.PathLike)):
+            path = [path]
+        self.paths = [os.fspath(p) for p in path]
+
+    @staticmethod
+    def get_template_key(name: str) -> str:
+        """The module name of the compiled template ``name``."""
+        import hashlib
+
+        return "tmpl_" + hashlib.sha1(name.encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def get_module_filename(name: str) -> str:
+        """The file name of the compiled template ``name``."""
+        return ModuleLoader.get_template_key(name) + ".py"
+
+    def _read_module(self, name: str) -> tuple[str, str] | None:
+        import zipfile
+
+        filename = self.get_module_filename(name)
+        for path in self.paths:
+            if os.path.isdir(path):
+                candidate = os.path.join(path, filename)
+                if os.path.isfile(candidate):
+                    with open(candidate, encoding="utf-8") as f:
+                        return f.read(), candidate
+            elif zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as archive:
+                    try:
+                        data = archive.read(filename)
+                    except KeyError:
+                        continue
+                return data.decode("utf-8"), os.path.join(path, filename)
+        return None
+
+    def load(self, environment: Environment, name: str, globals: t.MutableMapping[str, t.Any] | None = None) -> Template:
+        found = self._read_module(name)
+        if found is None:
+            raise TemplateNotFound(name)
+        source, module_path = found
+        # tracebacks name the template's own file (the line map gives its lines)
+        marker = "\n_j_template_filename = "
+        shown = module_path
+        if marker in source:
+            import ast
+
+            shown = ast.literal_eval(source.rsplit(marker, 1)[1].split("\n", 1)[0]) or module_path
+        code = compile(source, shown, "exec")
+        template = environment.template_class._from_code(environment, code, [], globals or {}, name, module_path, None)
+        namespace = template.root_render_func.__globals__
+        compiled_for = namespace.get("_j_compiled_for")
+        if compiled_for != _module_guard(environment):
+            raise RuntimeError(
+                f"The compiled template {name!r} in {module_path!r} was compiled for another kind of"
+                " environment (async mode, sandbox or code generator differ); compile it again."
+            )
+        template.filename = shown
+        return template

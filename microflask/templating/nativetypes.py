@@ -94,9 +94,24 @@ class NativeTemplate(Template):
 
     def render(self, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[override]
         """Render and return the native value (see :func:`native_concat`)."""
+        if self.environment.is_async:
+            from .async_utils import run_sync
+
+            return run_sync(self.render_async(*args, **kwargs))
         context = self.new_context(dict(*args, **kwargs))
         try:
             return self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
+        except Exception:
+            self.environment.handle_exception()
+
+
+    async def render_async(self, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[override]
+        """Render in an async environment and return the native value."""
+        if not self.environment.is_async:
+            raise RuntimeError("The environment was not created with async mode enabled.")
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            return self.environment.concat([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
         except Exception:
             self.environment.handle_exception()
 

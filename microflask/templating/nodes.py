@@ -17,6 +17,7 @@ import typing as t
 from collections import deque
 
 from ..markup import Markup
+from .runtime import EvalContext as EvalContext
 
 if t.TYPE_CHECKING:
     from .environment import Environment
@@ -51,6 +52,15 @@ _CMP_FUNCS: dict[str, t.Callable[[t.Any, t.Any], t.Any]] = {
 
 class Impossible(Exception):
     """Raised when a node cannot be evaluated at compile time (``as_const``)."""
+
+
+def get_eval_context(node: Node, ctx: EvalContext | None) -> EvalContext:
+    """``ctx``, or a new eval context for the environment attached to ``node``."""
+    if ctx is None:
+        if node.environment is None:
+            raise RuntimeError("if no eval context is passed, the node must have an attached environment.")
+        return EvalContext(node.environment)
+    return ctx
 
 
 def has_safe_repr(value: t.Any) -> bool:
@@ -475,6 +485,11 @@ class BinExpr(Expr):
     operator: str
     abstract = True
 
+    @property
+    def op(self) -> str:
+        """The operator's symbol (the name the compiler uses)."""
+        return self.operator
+
     def as_const(self, eval_ctx: t.Any = None) -> t.Any:
         func = _BINOP_FUNCS.get(self.operator)
         if func is None:
@@ -492,6 +507,11 @@ class UnaryExpr(Expr):
     node: Expr
     operator: str
     abstract = True
+
+    @property
+    def op(self) -> str:
+        """The operator's symbol (the name the compiler uses)."""
+        return self.operator
 
     def as_const(self, eval_ctx: t.Any = None) -> t.Any:
         try:
@@ -555,8 +575,10 @@ class TemplateData(Literal):
     data: str
 
     def as_const(self, eval_ctx: t.Any = None) -> t.Any:
-        autoescape = getattr(eval_ctx, "autoescape", False)
-        return Markup(self.data) if autoescape else self.data
+        eval_ctx = get_eval_context(self, eval_ctx)
+        if eval_ctx.volatile:
+            raise Impossible()
+        return Markup(self.data) if eval_ctx.autoescape else self.data
 
 
 class Tuple(Literal):
@@ -852,6 +874,13 @@ class MarkSafeIfAutoescape(Expr):
     fields = ("expr",)
     expr: Expr
 
+    def as_const(self, eval_ctx: t.Any = None) -> t.Any:
+        eval_ctx = get_eval_context(self, eval_ctx)
+        if eval_ctx.volatile:
+            raise Impossible()
+        value = self.expr.as_const(eval_ctx)
+        return Markup(value) if eval_ctx.autoescape else value
+
 
 class ContextReference(Expr):
     """The current :class:`~.runtime.Context`."""
@@ -865,6 +894,8 @@ class DerivedContextReference(Expr):
 TupleNode = Tuple
 ListNode = List
 DictNode = Dict
+BinOp = BinExpr
+UnaryOp = UnaryExpr
 
 
 def _new_internal_name(name: str, lineno: int | None = None) -> InternalName:

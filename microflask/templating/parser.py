@@ -1,11 +1,14 @@
 """A recursive-descent parser from tokens to the :mod:`.nodes` AST.
 
-Theory of operation: :class:`TokenStream` gives one token of lookahead over the
-lexer's list. ``subparse`` collects data and ``{{ }}`` output into
-:class:`~.nodes.Output` nodes and dispatches each ``{% tag %}`` to a
-``parse_<tag>`` method, returning when it meets one of the end tags its
-caller is waiting for (the stack of those tags makes the "Jinja was looking
-for ..." messages). Expressions follow Jinja's precedence, loosest first:
+Theory of operation: the environment hands over a :class:`~.lexer.TokenStream`
+(lexed, then passed through each extension's ``filter_stream``).
+``subparse`` collects data and ``{{ }}`` output into :class:`~.nodes.Output`
+nodes and dispatches each ``{% tag %}`` to a ``parse_<tag>`` method, or to
+the ``parse`` of the extension that registered the tag, returning when it
+meets one of the end tags its caller is waiting for (the stack of those tags
+makes the "Jinja was looking for ..." messages). Extensions use the same
+public helpers the built-in tags do (``parse_expression``,
+``parse_statements``, ``stream.expect("name:endx")``...). Expressions follow Jinja's precedence, loosest first:
 conditional, ``or``, ``and``, ``not``, comparisons, ``+ -``, ``~``,
 ``* / // %``, ``**``, unary ``- +``, then primaries with postfix ``.``/``[]``/
 ``()`` and the ``|filter`` / ``is test`` chain.
@@ -17,7 +20,8 @@ import typing as t
 
 from . import nodes as n
 from .exceptions import TemplateAssertionError, TemplateSyntaxError
-from .lexer import TOKEN_EOF, Token, describe_token, describe_token_expr
+from .lexer import TokenStream as TokenStream
+from .lexer import describe_token, describe_token_expr
 
 if t.TYPE_CHECKING:
     from .environment import Environment
@@ -32,110 +36,6 @@ _STATEMENT_METHODS["filter"] = "parse_filter_block"
 _COMPARE_OPS = frozenset(("eq", "ne", "lt", "lteq", "gt", "gteq"))
 _MATH1 = {"add": n.Add, "sub": n.Sub}
 _MATH2 = {"mul": n.Mul, "div": n.Div, "floordiv": n.FloorDiv, "mod": n.Mod}
-
-
-class TokenStream:
-    """Cursor over a token list with lookahead, as extensions see ``parser.stream``.
-
-    ``current`` is the token under the cursor; ``next(stream)`` returns it and
-    advances. Token expressions are a type (``"comma"``) or ``"type:value"``
-    (``"name:endfor"``). Built from any iterable of :class:`~.lexer.Token`
-    (what an extension's ``filter_stream`` returns); an ``eof`` token is added
-    when missing.
-    """
-
-    __slots__ = ("tokens", "pos", "current", "name", "filename")
-
-    def __init__(self, generator: t.Iterable[Token], name: str | None, filename: str | None) -> None:
-        tokens = generator if type(generator) is list else list(generator)
-        if not tokens or tokens[-1].type != TOKEN_EOF:
-            tokens.append(Token(tokens[-1].lineno if tokens else 1, TOKEN_EOF, ""))
-        self.tokens = tokens
-        self.pos = 0
-        #: The token under the cursor.
-        self.current: Token = tokens[0]
-        self.name = name
-        self.filename = filename
-
-    def __iter__(self) -> t.Iterator[Token]:
-        """Yield the remaining tokens up to (not including) ``eof``."""
-        while self.current.type != TOKEN_EOF:
-            yield self.next()
-
-    def __bool__(self) -> bool:
-        return self.current.type != TOKEN_EOF
-
-    @property
-    def eos(self) -> bool:
-        """Whether the stream is at its end."""
-        return self.current.type == TOKEN_EOF
-
-    def __next__(self) -> Token:
-        """Return the current token and advance (staying on ``eof``)."""
-        token = self.current
-        if self.pos < len(self.tokens) - 1:
-            self.pos += 1
-            self.current = self.tokens[self.pos]
-        return token
-
-    next = __next__
-
-    def push(self, token: Token) -> None:
-        """Put ``token`` right after the current one (it is the next ``next()``)."""
-        self.tokens.insert(self.pos + 1, token)
-
-    def look(self) -> Token:
-        """Return the token after the current one."""
-        return self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
-
-    def skip(self, n: int = 1) -> None:
-        """Advance ``n`` tokens."""
-        for _ in range(n):
-            self.next()
-
-    def test(self, type: str, value: t.Any = None) -> bool:
-        """Whether the current token has ``type`` (and ``value``, if given)."""
-        token = self.current
-        if token.type != type:
-            return value is None and ":" in type and token.test(type)
-        return value is None or token.value == value
-
-    def next_if(self, expr: str, value: t.Any = None) -> Token | None:
-        """Advance and return the current token if it matches ``expr``."""
-        if self.test(expr, value):
-            return self.next()
-        return None
-
-    def skip_if(self, expr: str, value: t.Any = None) -> bool:
-        """Advance if the current token matches ``expr``; return whether it did."""
-        if self.test(expr, value):
-            self.next()
-            return True
-        return False
-
-    def close(self) -> None:
-        """Drop the remaining tokens."""
-        self.current = Token(self.current.lineno, TOKEN_EOF, "")
-        self.tokens[self.pos + 1 :] = []
-        self.tokens[self.pos] = self.current
-
-    def fail(self, message: str, lineno: int | None = None, cls: type = TemplateSyntaxError) -> t.NoReturn:
-        raise cls(message, lineno or self.current.lineno, self.name, self.filename)
-
-    def expect(self, expr: str, value: t.Any = None) -> Token:
-        """Return the current token and advance, if it matches ``expr``; else fail.
-
-        :raises TemplateSyntaxError: ``expected token 'x', got 'y'``.
-        """
-        if not self.test(expr, value):
-            token = self.current
-            if value is not None:
-                expr = f"{expr}:{value}"
-            wanted = describe_token_expr(expr)
-            if token.type == TOKEN_EOF:
-                self.fail(f"unexpected end of template, expected {wanted!r}.")
-            self.fail(f"expected token {wanted!r}, got {describe_token(token)!r}")
-        return self.next()
 
 
 class Parser:
@@ -176,7 +76,10 @@ class Parser:
     def parse(self) -> n.Template:
         """Parse the whole template."""
         body = self.subparse(None)
-        return n.Template(body, lineno=1)
+        result = n.Template(body, lineno=1)
+        # only the root: tools like ``meta`` ask it for the environment's globals
+        result.environment = self.environment
+        return result
 
     def fail(self, msg: str, lineno: int | None = None, exc: type[TemplateSyntaxError] = TemplateSyntaxError) -> t.NoReturn:
         """Raise ``exc`` (a :class:`TemplateSyntaxError`) for ``msg`` at ``lineno``."""
@@ -192,7 +95,7 @@ class Parser:
         token = self.stream.current
         if token.type in ("variable_end", "block_end", "rparen", "eof"):
             return True
-        if extra_end_rules is not None:
+        if extra_end_rules:
             return token.test_any(*extra_end_rules)
         return False
 
@@ -368,7 +271,7 @@ class Parser:
         lineno = self.stream.next().lineno
         options = [n.Keyword("autoescape", self.parse_expression())]
         body = self.parse_statements(("name:endautoescape",), drop_needle=True)
-        return n.Scope([n.ScopedEvalContextModifier(options, body, lineno=lineno)], lineno=lineno)
+        return n.Scope([n.ScopedEvalContextModifier(options, body, lineno=lineno)])
 
     def parse_block(self) -> n.Block:
         lineno = self.stream.next().lineno
@@ -540,13 +443,10 @@ class Parser:
         if name_only:
             token = stream.expect("name")
             return n.Name(token.value, "store", lineno=token.lineno)
-        if with_namespace and stream.look().type == "dot":
-            token = stream.expect("name")
-            stream.next()
-            attr = stream.expect("name")
-            return n.NSRef(token.value, attr.value, lineno=token.lineno)
         if with_tuple:
-            target = self.parse_tuple(simplified=True, extra_end_rules=extra_end_rules)
+            target = self.parse_tuple(simplified=True, extra_end_rules=extra_end_rules, with_namespace=with_namespace)
+        elif with_namespace:
+            target = self._parse_namespace_or_primary()
         else:
             target = self.parse_primary()
         self._set_store(target)
@@ -561,6 +461,8 @@ class Parser:
             target.ctx = "store"
             for item in target.items:
                 self._set_store(item)
+        elif isinstance(target, n.NSRef):
+            pass
         else:
             self.fail(f"can't assign to {type(target).__name__.lower()!r}", target.lineno)
 
@@ -587,6 +489,7 @@ class Parser:
         left = self.parse_and()
         while self.stream.skip_if("name", "or"):
             left = n.Or(left, self.parse_and(), lineno=lineno)
+            lineno = self.stream.current.lineno
         return left
 
     def parse_and(self) -> n.Node:
@@ -594,6 +497,7 @@ class Parser:
         left = self.parse_not()
         while self.stream.skip_if("name", "and"):
             left = n.And(left, self.parse_not(), lineno=lineno)
+            lineno = self.stream.current.lineno
         return left
 
     def parse_not(self) -> n.Node:
@@ -707,13 +611,15 @@ class Parser:
             return self.parse_dict()
         self.fail(f"unexpected {token.describe()!r}")
 
-    def _is_tuple_end(self, extra_end_rules: tuple[str, ...] | None) -> bool:
-        token = self.stream.current
-        if token.type in ("variable_end", "block_end", "eof", "rparen"):
-            return True
-        if extra_end_rules and token.test_any(*extra_end_rules):
-            return True
-        return False
+    def _parse_namespace_or_primary(self) -> n.Node:
+        """``name.attr`` as an :class:`~.nodes.NSRef` target, else a primary."""
+        stream = self.stream
+        if stream.current.type == "name" and stream.look().type == "dot":
+            token = stream.next()
+            stream.next()
+            attr = stream.expect("name")
+            return n.NSRef(token.value, attr.value, lineno=token.lineno)
+        return self.parse_primary()
 
     def parse_tuple(
         self,
@@ -721,6 +627,7 @@ class Parser:
         with_condexpr: bool = True,
         extra_end_rules: tuple[str, ...] | None = None,
         explicit_parentheses: bool = False,
+        with_namespace: bool = False,
     ) -> n.Node:
         """Parse one expression, or several separated by commas as a ``Tuple``.
 
@@ -728,9 +635,12 @@ class Parser:
         :param with_condexpr: allow ``a if b else c`` items.
         :param extra_end_rules: token expressions that also end the tuple.
         :param explicit_parentheses: an empty tuple is allowed (``()``).
+        :param with_namespace: with ``simplified``, ``ns.attr`` items are ``NSRef`` targets.
         """
         lineno = self.stream.current.lineno
-        if simplified:
+        if simplified and with_namespace:
+            parse = self._parse_namespace_or_primary
+        elif simplified:
             parse = self.parse_primary
         elif with_condexpr:
             parse = self.parse_expression
@@ -741,7 +651,7 @@ class Parser:
         while True:
             if items:
                 self.stream.expect("comma")
-            if self._is_tuple_end(extra_end_rules):
+            if self.is_tuple_end(extra_end_rules):
                 break
             items.append(parse())
             if self.stream.current.type == "comma":

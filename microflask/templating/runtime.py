@@ -13,6 +13,7 @@ import typing as t
 from collections import abc
 
 from ..markup import Markup, escape, soft_str
+from .debug import internalcode
 from .exceptions import TemplateNotFound, TemplateRuntimeError, UndefinedError
 
 if t.TYPE_CHECKING:
@@ -193,6 +194,7 @@ class Context:
     def __iter__(self) -> t.Iterator[str]:
         return iter(self.get_all())
 
+    @internalcode
     def call(__self, __obj: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # noqa: N805
         """Call ``__obj``, first passing the context/eval context/environment if it asks."""
         kind = _PassArg.from_obj(__obj)
@@ -200,20 +202,27 @@ class Context:
             func = getattr(__obj, "__call__", None)
             if func is not None and not isinstance(__obj, type):
                 kind = _PassArg.from_obj(func)
-        if kind == "context":
-            return __obj(__self, *args, **kwargs)
-        if kind == "eval_context":
-            return __obj(__self.eval_ctx, *args, **kwargs)
-        if kind == "environment":
-            return __obj(__self.environment, *args, **kwargs)
-        return __obj(*args, **kwargs)
+        try:
+            if kind is None:
+                return __obj(*args, **kwargs)
+            if kind == "context":
+                return __obj(__self, *args, **kwargs)
+            if kind == "eval_context":
+                return __obj(__self.eval_ctx, *args, **kwargs)
+            if kind == "environment":
+                return __obj(__self.environment, *args, **kwargs)
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            # as in Jinja2: a StopIteration escaping into a generator would
+            # end the rendering silently (or become a RuntimeError)
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
     def derived(self, locals: dict[str, t.Any] | None = None) -> Context:
         """A new context over everything visible here plus ``locals``, sharing blocks."""
         parent = self.get_all()
         if locals:
             parent = {**parent, **locals}
-        context = Context(self.environment, parent, self.name, {})
+        context = self.environment.context_class(self.environment, parent, self.name, {})
         context.eval_ctx = self.eval_ctx
         context.blocks.update((k, list(v)) for k, v in self.blocks.items())
         return context
@@ -257,7 +266,7 @@ def new_context(
         for key, value in locals.items():
             if value is not missing:
                 parent[key] = value
-    return Context(environment, parent, template_name, blocks, globals=globals)
+    return environment.context_class(environment, parent, template_name, blocks, globals=globals)
 
 
 class BlockReference:
@@ -497,6 +506,7 @@ class Macro:
         self.catch_varargs = catch_varargs
         self.caller = caller
 
+    @internalcode
     def __call__(self, *args: t.Any, **kwargs: t.Any) -> str:
         # PERF: the generated function has a real Python signature, so the
         # interpreter does the argument binding; Jinja's rules for extra
@@ -591,9 +601,11 @@ class Undefined:
             return f"{object_type_repr(self._undefined_obj)} has no element {self._undefined_name!r}"
         return f"{object_type_repr(self._undefined_obj)!r} has no attribute {self._undefined_name!r}"
 
+    @internalcode
     def _fail_with_undefined_error(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
         raise self._undefined_exception(self._undefined_message)
 
+    @internalcode
     def __getattr__(self, name: str) -> t.Any:
         if name[:2] == "__":
             raise AttributeError(name)
@@ -675,6 +687,46 @@ class StrictUndefined(Undefined):
     __contains__ = Undefined._fail_with_undefined_error
 
 
+def make_logging_undefined(logger: t.Any = None, base: type[Undefined] = Undefined) -> type[Undefined]:
+    """An undefined class that logs to ``logger`` when it is printed, iterated
+    or tested for truth (a warning) and when it fails (an error).
+
+    :param logger: a :class:`logging.Logger`; by default one for this module
+        writing to stderr.
+    :param base: the undefined class to extend (e.g. :class:`StrictUndefined`).
+    """
+    if logger is None:
+        import logging
+        import sys
+
+        logger = logging.getLogger(__name__)
+        logger.addHandler(logging.StreamHandler(sys.stderr))
+
+    class LoggingUndefined(base):  # type: ignore[valid-type,misc]
+        __slots__ = ()
+
+        def _fail_with_undefined_error(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+            try:
+                super()._fail_with_undefined_error(*args, **kwargs)
+            except self._undefined_exception as e:
+                logger.error("Template variable error: %s", e)
+                raise
+
+        def __str__(self) -> str:
+            logger.warning("Template variable warning: %s", self._undefined_message)
+            return super().__str__()  # type: ignore[no-any-return]
+
+        def __iter__(self) -> t.Iterator[t.Any]:
+            logger.warning("Template variable warning: %s", self._undefined_message)
+            return super().__iter__()  # type: ignore[no-any-return]
+
+        def __bool__(self) -> bool:
+            logger.warning("Template variable warning: %s", self._undefined_message)
+            return super().__bool__()  # type: ignore[no-any-return]
+
+    return LoggingUndefined
+
+
 def is_undefined(obj: t.Any) -> bool:
     """True for any :class:`Undefined` instance."""
     return isinstance(obj, Undefined)
@@ -752,7 +804,15 @@ def template_not_found(names: list[t.Any]) -> TemplateNotFound:
     return TemplatesNotFound(names)
 
 
+def identity(x: t.Any) -> t.Any:
+    """Return ``x`` unchanged (a no-op filter or finalize)."""
+    return x
+
+
 __all__ = [
-    "Context", "LoopContext", "Macro", "Undefined", "StrictUndefined", "ChainableUndefined",
-    "DebugUndefined", "missing", "escape", "markup_join", "str_join",
+    "Context", "LoopContext", "AsyncLoopContext", "Macro", "Undefined", "StrictUndefined",
+    "ChainableUndefined", "DebugUndefined", "missing", "escape", "markup_join", "str_join",
+    "identity", "Markup", "Namespace", "TemplateReference", "BlockReference",
+    "TemplateRuntimeError", "TemplateNotFound", "internalcode", "make_logging_undefined",
+    "new_context",
 ]  # fmt: skip

@@ -26,9 +26,9 @@ import types
 import typing as t
 from _string import formatter_field_name_split  # type: ignore[import-not-found]
 from collections import abc, deque
-from functools import update_wrapper
 
 from ..markup import Markup, _EscapeFormatter
+from .debug import internalcode
 from .environment import Environment
 from .exceptions import SecurityError
 
@@ -70,8 +70,6 @@ _MUTABLE_SPEC: tuple[tuple[type, frozenset[str]], ...] = (
 
 _FORMAT_NAMES = ("format", "format_map")
 _DICT_ATTRS = frozenset(dir(dict))
-#: The unbound ``format`` functions; calling one with a string first is a format call.
-_UNBOUND_FORMATS = ((str.format, "format"), (str.format_map, "format_map"), (Markup.format, "format"), (Markup.format_map, "format_map"))
 
 
 def safe_range(*args: int) -> range:
@@ -143,6 +141,22 @@ def _format_method(callable: t.Any) -> str | None:
     obj = callable.__self__
     if isinstance(obj, str):
         return obj
+    return None
+
+
+def _unbound_format_name(func: t.Any, first: str) -> str | None:
+    """``"format"``/``"format_map"`` if ``func`` is the unbound method of ``first``'s class.
+
+    Catches ``str.format(s, ...)`` and ``Markup.format(m, ...)`` (any string
+    subclass, MarkupSafe's too) reached through a class the application passed.
+    """
+    if func is str.format:
+        return "format"
+    if func is str.format_map:
+        return "format_map"
+    name = getattr(func, "__name__", None)
+    if name in _FORMAT_NAMES and getattr(type(first), name, None) is func:
+        return name  # type: ignore[return-value]
     return None
 
 
@@ -319,13 +333,15 @@ class SandboxedEnvironment(Environment):
 
     # -- calls ------------------------------------------------------------------------------------
 
+    @internalcode
     def call(__self, __context: Context, __obj: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # noqa: N805
         """Call ``__obj`` from a template, after the sandbox's checks."""
         s = _format_method(__obj)
         if s is not None:
             return __self.format_string(s, args, kwargs, __obj.__name__)
-        for func, name in _UNBOUND_FORMATS:
-            if __obj is func and args and isinstance(args[0], str):
+        if args and isinstance(args[0], str):
+            name = _unbound_format_name(__obj, args[0])
+            if name is not None:
                 # ``str.format(s, ...)``: Jinja2 lets this one through unchecked.
                 return __self.format_string(args[0], args[1:], kwargs, name)
         if not __self.is_safe_callable(__obj):

@@ -178,7 +178,8 @@ def urlize(
             middle = f'<a href="{href}"{rel_attr}{target_attr}>{trim_url(middle)}</a>'
         elif middle.startswith("mailto:") and is_email(middle[7:]):
             middle = f'<a href="{middle}">{middle[7:]}</a>'
-        elif "@" in middle and not middle.startswith("www.") and ":" not in middle and is_email(middle):
+        # (a word starting with "@" is a handle, not an address, as in Jinja2)
+        elif "@" in middle and not middle.startswith(("www.", "@")) and ":" not in middle and is_email(middle):
             middle = f'<a href="mailto:{middle}">{middle}</a>'
         else:
             for scheme in schemes:

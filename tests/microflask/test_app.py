@@ -3,7 +3,9 @@ registration, resources, and the port-by-rename check."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from datetime import timedelta
 
 import pytest
@@ -32,6 +34,35 @@ def test_no_static_folder():
     with app.test_request_context():
         with pytest.raises(RuntimeError, match="'static_folder' must be set"):
             app.send_static_file("a.txt")
+
+
+@pytest.mark.parametrize(
+    ("site", "module", "expected"),
+    [
+        # an installed package or module: <prefix>/var/<name>-instance
+        ("prefix/lib/python3.11/site-packages", "mf_ip_pkg.app", "prefix/var/mf_ip_pkg.app-instance"),
+        ("prefix/lib/python3.11/site-packages", "mf_ip_mod", "prefix/var/mf_ip_mod-instance"),
+        ("prefix/Lib/site-packages", "mf_ip_win", "prefix/var/mf_ip_win-instance"),
+        ("other/site-packages", "mf_ip_other", "other/var/mf_ip_other-instance"),
+        # not installed: "instance" next to the package
+        ("plain", "mf_ip_plain.app", "plain/instance"),
+    ],
+)
+def test_instance_path_of_an_installed_app(tmp_path, monkeypatch, site, module, expected):
+    root = tmp_path / site
+    package, _, name = module.rpartition(".")
+    folder = root / package if package else root
+    folder.mkdir(parents=True)
+    if package:
+        (folder / "__init__.py").write_text("")
+    (folder / f"{name}.py").write_text("import microflask\napp = microflask.Flask(__name__)\n")
+    monkeypatch.syspath_prepend(str(root))
+    try:
+        app = importlib.import_module(module).app
+        assert app.instance_path == str(tmp_path / expected)
+    finally:
+        for loaded in [m for m in sys.modules if m.startswith("mf_ip_")]:
+            del sys.modules[loaded]
 
 
 def test_instance_path_default_and_relative():
@@ -250,6 +281,15 @@ def test_trusted_hosts(app, client):
     app.route("/")(lambda: "ok")
     assert client.get("/", base_url="http://good.example").status_code == 200
     assert client.get("/", base_url="http://evil.example").status_code == 400
+
+
+@pytest.mark.parametrize("host", ["a" * 64, "a..b", ".a"])
+def test_host_that_cannot_be_encoded_is_400(app, client, host):
+    # Binding the URL map refuses a host IDNA cannot encode; the routing
+    # error is a 400 raised at dispatch, as in Flask.
+    app.route("/")(lambda: "ok")
+    assert client.get("/", headers={"Host": host}).status_code == 400
+    assert client.get("/", headers={"Host": "a" * 63}).status_code == 200
 
 
 def test_shell_context(app):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,7 +15,6 @@ import textwrap
 import pytest
 
 from microflask import Blueprint
-from microflask import Flask
 from microflask import current_app
 from microflask.cli import AppGroup
 from microflask.cli import FlaskGroup
@@ -296,12 +296,35 @@ def test_mixing_click_and_microflask_options_is_refused(app):
 
 
 def test_flask_group_refuses_click_parameters():
-    with pytest.raises(TypeError, match="not a microflask.cli parameter"):
+    with pytest.raises(TypeError, match="FlaskGroup is microflask's own group"):
 
         @click.group(cls=FlaskGroup)
         @click.option("--x")
         def manage(x):
             pass
+
+
+def test_click_group_cls_app_group_with_click_options(app):
+    @click.group(cls=AppGroup)
+    @click.option("--verbose", is_flag=True)
+    def tools(verbose):
+        click.echo(f"verbose={verbose}")
+
+    @tools.command()
+    def where():
+        click.echo(current_app.name)
+
+    assert isinstance(tools, click.Group)
+    result = app.test_cli_runner().invoke(tools, ["--verbose", "where"])
+    assert result.output == "verbose=True\ntest_app\n"
+
+
+def test_click_parameters_on_a_microflask_command_class():
+    from microflask.cli import Command
+
+    made = Command("c", params=[click.Option(["--x"])])
+    assert isinstance(made, click.Command)
+    assert [p.name for p in made.params] == ["x"]
 
 
 def test_click_group_cls_flask_group_custom_script(app):
@@ -332,8 +355,180 @@ def test_context_invoke_accepts_a_click_command(app):
     @pass_context
     def caller(ctx):
         ctx.invoke(target)
+        ctx.invoke(target, x="5")
 
-    assert app.test_cli_runner().invoke(args=["caller"]).output == "x=1\n"
+    assert app.test_cli_runner().invoke(args=["caller"]).output == "x=1\nx=5\n"
+
+
+# -- the same results as Flask (run side by side in subprocesses) ----------------
+
+SIDE_BY_SIDE = r'''
+import json, sys
+import click
+PKG = sys.argv[1]
+mod = __import__(PKG)
+cli_mod = __import__(PKG + ".cli", fromlist=["x"])
+Flask, current_app = mod.Flask, mod.current_app
+AppGroup, with_appcontext, pass_script_info, ScriptInfo, FlaskGroup = (
+    cli_mod.AppGroup, cli_mod.with_appcontext, cli_mod.pass_script_info, cli_mod.ScriptInfo, cli_mod.FlaskGroup)
+
+app = Flask("diffapp")
+
+@click.group()
+def db():
+    """Perform database migrations."""
+
+@db.command()
+@click.option("-d", "--directory", default="migrations", help="Migration script directory.")
+@click.option("--multidb", is_flag=True, help="Multiple databases.")
+@with_appcontext
+def init(directory, multidb):
+    """Creates a new migration repository."""
+    click.echo(f"init {directory} {multidb} {current_app.name}")
+
+@db.command()
+@click.argument("revision", default="head")
+@with_appcontext
+def upgrade(revision):
+    """Upgrade to a later version."""
+    click.echo(f"upgrade {revision}")
+
+app.cli.add_command(db)
+
+@app.cli.command("hello")
+@click.option("--name", default="world", show_default=True)
+@click.argument("count", type=int)
+def hello(name, count):
+    """Say hello COUNT times."""
+    click.echo(f"{name}:{count}:{current_app.name}")
+
+openapi = AppGroup("openapi", help="OpenAPI commands.")
+
+@openapi.command("print")
+@click.option("-f", "--format", type=click.Choice(["json", "yaml"]), default="json")
+def print_doc(format):
+    """Print OpenAPI JSON document."""
+    click.echo(f"{format} {current_app.name}")
+
+app.cli.add_command(openapi)
+
+@app.cli.command()
+@pass_script_info
+def info(script_info):
+    click.echo(type(script_info).__name__ + " " + script_info.load_app().name)
+
+@click.command()
+def boom():
+    raise click.ClickException("bad thing")
+
+app.cli.add_command(boom)
+
+runner = app.test_cli_runner()
+cases = [
+    (None, ["db", "init"]), (None, ["db", "init", "-d", "x", "--multidb"]), (None, ["db", "upgrade", "abc"]),
+    (None, ["db", "--help"]), (None, ["db", "init", "--help"]), (None, ["db", "nope"]), (None, ["db", "init", "--bad"]),
+    (None, ["hello", "2"]), (None, ["hello", "--name", "x", "y"]), (None, ["hello"]), (None, ["hello", "--help"]),
+    (None, ["openapi", "print", "-f", "yaml"]), (None, ["openapi", "print", "-f", "xml"]), (None, ["openapi", "print", "--help"]),
+    (None, ["info"]), (None, ["boom"]),
+    (None, ["openapi", "--help"]), (None, ["--help"]), (None, ["openapi"]), (None, ["nope"]),
+    ("db", ["init"]), ("db", ["upgrade"]), ("db", []), ("hello", ["3"]), ("openapi", ["print"]),
+]
+out = []
+for target, args in cases:
+    cli = {"db": db, "hello": hello, "openapi": openapi}.get(target)
+    r = runner.invoke(cli, args)
+    out.append([target, args, r.exit_code, r.output, type(r.exception).__name__ if r.exception else None])
+print(json.dumps(out, indent=1))
+'''
+
+
+def test_click_commands_give_the_same_results_as_flask(tmp_path):
+    pytest.importorskip("flask", reason="Flask is not installed: the side-by-side comparison needs it")
+    (tmp_path / "scenario.py").write_text(SIDE_BY_SIDE)
+    results = {}
+    for package in ("flask", "microflask"):
+        proc = subprocess.run(
+            [sys.executable, "scenario.py", package],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": ROOT},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        results[package] = json.loads(proc.stdout)
+    assert len(results["microflask"]) == 25
+    for theirs, ours in zip(results["flask"], results["microflask"]):
+        assert ours == theirs
+
+
+PROMPTS_SIDE_BY_SIDE = r'''
+import json, sys
+import click
+mod = __import__(sys.argv[1])
+app = mod.Flask("p")
+
+@app.cli.command()
+def ask():
+    if click.confirm("Sure?"):
+        name = click.prompt("Name", default="bob")
+        pw = click.prompt("Password", hide_input=True)
+        click.echo(f"ok {name} {len(pw)}")
+
+@app.cli.command()
+@click.option("--name", prompt=True)
+def opt(name):
+    click.echo(f"hi {name}")
+
+r = app.test_cli_runner()
+out = []
+for args, inp in [(["ask"], "y\nann\nsecret\n"), (["ask"], "n\n"), (["ask"], "y\n\nx\n"), (["opt"], "zed\n"), (["ask"], "")]:
+    res = r.invoke(args=args, input=inp)
+    out.append([res.exit_code, res.output, res.stdout, res.stderr])
+print(json.dumps(out, indent=1))
+'''
+
+
+def test_prompts_give_the_same_results_as_flask(tmp_path):
+    # click.confirm / click.prompt / prompt=True options, answered through
+    # the runner's input, in a microflask command and in a click command.
+    pytest.importorskip("flask", reason="Flask is not installed: the side-by-side comparison needs it")
+    (tmp_path / "prompts.py").write_text(PROMPTS_SIDE_BY_SIDE)
+    results = {}
+    for package in ("flask", "microflask"):
+        proc = subprocess.run(
+            [sys.executable, "prompts.py", package],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": ROOT},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        results[package] = json.loads(proc.stdout)
+    assert results["microflask"][0][1] == "Sure? [y/N]: y\nName [bob]: ann\nPassword: \nok ann 6\n"
+    assert results["microflask"] == results["flask"]
+
+
+def test_click_exit_and_abort_inside_a_microflask_command(app):
+    @app.cli.command()
+    def leave():
+        raise click.exceptions.Exit(4)
+
+    @app.cli.command()
+    def stop():
+        raise click.Abort()
+
+    @app.cli.command()
+    def complain():
+        raise click.UsageError("not like that")
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["leave"]).exit_code == 4
+    stopped = runner.invoke(args=["stop"])
+    assert (stopped.exit_code, stopped.output, type(stopped.exception)) == (1, "Aborted!\n", SystemExit)
+    complained = runner.invoke(args=["complain"])
+    assert (complained.exit_code, complained.output) == (2, "Error: not like that\n")
 
 
 # -- the program -----------------------------------------------------------------
@@ -408,24 +603,6 @@ def test_python_dash_m_runs_click_commands(tmp_path):
     assert "Error: Missing argument 'WHO'." in bad.stderr
 
 
-def test_click_does_not_load_without_user_click_code(tmp_path):
-    (tmp_path / "plainapp.py").write_text(
-        "from microflask import Flask\napp = Flask('plainapp')\n"
-        "@app.cli.command()\ndef hi(name: str = 'x'):\n    print('hi', name)\n"
-    )
-    proc = run_python(
-        """
-        import sys
-        from microflask.cli import FlaskCliRunner
-        import plainapp
-        result = plainapp.app.test_cli_runner().invoke(args=["hi", "--name", "y"])
-        print(result.output.strip(), "click" in sys.modules)
-        """,
-        tmp_path,
-    )
-    assert proc.stdout == "hi y False\n", proc.stderr
-
-
 # -- plugins -----------------------------------------------------------------------
 
 
@@ -461,7 +638,10 @@ def test_plugin_click_commands_are_loaded(tmp_path, group):
     )
     (tmp_path / "progapp.py").write_text(APP_MODULE)
     env = {"PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])}
-    code = "import sys; from microflask.cli import main; sys.exit(main(sys.argv[1:]))"
+    if group == "flask.commands":
+        # A flask.commands plugin binds to microflask only while it stands in for flask.
+        env["MICROFLASK_AS_FLASK"] = "1"
+    code = "import sys; from microflask._compat import install_from_environment; install_from_environment(); from microflask.cli import main; sys.exit(main(sys.argv[1:]))"
     proc = subprocess.run(
         [sys.executable, "-c", code, "--app", "progapp", "hello", "--loud"],
         cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
@@ -471,79 +651,165 @@ def test_plugin_click_commands_are_loaded(tmp_path, group):
         [sys.executable, "-c", code, "--app", "progapp", "--help"],
         cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
     ).stdout
-    assert "hello   Say hello from a plugin." in listing
+    assert re.search(r"^  hello +Say hello from a plugin\.$", listing, re.M), listing
 
 
-def test_microflask_plugin_runs_without_click(tmp_path):
+def test_flask_commands_plugins_wait_for_the_alias(tmp_path):
+    """Without install_as_flask() a flask.commands plugin is not loaded: it
+    would import the real Flask into a microflask process."""
     site = make_plugin(
         tmp_path,
-        "microflask.commands",
+        "flask.commands",
         """
-        from microflask.cli import command, echo
+        import flask  # the real Flask, or microflask when it stands in
 
-        @command()
-        def hello(name: str = "you"):
-            echo("plugin hello " + name)
+        def hello():
+            raise AssertionError("never loaded")
         """,
     )
-    (tmp_path / "plainapp.py").write_text("from microflask import Flask\napp = Flask('plainapp')\n")
-    proc = run_python(
-        BLOCK_CLICK + "from microflask.cli import main; sys.exit(main(sys.argv[1:]))",
-        tmp_path,
-        {"PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])},
-        ("--app", "plainapp", "hello", "--name", "z"),
+    (tmp_path / "progapp.py").write_text(APP_MODULE)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])}
+    env.pop("MICROFLASK_AS_FLASK", None)
+    code = (
+        "import sys; from microflask.cli import main; rc = main(sys.argv[1:]);"
+        " print('real flask imported:', 'flask' in sys.modules); sys.exit(rc)"
     )
-    assert (proc.returncode, proc.stdout) == (0, "plugin hello z\n"), proc.stderr
-
-
-# -- without click ------------------------------------------------------------------
-
-BLOCK_CLICK = """
-import sys
-sys.modules["click"] = None  # as if click were not installed
-"""
-
-
-def test_no_click_argparse_cli_keeps_working(tmp_path):
-    (tmp_path / "plainapp.py").write_text(
-        "from microflask import Flask\nfrom microflask import cli as click\napp = Flask('plainapp')\n"
-        "@app.cli.command()\n@click.option('--n', type=int, default=1)\ndef twice(n):\n    click.echo(n * 2)\n"
+    listing = subprocess.run(
+        [sys.executable, "-c", code, "--app", "progapp", "--help"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
     )
-    proc = run_python(
-        BLOCK_CLICK + textwrap.dedent("""
-        from microflask.cli import main
-        sys.exit(main(["--app", "plainapp", "twice", "--n", "21"]))
-        """),
-        tmp_path,
-    )
-    assert (proc.returncode, proc.stdout) == (0, "42\n"), proc.stderr
+    assert listing.returncode == 0, listing.stderr
+    assert not re.search(r"^  hello ", listing.stdout, re.M)
+    assert "real flask imported: False" in listing.stdout
 
 
-def test_no_click_plugin_needing_click_is_skipped_with_a_message(tmp_path):
-    site = make_plugin(tmp_path, "flask.commands", "import click\n")
-    (tmp_path / "plainapp.py").write_text(
-        "from microflask import Flask\napp = Flask('plainapp')\n@app.cli.command()\ndef ok():\n    print('ok')\n"
-    )
-    proc = run_python(
-        BLOCK_CLICK + "from microflask.cli import main; sys.exit(main(sys.argv[1:]))",
-        tmp_path,
-        {"PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path), str(site)])},
-        ("--app", "plainapp", "ok"),
-    )
-    assert (proc.returncode, proc.stdout) == (0, "ok\n"), proc.stderr
-    assert "the command 'hello' from the 'flask.commands' plugin 'plugmod:hello' needs click" in proc.stderr
-    assert "pip install click" in proc.stderr
+def test_docs_click_example_runs():
+    import re
+
+    with open(os.path.join(ROOT, "docs", "cli.md"), encoding="utf-8") as f:
+        text = f.read()
+    section = text[text.index("## click commands") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace = {"__name__": "docs_cli"}
+    exec(compile(code, "docs/cli.md", "exec"), namespace)
+    app = namespace["app"]
+    group = FlaskGroup(create_app=lambda: app)
+    runner = app.test_cli_runner()
+    assert runner.invoke(group, ["init-db"]).output == "Initialized the database.\n"
+    assert runner.invoke(group, ["db", "upgrade", "-d", "v2"]).output == "upgrading docs_cli from v2\n"
+    assert runner.invoke(args=["hello", "--name", "ann", "2"]).output == "hello ann hello ann \n"
+    assert runner.invoke(args=["openapi", "print", "--format", "yaml"]).output == "yaml\n"
+    listing = runner.invoke(group, ["--help"]).output
+    for name in ("init-db", "db", "hello", "openapi"):
+        assert re.search(rf"^  {name}\b", listing, re.M), listing
 
 
-def test_no_click_require_click_message(tmp_path):
-    proc = run_python(
-        BLOCK_CLICK + textwrap.dedent("""
-        from microflask.cli import AppGroup, click_app_group_class
-        try:
-            click_app_group_class()
-        except RuntimeError as e:
-            print(e)
-        """),
-        tmp_path,
+def test_microflask_command_errors_inside_a_click_group(app):
+    from click.testing import CliRunner as ClickRunner
+
+    from microflask.cli import Abort
+    from microflask.cli import option
+
+    sub = AppGroup("sub")
+
+    @sub.command()
+    @option("--times", type=int, default=1)
+    def shout(times):
+        click.echo("hey" * times)
+
+    @sub.command()
+    def stop():
+        raise Abort()
+
+    @click.group()
+    def root():
+        pass
+
+    root.add_command(sub)
+    runner = ClickRunner()
+    info = ScriptInfo(create_app=lambda: app)
+    bad = runner.invoke(root, ["sub", "shout", "--times", "x"], obj=info)
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "Usage: root sub shout [OPTIONS]\nTry 'root sub shout --help' for help.\n\n"
+        "Error: Invalid value for '--times': 'x' is not a valid integer.\n"
     )
-    assert proc.stdout.startswith("A click group in the application context needs click, which is not installed")
+    helped = runner.invoke(root, ["sub", "shout", "--help"], obj=info)
+    assert helped.exit_code == 0
+    assert helped.output.startswith("Usage: root sub shout [OPTIONS]")
+    stopped = runner.invoke(root, ["sub", "stop"], obj=info)
+    assert (stopped.exit_code, stopped.output) == (1, "Aborted!\n")
+    missing = runner.invoke(root, ["sub", "nope"], obj=info)
+    assert missing.exit_code == 2
+    assert "Error: No such command 'nope'." in missing.output
+
+
+def test_click_app_group_class(app):
+    from microflask.cli import click_app_group_class
+
+    cls = click_app_group_class()
+    assert cls is click_app_group_class()
+    assert issubclass(cls, click.Group)
+    tools = cls("tools")
+
+    @tools.command()
+    def inside():
+        click.echo(current_app.name)
+
+    @tools.command(with_appcontext=False)
+    def outside():
+        from microflask.ctx import has_app_context
+
+        click.echo(f"context={has_app_context()}")
+
+    @tools.group()
+    def nested():
+        pass
+
+    @nested.command("deep")
+    def deep():
+        click.echo("deep " + current_app.name)
+
+    assert isinstance(nested, cls)
+    runner = app.test_cli_runner()
+    assert runner.invoke(tools, ["inside"]).output == "test_app\n"
+    assert runner.invoke(tools, ["outside"]).output == "context=False\n"
+    assert runner.invoke(tools, ["nested", "deep"]).output == "deep test_app\n"
+
+
+def test_click_only_command_settings_make_a_click_command(app):
+    @app.cli.command(deprecated=True)
+    def old():
+        """Old thing."""
+        click.echo(f"old {current_app.name}")
+
+    assert isinstance(app.cli.commands["old"], click.Command)
+    result = app.test_cli_runner().invoke(args=["old"])
+    assert result.exit_code == 0
+    assert "old test_app" in result.output
+    assert "DeprecationWarning: The command 'old' is deprecated." in result.output
+
+
+def test_click_options_read_flask_auto_envvars(app):
+    # As under Flask's FlaskGroup: FLASK_<COMMAND>_<OPTION>.
+    @click.group()
+    def db():
+        pass
+
+    @db.command()
+    @click.option("--directory", default="migrations")
+    def upgrade(directory):
+        click.echo(directory)
+
+    @app.cli.command()
+    @click.option("--name", default="x")
+    def hello(name):
+        click.echo(name)
+
+    app.cli.add_command(db)
+    group = FlaskGroup(create_app=lambda: app)
+    runner = app.test_cli_runner()
+    env = {"FLASK_DB_UPGRADE_DIRECTORY": "dd", "FLASK_HELLO_NAME": "zz"}
+    assert runner.invoke(group, ["db", "upgrade"], env=env).output == "dd\n"
+    assert runner.invoke(group, ["hello"], env=env).output == "zz\n"
+    assert runner.invoke(group, ["hello", "--name", "cli"], env=env).output == "cli\n"

@@ -143,3 +143,26 @@ def test_release_local_empties_a_context_stack(app):
     app.app_context().push()
     release_local(_app_ctx_stack)
     assert _app_ctx_stack.top is None and _cv_app.get(None) is None
+
+
+def test_flask_09_lookup_helpers_behind_partial_proxies(app):
+    from functools import partial
+
+    from microflask.globals import _lookup_app_object
+    from microflask.globals import _lookup_req_object
+
+    req = LocalProxy(partial(_lookup_req_object, "request"))
+    sess = LocalProxy(partial(_lookup_req_object, "session"))
+    app_g = LocalProxy(partial(_lookup_app_object, "g"))
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        _lookup_req_object("request")
+    with pytest.raises(RuntimeError, match="Working outside of application context"):
+        _lookup_app_object("g")
+    assert repr(req) == "<LocalProxy unbound>"
+    with app.test_request_context("/x?a=1"):
+        assert req._get_current_object() is request._get_current_object()
+        assert req.args["a"] == "1"
+        assert sess._get_current_object() is session._get_current_object()
+        assert app_g._get_current_object() is g._get_current_object()
+        assert _lookup_app_object("app") is app
+        assert _lookup_req_object("request") is _request_ctx_stack.top.request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -222,6 +223,35 @@ def test_stream_with_context(app, client):
     assert client.get("/d?name=bob").data == b"bob!"
     with pytest.raises(RuntimeError, match="'stream_with_context' can only be used when a request context is active"):
         stream_with_context(iter(["x"]))
+
+
+@pytest.mark.parametrize("read", [True, False])
+@pytest.mark.parametrize("preserve", [True, False])
+@pytest.mark.parametrize("decorate", [True, False])
+def test_stream_with_context_from_an_async_view(app, read, preserve, decorate):
+    # The async view primes the stream in its own copy of the context; the
+    # body is produced (or the response closed) later in the caller's.
+    log = []
+    app.teardown_request(lambda exc: log.append("teardown"))
+
+    def gen():
+        log.append(f"start {request.path}")
+        yield "a" + request.args["x"]
+        yield "b"
+
+    @app.route("/s")
+    async def s():
+        return stream_with_context(gen)() if decorate else stream_with_context(gen())
+
+    client = app.test_client()
+    with client if preserve else contextlib.nullcontext():
+        response = client.get("/s?x=1")
+        if read:
+            assert response.get_data(as_text=True) == "a1b"
+        else:
+            response.close()
+    assert log[0] == "teardown"
+    assert log[1:] == (["start /s", "teardown"] if read else ["teardown"] if preserve else [])
 
 
 def test_split_blueprint_path():

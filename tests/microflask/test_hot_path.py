@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from microflask import Flask
+
 
 def test_trusted_hosts_checked_on_every_request(app, client):
     app.config["TRUSTED_HOSTS"] = ["good.example"]
@@ -143,3 +145,30 @@ def test_json_dumps_too_deep_is_a_recursion_error_as_in_the_stdlib(app):
         app.json.dumps(_deep(sys.getrecursionlimit() * 20))
     # Deep but within the limit: encoded normally.
     assert app.json.dumps(_deep(50)) == "[" * 50 + "[]" + "]" * 50
+
+
+def test_request_context_overrides_are_called_by_wsgi_app(app, client):
+    # The stock request_context is skipped for speed; an override on the
+    # instance or in a subclass must still be the one that makes the context.
+    app.route("/")(lambda: "ok")
+    calls = []
+    stock = app.request_context
+
+    def on_instance(environ):
+        calls.append("instance")
+        return stock(environ)
+
+    app.request_context = on_instance
+    assert client.get("/").data == b"ok"
+    assert calls == ["instance"]
+
+    class Subclassed(Flask):
+        def request_context(self, environ):
+            calls.append("subclass")
+            return super().request_context(environ)
+
+    sub = Subclassed("sub")
+    sub.route("/")(lambda: "sub")
+    assert sub.test_client().get("/").data == b"sub"
+    assert calls == ["instance", "subclass"]
+    assert Flask._stock_request_context and not Subclassed._stock_request_context

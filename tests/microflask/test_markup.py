@@ -131,3 +131,51 @@ def test_markup_and_escape_are_exported_at_top_level():
     assert microflask.Markup is Markup
     assert microflask.escape is escape
     assert microflask.escape("<b>") == "&lt;b&gt;"
+
+
+class _SelfStr(str):
+    def __str__(self) -> str:
+        return self
+
+
+class _OtherStr(str):
+    def __str__(self) -> str:
+        return "X<"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(_SelfStr("<a>"), "&lt;a&gt;"), (_OtherStr("<a>"), "X&lt;")],
+)
+def test_escape_str_subclass_does_not_recurse(value: str, expected: str) -> None:
+    from microflask.markup import escape
+
+    assert escape(value) == expected
+    assert Markup("%s") % value == expected
+    markupsafe = pytest.importorskip("markupsafe")
+    assert markupsafe.escape(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "value", "expected"),
+    [
+        ("<em></em>", "x", TypeError),
+        ("<em>%s</em>", ("x", "y"), TypeError),
+        ("%s", 5, "5"),
+        ("%s", [1, "<"], "[1, &#39;&lt;&#39;]"),
+        ("%(a)s", {"a": "<"}, "&lt;"),
+        ("x", {}, "x"),
+        ("x", [], "x"),
+        ("", (), ""),
+    ],
+)
+def test_markup_mod_like_markupsafe(template: str, value: object, expected: object) -> None:
+    def outcome(cls: type) -> object:
+        try:
+            return str(cls(template) % value)
+        except TypeError:
+            return TypeError
+
+    assert outcome(Markup) == expected
+    markupsafe = pytest.importorskip("markupsafe")
+    assert outcome(markupsafe.Markup) == expected

@@ -101,6 +101,19 @@ MULTIPART_CASES = [
         ([("a", "v")], []),
         id="bare-lf",
     ),
+    pytest.param(
+        b'--BB\rContent-Disposition: form-data; name="a"\r\rv\r--BB\r'
+        b'Content-Disposition: form-data; name="f"; filename="x.txt"\r\rline1\r\nline2\r--BB--\r',
+        MULTIPART,
+        ([("a", "v")], [("f", "x.txt", None, b"line1\r\nline2")]),
+        id="bare-cr",
+    ),
+    pytest.param(
+        part(b"a", b"") + part(b"b", b"\r\n") + b"--BB--\r\n",
+        MULTIPART,
+        ([("a", ""), ("b", "\r\n")], []),
+        id="empty-field",
+    ),
 ]
 
 

@@ -567,3 +567,14 @@ def test_proxy_of_a_stack_subclass_uses_its_top():
 
     with pytest.raises(RuntimeError, match="^nothing here$"):
         LocalProxy(Empty(), unbound_message="nothing here")._get_current_object()
+
+
+def test_get_ident_is_werkzeug_08s_thread_identity() -> None:
+    from wsgikit.local import get_ident
+
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: seen.append(get_ident()))
+    thread.start()
+    thread.join()
+    assert get_ident() == threading.get_ident()
+    assert seen and seen[0] != get_ident()

@@ -58,6 +58,21 @@ SERVER_SCRIPT = textwrap.dedent(
             data = json.dumps(keys).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
             return [data]
+        if path == "/read":
+            # Read the body the way X-Read says, to the end.
+            stream, how = environ["wsgi.input"], environ.get("HTTP_X_READ")
+            if how == "read":
+                body = stream.read()
+            elif how == "read3":
+                body = b"".join(iter(lambda: stream.read(3), b""))
+            elif how == "readline":
+                body = b"".join(iter(stream.readline, b""))
+            elif how == "readlines":
+                body = b"".join(stream.readlines())
+            else:
+                body = b"".join(stream)
+            start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(body)))])
+            return [body]
         if path == "/lines":
             lines = [line.decode() for line in environ["wsgi.input"]]
             start_response("200 OK", [("Content-Type", "application/json")])
@@ -337,9 +352,10 @@ def test_environ(threaded: Server) -> None:
         b"X-A: 1\r\nX-A: 2\r\nX_Forwarded_For: spoof\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi"
     )
     env = json.loads(request(threaded.port, raw).body)
-    assert env["PATH_INFO"] == "//evil.com/a b\u00c3\u00a9"  # latin-1 view of the UTF-8 bytes
+    # A leading "//" collapses to "/" (as http.server, and so Werkzeug, does).
+    assert env["PATH_INFO"] == "/evil.com/a b\u00c3\u00a9"  # latin-1 view of the UTF-8 bytes
     assert env["QUERY_STRING"] == "env=1&y=%20"
-    assert env["REQUEST_URI"] == env["RAW_URI"] == "//evil.com/a%20b%C3%A9?env=1&y=%20"
+    assert env["REQUEST_URI"] == env["RAW_URI"] == "/evil.com/a%20b%C3%A9?env=1&y=%20"
     assert env["HTTP_HOST"] == "example.org:8080"
     assert env["HTTP_X_A"] == "1,2"
     assert "HTTP_X_FORWARDED_FOR" not in env
@@ -354,6 +370,16 @@ def test_environ(threaded: Server) -> None:
     assert env["REMOTE_ADDR"] == "127.0.0.1"
     assert env["wsgi.url_scheme"] == "http"
     assert env["input_terminated"] is False
+
+
+@pytest.mark.parametrize(
+    ("target", "path"),
+    [(b"//double-slash", "/double-slash"), (b"///a//b", "/a//b"), (b"/a//b", "/a//b")],
+)
+def test_leading_double_slash_is_one(threaded: Server, target: bytes, path: str) -> None:
+    env = json.loads(request(threaded.port, b"GET %s?env HTTP/1.1\r\nHost: x\r\n\r\n" % target).body)
+    assert env["PATH_INFO"] == path
+    assert env["REQUEST_URI"] == env["RAW_URI"] == f"{path}?env"
 
 
 def test_absolute_form_target_sets_host(threaded: Server) -> None:
@@ -675,6 +701,19 @@ def test_single_threaded_server_is_http10_and_closes(make_server_proc: t.Callabl
     assert response.headers["connection"] == "close"
     assert response.body == b"one two three"
     assert conn.is_closed()
+
+
+_CHUNKED_READ = (
+    b"POST /read HTTP/1.1\r\nHost: x\r\nX-Read: %s\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    b"5\r\nhello\r\n6\r\n world\r\n4\r\n\nab\n\r\n1\r\nc\r\n0\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize("mode", ["single", "threaded", "forking"])
+def test_chunked_body_read_fully_in_every_mode(make_server_proc: t.Callable[..., Server], mode: str) -> None:
+    server = make_server_proc(mode)
+    for how in [b"read", b"read3", b"readline", b"readlines", b"iter"]:
+        assert request(server.port, _CHUNKED_READ % how).body == b"hello world\nab\nc", how
 
 
 def test_forking_server(make_server_proc: t.Callable[..., Server]) -> None:

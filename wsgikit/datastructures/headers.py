@@ -3,14 +3,16 @@
 :class:`Headers` stores ``(name, value)`` tuples in one list, in the order
 they will be sent, because header order and repeated headers
 (``Set-Cookie``) matter on the wire. Lookups compare names
-case-insensitively. Every name and value that enters is checked: CR, LF and
-NUL are refused with :exc:`ValueError`, so a header can never be split into
-two or smuggle a response line. :class:`EnvironHeaders` is the read-only
+case-insensitively. Every name and value that enters is checked: a name
+must be an RFC 9110 token and a value must not hold CR, LF or NUL, else
+:exc:`ValueError`, so a header can never be split into two or smuggle a
+response line. :class:`EnvironHeaders` is the read-only
 view of the ``HTTP_*`` keys of a WSGI environ.
 """
 
 from __future__ import annotations
 
+import re
 import typing as t
 from collections.abc import Iterable, Mapping
 
@@ -40,17 +42,38 @@ def _str_header_value(value: t.Any) -> str:
     return value  # type: ignore[no-any-return]
 
 
+# RFC 9110 section 5.1: a field name is a token.
+_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# PERF: names already checked are remembered, so the usual few dozen names
+# cost one set lookup each; the cache is bounded so arbitrary names from
+# user code cannot grow it without limit.
+_CHECKED_NAMES: set[str] = set()
+_CHECKED_NAMES_MAX = 2048
+
+
 def _check_header_name(key: str) -> str:
-    """Return ``key`` unchanged, refusing CR, LF and NUL (which Werkzeug
-    lets through in names; we do not). A name that is not a string is
-    refused with a clear :exc:`TypeError` (it could never be sent).
+    """Return ``key`` unchanged if it is an RFC 9110 token, else raise
+    :exc:`ValueError` (Werkzeug lets CR, LF, NUL, spaces, colons and the
+    empty name through; a name like ``"X-B: c"`` would forge a header on
+    the wire, so we do not). A name that is not a string is refused with a
+    clear :exc:`TypeError` (it could never be sent).
     """
+    if key.__class__ is str and key in _CHECKED_NAMES:
+        return key
     if not isinstance(key, str):
         raise TypeError(f"Header names must be strings, not {type(key).__name__!r}.")
     if "\n" in key or "\r" in key:
         raise ValueError("Header names must not contain newline characters.")
     if "\x00" in key:
         raise ValueError("Header names must not contain NUL characters.")
+    if _TOKEN_RE.fullmatch(key) is None:
+        raise ValueError(
+            f"Invalid header name {key!r}: a header name must be a non-empty RFC 9110"
+            " token (letters, digits and !#$%&'*+-.^_`|~; no spaces, colons or"
+            " other separators)."
+        )
+    if len(_CHECKED_NAMES) < _CHECKED_NAMES_MAX and key.__class__ is str:
+        _CHECKED_NAMES.add(key)
     return key
 
 
@@ -110,7 +133,7 @@ class Headers:
                     value = str(value)
                 if "\n" in value or "\r" in value or "\x00" in value:
                     _str_header_value(value)
-                if key.__class__ is not str or "\n" in key or "\r" in key or "\x00" in key:
+                if key.__class__ is not str or key not in _CHECKED_NAMES:
                     _check_header_name(key)
                 append((key, value))
         elif isinstance(defaults, Headers) and defaults.__class__ is Headers:
@@ -325,7 +348,7 @@ class Headers:
             value = str(value)
         if "\n" in value or "\r" in value or "\x00" in value:
             _str_header_value(value)
-        if key.__class__ is not str or "\n" in key or "\r" in key or "\x00" in key:
+        if key.__class__ is not str or key not in _CHECKED_NAMES:
             _check_header_name(key)
         self._list.append((key, value))
 

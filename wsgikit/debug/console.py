@@ -22,7 +22,8 @@ import linecache
 import sys
 import threading
 import typing as t
-from html import escape
+
+from .._internal import _escape_html as escape
 
 from .repr import debug_repr
 from .repr import dump
@@ -73,6 +74,52 @@ class HTMLStringO:
     def writelines(self, x: t.Iterable[str]) -> None:
         for line in x:
             self.write(line)
+
+
+class _Capture(threading.local):
+    #: Where this thread's console output goes, or ``None``.
+    stream: HTMLStringO | None = None
+    #: The namespace that receives ``_`` (the last value shown).
+    namespace: dict[str, t.Any] | None = None
+
+
+_capture = _Capture()
+#: The display hook that was installed before the running evaluation.
+_outer_displayhook: t.Callable[[object], t.Any] = sys.__displayhook__
+
+
+class ThreadedStream:
+    """Werkzeug's name for the console's output capture, kept reachable:
+    :meth:`displayhook` is ``sys.displayhook`` while console code runs, and
+    :meth:`push` / :meth:`fetch` capture a thread's output by hand.
+
+    Capture is per thread: another thread's values go to the display hook
+    that was installed before.
+    """
+
+    @staticmethod
+    def push() -> None:
+        """Start capturing this thread's displayed values."""
+        _capture.stream = HTMLStringO()
+
+    @staticmethod
+    def fetch() -> str:
+        """Return (and clear) the HTML captured in this thread so far."""
+        stream = _capture.stream
+        return "" if stream is None else stream.reset()
+
+    @staticmethod
+    def displayhook(obj: object) -> None:
+        """Show ``obj`` as debug HTML in this thread's capture."""
+        stream = _capture.stream
+        if stream is None:
+            _outer_displayhook(obj)
+            return
+        if obj is None:
+            return
+        if _capture.namespace is not None:
+            _capture.namespace["_"] = obj
+        stream._write(debug_repr(obj))
 
 
 class _ThreadRouter:
@@ -134,7 +181,7 @@ class Console:
         :param code: one line of Python.
         """
         prompt = "... " if self.buffer else ">>> "
-        echo = escape(prompt + code) + "\n"
+        echo = prompt + escape(code) + "\n"
         source = "\n".join([*self.buffer, code])
         filename = f"<debugger input {next(_input_counter)}>"
         try:
@@ -150,33 +197,23 @@ class Console:
         return echo + self._run(compiled)
 
     def _run(self, compiled: t.Any) -> str:
+        global _outer_displayhook
         stream = HTMLStringO()
         with _eval_lock:
             saved_stdout, saved_hook = sys.stdout, sys.displayhook
             sys.stdout = _ThreadRouter(saved_stdout, threading.get_ident(), stream)  # type: ignore[assignment]
-            sys.displayhook = self._displayhook(stream, saved_hook)
+            if saved_hook is not ThreadedStream.displayhook:
+                _outer_displayhook = saved_hook
+            sys.displayhook = ThreadedStream.displayhook
+            _capture.stream, _capture.namespace = stream, self.locals
             try:
                 exec(compiled, self.globals, self.locals)
             except BaseException as e:  # noqa: B036 - exit() and friends must not end the server
                 stream._write(_format_exception(e))
             finally:
                 sys.stdout, sys.displayhook = saved_stdout, saved_hook
+                _capture.stream = _capture.namespace = None
         return stream.reset()
-
-    def _displayhook(self, stream: HTMLStringO, fallback: t.Callable[[object], t.Any]) -> t.Callable[[object], None]:
-        owner = threading.get_ident()
-        namespace = self.locals
-
-        def hook(value: object) -> None:
-            if threading.get_ident() != owner:
-                fallback(value)
-                return
-            if value is None:
-                return
-            namespace["_"] = value
-            stream._write(debug_repr(value))
-
-        return hook
 
 
 def _remember_source(filename: str, source: str) -> None:

@@ -38,7 +38,7 @@ PIN_TIME = 60 * 60 * 24 * 7
 #: Environment variables that set the PIN (or turn it ``off``), first wins.
 PIN_ENV_VARS = ("WSGIKIT_DEBUG_PIN", "WERKZEUG_DEBUG_PIN")
 
-_machine_id: str | None = None
+_machine_id: bytes | None = None
 _machine_id_read = False
 
 
@@ -59,12 +59,13 @@ def _cgroup_tail() -> str:
     return _read_first_line("/proc/self/cgroup").rpartition("/")[2]
 
 
-def get_machine_id() -> str | None:
+def get_machine_id() -> bytes | None:
     """Identify this machine (and container) for PIN derivation.
 
     Joins the machine id (``/etc/machine-id`` or dbus's), the boot id, the
-    cgroup tail and the host name; ``None`` only when none is available.
-    The result is computed once per process.
+    cgroup tail and the host name, as UTF-8 bytes (the type Werkzeug
+    returns); ``None`` only when none is available. The result is computed
+    once per process.
     """
     global _machine_id, _machine_id_read
     if _machine_id_read:
@@ -78,7 +79,7 @@ def get_machine_id() -> str | None:
     if sys.platform == "win32":  # pragma: no cover - not exercised on Linux CI
         parts.append(_windows_machine_guid())
     joined = "|".join(parts)
-    _machine_id = joined if joined.strip("|") else None
+    _machine_id = joined.encode("utf-8") if joined.strip("|") else None
     _machine_id_read = True
     return _machine_id
 
@@ -137,7 +138,8 @@ def _app_facts(app: t.Any) -> list[str]:
 
 def _private_facts() -> list[str]:
     """Facts only someone on the machine (or in the container) knows."""
-    return [str(uuid.getnode()), str(get_machine_id())]
+    machine_id = get_machine_id()
+    return [str(uuid.getnode()), "None" if machine_id is None else machine_id.decode("utf-8")]
 
 
 def _group_digits(digits: str) -> str:

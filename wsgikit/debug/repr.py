@@ -3,7 +3,8 @@
 Theory of operation: :class:`DebugReprGenerator` walks an object the way
 ``repr`` would, but produces HTML with CSS classes (``number``, ``string``,
 ``object``...) so the console can colour values and fold long ones. Every
-piece of text that comes from the object goes through :func:`html.escape`;
+piece of text that comes from the object is HTML-escaped (with
+MarkupSafe's entities ``&#34;`` and ``&#39;``, as on Werkzeug's pages);
 only the markup this module writes itself is left raw. Containers are
 limited (the rest of a long list or string is wrapped in an ``extended``
 span the page can fold) and recursion is detected by identity, so a
@@ -18,7 +19,8 @@ import pydoc
 import re
 import sys
 import typing as t
-from html import escape
+
+from .._internal import _escape_html as escape
 
 _missing = object()
 _RegexType = type(re.compile(""))
@@ -250,10 +252,12 @@ class _Helper:
             _write_html(f'<span class="help">{escape(repr(self))}</span>')
             return
         try:
-            text = pydoc.render_doc(topic, renderer=pydoc.plaintext)
+            # The title pydoc's own help() uses: "Help on ... :".
+            text = pydoc.render_doc(topic, "Help on %s:", renderer=pydoc.plaintext)
         except ImportError as e:
             text = f"No help found: {e}"
         title, _, body = text.partition("\n")
+        body = body.lstrip("\n")
         _write_html(
             f'<div class="box"><h3>{escape(title)}</h3><pre class="help">{escape(body)}</pre></div>'
         )

@@ -10,8 +10,9 @@ frames, and replaces the summaries with :class:`DebugFrameSummary` objects
 that keep the frame's globals and locals so a console can later run in
 them. Text comes from the standard formatter over the filtered stacks;
 HTML is written here, and every string that comes from the program
-(messages, file names, source, function names) passes through
-:func:`html.escape` exactly once, at the point it is put into markup.
+(messages, file names, source, function names) is HTML-escaped (with
+MarkupSafe's entities ``&#34;`` and ``&#39;``, as on Werkzeug's pages)
+exactly once, at the point it is put into markup.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import sys
 import sysconfig
 import traceback
 import typing as t
-from html import escape
+
+from .._internal import _escape_html as escape
 
 if t.TYPE_CHECKING:
     from .console import Console

@@ -240,6 +240,10 @@ class Map:
             scheme = "wss" if scheme == "https" else "ws"
         path_info = get("PATH_INFO", "")
         query = get("QUERY_STRING", "")
+        method = get("REQUEST_METHOD", "GET")
+        if type(method) is bytes:
+            # Python 2 era middleware wrote the method as bytes.
+            method = method.decode("latin-1")
         adapter = MapAdapter(
             self,
             server_name,
@@ -247,7 +251,7 @@ class Map:
             subdomain,
             scheme,
             path_info if path_info.isascii() else _wsgi_text(path_info),
-            get("REQUEST_METHOD", "GET"),
+            method,
             query if query.isascii() else _wsgi_text(query),
         )
         adapter.websocket = websocket
@@ -313,15 +317,22 @@ class Map:
 
 
 def _encode_host(server_name: str) -> str:
-    """IDNA-encode the name part of ``host:port``."""
-    name, sep, port = server_name.partition(":")
-    if not name.isascii():
-        try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            from ..exceptions import BadHost
+    """IDNA-encode the name part of ``host:port``.
 
-            raise BadHost() from None
+    An ASCII name goes through the codec too: it refuses empty and
+    over-long labels (``a..b``, 64 letters), which are a bad request
+    (:exc:`~wsgikit.exceptions.BadHost`, 400), as in Werkzeug. Callers
+    cache the result per host, so this runs once per distinct host.
+    """
+    name, sep, port = server_name.partition(":")
+    try:
+        encoded = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        from ..exceptions import BadHost
+
+        raise BadHost() from None
+    if not name.isascii():
+        name = encoded
     return f"{name}{sep}{port}"
 
 

@@ -11,11 +11,14 @@ deleted from its front (an O(1) operation for ``bytearray``).
 The decoder walks ``PREAMBLE -> (PART -> DATA_START -> DATA)* -> EPILOGUE
 -> COMPLETE``. In the data states it looks for the delimiter ``--boundary``
 with ``bytes.find`` starting from a remembered offset, so no byte is scanned
-twice. A hit counts only at the start of a line (after ``\\r\\n`` or a bare
-``\\n``), and only when the rest of the line is ``--`` (the closing
-delimiter) or optional spaces and a line break. When nothing matches, every
-byte is released as :class:`Data` at once except a trailing line break plus
-delimiter head (``"\\r\\n--bou"``) that the next read may complete. While a
+twice. A hit counts only at the start of a line (after ``\\r\\n``, a bare
+``\\n`` or a bare ``\\r``, the line breaks Werkzeug accepts), and only when
+the rest of the line is ``--`` (the closing delimiter) or optional spaces and
+a line break. A part's header block ends at the first blank line
+(``\\r\\n\\r\\n``, ``\\n\\n``, ``\\r\\r``, or ``\\r\\r\\n`` / ``\\r\\n\\n``). When nothing
+matches, every byte is released as :class:`Data` at once except a trailing
+line break plus delimiter head (``"\\r\\n--bou"``) that the next read may
+complete. While a
 file streams, a received ``bytes`` chunk without a delimiter is passed on as
 the very same object (no copy). The outcome never depends on chunking.
 
@@ -27,6 +30,7 @@ Malformed input raises :class:`ValueError` with a description.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from dataclasses import dataclass
 from enum import Enum
@@ -116,6 +120,12 @@ _LF = 10
 _SPACE = 32
 _TAB = 9
 
+# The blank line ending a part's header block, longest spelling first at
+# each position. A bare "\r" then "\n" is not one ("\n\r\n" is refused,
+# as by Werkzeug).
+_blank_line_re = re.compile(rb"\r\n\r\n|\r\r\n|\r\n\n|\r\r|\n\n")
+_line_break_re = re.compile(r"\r\n|\r|\n")
+
 
 def _validate_boundary(boundary: bytes) -> None:
     if not isinstance(boundary, bytes):
@@ -187,6 +197,7 @@ class MultipartDecoder:
         self._delimiter = b"--" + boundary
         self._crlf_delimiter = b"\r\n" + self._delimiter
         self._lf_delimiter = b"\n" + self._delimiter
+        self._cr_delimiter = b"\r" + self._delimiter
         # A received chunk kept as is while ``buffer`` is empty in a data
         # state, so a file chunk without a delimiter is passed on uncopied.
         self._direct: bytes | None = None
@@ -281,6 +292,8 @@ class MultipartDecoder:
                 start = 0 if at_zero_ok else -1
             elif buffer[index - 1] == _LF:
                 start = index - 2 if index >= 2 and buffer[index - 2] == _CR else index - 1
+            elif buffer[index - 1] == _CR:
+                start = index - 1
             else:
                 start = index if anywhere else -1
             if start != -1:
@@ -321,8 +334,7 @@ class MultipartDecoder:
         if buffer[end] == _CR:
             if end + 1 == size:
                 return (-2 if self.complete else -1), False
-            if buffer[end + 1] == _LF:
-                return end + 2, False
+            return (end + 2 if buffer[end + 1] == _LF else end + 1), False
         return -2, False
 
     def _hold_back(self, data: bytes | bytearray) -> int:
@@ -342,7 +354,11 @@ class MultipartDecoder:
                 break
             index = lf if cr == -1 or (lf != -1 and lf < cr) else cr
             tail = data[index:]
-            if self._crlf_delimiter.startswith(tail) or self._lf_delimiter.startswith(tail):
+            if (
+                self._crlf_delimiter.startswith(tail)
+                or self._lf_delimiter.startswith(tail)
+                or self._cr_delimiter.startswith(tail)
+            ):
                 return size - index
             position = index + 1
         if self.state is State.DATA_START and self._delimiter.startswith(data):
@@ -394,34 +410,31 @@ class MultipartDecoder:
         """Locate the blank line that ends the current part's header block.
 
         Returns ``(block_size, blank_line_size)``, or ``None`` when the blank
-        line has not arrived yet. A header line ends with a line feed; the
-        block ends at a line feed followed by ``\\n`` or ``\\r\\n``.
+        line has not arrived yet (or might still grow: ``\\r\\r`` at the
+        end of the input could become ``\\r\\r\\n``).
         """
         buffer = self.buffer
         size = len(buffer)
         # A part without header lines starts with the blank line itself.
-        if buffer[:1] == b"\n":
+        first = buffer[:2]
+        if first[:1] == b"\n":
             return 0, 1
-        if buffer[:2] == b"\r\n":
+        if first == b"\r\n":
             return 0, 2
-        position = self._search_position
-        while True:
-            index = buffer.find(b"\n", position)
-            if index == -1:
-                return self._header_wait(size)
-            if index + 1 > self.max_part_header_size:
-                raise self._headers_too_large()
-            if index + 1 == size:
-                return self._header_wait(index)
-            following = buffer[index + 1]
-            if following == _LF:
-                return index + 1, 1
-            if following == _CR:
-                if index + 2 == size:
-                    return self._header_wait(index)
-                if buffer[index + 2] == _LF:
-                    return index + 1, 2
-            position = index + 1
+        if first[:1] == b"\r":
+            if size == 1 and not self.complete:
+                return self._header_wait(0)
+            return 0, 1
+        match = _blank_line_re.search(buffer, self._search_position)
+        if match is None:
+            # A blank line may still start in the last three bytes.
+            return self._header_wait(max(0, size - 3))
+        start, end = match.span()
+        if start > self.max_part_header_size:
+            raise self._headers_too_large()
+        if end == size and end - start == 2 and buffer[start] == _CR and not self.complete:
+            return self._header_wait(start)  # "\r\r" or "\r\n" + more to come
+        return start, end - start
 
     def _header_wait(self, position: int) -> None:
         """Remember where the header search resumes; check caps and EOF."""
@@ -444,12 +457,10 @@ class MultipartDecoder:
         except UnicodeDecodeError:
             raise ValueError("A multipart part's headers are not valid UTF-8.") from None
         items: list[tuple[str, str]] = []
-        for line in text.split("\n"):
-            if line.endswith("\r"):
-                line = line[:-1]
+        for line in _line_break_re.split(text):
             if not line:
                 continue
-            if "\r" in line or "\x00" in line:
+            if "\x00" in line:
                 raise ValueError(f"Invalid multipart part header line: {line[:80]!r}")
             if line[0] == " " or line[0] == "\t":
                 if not items:
@@ -564,7 +575,7 @@ class MultipartDecoder:
             position += 1
         if buffer[position : position + 2] == b"\r\n":
             position += 2
-        elif buffer[position : position + 1] == b"\n":
+        elif buffer[position : position + 1] in (b"\n", b"\r"):
             position += 1
         data = bytes(buffer[position:])
         buffer.clear()

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import typing as t
 from io import BytesIO
+from itertools import accumulate
+from operator import sub
 
 from ..datastructures import CombinedMultiDict
 from ..datastructures import EnvironHeaders
@@ -31,6 +34,45 @@ from ..exceptions import RequestEntityTooLarge
 from ..wsgi import _get_server
 from ..wsgi import get_input_stream
 from ..wsgi import LimitedStream
+
+#: Default :attr:`Request.max_json_depth`: deep enough for any real
+#: document, shallow enough to stay well inside Python's recursion limit
+#: when the decoded value is later walked recursively (dumped, compared).
+MAX_JSON_DEPTH = 500
+
+# A JSON string, or an unterminated one running to the end: every match
+# attempt succeeds, so the scan never restarts and stays linear.
+_JSON_STRING_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.S)
+_NOT_BRACKET_RE = re.compile(rb"[^\[\]{}]+")
+# Openers count +1 and closers -1, as 2 and 0 shifted by one per byte.
+_BRACKET_STEP = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
+
+
+def check_json_depth(data: bytes | str, max_depth: int) -> None:
+    """Raise :exc:`ValueError` if the JSON text ``data`` nests arrays and
+    objects deeper than ``max_depth``; brackets inside strings do not count.
+
+    Linear time, and nearly free for documents with no more than
+    ``max_depth`` brackets in all. Invalid JSON may pass (the decoder then
+    refuses it) or be refused as too deep; either way it never decodes.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    elif data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # UTF-16/32 (as json.loads detects them): check the decoded text.
+        try:
+            data = data.decode(json.detect_encoding(data)).encode("utf-8", "surrogatepass")
+        except (UnicodeDecodeError, LookupError):
+            return  # the decoder refuses it
+    # PERF: a document cannot nest deeper than its number of openers.
+    if data.count(b"[") + data.count(b"{") <= max_depth:
+        return
+    brackets = _NOT_BRACKET_RE.sub(b"", _JSON_STRING_RE.sub(b"", data)).translate(_BRACKET_STEP)
+    # Depth after byte k is sum(step) - (k + 1); all in C-level iterators.
+    depth = max(map(sub, accumulate(brackets), range(1, len(brackets) + 1)), default=0)
+    if depth > max_depth:
+        raise ValueError(f"JSON nested deeper than {max_depth} levels.")
+
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -96,6 +138,11 @@ class Request(_SansIORequest):
     form_data_parser_class: type[FormDataParser] = FormDataParser
     #: The module :meth:`get_json` decodes with (``loads``).
     json_module: t.Any = json
+    #: Deepest nesting of JSON arrays and objects :meth:`get_json` accepts;
+    #: deeper is a 400. ``None`` disables the check (then only Python's
+    #: recursion limit, near 1000, still turns a deep body into a 400).
+    #: Werkzeug has no such limit.
+    max_json_depth: int | None = MAX_JSON_DEPTH
 
     #: The WSGI environ.
     environ: WSGIEnvironment
@@ -126,8 +173,13 @@ class Request(_SansIORequest):
 
     @_lazy
     def method(self) -> str:  # type: ignore[override]
-        """The request method, upper-cased (``"GET"`` when missing)."""
-        return self.environ.get("REQUEST_METHOD", "GET").upper()
+        """The request method, upper-cased (``"GET"`` when missing). A
+        method some Python 2 era middleware stored as bytes is decoded as
+        latin-1."""
+        method = self.environ.get("REQUEST_METHOD", "GET")
+        if type(method) is bytes:
+            method = method.decode("latin-1")
+        return method.upper()
 
     @_lazy
     def scheme(self) -> str:  # type: ignore[override]
@@ -441,7 +493,13 @@ class Request(_SansIORequest):
             return self.on_json_loading_failed(None)
         data = self.get_data(cache=cache)
         try:
-            result = self.json_module.loads(data)
+            max_depth = self.max_json_depth
+            if max_depth is not None:
+                check_json_depth(data, max_depth)
+            try:
+                result = self.json_module.loads(data)
+            except RecursionError:
+                raise ValueError("JSON nested too deeply to decode.") from None
         except ValueError as e:
             if silent:
                 result = None

@@ -231,3 +231,16 @@ def test_flask_render_template_with_async_environment(tmp_path: t.Any) -> None:
     client = app.test_client()
     assert client.get("/").get_data(as_text=True) == "012|ok"
     assert client.get("/async").get_data(as_text=True) == "inner!"
+
+
+def test_flask_stream_template_with_async_environment() -> None:
+    from microflask import Flask, stream_template_string
+
+    app = Flask(__name__)
+    app.jinja_options = {"enable_async": True}
+
+    @app.route("/")
+    def index() -> t.Any:
+        return stream_template_string("{% for x in items %}{{ x }}{% endfor %}", items=_agen(3))
+
+    assert app.test_client().get("/").get_data(as_text=True) == "012"

@@ -1285,3 +1285,29 @@ def test_errors_like_jinja(templates: dict[str, str], context: dict[str, t.Any],
     exc = info.value
     got = (type(exc).__name__, str(exc), getattr(exc, "lineno", None), getattr(exc, "name", None))
     assert got == expected
+
+
+# The same templates compiled in async mode and in the sandbox render the same.
+
+
+@pytest.mark.parametrize(("templates", "context", "options", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_renders_like_jinja_in_async_mode(templates: dict[str, str], context: dict[str, t.Any], options: dict[str, t.Any], expected: str) -> None:
+    assert _render(templates, context, {**options, "enable_async": True}) == expected
+
+
+@pytest.mark.parametrize(("templates", "context", "options", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_renders_like_jinja_in_sandbox(
+    templates: dict[str, str], context: dict[str, t.Any], options: dict[str, t.Any], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microflask.templating.sandbox import SandboxedEnvironment
+
+    monkeypatch.setattr(templating, "Environment", SandboxedEnvironment)
+    assert _render(templates, context, options) == expected
+
+
+@pytest.mark.parametrize(("templates", "context", "options", "expected"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES])
+def test_errors_like_jinja_in_async_mode(templates: dict[str, str], context: dict[str, t.Any], options: dict[str, t.Any], expected: tuple[t.Any, ...]) -> None:
+    with pytest.raises(Exception) as info:
+        _render(templates, context, {**options, "enable_async": True})
+    exc = info.value
+    assert (type(exc).__name__, str(exc), getattr(exc, "lineno", None), getattr(exc, "name", None)) == expected

@@ -103,3 +103,16 @@ def test_normal_environment_unchanged() -> None:
     from microflask.templating import Environment
 
     assert Environment().from_string("{{ x + y }}").render(x=1, y=5) == "6"
+
+
+@pytest.mark.parametrize(("source", "context", "expected"), CASES[:12])
+def test_native_async(source: str, context: dict[str, t.Any], expected: t.Any) -> None:
+    import asyncio
+
+    template = NativeEnvironment(enable_async=True).from_string(source)
+    rv = asyncio.run(template.render_async(**context))
+    assert rv == expected and type(rv) is type(expected)
+    assert template.render(**context) == expected
+    nativetypes = pytest.importorskip("jinja2.nativetypes")
+    theirs = nativetypes.NativeEnvironment(enable_async=True).from_string(source)
+    assert asyncio.run(theirs.render_async(**context)) == expected

@@ -85,6 +85,7 @@ class _Ctx:
 
 
 def _outcome(env: t.Any, source: str, ctx: _Ctx, markup_cls: type = Markup) -> str:
+    env.loader = _loader_for(env)
     try:
         rv = "OK " + env.from_string(source).render(**ctx.make(markup_cls))
     except Exception as e:  # the exception is the outcome
@@ -92,6 +93,11 @@ def _outcome(env: t.Any, source: str, ctx: _Ctx, markup_cls: type = Markup) -> s
     finally:
         ctx.close()
     return re.sub(r" at 0x[0-9a-f]+", " at 0xADDR", rv)
+
+
+def _loader_for(env: t.Any) -> t.Any:
+    module = sys.modules[type(env).__module__.rsplit(".", 1)[0]]
+    return module.DictLoader({"m": "{% macro x() %}x{% endmacro %}"})
 
 
 def _unsafe_lambda() -> t.Callable[[], int]:
@@ -181,6 +187,13 @@ ESCAPES = [
     ("macro-internals", "{% macro m() %}{% endmacro %}{{ m._func }}{{ m.name }}", NO_CTX, "OK m"),
     ("loop-internals", "{% for x in [1] %}{{ loop._iterable }}{{ loop.index }}{% endfor %}", NO_CTX, "OK 1"),
     ("mutable-ok", "{{ x.append(1) }}{{ x }}", _Ctx(x=list), "OK None[1]"),
+    # imports and namespaces
+    ("from-import-dunder", "{% from 'm' import __class__ %}", NO_CTX,
+     "TemplateAssertionError: names starting with an underline can not be imported"),
+    ("module-internals", "{% import 'm' as mm %}{{ mm.__class__ }}|{{ mm._body_stream }}|{{ mm.x() }}", NO_CTX, "OK ||x"),
+    ("namespace-set-dunder", "{% set n = namespace() %}{% set n.__class__ = 1 %}{{ n.__class__.y }}", NO_CTX,
+     "SecurityError: access to attribute '__class__' of 'Namespace' object is unsafe."),
+    ("xmlattr-injection", "{{ {'a onclick=x': 1}|xmlattr }}", NO_CTX, "ValueError: Invalid character in attribute name: 'a onclick=x'"),
     # range
     ("range-max", "{{ range(100000)|length }}", NO_CTX, "OK 100000"),
     ("range-over", "{{ range(100001)|length }}", NO_CTX,
@@ -216,6 +229,10 @@ STRICTER = [
     # the unbound str.format reached through a type the application passed
     ("unbound-format", "{{ s.format('{0.__class__.__mro__}', 1) }}", _Ctx(s=lambda: str), _CLASS,
      "OK (<class 'int'>, <class 'object'>)"),
+    ("unbound-format_map", "{{ s.format_map('{a.__class__.__mro__}', {'a': 1}) }}", _Ctx(s=lambda: str), _CLASS,
+     "OK (<class 'int'>, <class 'object'>)"),
+    ("unbound-markup-format", "{{ M.format(M('{0.__class__.__mro__}'), 1) }}", _Ctx(M=lambda: Markup), _CLASS,
+     "OK (&lt;class &#39;int&#39;&gt;, &lt;class &#39;object&#39;&gt;)"),
 ]
 
 

@@ -95,9 +95,9 @@ def test_page_shows_exception_and_escapes_it() -> None:
     assert "<title>ValueError: &lt;script&gt;alert(1)&lt;/script&gt; // Wsgikit Debugger</title>" in page
     assert '<p class="errormsg">ValueError: &lt;script&gt;alert(1)&lt;/script&gt;</p>' in page
     # The source around the failing line, escaped, with the line marked.
-    assert "frame_marker = &quot;local-in-failing-frame&quot;" in page
+    assert "frame_marker = &#34;local-in-failing-frame&#34;" in page
     assert '<span class="line current">' in page
-    assert 'raise ValueError(&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;)' in page
+    assert 'raise ValueError(&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;)' in page
     assert 'in <code class="function">failing_app</code>' in page
 
 
@@ -115,7 +115,7 @@ def test_request_line_is_escaped() -> None:
     _, client = make()
     page = client.get("/p<b>", query_string="q=<i>&x=\"").get_data(as_text=True)
     assert "<b>" not in page and "<i>" not in page
-    assert '<p class="request"><code>GET http://localhost/p&lt;b&gt;?q=&lt;i&gt;&amp;x=&quot;</code></p>' in page
+    assert '<p class="request"><code>GET http://localhost/p&lt;b&gt;?q=&lt;i&gt;&amp;x=&#34;</code></p>' in page
 
 
 def test_page_loads_only_its_own_resources() -> None:
@@ -139,7 +139,7 @@ def test_traceback_goes_to_wsgi_errors() -> None:
 @pytest.mark.parametrize(
     ("app", "first", "note", "second"),
     [
-        (chained_app, "KeyError: &#x27;missing-key&#x27;", "The above exception was the direct cause", "RuntimeError: wrapped &amp; re-raised"),
+        (chained_app, "KeyError: &#39;missing-key&#39;", "The above exception was the direct cause", "RuntimeError: wrapped &amp; re-raised"),
         (context_app, "ZeroDivisionError: division by zero", "During handling of the above exception", "LookupError: while handling"),
     ],
 )
@@ -162,7 +162,7 @@ def test_suppressed_context_is_not_shown() -> None:
     page = client.get("/").get_data(as_text=True)
     assert '<blockquote class="exception">ZeroDivisionError' not in page
     assert '<p class="chain-note">' not in page
-    assert "KeyError: &#x27;clean&#x27;" in page
+    assert "KeyError: &#39;clean&#39;" in page
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="no exception groups before Python 3.11")
@@ -280,7 +280,7 @@ def test_console_evaluates_in_frame_after_pin() -> None:
     assert response.status_code == 200
     assert response.headers["X-Wsgikit-Debugger"] == "command"
     assert response.get_data(as_text=True) == (
-        "&gt;&gt;&gt; frame_marker\n<span class=\"string\">&#x27;local-in-failing-frame&#x27;</span>"
+        ">>> frame_marker\n<span class=\"string\">&#39;local-in-failing-frame&#39;</span>"
     )
     # Names defined in a frame's console persist there.
     command(client, debugged, "x = len(frame_marker)", frame)
@@ -295,7 +295,7 @@ def test_console_output_is_escaped() -> None:
     assert "<img" not in text
     assert "&lt;img src=x&gt;" in text
     error = command(client, debugged, "raise KeyError('<b>')", frame).get_data(as_text=True)
-    assert "<b>" not in error and "KeyError: &#x27;&lt;b&gt;&#x27;" in error
+    assert "<b>" not in error and "KeyError: &#39;&lt;b&gt;&#39;" in error
 
 
 def test_console_multiline_block() -> None:
@@ -472,7 +472,7 @@ def test_standalone_console(monkeypatch: pytest.MonkeyPatch) -> None:
     assert 'data-console-mode="true"' in page.get_data(as_text=True)
     assert command(client, debugged, "preset", "0").status_code == 403
     pinauth(client, debugged, PIN)
-    assert command(client, debugged, "preset", "0").data.endswith(b"&#x27;from init&#x27;</span>")
+    assert command(client, debugged, "preset", "0").data.endswith(b"&#39;from init&#39;</span>")
     assert command(client, debugged, "exit()", "0").status_code == 200  # SystemExit stays in the console
 
 
@@ -549,3 +549,42 @@ def test_app_iterable_closed_when_server_stops_early() -> None:
     closed.clear()
     assert make(app)[1].get("/").data == b"onetwo"
     assert closed == [True]
+
+
+def _raise_inner() -> None:
+    raise KeyError("inner-marker")
+
+
+def _cause_app(environ: t.Any, start_response: t.Any) -> t.Any:
+    try:
+        _raise_inner()
+    except KeyError as e:
+        raise ValueError("outer-marker") from e
+
+
+def _context_app(environ: t.Any, start_response: t.Any) -> t.Any:
+    try:
+        try:
+            _raise_inner()
+        except KeyError as e:
+            raise TypeError("middle-marker") from e
+    except TypeError:
+        raise ValueError("outer-marker")  # noqa: B904 - the implicit context is the point
+
+
+@pytest.mark.parametrize(
+    ("app", "notes"),
+    [
+        (_cause_app, ["The above exception was the direct cause"]),
+        (_context_app, ["The above exception was the direct cause", "During handling of the above exception"]),
+    ],
+)
+def test_every_traceback_of_a_chain_is_on_the_page(app: t.Any, notes: list[str]) -> None:
+    page = Client(DebuggedApplication(app)).get("/").get_data(as_text=True)
+    # Outside the copyable text: the frames themselves.
+    frames = re.sub(r"<textarea.*?</textarea>", "", page, flags=re.S)
+    assert "raise KeyError(&#34;inner-marker&#34;)" in frames
+    assert 'in <code class="function">_raise_inner</code>' in frames
+    assert "raise ValueError(&#34;outer-marker&#34;)" in frames
+    for note in notes:
+        assert note in frames

@@ -14,10 +14,10 @@ from wsgikit.debug.console import HTMLStringO
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        (["1 + 1"], '&gt;&gt;&gt; 1 + 1\n<span class="number">2</span>'),
-        (["x = 5"], "&gt;&gt;&gt; x = 5\n"),
-        (["None"], "&gt;&gt;&gt; None\n"),
-        (["print('<b>&')"], "&gt;&gt;&gt; print(&#x27;&lt;b&gt;&amp;&#x27;)\n&lt;b&gt;&amp;\n"),
+        (["1 + 1"], '>>> 1 + 1\n<span class="number">2</span>'),
+        (["x = 5"], ">>> x = 5\n"),
+        (["None"], ">>> None\n"),
+        (["print('<b>&')"], ">>> print(&#39;&lt;b&gt;&amp;&#39;)\n&lt;b&gt;&amp;\n"),
         (["if True:", "  7", ""], '... \n<span class="number">7</span>'),
         (["x ="], None),
         (["def f(:"], None),
@@ -45,12 +45,12 @@ def test_namespace_and_underscore() -> None:
 def test_exception_is_rendered_with_console_source() -> None:
     console = Console()
     result = console.eval("raise ValueError('<x>')")
-    assert result.startswith("&gt;&gt;&gt; raise ValueError(&#x27;&lt;x&gt;&#x27;)\n<div class=\"traceback\">")
+    assert result.startswith(">>> raise ValueError(&#39;&lt;x&gt;&#39;)\n<div class=\"traceback\">")
     assert '<blockquote class="exception">ValueError: &lt;x&gt;\n</blockquote>' in result
     # The console's own machinery is not in the traceback.
     assert "_run" not in result
     # The input line is shown as the frame's source.
-    assert "raise ValueError(&#x27;&lt;x&gt;&#x27;)</span>" in result
+    assert "raise ValueError(&#39;&lt;x&gt;&#39;)</span>" in result
 
 
 @pytest.mark.parametrize("code", ["exit()", "raise SystemExit(3)", "raise KeyboardInterrupt"])
@@ -84,6 +84,28 @@ def test_other_threads_output_is_not_captured(capsys: pytest.CaptureFixture[str]
     assert "mine" in result
     assert "another thread" not in result
     assert "from another thread" in capsys.readouterr().out
+
+
+def test_display_hook_is_reachable_as_in_werkzeug() -> None:
+    from wsgikit.debug import console as console_module
+    from wsgikit.debug.console import ThreadedStream
+
+    console = Console()
+    console.locals["ThreadedStream"] = ThreadedStream
+    out = console.eval("import sys; sys.displayhook is ThreadedStream.displayhook")
+    assert out.endswith('<span class="number">True</span>')
+    assert sys.displayhook is not ThreadedStream.displayhook  # only while console code runs
+    ThreadedStream.push()
+    ThreadedStream.displayhook([1, "<a>"])
+    ThreadedStream.displayhook(None)
+    assert ThreadedStream.fetch() == '[<span class="number">1</span>, <span class="string">&#39;&lt;a&gt;&#39;</span>]'
+    assert ThreadedStream.fetch() == ""
+    console_module._capture.stream = None  # stop this thread's capture again
+
+
+def test_help_in_the_console() -> None:
+    out = Console().eval("help(len)")
+    assert out.startswith(">>> help(len)\n<div class=\"box\"><h3>Help on built-in function len in module builtins:</h3>")
 
 
 def test_html_string_o() -> None:

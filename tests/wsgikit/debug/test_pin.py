@@ -46,9 +46,9 @@ def test_derived_pin_shape_and_stability() -> None:
 def test_pin_depends_on_machine_and_container(monkeypatch: pytest.MonkeyPatch) -> None:
     first = get_pin_and_cookie_name(app)
     # Two containers sharing a machine id differ in cgroup / host name.
-    monkeypatch.setattr(pin_module, "_machine_id", "same-machine-id|boot|docker-aaaa|host-a")
+    monkeypatch.setattr(pin_module, "_machine_id", b"same-machine-id|boot|docker-aaaa|host-a")
     a = get_pin_and_cookie_name(app)
-    monkeypatch.setattr(pin_module, "_machine_id", "same-machine-id|boot|docker-bbbb|host-b")
+    monkeypatch.setattr(pin_module, "_machine_id", b"same-machine-id|boot|docker-bbbb|host-b")
     b = get_pin_and_cookie_name(app)
     assert len({first, a, b}) == 3
 
@@ -61,8 +61,8 @@ def test_pin_depends_on_user(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_machine_id_includes_container_facts() -> None:
     machine = get_machine_id()
-    assert isinstance(machine, str)
-    assert pin_module._hostname() in machine
+    assert isinstance(machine, bytes)  # as Werkzeug's
+    assert pin_module._hostname().encode() in machine
     assert get_machine_id() is machine  # computed once
 
 

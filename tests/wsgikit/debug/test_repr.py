@@ -33,7 +33,9 @@ def num(x: object) -> str:
 
 
 def s(x: str) -> str:
-    return f'<span class="string">{html.escape(repr(x))}</span>'
+    # Werkzeug's pages use MarkupSafe's entities: &#34; and &#39;.
+    escaped = html.escape(repr(x)).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
+    return f'<span class="string">{escaped}</span>'
 
 
 recursive_list: list[t.Any] = [1]
@@ -49,8 +51,8 @@ recursive_dict["me"] = recursive_dict
         (1.5, num(1.5)),
         (True, num(True)),
         (None, '<span class="object">None</span>'),
-        ("a<b", '<span class="string">&#x27;a&lt;b&#x27;</span>'),
-        (b"x\x00", '<span class="string">b&#x27;x\\x00&#x27;</span>'),
+        ("a<b", '<span class="string">&#39;a&lt;b&#39;</span>'),
+        (b"x\x00", '<span class="string">b&#39;x\\x00&#39;</span>'),
         ([], "[]"),
         ([1, "a"], f"[{num(1)}, {s('a')}]"),
         ((1,), f"({num(1)},)"),
@@ -60,7 +62,7 @@ recursive_dict["me"] = recursive_dict
         (frozenset(), "frozenset()"),
         (frozenset([2]), f"frozenset({{{num(2)}}})"),
         (collections.deque([1]), f'<span class="module">collections.</span>deque([{num(1)}])'),
-        (re.compile("a+<"), 're.compile(<span class="string regex">&#x27;a+&lt;&#x27;</span>)'),
+        (re.compile("a+<"), 're.compile(<span class="string regex">&#39;a+&lt;&#39;</span>)'),
         (recursive_list, f"[{num(1)}, [...]]"),
         (BrokenRepr(), '<span class="brokenrepr">&lt;broken repr (ValueError: no &lt;repr&gt;)&gt;</span>'),
         (MyList([1]), f'<span class="module">{__name__}.</span>MyList([{num(1)}])'),
@@ -82,7 +84,7 @@ def test_long_sequences_and_strings_fold() -> None:
     assert folded.count('class="number"') == 4
     long_string = debug_repr("x" * 100)
     assert '<span class="extended">' in long_string
-    assert re.sub(r"<[^>]*>", "", long_string) == "&#x27;" + "x" * 100 + "&#x27;"
+    assert re.sub(r"<[^>]*>", "", long_string) == "&#39;" + "x" * 100 + "&#39;"
     assert debug_repr(dict.fromkeys(range(7))).split('<span class="extended">', 1)[0].count('class="pair"') == 5
 
 
@@ -113,6 +115,11 @@ def test_no_raw_markup_escapes(value: object) -> None:
         assert "<" not in bare and ">" not in bare
 
 
+def test_quotes_use_markupsafe_entities() -> None:
+    assert debug_repr("it's") == '<span class="string">&#34;it&#39;s&#34;</span>'
+    assert debug_repr(["<'>"]) == '[<span class="string">&#34;&lt;&#39;&gt;&#34;</span>]'
+
+
 def test_dump_object_and_locals(monkeypatch: pytest.MonkeyPatch) -> None:
     out = HTMLStringO()
     monkeypatch.setattr("sys.stdout", out)
@@ -140,7 +147,7 @@ def test_dump_of_plain_object_lists_attributes(monkeypatch: pytest.MonkeyPatch) 
 
     dump(Thing())
     text = out.reset()
-    assert "Details for" in text and "<th>attr</th>" in text and "&#x27;&lt;v&gt;&#x27;" in text
+    assert "Details for" in text and "<th>attr</th>" in text and "&#39;&lt;v&gt;&#39;" in text
 
 
 def test_helper_renders_pydoc_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,7 +155,8 @@ def test_helper_renders_pydoc_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdout", out)
     helper(len)
     text = out.reset()
-    assert text.startswith('<div class="box"><h3>Python Library Documentation: built-in function len')
+    # pydoc's help() title, as on Werkzeug's console
+    assert text.startswith('<div class="box"><h3>Help on built-in function len in module builtins:</h3><pre class="help">len(')
     helper()
     assert "help(object)" in out.reset()
 

@@ -90,7 +90,7 @@ def test_failing_expression_is_marked() -> None:
         print("x", values["missing"])
 
     html = DebugTraceback(catch(func)).render_traceback_html()
-    assert "<mark>values[&quot;missing&quot;]</mark>" in html
+    assert "<mark>values[&#34;missing&#34;]</mark>" in html
 
 
 def test_missing_source_renders_empty() -> None:
@@ -109,7 +109,7 @@ def test_cycle_in_context_terminates() -> None:
     except ValueError as e:
         tb = DebugTraceback(e)
     html = tb.render_traceback_html()
-    assert "ValueError: a" in html and "KeyError: &#x27;b&#x27;" in html
+    assert "ValueError: a" in html and "KeyError: &#39;b&#39;" in html
 
 
 def test_long_chain_is_linear() -> None:

@@ -12,6 +12,7 @@ import warnings
 import pytest
 
 from wsgikit.datastructures import ImmutableDict
+from wsgikit.exceptions import BadHost
 from wsgikit.routing import BaseConverter
 from wsgikit.routing import Map
 from wsgikit.routing import RequestRedirect
@@ -151,3 +152,30 @@ def test_path_converter_preference(rules: list[str], path: str, expected: object
         assert info.value.new_url == expected
     else:
         assert urls.match(path) == expected
+
+
+@pytest.mark.parametrize("host", ["a" * 64, "a..b", ".a", "x." + "a" * 64 + ".com"])
+def test_a_host_idna_refuses_is_a_bad_host(host: str) -> None:
+    env = create_environ()
+    env["HTTP_HOST"] = host
+    with pytest.raises(BadHost):
+        Map([Rule("/", endpoint="i")]).bind_to_environ(env)
+    with pytest.raises(BadHost):
+        Map().bind(host)
+
+
+@pytest.mark.parametrize("host", ["a" * 63, "a.", "Ex.COM", "xn--n3h.com", "a-b.c"])
+def test_valid_ascii_hosts_bind_unchanged(host: str) -> None:
+    env = create_environ()
+    env["HTTP_HOST"] = host
+    assert Map([Rule("/", endpoint="i")]).bind_to_environ(env).server_name == host.lower()
+    assert Map().bind(host).server_name == host.lower()
+
+
+def test_a_method_stored_as_bytes_is_decoded() -> None:
+    # What a Python 2 era middleware (MethodRewriteMiddleware) writes.
+    env = create_environ(method="POST")
+    env["REQUEST_METHOD"] = b"PUT"
+    adapter = Map([Rule("/", endpoint="put", methods=["PUT"])]).bind_to_environ(env)
+    assert adapter.default_method == "PUT"
+    assert adapter.match() == ("put", {})

@@ -650,3 +650,11 @@ def test_application_bad_request_from_json() -> None:
     assert b"Failed to decode JSON object" in data
     status, _, _ = _run(validator(app), body_environ(b"{}", "text/plain"))
     assert status == "415 UNSUPPORTED MEDIA TYPE"
+
+
+@pytest.mark.parametrize(("raw", "method"), [(b"put", "PUT"), (b"DELETE", "DELETE"), ("patch", "PATCH")])
+def test_method_stored_as_bytes_is_decoded(raw: t.Any, method: str) -> None:
+    environ: dict[str, t.Any] = {}
+    setup_testing_defaults(environ)
+    environ["REQUEST_METHOD"] = raw  # as a Python 2 era middleware writes it
+    assert Request(environ).method == method

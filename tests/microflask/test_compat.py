@@ -519,6 +519,38 @@ def test_python_m_microflask_honours_the_switch(flask_app_dir, value):
     assert result.stdout.strip() == "running on microflask.app"
 
 
+def test_switch_is_in_place_before_a_flask_commands_plugin_imports_flask(flask_app_dir):
+    # A Flask CLI plugin (like Flask-Limiter's) is imported before the app;
+    # with the switch its `import flask` already gets microflask.
+    site = flask_app_dir / "site"
+    site.mkdir()
+    (site / "flaskplugin.py").write_text(textwrap.dedent(
+        """
+        from flask import current_app
+        from flask.cli import AppGroup
+
+        plugin = AppGroup("plugin", help="A plugin written for Flask.")
+
+
+        @plugin.command("where")
+        def where():
+            print("plugin on", type(current_app._get_current_object()).__module__)
+        """
+    ))
+    dist = site / "flaskplugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: flaskplugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[flask.commands]\nplugin = flaskplugin:plugin\n")
+    env = {key: value for key, value in os.environ.items() if key != "MICROFLASK_AS_FLASK"}
+    env.update(MICROFLASK_AS_FLASK="1", PYTHONPATH=os.pathsep.join([str(ROOT), str(site)]))
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "microflask", "--app", "flaskapp", "plugin", "where"],
+        capture_output=True, text=True, timeout=120, env=env, cwd=flask_app_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "plugin on microflask.app"
+
+
 @pytest.mark.parametrize("value", ["", "0", "false", "off", "no"])
 def test_switch_values_meaning_off(value):
     result = run_json(

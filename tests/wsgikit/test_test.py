@@ -956,3 +956,15 @@ def test_redirect_keeps_script_root() -> None:
 
     response = Client(rooted).get("/start", base_url="http://localhost/app/", follow_redirects=True)
     assert response.text == "/app|/end"
+
+
+@pytest.mark.parametrize("method", ["get_cookie", "set_cookie", "delete_cookie"])
+def test_cookie_method_signatures_match_werkzeug(method: str) -> None:
+    import inspect
+
+    werkzeug_test = pytest.importorskip("werkzeug.test", reason="compares with the real Werkzeug")
+
+    def shape(function: object) -> list[tuple[str, object, object]]:
+        return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+    assert shape(getattr(Client, method)) == shape(getattr(werkzeug_test.Client, method))

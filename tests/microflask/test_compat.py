@@ -157,6 +157,23 @@ def test_monkeypatching_the_alias_patches_the_project():
     assert out.stdout.strip() == "ok"
 
 
+def test_mock_patch_of_a_flask_name_patches_and_restores_microflask():
+    result = run_json(
+        """
+        import json
+        from unittest import mock
+        import microflask
+        microflask.install_as_flask()
+        import flask
+        original = microflask.render_template
+        with mock.patch("flask.render_template", return_value="patched"):
+            inside = [microflask.render_template(), flask.render_template()]
+        print(json.dumps(inside + [microflask.render_template is original, flask.render_template is original]))
+        """
+    )
+    assert result == ["patched", "patched", True, True]
+
+
 def test_calling_twice_is_harmless_and_keeps_one_finder():
     result = run_json(
         """

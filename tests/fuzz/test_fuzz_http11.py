@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import time
 import typing as t
 
 import pytest
@@ -371,28 +370,6 @@ def test_random_chunked_bodies(body: bytes, cuts: list[int]) -> None:
 # -- linear growth -------------------------------------------------------------------
 
 
-def _best_time(func: t.Callable[[t.Any], object], arg: t.Any, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func(arg)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def assert_linear(make: t.Callable[[int], t.Any], run: t.Callable[[t.Any], object], base: int) -> None:
-    """``run(make(n))`` at 1x/4x/16x sizes: 16x the input may cost at most
-    64x the time of 1x (linear is 16x, quadratic 256x) -- a generous ratio
-    of best-of-three runs, never an absolute time. Inputs are built outside
-    the timing and kept small enough to stay in cache."""
-    inputs = [make(base), make(4 * base), make(16 * base)]
-    run(inputs[0])  # warm up
-    small = _best_time(run, inputs[0])
-    _best_time(run, inputs[1], repeat=1)
-    large = _best_time(run, inputs[2])
-    assert large < 64 * max(small, 2e-5), (small, large)
-
-
 ADVERSARIAL_HEADS: dict[str, t.Callable[[int], bytes]] = {
     "many-headers-pieces": lambda n: b"GET / HTTP/1.1\r\n" + b"X: 1\r\n" * 90 + b"Y: " + b"a" * n,
     "long-value": lambda n: b"GET / HTTP/1.1\r\nHost: h\r\nX: " + b"a \t" * (n // 3) + b"\r\n\r\n",
@@ -414,8 +391,8 @@ def _scan_pieces(data: bytes) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL_HEADS))
-def test_head_scanning_is_linear(name: str) -> None:
-    assert_linear(ADVERSARIAL_HEADS[name], _scan_pieces, 4000)
+def test_head_scanning_is_linear(name: str, linear) -> None:  # type: ignore[no-untyped-def]
+    linear(ADVERSARIAL_HEADS[name], _scan_pieces, 4000)
 
 
 def _decode_all(body: bytes) -> None:
@@ -426,10 +403,10 @@ def _decode_all(body: bytes) -> None:
 
 
 @pytest.mark.parametrize("ext", [b";a", b' ;a="' + b"\\\\" * 8, b";a=b", b'; a = "x"', b";" + b" " * 50])
-def test_chunk_extensions_are_linear(ext: bytes) -> None:
+def test_chunk_extensions_are_linear(ext: bytes, linear) -> None:  # type: ignore[no-untyped-def]
     # Many chunks, each with extensions up to the line limit.
     chunk = b"1" + (ext * 4000)[:4000] + b"\r\nx\r\n"
-    assert_linear(lambda n: chunk * (n // 200) + b"0\r\n\r\n", _decode_all, 2000)
+    linear(lambda n: chunk * (n // 200) + b"0\r\n\r\n", _decode_all, 2000)
 
 
 def _feed_pieces(pieces: list[bytes]) -> None:
@@ -439,9 +416,9 @@ def _feed_pieces(pieces: list[bytes]) -> None:
     assert decoder.done
 
 
-def test_chunked_body_in_small_pieces_is_linear() -> None:
+def test_chunked_body_in_small_pieces_is_linear(linear) -> None:  # type: ignore[no-untyped-def]
     def make(n: int) -> list[bytes]:
         body = (b"3ff;a=b\r\n" + b"x" * 0x3FF + b"\r\n") * (n // 100) + b"0\r\n\r\n"
         return [body[i : i + 97] for i in range(0, len(body), 97)]
 
-    assert_linear(make, _feed_pieces, 2000)
+    linear(make, _feed_pieces, 2000)

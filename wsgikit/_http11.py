@@ -132,9 +132,11 @@ class HeadScanner:
         if end >= 0:
             self._check_section_size(buf, end + 2)
             return end + 4
-        if seen == 0 and buf[:2] == b"\r\n":
+        if seen < 2 and buf[:2] == b"\r\n":
             # A head cannot start with a blank line; the line scan below
-            # would otherwise see CRLF as an empty header section.
+            # would otherwise see CRLF as an empty header section. (Checked
+            # until two bytes were seen, so a CR and LF arriving in separate
+            # packets are refused as early; found by tests/fuzz.)
             raise FramingError(400, "Empty request line.")
         # Count LFs and CRLFs in the new bytes only: a difference is a bare LF.
         new_lf = buf.count(b"\n", seen)

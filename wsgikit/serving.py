@@ -416,6 +416,22 @@ class _ResponseState:
 # --------------------------------------------------------------------------
 
 
+# PERF: response header names already checked; bounded so arbitrary names
+# from an application cannot grow it without limit.
+_SENT_NAMES: set[str] = set()
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _check_response_header_name(name: str) -> None:
+    """Refuse a response header name that is not an RFC 9110 token: a raw
+    WSGI app bypasses :class:`~wsgikit.datastructures.Headers`, and a name
+    like ``"X-B: c"`` would forge a header on the wire."""
+    if not isinstance(name, str) or not name or not _TOKEN_CHARS.issuperset(name):
+        raise ValueError(f"Invalid response header name {name!r}: it must be an RFC 9110 token.")
+    if len(_SENT_NAMES) < 1024:
+        _SENT_NAMES.add(name)
+
+
 class WSGIRequestHandler(BaseHTTPRequestHandler):
     """Serve HTTP/1.x requests on one connection by calling the WSGI app."""
 
@@ -799,6 +815,8 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
                 has_date = True
             elif lower == "connection" and "close" in value.lower():
                 state.close = True
+            if name not in _SENT_NAMES:
+                _check_response_header_name(name)
             lines.append(f"{name}: {value}\r\n")
         if not has_server:
             lines.append(f"Server: {self.version_string()}\r\n")

@@ -233,6 +233,9 @@ SERVER_SCRIPT = textwrap.dedent(
         request_timeout = float(sys.argv[2])
 
     def app(environ, start_response):
+        if environ["PATH_INFO"] == "/badname":
+            start_response("200 OK", [("X-B: c", "1"), ("Content-Length", "1")])
+            return [b"x"]
         body = environ["wsgi.input"].read()
         out = (environ.get("HTTP_HOST", "-") + "|" + body.decode("latin-1")).encode("latin-1")
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(out)))])
@@ -370,6 +373,14 @@ def test_server_accepts_and_keeps_alive(server: ServerProc, raw: bytes, body: by
     assert got == 200, data
     assert data.split(b"\r\n\r\n", 1)[1].startswith(body)
     assert data.count(b"HTTP/1.1 200") == 2  # the follow-up was answered on the same connection
+
+
+@pytest.mark.parametrize("path", [b"/badname"])
+def test_invalid_response_header_name_never_sent(server: ServerProc, path: bytes) -> None:
+    # A raw WSGI app bypasses Headers; the server still refuses the name.
+    got, data, _ = _exchange(server.port, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert got == 500, data
+    assert b"X-B: c" not in data
 
 
 def test_refused_requests_never_reached_app(server: ServerProc) -> None:

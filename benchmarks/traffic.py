@@ -137,6 +137,8 @@ def _hello_flask(fw: str) -> t.Callable[[], t.Any]:
     def build() -> t.Any:
         mod = __import__(fw)
         app = mod.Flask("bench_hello")
+        # A real application has a secret key (so a session could be read).
+        app.secret_key = _SECRET
 
         @app.route("/hello/<name>")
         def hello(name: str) -> str:
@@ -290,6 +292,7 @@ def _rest_flask(fw: str) -> t.Callable[[], t.Any]:
     def build() -> t.Any:
         mod = __import__(fw)
         app = mod.Flask("bench_rest")
+        app.secret_key = _SECRET
         for res in _RESOURCES:
             bp = mod.Blueprint(res, "bench_rest", url_prefix=f"/api/{res}")
             for n, (suffix, method) in enumerate(_REST_ROUTES):

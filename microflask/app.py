@@ -69,7 +69,7 @@ from .signals import got_request_exception
 from .signals import request_finished
 from .signals import request_started
 from .signals import request_tearing_down
-from .templating.flask_glue import TemplatingAppMixin
+from ._app_templating import TemplatingAppMixin
 from .wrappers import Request
 from .wrappers import Response
 

@@ -28,7 +28,7 @@ import threading
 import typing as t
 import weakref
 from datetime import timedelta
-from inspect import iscoroutinefunction
+from types import FunctionType
 from urllib.parse import quote as _url_quote
 
 from wsgikit.datastructures import Headers
@@ -111,6 +111,26 @@ class _HookChain(t.NamedTuple):
     after_request: tuple[t.Callable[[t.Any], t.Any], ...]
     #: ``teardown_request``: innermost blueprint first, each list reversed.
     teardown_request: tuple[t.Callable[[BaseException | None], None], ...]
+
+
+#: ``inspect.CO_COROUTINE``: the code flag of an ``async def`` function.
+_CO_COROUTINE = 0x80
+
+
+def _is_coroutine_function(func: t.Any) -> bool:
+    """``inspect.iscoroutinefunction(func)``.
+
+    PERF: a plain function (the usual view or hook) is answered from its
+    code flags, so creating an application and serving its first requests
+    does not import :mod:`inspect` (with ``ast``, ``dis``, ``tokenize``);
+    anything else (partials, methods, callables, functions marked with
+    ``inspect.markcoroutinefunction``) asks :mod:`inspect`.
+    """
+    if type(func) is FunctionType and "_is_coroutine_marker" not in func.__dict__:
+        return bool(func.__code__.co_flags & _CO_COROUTINE)
+    from inspect import iscoroutinefunction
+
+    return iscoroutinefunction(func)
 
 
 def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -693,7 +713,7 @@ class Flask(TemplatingAppMixin, Scaffold):
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """``func`` itself, or a synchronous wrapper when it is a coroutine
         function (an ``async def`` view or hook)."""
-        if iscoroutinefunction(func):
+        if _is_coroutine_function(func):
             return self.async_to_sync(func)
         return func
 

@@ -15,7 +15,6 @@ rest of the path.  The matcher (:mod:`.matcher`) orders dynamic parts by
 
 from __future__ import annotations
 
-import ast
 import re
 import typing as t
 from string import Template
@@ -63,6 +62,8 @@ def _pythonize(value: str) -> t.Any:
         except ValueError:
             pass
     if value[:1] in "\"'":
+        import ast
+
         return ast.literal_eval(value)
     return value
 

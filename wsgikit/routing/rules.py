@@ -639,7 +639,11 @@ class Rule(RuleFactory):
 #: Characters left unquoted in query strings built from extra values.
 QUERY_SAFE = "!$'()*,/:;?@"
 #: Texts ``quote_plus(text, safe=QUERY_SAFE)`` leaves as they are.
-_QUERY_PLAIN_RE = re.compile(r"[A-Za-z0-9_.\-~!$'()*,/:;?@]*")
+_QUERY_PLAIN = r"[A-Za-z0-9_.\-~!$'()*,/:;?@]*"
+_QUERY_PLAIN_RE = re.compile(_QUERY_PLAIN)
+#: ``key=value`` where neither needs quoting (``=`` is not plain, so the
+#: one ``=`` matched is the separator).
+_QUERY_PLAIN_PAIR_RE = re.compile(f"{_QUERY_PLAIN}={_QUERY_PLAIN}")
 
 
 def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
@@ -647,8 +651,10 @@ def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
 
     PERF: URL building spent most of its time in ``urlencode``; keys and
     values are usually short texts and numbers that need no quoting, which
-    one regex match tells, and only the others go through ``quote_plus``.
+    one regex match per pair tells, and only the others go through
+    ``quote_plus``.
     """
+    plain_pair = _QUERY_PLAIN_PAIR_RE.fullmatch
     plain = _QUERY_PLAIN_RE.fullmatch
     parts = []
     for key, value in items:
@@ -656,6 +662,11 @@ def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
             key = key if isinstance(key, bytes) else str(key)
         if type(value) is not str:
             value = value if isinstance(value, bytes) else str(value)
+        if type(key) is str and type(value) is str:
+            pair = f"{key}={value}"
+            if plain_pair(pair) is not None:
+                parts.append(pair)
+                continue
         if type(key) is bytes or plain(key) is None:
             key = quote_plus(key, safe=QUERY_SAFE)
         if type(value) is bytes or plain(value) is None:
@@ -667,7 +678,8 @@ def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
 def _query_items(query_vars: t.Mapping[str, t.Any]) -> list[tuple[str, t.Any]]:
     """Flatten a mapping (lists/tuples give repeated keys), dropping ``None``."""
     items: list[tuple[str, t.Any]] = []
-    getlist = getattr(query_vars, "getlist", None)
+    # PERF: a plain dict (the usual case) has no ``getlist``; asking costs.
+    getlist = None if type(query_vars) is dict else getattr(query_vars, "getlist", None)
     for key in query_vars:
         value = getlist(key) if getlist is not None else query_vars[key]
         if isinstance(value, (list, tuple)):

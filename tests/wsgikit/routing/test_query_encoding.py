@@ -31,6 +31,7 @@ class Text(str):
         [("sub", Text("x y")), (Text("k"), Text("plain"))],
         [("nl", "a\nb\r\x00"), ("empty", "")],
         [("#frag", "[x]"), ("q", '"<>`{}|\\^')],
+        [("a=b", "c"), ("k", "v=w"), ("=", "=")],
     ],
 )
 def test_fast_encoder_equals_urlencode(items):

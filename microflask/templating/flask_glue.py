@@ -30,10 +30,10 @@ from .._app_templating import TemplatingAppMixin as TemplatingAppMixin
 from .._app_templating import TemplatingScaffoldMixin as TemplatingScaffoldMixin
 from ..globals import _cv_request
 from ..globals import current_app
-from ..globals import g as g
-from ..globals import request as request
-from ..globals import session as session
-from ..helpers import get_flashed_messages as get_flashed_messages
+from ..globals import g  # noqa: F401  (read by tests and old imports)
+from ..globals import request  # noqa: F401
+from ..globals import session  # noqa: F401
+from ..helpers import get_flashed_messages  # noqa: F401
 from ..helpers import stream_with_context
 from ..signals import before_render_template
 from ..signals import template_rendered

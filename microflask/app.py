@@ -28,7 +28,7 @@ import threading
 import typing as t
 import weakref
 from datetime import timedelta
-from inspect import iscoroutinefunction
+from types import FunctionType
 from urllib.parse import quote as _url_quote
 
 from wsgikit.datastructures import Headers
@@ -69,7 +69,7 @@ from .signals import got_request_exception
 from .signals import request_finished
 from .signals import request_started
 from .signals import request_tearing_down
-from .templating.flask_glue import TemplatingAppMixin
+from ._app_templating import TemplatingAppMixin
 from .wrappers import Request
 from .wrappers import Response
 
@@ -86,6 +86,10 @@ if t.TYPE_CHECKING:
     from .testing import FlaskClient
 
 T = t.TypeVar("T")
+#: The stock ``__call__`` of HTTP exceptions and of responses, for
+#: :meth:`Flask._http_exception_response`.
+_STOCK_EXCEPTION_CALL = HTTPException.__call__
+_STOCK_RESPONSE_CALL = BaseResponse.__call__
 #: The stock ``Request.cookies``, for :meth:`Flask._no_session_cookie`.
 _STOCK_COOKIES = Request.cookies
 # Characters kept as they are in a url_for() anchor.
@@ -111,6 +115,26 @@ class _HookChain(t.NamedTuple):
     after_request: tuple[t.Callable[[t.Any], t.Any], ...]
     #: ``teardown_request``: innermost blueprint first, each list reversed.
     teardown_request: tuple[t.Callable[[BaseException | None], None], ...]
+
+
+#: ``inspect.CO_COROUTINE``: the code flag of an ``async def`` function.
+_CO_COROUTINE = 0x80
+
+
+def _is_coroutine_function(func: t.Any) -> bool:
+    """``inspect.iscoroutinefunction(func)``.
+
+    PERF: a plain function (the usual view or hook) is answered from its
+    code flags, so creating an application and serving its first requests
+    does not import :mod:`inspect` (with ``ast``, ``dis``, ``tokenize``);
+    anything else (partials, methods, callables, functions marked with
+    ``inspect.markcoroutinefunction``) asks :mod:`inspect`.
+    """
+    if type(func) is FunctionType and "_is_coroutine_marker" not in func.__dict__:
+        return bool(func.__code__.co_flags & _CO_COROUTINE)
+    from inspect import iscoroutinefunction
+
+    return iscoroutinefunction(func)
 
 
 def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -702,7 +726,7 @@ class Flask(TemplatingAppMixin, Scaffold):
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """``func`` itself, or a synchronous wrapper when it is a coroutine
         function (an ``async def`` view or hook)."""
-        if iscoroutinefunction(func):
+        if _is_coroutine_function(func):
             return self.async_to_sync(func)
         return func
 
@@ -933,7 +957,10 @@ class Flask(TemplatingAppMixin, Scaffold):
                 rv = self.json.response(rv)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
-                    rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
+                    if isinstance(rv, HTTPException):
+                        rv = self._http_exception_response(rv, request.environ)
+                    else:
+                        rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
                 except TypeError as e:
                     raise TypeError(
                         f"{e}\nThe view function did not return a valid"
@@ -958,6 +985,29 @@ class Flask(TemplatingAppMixin, Scaffold):
         if headers:
             rv.headers.update(headers)
         return rv  # type: ignore[no-any-return]
+
+    def _http_exception_response(self, e: HTTPException, environ: WSGIEnvironment) -> Response:
+        """``response_class.force_type(e, environ)`` for an HTTP exception
+        whose ``__call__`` is the stock one (the 404s and 405s of routing).
+
+        PERF: the general path runs the exception as a WSGI application
+        through the test runner (environ copy, ``start_response`` closure,
+        lazy-start iterator); this makes the same response -- the status,
+        headers and body iterator the exception's response sends -- by
+        calling what the stock ``__call__`` calls, directly. An exception
+        or a response class with its own ``__call__`` takes the general path.
+        """
+        if type(e).__call__ is not _STOCK_EXCEPTION_CALL:
+            return self.response_class.force_type(e, environ)  # type: ignore[arg-type,return-value]
+        inner = e.get_response(environ)
+        if type(inner).__call__ is _STOCK_RESPONSE_CALL:
+            app_iter, status, headers = inner.get_wsgi_response(environ)
+            # A plain body: the general path hands on an iterator over it
+            # (the response is streamed); anything else may need closing.
+            if type(app_iter) is list or type(app_iter) is tuple:
+                response = BaseResponse(iter(app_iter), status, Headers(headers))
+                return self.response_class.force_type(response)  # type: ignore[return-value]
+        return self.response_class.force_type(e, environ)  # type: ignore[arg-type,return-value]
 
     def process_response(self, response: Response) -> Response:
         """Run the ``after_this_request`` functions, then the

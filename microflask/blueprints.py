@@ -35,7 +35,7 @@ from .scaffold import _endpoint_from_view_func
 from .scaffold import _sentinel
 from .scaffold import Scaffold
 from .scaffold import setupmethod
-from .templating.flask_glue import TemplatingScaffoldMixin
+from ._app_templating import TemplatingScaffoldMixin
 
 if t.TYPE_CHECKING:
     from .app import Flask

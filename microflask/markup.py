@@ -89,6 +89,10 @@ class Markup(str):
     def __new__(
         cls, base: t.Any = "", encoding: str | None = None, errors: str = "strict"
     ) -> Markup:
+        # PERF: a plain text (what compiled templates and macros wrap) skips
+        # the ``__html__`` lookup, which fails slowly on a ``str``.
+        if type(base) is str and encoding is None:
+            return _new_markup(cls, base)
         if hasattr(base, "__html__"):
             base = base.__html__()
         if encoding is None:

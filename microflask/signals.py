@@ -25,7 +25,6 @@ receivers.
 from __future__ import annotations
 
 import collections.abc as cabc
-import inspect
 import sys
 import threading
 import typing as t
@@ -105,6 +104,9 @@ def _make_id(obj: object) -> cabc.Hashable:
 
 
 def _is_coroutine(receiver: t.Any) -> bool:
+    # Imported here: creating an application must not load ``inspect``.
+    import inspect
+
     if inspect.iscoroutinefunction(receiver):
         return True
     call = getattr(receiver, "__call__", None)  # noqa: B004

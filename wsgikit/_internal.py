@@ -22,13 +22,13 @@ any module can use it without creating an import cycle.
 
 from __future__ import annotations
 
-import logging
 import sys
 import typing as t
 from datetime import datetime
 from datetime import timezone
 
 if t.TYPE_CHECKING:
+    import logging
     from _typeshed.wsgi import WSGIEnvironment
 
 _T = t.TypeVar("_T")
@@ -130,7 +130,7 @@ def _dt_as_utc(dt: datetime | None) -> datetime | None:
 
 
 #: The logger :func:`_log` writes to; created on first use.
-_logger: logging.Logger | None = None
+_logger: logging.Logger | None = None  # created on first use: importing logging costs
 
 
 def _has_level_handler(logger: logging.Logger) -> bool:
@@ -156,6 +156,8 @@ def _log(type: str, message: str, *args: t.Any, **kwargs: t.Any) -> None:
     """
     global _logger
     if _logger is None:
+        import logging
+
         _logger = logging.getLogger("wsgikit")
         if _logger.level == logging.NOTSET:
             _logger.setLevel(logging.INFO)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import typing as t
 from datetime import datetime
-from email.utils import format_datetime
 
 from ._internal import _dt_as_utc
 from ._internal import _escape_html
@@ -473,6 +472,8 @@ class _RetryAfter(HTTPException):
         headers = super().get_headers(environ, scope)
         if self.retry_after:
             if isinstance(self.retry_after, datetime):
+                from email.utils import format_datetime
+
                 value = format_datetime(_dt_as_utc(self.retry_after), usegmt=True)  # type: ignore[arg-type]
             else:
                 value = str(self.retry_after)

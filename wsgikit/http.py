@@ -19,7 +19,6 @@ environ to them.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import typing as t
 import warnings
@@ -1018,6 +1017,10 @@ def parse_date(value: str | None) -> datetime | None:
             parsed = _missing
         if parsed is not _missing:
             return parsed  # type: ignore[return-value]
+    # Imported here (PERF: ``email.utils`` costs at start-up); the formats
+    # browsers send are parsed above without it.
+    import email.utils
+
     try:
         fields = email.utils.parsedate_tz(value)
         if fields is None:

@@ -9,12 +9,9 @@ built on a faster third-party library) changes how ``jsonify``,
 
 from __future__ import annotations
 
-import dataclasses
-import decimal
 import json
 import sys
 import typing as t
-import uuid
 import weakref
 from datetime import date
 
@@ -89,9 +86,17 @@ def _default(o: t.Any) -> t.Any:
     """Encode the types the stdlib encoder does not know (JSON's ``default``)."""
     if isinstance(o, date):
         return http_date(o)
-    if isinstance(o, (decimal.Decimal, uuid.UUID)):
+    # PERF: these modules are not imported to answer this: an instance of
+    # their classes cannot exist before its module was imported.
+    modules = sys.modules
+    decimal = modules.get("decimal")
+    if decimal is not None and isinstance(o, decimal.Decimal):
         return str(o)
-    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+    uuid = modules.get("uuid")
+    if uuid is not None and isinstance(o, uuid.UUID):
+        return str(o)
+    dataclasses = modules.get("dataclasses")
+    if dataclasses is not None and dataclasses.is_dataclass(o) and not isinstance(o, type):
         return dataclasses.asdict(o)
     if hasattr(o, "__html__"):
         return str(o.__html__())

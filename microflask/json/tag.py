@@ -19,11 +19,11 @@ two frameworks.
 from __future__ import annotations
 
 import json as _stdlib_json
+import sys
 import typing as t
 from base64 import b64decode
 from base64 import b64encode
 from datetime import datetime
-from uuid import UUID
 
 from wsgikit.http import http_date
 from wsgikit.http import parse_date
@@ -47,6 +47,14 @@ __all__ = [
     "TagUUID",
     "TaggedJSONSerializer",
 ]
+
+
+def _is_uuid(value: t.Any) -> bool:
+    """``isinstance(value, uuid.UUID)`` without importing :mod:`uuid`
+    (PERF: with ``platform`` it costs at start-up): no UUID exists before
+    the module is imported."""
+    uuid = sys.modules.get("uuid")
+    return uuid is not None and isinstance(value, uuid.UUID)
 
 
 class JSONTag:
@@ -190,12 +198,14 @@ class TagUUID(JSONTag):
     key = " u"
 
     def check(self, value: t.Any) -> bool:
-        return isinstance(value, UUID)
+        return _is_uuid(value)
 
     def to_json(self, value: t.Any) -> t.Any:
         return value.hex
 
     def to_python(self, value: t.Any) -> t.Any:
+        from uuid import UUID
+
         return UUID(value)
 
 
@@ -310,7 +320,7 @@ class TaggedJSONSerializer:
             return {" b": b64encode(value).decode("ascii")}
         if callable(getattr(value, "__html__", None)):
             return {" m": str(value.__html__())}
-        if isinstance(value, UUID):
+        if _is_uuid(value):
             return {" u": value.hex}
         if isinstance(value, datetime):
             return {" d": http_date(value)}

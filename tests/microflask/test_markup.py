@@ -179,3 +179,18 @@ def test_markup_mod_like_markupsafe(template: str, value: object, expected: obje
     assert outcome(Markup) == expected
     markupsafe = pytest.importorskip("markupsafe")
     assert outcome(markupsafe.Markup) == expected
+
+
+@pytest.mark.parametrize("text", ["", "plain", "<b>&amp;", "caf\u00e9"])
+def test_markup_of_a_plain_str_matches_the_general_path(text):
+    from microflask.markup import Markup
+
+    class HtmlStr(str):
+        def __html__(self):
+            return "<i>" + self + "</i>"
+
+    fast = Markup(text)
+    assert type(fast) is Markup and str(fast) == text
+    # A str subclass is not a plain str: its __html__ is still honoured.
+    assert str(Markup(HtmlStr(text))) == "<i>" + text + "</i>"
+    assert Markup(text.encode(), "utf-8") == fast

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import typing as t
-import uuid
 from urllib.parse import quote
 
 if t.TYPE_CHECKING:
+    import uuid
+
     from .map import Map
 
 #: Characters :meth:`BaseConverter.to_url` leaves unquoted in a path segment
@@ -209,6 +210,9 @@ class UUIDConverter(BaseConverter):
     )
 
     def to_python(self, value: str) -> uuid.UUID:
+        # Imported here: ``uuid`` (with ``platform``) costs at start-up.
+        import uuid
+
         return uuid.UUID(value)
 
     def to_url(self, value: uuid.UUID) -> str:

@@ -9,7 +9,6 @@ signals passed between the matcher and the adapter.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import typing as t
 
@@ -114,6 +113,8 @@ class BuildError(RoutingException, LookupError):
             return None
 
         def score(rule: Rule) -> float:
+            import difflib
+
             value = difflib.SequenceMatcher(None, str(rule.endpoint), str(self.endpoint)).ratio()
             value += 0.01 * len(set(self.values or ()) & rule.arguments)
             if rule.methods is not None and self.method in rule.methods:

@@ -9,7 +9,6 @@ server name, script root, subdomain and scheme, and does the work:
 
 from __future__ import annotations
 
-import pprint
 import threading
 import typing as t
 import warnings
@@ -313,6 +312,8 @@ class Map:
             self._remap = False
 
     def __repr__(self) -> str:
+        import pprint
+
         return f"{type(self).__name__}({pprint.pformat(list(self.iter_rules()))})"
 
 

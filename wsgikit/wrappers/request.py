@@ -25,8 +25,6 @@ from ..datastructures import CombinedMultiDict
 from ..datastructures import EnvironHeaders
 from ..datastructures import FileStorage
 from ..datastructures import MultiDict
-from ..formparser import FormDataParser
-from ..formparser import default_stream_factory
 from ..sansio.request import Request as _SansIORequest
 from ..sansio.request import _lazy
 from ..utils import environ_property
@@ -75,6 +73,7 @@ def check_json_depth(data: bytes | str, max_depth: int) -> None:
 
 
 if t.TYPE_CHECKING:
+    from ..formparser import FormDataParser
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -117,6 +116,22 @@ def _refuse_truncated_body(stream: t.IO[bytes]) -> None:
             raise RequestEntityTooLarge()
 
 
+class _FormDataParserClass:
+    """The default :attr:`Request.form_data_parser_class`:
+    :class:`~wsgikit.formparser.FormDataParser`, imported when first read.
+
+    PERF: the form parser (and the multipart parser with its dataclasses)
+    is only loaded by a request that reads a form, not by every process
+    that creates a request. A non-data descriptor: a subclass or an
+    instance assigning the attribute replaces it as usual.
+    """
+
+    def __get__(self, obj: object, owner: type | None = None) -> type[FormDataParser]:
+        from ..formparser import FormDataParser
+
+        return FormDataParser
+
+
 class Request(_SansIORequest):
     """The request of a WSGI application, read lazily from the environ.
 
@@ -135,7 +150,7 @@ class Request(_SansIORequest):
     #: Largest number of multipart parts parsed.
     max_form_parts: int | None = 1000
     #: The parser of ``form``/``files``.
-    form_data_parser_class: type[FormDataParser] = FormDataParser
+    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()  # type: ignore[assignment]
     #: The module :meth:`get_json` decodes with (``loads``).
     json_module: t.Any = json
     #: Deepest nesting of JSON arrays and objects :meth:`get_json` accepts;
@@ -286,6 +301,8 @@ class Request(_SansIORequest):
         :param filename: the file's name as the client sent it.
         :param content_length: the file part's length, if known.
         """
+        from ..formparser import default_stream_factory
+
         return default_stream_factory(
             total_content_length=total_content_length,
             filename=filename,

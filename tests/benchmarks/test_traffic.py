@@ -1,0 +1,53 @@
+"""The real-traffic scenarios answer the same way on every framework (so the
+figures compare the same work), and the runner reports ratios both ways."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from benchmarks import traffic
+
+
+def _statuses(scenario: traffic.Traffic, name: str, count: int) -> list[str]:
+    app = scenario.apps[name]()
+    cookie_for = getattr(scenario, "cookie_for", None)
+    statuses = []
+    for i in range(count):
+        environ = scenario.environ(i)
+        if cookie_for is not None:
+            environ["HTTP_COOKIE"] = cookie_for(name, app)
+        seen: list[str] = []
+        out = app(environ, lambda status, headers, exc_info=None: seen.append(status))
+        body = b"".join(out)
+        getattr(out, "close", lambda: None)()
+        assert body
+        statuses.append(seen[0][:3])
+    return statuses
+
+
+@pytest.mark.parametrize("scenario_name", [n for n in traffic.SCENARIOS if n != "send_file"])
+def test_every_framework_answers_like_microflask(scenario_name: str) -> None:
+    scenario = traffic.SCENARIOS[scenario_name]()
+    count = 100 if scenario_name == "rest_routes" else 3
+    expected = _statuses(scenario, "microflask", count)
+    if scenario_name == "rest_routes":
+        assert (expected.count("404"), expected.count("405")) == (9, 6)
+    for name in scenario.apps:
+        if name == "microflask" or (name != "raw" and importlib.util.find_spec(name) is None):
+            continue
+        if name == "falcon" and scenario_name == "page" and importlib.util.find_spec("jinja2") is None:
+            continue
+        assert _statuses(scenario, name, count) == expected, name
+
+
+def test_runner_reports_wall_and_cpu_ratios() -> None:
+    scenario = traffic.Traffic(
+        "tiny", "a tiny app", lambda i: traffic.make_environ(f"/x/{i}"),
+        {"microflask": traffic._hello_raw, "raw": traffic._hello_raw}, targets={"raw": 0.5},
+    )
+    figures = traffic.run_traffic(scenario, rounds=2, batch_seconds=0.001)
+    assert set(figures.wall) == {"microflask", "raw"}
+    assert len(figures.ratios("raw")) == 2 and len(figures.ratios("raw", "cpu")) == 2
+    assert "ours/raw" in traffic.format_figures(figures)

@@ -1,0 +1,83 @@
+"""An HTTP exception returned by the error handling becomes its response
+without running it through the test runner (PERF in ``Flask.make_response``):
+the shortcut must give what the general path (``force_type``) gives."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from microflask import Flask
+from wsgikit.exceptions import BadRequest
+from wsgikit.exceptions import HTTPException
+from wsgikit.exceptions import MethodNotAllowed
+from wsgikit.exceptions import NotFound
+from wsgikit.routing import RequestRedirect
+from wsgikit.wrappers import Response
+
+
+class CustomPage(NotFound):
+    def get_response(self, environ=None, scope=None):  # type: ignore[override]
+        return Response("custom", status=404, headers={"X-Custom": "1"})
+
+
+class CustomCall(NotFound):
+    def __call__(self, environ, start_response):  # type: ignore[override]
+        start_response("410 GONE", [("Content-Type", "text/plain")])
+        return [b"gone"]
+
+
+class StreamingResponse(Response):
+    pass
+
+
+def _streaming() -> HTTPException:
+    return HTTPException(response=Response(iter([b"a", b"b"]), status=418))
+
+
+EXCEPTIONS = {
+    "not_found": lambda: NotFound(),
+    "method_not_allowed": lambda: MethodNotAllowed(valid_methods=["GET", "POST"]),
+    "redirect": lambda: RequestRedirect("http://localhost/x/"),
+    "bad_request": lambda: BadRequest("no <good>"),
+    "custom_page": lambda: CustomPage(),
+    "custom_call": lambda: CustomCall(),
+    "streaming": _streaming,
+}
+
+
+def _environ(method: str) -> dict:
+    return {
+        "REQUEST_METHOD": method, "PATH_INFO": "/x", "SCRIPT_NAME": "", "QUERY_STRING": "",
+        "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+    }
+
+
+def _describe(response: Response, environ: dict) -> tuple:
+    shown = (type(response), response.status, sorted(response.headers.items()), response.is_streamed)
+    seen = []
+    body = b"".join(response(environ, lambda s, h, e=None: seen.append((s, sorted(h)))))
+    return (*shown, seen, body)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+@pytest.mark.parametrize("name", sorted(EXCEPTIONS))
+def test_shortcut_gives_the_general_paths_response(name: str, method: str) -> None:
+    app = Flask("shortcut")
+    environ = _environ(method)
+    fast = app._http_exception_response(EXCEPTIONS[name](), environ)
+    general = app.response_class.force_type(EXCEPTIONS[name](), environ)
+    assert _describe(fast, environ) == _describe(general, environ)
+
+
+def test_view_returning_an_http_exception_and_404_through_the_app() -> None:
+    app = Flask("shortcut")
+    app.route("/gone")(lambda: CustomCall())
+    client = app.test_client()
+    assert (client.get("/gone").status_code, client.get("/gone").data) == (410, b"gone")
+    missing = client.get("/missing")
+    assert missing.status_code == 404 and b"Not Found" in missing.data
+    assert missing.headers["Content-Length"] == str(len(missing.data))

@@ -410,8 +410,13 @@ class Lexer:
 
     # -- public --------------------------------------------------------------
 
-    def tokenize(self, source: str, name: str | None = None, filename: str | None = None) -> list[Token]:
-        """Return the token list for ``source`` (ending with an ``eof`` token)."""
+    def tokenize(self, source: str, name: str | None = None, filename: str | None = None, open_ended: bool = False) -> list[Token]:
+        """Return the token list for ``source`` (ending with an ``eof`` token).
+
+        With ``open_ended`` a tag left open at the end of the source ends
+        there instead of being an error (for lexing a lone expression).
+        """
+        self._open_ended = open_ended
         self._name = name
         self._filename = filename
         source = source.replace("\r\n", "\n").replace("\r", "\n")
@@ -578,7 +583,7 @@ class Lexer:
         right_mods = "-+" if tag.kind == "block" else "-"
         while True:
             if pos >= size:
-                if is_line:
+                if is_line or self._open_ended:
                     return pos
                 what = "end of statement block" if tag.kind == "block" else "end of print statement"
                 self._fail(f"unexpected end of template, expected {what!r}.", pos)

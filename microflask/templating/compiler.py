@@ -1309,3 +1309,43 @@ def generate(environment: Environment, tree: n.Template, name: str | None, filen
     generator = generator_class(environment, name, filename)
     source = generator.generate(tree)
     return source, generator.debug_info
+
+
+def _not_provided(module: str, names: dict[str, str]) -> t.Callable[[str], t.Any]:
+    """A module ``__getattr__`` naming the Jinja2 internals this engine does not have."""
+
+    def __getattr__(name: str) -> t.Any:
+        reason = names.get(name)
+        if reason is None:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        raise AttributeError(f"{module}.{name} is not provided: {reason}")
+
+    return __getattr__
+
+
+# -- jinja2.compiler's public names ------------------------------------------------------------
+from ..markup import Markup as Markup  # noqa: E402
+from . import nodes as nodes  # noqa: E402
+from .nodes import has_safe_repr as has_safe_repr  # noqa: E402
+from .runtime import EvalContext as EvalContext  # noqa: E402
+from .visitor import NodeVisitor as NodeVisitor  # noqa: E402
+
+concat = "".join
+#: Comparison operator names of :class:`~.nodes.Operand` -> Python's operators.
+operators = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=", "in": "in", "notin": "not in"}
+
+_INTERNAL = (
+    "an internal of Jinja2's code generator; microflask.templating's compiler "
+    "(CodeGenerator, Frame) generates different code and has no equivalent"
+)
+__getattr__ = _not_provided(
+    __name__,
+    {
+        name: _INTERNAL
+        for name in (
+            "CompilerExit", "DependencyFinderVisitor", "MacroRef", "Optimizer", "Symbols",
+            "UndeclaredNameVisitor", "VAR_LOAD_ALIAS", "VAR_LOAD_PARAMETER", "VAR_LOAD_RESOLVE",
+            "VAR_LOAD_UNDEFINED", "VisitorExit", "optimizeconst", "find_undeclared",
+        )
+    },
+)  # fmt: skip

@@ -27,7 +27,7 @@ from .lexer import Lexer, reverse_operators
 from .lexer import TokenStream
 from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
-from .filters import async_variant
+from .filters import async_variant_of
 from .runtime import (
     BlockReference,
     Context,
@@ -117,7 +117,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_auto_await": auto_await,
     "_j_auto_aiter": auto_aiter,
     "_j_async_loop": async_loop_context,
-    "_j_async_variant": async_variant,
+    "_j_async_variant": async_variant_of,
 }
 
 
@@ -154,6 +154,8 @@ class Environment:
     #: True for :class:`~.sandbox.SandboxedEnvironment` (its compiled templates
     #: route calls through its ``call`` hook).
     sandboxed = False
+    #: True for the environments ``Template(source)`` builds behind the scenes.
+    shared = False
     #: Template class used by :meth:`from_string` and loaders.
     template_class: type[Template]
     #: Turns a template's AST into Python source.
@@ -996,6 +998,7 @@ def _shared_environment(*args: t.Any) -> Environment:
             "undefined", "finalize", "autoescape", "enable_async",
         )  # fmt: skip
         env = Environment(**dict(zip(names, args)), cache_size=0)
+        env.shared = True
         if cacheable and len(_SHARED) < 50:
             _SHARED[args] = env
     return env
@@ -1095,3 +1098,67 @@ class TemplateStream:
 
     def __next__(self) -> str:
         return self._next()  # type: ignore[no-any-return]
+
+
+# -- jinja2.environment's other public names -----------------------------------------------
+from .debug import internalcode as internalcode  # noqa: E402
+from .defaults import (  # noqa: E402
+    BLOCK_END_STRING as BLOCK_END_STRING,
+    BLOCK_START_STRING as BLOCK_START_STRING,
+    COMMENT_END_STRING as COMMENT_END_STRING,
+    COMMENT_START_STRING as COMMENT_START_STRING,
+    DEFAULT_FILTERS as DEFAULT_FILTERS,
+    DEFAULT_TESTS as DEFAULT_TESTS,
+    KEEP_TRAILING_NEWLINE as KEEP_TRAILING_NEWLINE,
+    LINE_COMMENT_PREFIX as LINE_COMMENT_PREFIX,
+    LINE_STATEMENT_PREFIX as LINE_STATEMENT_PREFIX,
+    LSTRIP_BLOCKS as LSTRIP_BLOCKS,
+    NEWLINE_SEQUENCE as NEWLINE_SEQUENCE,
+    TRIM_BLOCKS as TRIM_BLOCKS,
+    VARIABLE_END_STRING as VARIABLE_END_STRING,
+    VARIABLE_START_STRING as VARIABLE_START_STRING,
+)
+from .lexer import get_lexer as get_lexer  # noqa: E402
+from .runtime import EvalContext as EvalContext  # noqa: E402
+from .utils import LRUCache as LRUCache  # noqa: E402
+from .utils import concat as concat  # noqa: E402
+from .utils import consume as consume  # noqa: E402
+from .utils import import_string as import_string  # noqa: E402
+
+_SPONTANEOUS: dict[t.Any, t.Any] = {}
+
+
+def get_spontaneous_environment(cls: type[Environment], *args: t.Any) -> Environment:
+    """A shared environment of class ``cls`` built from the positional
+    ``args`` (one per distinct configuration; ``env.shared`` is true)."""
+    key = (cls, args)
+    try:
+        env = _SPONTANEOUS.get(key)
+    except TypeError:  # unhashable options: a private one
+        env = None
+        key = None
+    if env is None:
+        env = cls(*args)
+        env.shared = True
+        if key is not None and len(_SPONTANEOUS) < 50:
+            _SPONTANEOUS[key] = env
+    return env
+
+
+def create_cache(size: int) -> t.MutableMapping[t.Any, t.Any] | None:
+    """The template cache for ``cache_size``: none for 0, unbounded for a
+    negative size, else an :class:`LRUCache`."""
+    if size == 0:
+        return None
+    if size < 0:
+        return {}
+    return LRUCache(size)
+
+
+def copy_cache(cache: t.MutableMapping[t.Any, t.Any] | None) -> t.MutableMapping[t.Any, t.Any] | None:
+    """An empty cache of the same kind and size as ``cache``."""
+    if cache is None:
+        return None
+    if isinstance(cache, (LRUCache, _LRUCache)):
+        return LRUCache(cache.capacity) if isinstance(cache, LRUCache) else _LRUCache(cache.capacity)
+    return {}

@@ -816,3 +816,17 @@ __all__ = [
     "TemplateRuntimeError", "TemplateNotFound", "internalcode", "make_logging_undefined",
     "new_context",
 ]  # fmt: skip
+
+
+# -- jinja2.runtime's other public names -----------------------------------------------------
+from .async_utils import auto_aiter as auto_aiter  # noqa: E402
+from .async_utils import auto_await as auto_await  # noqa: E402
+
+concat = "".join
+#: The names Jinja2's generated modules import from the runtime (API compatibility).
+exported = [
+    "LoopContext", "TemplateReference", "Macro", "Markup", "TemplateRuntimeError", "missing",
+    "escape", "markup_join", "str_join", "identity", "TemplateNotFound", "Namespace", "Undefined",
+    "internalcode",
+]  # fmt: skip
+async_exported = ["AsyncLoopContext", "auto_aiter", "auto_await"]

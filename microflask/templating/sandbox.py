@@ -366,3 +366,9 @@ __all__ = [
     "safe_range", "unsafe", "is_internal_attribute", "modifies_known_mutable",
     "SandboxedFormatter", "SandboxedEscapeFormatter",
 ]  # fmt: skip
+
+
+# jinja2.sandbox's re-exports
+from ..markup import _EscapeFormatter as EscapeFormatter  # noqa: E402
+from .runtime import Context as Context  # noqa: E402
+from .runtime import Undefined as Undefined  # noqa: E402

@@ -30,29 +30,39 @@ KEEP_TRAILING_NEWLINE = False
 
 def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     """``lipsum()``: ``n`` paragraphs of placeholder Latin of ``min`` to
-    ``max - 1`` words (``max`` excluded and ``min == max`` a ``ValueError``, as in Jinja2)."""
+    ``max - 1`` words (``max`` excluded and ``min == max`` a ``ValueError``, as
+    in Jinja2). It draws from :mod:`random` exactly as Jinja2 does, so a
+    seeded generator gives Jinja2's text."""
     paragraphs = []
     for _ in range(n):
-        words = [random.choice(_LOREM_WORDS) for _ in range(random.randrange(min, max))]
-        text = []
-        sentence_start = True
-        since_comma = since_stop = 0
-        for word in words:
-            since_comma += 1
-            since_stop += 1
-            if sentence_start:
+        capitalize = True
+        last_comma = last_stop = 0
+        previous = None
+        words = []
+        for index in range(random.randrange(min, max)):
+            word = random.choice(_LOREM_WORDS)
+            while word == previous:  # never the same word twice in a row
+                word = random.choice(_LOREM_WORDS)
+            previous = word
+            if capitalize:
                 word = word.capitalize()
-                sentence_start = False
-            if since_stop > 10 and random.random() < 0.2:
-                word += "."
-                since_stop = since_comma = 0
-                sentence_start = True
-            elif since_comma > 7 and random.random() < 0.3:
+                capitalize = False
+            # a comma every 3-7 words, a full stop every 10-19
+            if index - random.randrange(3, 8) > last_comma:
+                last_comma = index
+                last_stop += 2
                 word += ","
-                since_comma = 0
-            text.append(word)
-        paragraph = " ".join(text).rstrip(",.") + "."
-        paragraphs.append(paragraph)
+            if index - random.randrange(10, 20) > last_stop:
+                last_comma = last_stop = index
+                word += "."
+                capitalize = True
+            words.append(word)
+        text = " ".join(words)
+        if text.endswith(","):
+            text = text[:-1] + "."
+        elif not text.endswith("."):
+            text += "."
+        paragraphs.append(text)
     if not html:
         return "\n\n".join(paragraphs)
     return Markup("\n".join(f"<p>{escape(p)}</p>" for p in paragraphs))

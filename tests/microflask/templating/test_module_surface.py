@@ -190,3 +190,14 @@ def test_runtime_exported_names() -> None:
     assert templating.runtime.async_exported == jinja2.runtime.async_exported
     for name in templating.runtime.exported:
         assert hasattr(templating.runtime, name), name
+
+
+@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("args", [(1, False, 5, 9), (3, True, 20, 100), (2, False, 1, 60), ()])
+def test_lipsum_with_a_seeded_random_is_jinja2s_text(seed: int, args: tuple[t.Any, ...]) -> None:
+    random.seed(seed)
+    theirs = jinja2.utils.generate_lorem_ipsum(*args)
+    random.seed(seed)
+    ours = templating.utils.generate_lorem_ipsum(*args)
+    assert ours == theirs
+    assert isinstance(ours, templating.Markup) == isinstance(theirs, jinja2.utils.markupsafe.Markup)

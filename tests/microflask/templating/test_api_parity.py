@@ -191,3 +191,59 @@ def test_namespace_target_is_checked_before_the_value(module: t.Any, source: str
     assert _outcome(lambda: env.from_string(source).render()) == (
         "TemplateRuntimeError: cannot assign attribute on non-namespace object"
     )
+
+
+class _Plain:
+    gi_frame = "not a frame"
+
+    def method(self) -> None:
+        pass
+
+
+class _PretendsToBeAGenerator:
+    """``isinstance`` believes ``__class__``: the per-class fast path must not skip it."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(x for x in ())
+
+    gi_frame = "looks like a frame"
+
+
+def _generator() -> t.Iterator[int]:
+    yield 1
+
+
+INTERNAL_CASES = [
+    (_Plain(), "gi_frame"), (_Plain(), "__class__"), (_Plain(), "method"), (_Plain().method, "__func__"),
+    (_Plain().method, "__self__"), (_generator(), "gi_frame"), (_generator(), "gi_running"),
+    (_PretendsToBeAGenerator(), "gi_frame"), (_PretendsToBeAGenerator(), "other"), (type, "mro"), (int, "mro"),
+    (3, "real"), ("s", "format"), ({}, "items"), (lambda: 1, "__globals__"), (lambda: 1, "__name__"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("obj", "attr"), INTERNAL_CASES)
+def test_is_internal_attribute_fast_path_agrees_with_the_general_answer(obj: t.Any, attr: str) -> None:
+    first = sandbox.is_internal_attribute(obj, attr)
+    second = sandbox.is_internal_attribute(obj, attr)  # now through the per-class cache when ordinary
+    assert first == second
+    if jinja2 is not None:
+        assert first == jinja2.sandbox.is_internal_attribute(obj, attr)
+    assert type(obj) is not _PretendsToBeAGenerator or type(obj) not in sandbox._ORDINARY_CLASSES
+
+
+def test_context_call_fast_path_for_plain_callables() -> None:
+    """Functions and methods skip the ``__call__`` check; callable objects marking
+    ``__call__`` with pass_context still get the context."""
+
+    class Marked:
+        @templating.pass_context
+        def __call__(self, ctx: t.Any) -> str:
+            return str(ctx.get("v"))
+
+    def plain() -> str:
+        return "plain"
+
+    env = templating.Environment()
+    tmpl = env.from_string("{{ m() }}|{{ p() }}|{{ b() }}|{{ s.upper() }}")
+    assert tmpl.render(v=7, m=Marked(), p=plain, b=lambda: "b", s="x") == "7|plain|b|X"

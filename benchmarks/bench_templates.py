@@ -172,3 +172,194 @@ def render_page_async() -> Comparison:
         unit="render",
         target=1.0,
     )
+
+
+# -- the realistic page of issue 13: three levels of inheritance, an imported
+# macro per row, includes, groupby, loops of 50-300 rows, autoescape ----------
+
+REALISTIC = {
+    "base.html": """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{% block title %}Shop{% endblock %}</title>
+  {% block head %}<link rel="stylesheet" href="/static/site.css">{% endblock %}
+</head>
+<body class="{% block body_class %}page{% endblock %}">
+  {% include "header.html" %}
+  <div id="content">{% block content %}{% endblock %}</div>
+  {% include "footer.html" %}
+</body>
+</html>
+""",
+    "layout.html": """{% extends "base.html" %}
+{% block body_class %}{{ super() }} with-sidebar{% endblock %}
+{% block content %}
+  <aside>
+    <ul>{% for category in categories %}
+      <li{% if category == current %} class="active"{% endif %}><a href="/c/{{ category|urlencode }}">{{ category|title }}</a></li>
+    {%- endfor %}</ul>
+  </aside>
+  <section>{% block main %}{% endblock %}</section>
+{% endblock %}
+""",
+    "header.html": """<header>
+  <a href="/" class="logo">{{ site.name }}</a>
+  <nav>{% for link in site.nav %}<a href="{{ link.href }}"{% if loop.first %} class="first"{% endif %}>{{ link.caption }}</a>{% endfor %}</nav>
+  {% if user %}<span class="user">Signed in as {{ user.name }}</span>{% else %}<a href="/login">Sign in</a>{% endif %}
+</header>""",
+    "footer.html": """<footer>&copy; {{ site.year }} {{ site.name }} &middot; {{ products|length }} products</footer>""",
+    "macros.html": """{% macro product_row(product, loop) -%}
+<tr class="{{ loop.cycle('odd', 'even') }}{% if product.stock == 0 %} sold-out{% endif %}">
+  <td>{{ loop.index }}</td>
+  <td><a href="/p/{{ product.id }}" title="{{ product.name }}">{{ product.name|truncate(30) }}</a></td>
+  <td>{{ product.description|striptags|truncate(60) }}</td>
+  <td class="price">{{ "%.2f"|format(product.price) }} &euro;</td>
+  <td>{% for tag in product.tags %}<span class="tag">{{ tag }}</span>{% if not loop.last %}, {% endif %}{% endfor %}</td>
+</tr>
+{%- endmacro %}
+{% macro badge(text, kind="info") -%}
+<span class="badge badge-{{ kind }}">{{ text }}</span>
+{%- endmacro %}""",
+    "page.html": """{% extends "layout.html" %}
+{% from "macros.html" import product_row, badge %}
+{% block title %}{{ title }} &ndash; {{ super() }}{% endblock %}
+{% block main %}
+  <h1>{{ title }} {{ badge(products|length ~ " items") }}</h1>
+  {% for group in products|groupby("category") %}
+  <h2 id="{{ group.grouper|lower }}">{{ group.grouper }} {{ badge(group.list|length, "count") }}</h2>
+  <table>
+    <tbody>
+    {% for product in group.list %}
+      {{ product_row(product, loop) }}
+    {% endfor %}
+    </tbody>
+  </table>
+  {% endfor %}
+  <p>Total stock value: {{ products|sum(attribute="value")|round(2) }}</p>
+{% endblock %}
+""",
+}
+
+CATEGORIES = ["Books", "Garden", "Kitchen", "Music", "Toys"]
+
+
+def _realistic_context(rows: int) -> dict[str, t.Any]:
+    products = [
+        {
+            "id": i,
+            "name": f"Product <{i}> & \"friends\"",
+            "description": f"<p>A <b>fine</b> product number {i}, described at some length so that it is truncated.</p>",
+            "price": 3.5 + i * 1.75,
+            "stock": i % 9,
+            "value": (3.5 + i * 1.75) * (i % 9),
+            "category": CATEGORIES[i % len(CATEGORIES)],
+            "tags": ["new", f"tag{i % 4}", "sale" if i % 3 == 0 else "std"],
+        }
+        for i in range(rows)
+    ]
+    return {
+        "title": "Catalogue <2025>",
+        "current": "Garden",
+        "categories": CATEGORIES,
+        "products": products,
+        "user": {"name": "Ann <admin>"},
+        "site": {
+            "name": "Example & Co",
+            "year": 2025,
+            "nav": [{"href": f"/s/{i}", "caption": f"Section {i}"} for i in range(6)],
+        },
+    }
+
+
+def _realistic_pages(module: t.Any, env_class: t.Any = None, **options: t.Any) -> t.Any:
+    cls = env_class or module.Environment
+    return cls(loader=module.DictLoader(REALISTIC), autoescape=True, **options).get_template("page.html")
+
+
+def _realistic_scenario(rows: int) -> t.Callable[[], Comparison]:
+    def make() -> Comparison:
+        from microflask import templating
+
+        jinja2 = try_import("jinja2")
+        context = _realistic_context(rows)
+        ours = _realistic_pages(templating)
+        peer = _realistic_pages(jinja2) if jinja2 else None
+        if peer is not None:
+            assert ours.render(context) == peer.render(context), "outputs differ"
+        return Comparison(
+            ours=lambda: ours.render(context),
+            peer=(lambda: peer.render(context)) if peer is not None else None,
+            peer_name="jinja2",
+            unit=f"render ({rows} rows)",
+            target=1.5,
+        )
+
+    return make
+
+
+scenario("templates.realistic_50")(_realistic_scenario(50))
+scenario("templates.realistic_300")(_realistic_scenario(300))
+
+
+@scenario("templates.realistic_sandboxed")
+def realistic_sandboxed() -> Comparison:
+    """The realistic page (150 rows) in a ``SandboxedEnvironment``."""
+    from microflask import templating
+    from microflask.templating import sandbox
+
+    jinja2 = try_import("jinja2")
+    jinja_sandbox = try_import("jinja2.sandbox")
+    context = _realistic_context(150)
+    ours = _realistic_pages(templating, sandbox.SandboxedEnvironment)
+    peer = _realistic_pages(jinja2, jinja_sandbox.SandboxedEnvironment) if jinja_sandbox else None
+    if peer is not None:
+        assert ours.render(context) == peer.render(context), "outputs differ"
+    return Comparison(
+        ours=lambda: ours.render(context),
+        peer=(lambda: peer.render(context)) if peer is not None else None,
+        peer_name="jinja2",
+        unit="render (150 rows)",
+        target=1.3,
+    )
+
+
+@scenario("templates.realistic_async")
+def realistic_async() -> Comparison:
+    """The realistic page (150 rows) with ``enable_async=True`` through ``render_async``."""
+    from microflask import templating
+
+    jinja2 = try_import("jinja2")
+    context = _realistic_context(150)
+    ours = _realistic_pages(templating, enable_async=True)
+    peer = _realistic_pages(jinja2, enable_async=True) if jinja2 else None
+    if peer is not None:
+        assert _complete(ours.render_async(context)) == _complete(peer.render_async(context)), "outputs differ"
+    return Comparison(
+        ours=lambda: _complete(ours.render_async(context)),
+        peer=(lambda: _complete(peer.render_async(context))) if peer is not None else None,
+        peer_name="jinja2",
+        unit="render (150 rows)",
+        target=1.0,
+    )
+
+
+@scenario("templates.realistic_compile")
+def realistic_compile() -> Comparison:
+    """Compiling the realistic page's five templates from source (no cache)."""
+    from microflask import templating
+
+    jinja2 = try_import("jinja2")
+
+    def compile_all(module: t.Any) -> None:
+        env = module.Environment(autoescape=True)
+        for source in REALISTIC.values():
+            env.from_string(source)
+
+    return Comparison(
+        ours=lambda: compile_all(templating),
+        peer=(lambda: compile_all(jinja2)) if jinja2 else None,
+        peer_name="jinja2",
+        unit="6 compiles",
+        target=1.0,
+    )

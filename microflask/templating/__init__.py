@@ -70,7 +70,28 @@ _LAZY = {
 }
 
 
+#: Submodules reachable as attributes (``microflask.templating.sandbox``), as
+#: Jinja2's are; imported on first access.
+_SUBMODULES = frozenset(
+    (
+        "async_utils", "bccache", "compiler", "constants", "debug", "defaults", "environment",
+        "exceptions", "ext", "filters", "flask_glue", "lexer", "loaders", "meta", "nativetypes",
+        "nodes", "parser", "runtime", "sandbox", "tests", "utils", "visitor",
+    )
+)  # fmt: skip
+
+#: Jinja2 modules with no counterpart here, and why.
+_NOT_PROVIDED = {
+    "idtracking": "Jinja2's symbol tracking for its code generator; microflask.templating.compiler resolves names itself",
+    "optimizer": "Jinja2's constant-folding pass; microflask.templating folds constants while generating code",
+}
+
+
 def __getattr__(name: str) -> t.Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _NOT_PROVIDED:
+        raise AttributeError(f"{__name__}.{name} is not provided: {_NOT_PROVIDED[name]}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

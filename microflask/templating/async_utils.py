@@ -70,3 +70,46 @@ def run_sync(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
 
 
 __all__ = ["auto_await", "auto_aiter", "auto_to_list", "run_sync"]
+
+
+WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__")
+
+
+def async_variant(normal_func: t.Callable[..., t.Any]) -> t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]]:
+    """Decorate an ``async def`` filter or function so that it replaces
+    ``normal_func`` when called for an async environment (the first argument,
+    a context, eval context or environment as ``normal_func`` is marked,
+    tells which)."""
+    kind = getattr(getattr(normal_func, "jinja_pass_arg", None), "name", None)
+
+    def decorator(async_func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        def is_async(args: tuple[t.Any, ...]) -> bool:
+            if kind == "environment":
+                return bool(args[0].is_async)
+            return bool(args[0].environment.is_async)
+
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            if is_async(args):
+                return async_func(*args, **kwargs)
+            return normal_func(*args, **kwargs)
+
+        for attr in WRAPPER_ASSIGNMENTS:
+            try:
+                setattr(wrapper, attr, getattr(normal_func, attr))
+            except AttributeError:
+                pass
+        wrapper.__wrapped__ = normal_func  # type: ignore[attr-defined]
+        if kind is not None:
+            wrapper.jinja_pass_arg = normal_func.jinja_pass_arg  # type: ignore[attr-defined]
+        wrapper.jinja_async_variant = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def __getattr__(name: str) -> t.Any:
+    if name == "pass_eval_context":
+        from .runtime import pass_eval_context
+
+        return pass_eval_context
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,7 +36,7 @@ _SPECIAL_STORE = ("self",)
 class Frame:
     """One variable scope during code generation."""
 
-    __slots__ = ("parent", "symbols", "toplevel", "buffer", "autoescape", "volatile", "block_func", "loop_depth", "in_function")
+    __slots__ = ("parent", "symbols", "toplevel", "buffer", "autoescape", "volatile", "block_func", "loop_depth", "in_function", "local_vars")
 
     def __init__(self, parent: Frame | None, buffer: str | None = None, toplevel: bool = False) -> None:
         self.parent = parent
@@ -51,6 +51,9 @@ class Frame:
         self.block_func: str | None = parent.block_func if parent else None
         self.loop_depth = 0
         self.in_function = parent.in_function if parent else False
+        #: For a ``for`` body or a ``block``: the dict its ``set`` variables
+        #: are also recorded in, for ``pass_context`` calls (see ``_track_sets``).
+        self.local_vars: str | None = None
 
     def child(self, buffer: t.Any = Ellipsis) -> Frame:
         return Frame(self, self.buffer if buffer is Ellipsis else buffer)
@@ -133,6 +136,26 @@ def scope_stores(body: list[n.Node]) -> list[str]:
     for stmt in body:
         visit(stmt)
     return list(found)
+
+
+def _set_names(body: list[n.Node]) -> list[str]:
+    """Names ``set`` directly in this scope (also inside ``if``)."""
+    found: list[str] = []
+    for node in body:
+        if isinstance(node, (n.Assign, n.AssignBlock)):
+            found.extend(_target_names(node.target))
+        elif isinstance(node, n.If):
+            found.extend(_set_names(node.body))
+            for elif_ in node.elif_:
+                found.extend(_set_names(elif_.body))
+            found.extend(_set_names(node.else_))
+    return found
+
+
+def _calls_in(node: n.Node) -> t.Iterator[n.Node]:
+    if isinstance(node, n.Call):
+        yield node
+    yield from node.find_all(n.Call)
 
 
 def all_loads(nodes: t.Iterable[n.Node], into_functions: bool = True) -> set[str]:
@@ -312,6 +335,7 @@ class CodeGenerator:
             )
         else:
             self._declare_function_scope(frame, block.body)
+            self._track_sets(frame, block.body)
             self.visit_body(block.body, frame)
         self.writeline("if 0: yield None")
         self.outdent()
@@ -527,6 +551,7 @@ class CodeGenerator:
         if iterated:
             self.writeline(f"{iterated} = True")
         self._declare_loop_body(loop_frame, scope_body, bound)
+        self._track_sets(loop_frame, node.body)
         start = len(self.lines)
         self.visit_body(node.body, loop_frame)
         if len(self.lines) == start:
@@ -535,6 +560,22 @@ class CodeGenerator:
         if node.else_:
             self.writeline(f"if not {iterated}:")
             self._block(node.else_, frame)
+
+    def _track_sets(self, frame: Frame, body: list[n.Node]) -> None:
+        """As in Jinja2, a ``pass_context`` callable called in a ``for`` body or
+        a ``block`` sees the variables ``set`` there so far: when the body has
+        both, they are recorded in a dict made fresh for each pass."""
+        if not _set_names(body) or not any(True for node in body for _ in _calls_in(node)):
+            return
+        ident = self.temp("lv")
+        frame.local_vars = ident
+        self.writeline(f"{ident} = {{}}")
+
+    def _record_sets(self, names: list[str], frame: Frame) -> None:
+        if frame.local_vars is None:
+            return
+        for name in names:
+            self.writeline(f"{frame.local_vars}[{name!r}] = {frame.lookup(name)}")
 
     def _bind_targets(self, frame: Frame, names: t.Iterable[str]) -> None:
         scope = self.new_scope_id()
@@ -608,6 +649,7 @@ class CodeGenerator:
         self.indent()
         self.writeline(f"{iterated} = True")
         self._declare_loop_body(loop_frame, node.body, bound)
+        self._track_sets(loop_frame, node.body)
         self.visit_body(node.body, loop_frame)
         self.outdent()
         if node.else_:
@@ -665,17 +707,21 @@ class CodeGenerator:
         value = self.visit(node.node, frame)
         if isinstance(node.target, n.NSRef):
             ns = self.visit(n.Name(node.target.name, "load"), frame)
-            self.writeline(f"_j_ns_set({ns}, {node.target.attr!r}, {value})", node)
+            self.writeline(f"_j_ns_set(_j_ns_check({ns}), {node.target.attr!r}, {value})", node)
             return
         if isinstance(node.target, n.Tuple) and any(True for _ in node.target.find_all(n.NSRef)):
             self._assign_with_namespaces(node, frame, value)
             return
         self.writeline(f"{self.visit_target(node.target, frame)} = {value}", node)
         self._export(_target_names(node.target), frame)
+        self._record_sets(_target_names(node.target), frame)
 
     def _assign_with_namespaces(self, node: n.Node, frame: Frame, value: str) -> None:
         """``{% set ns.a, b = 1, 2 %}``: unpack into temporaries, then set each attribute."""
         pending: list[tuple[n.Node, str]] = []
+        for ref in node.target.find_all(n.NSRef):
+            # the targets are checked before the value is computed, as in Jinja2
+            self.writeline(f"_j_ns_check({self.visit(n.Name(ref.name, 'load'), frame)})", node)
 
         def target_code(target: n.Node) -> str:
             if isinstance(target, n.NSRef):
@@ -691,6 +737,7 @@ class CodeGenerator:
             ns = self.visit(n.Name(ref.name, "load"), frame)
             self.writeline(f"_j_ns_set({ns}, {ref.attr!r}, {temp})")
         self._export(_target_names(node.target), frame)
+        self._record_sets(_target_names(node.target), frame)
 
     def visit_AssignBlock(self, node: n.Node, frame: Frame) -> None:
         buffer = self.temp("buf")
@@ -712,6 +759,7 @@ class CodeGenerator:
             return
         self.writeline(f"{self.visit_target(node.target, frame)} = {value}")
         self._export(_target_names(node.target), frame)
+        self._record_sets(_target_names(node.target), frame)
 
     def visit_With(self, node: n.Node, frame: Frame) -> None:
         inner = frame.child()
@@ -1008,10 +1056,10 @@ class CodeGenerator:
         if self.environment.is_async:
             if node.with_context:
                 return f"(await {get}.make_module_async(context.get_all(), True, {self._locals_dict(frame)}))"
-            return f"(await {get}._get_default_module_async())"
+            return f"(await {get}._get_default_module_async(context))"
         if node.with_context:
             return f"{get}.make_module(context.get_all(), True, {self._locals_dict(frame)})"
-        return f"{get}._get_default_module()"
+        return f"{get}._get_default_module(context)"
 
     def visit_Import(self, node: n.Node, frame: Frame) -> None:
         ident = frame.lookup(node.target)
@@ -1141,15 +1189,21 @@ class CodeGenerator:
         func = self.visit(node.node, frame)
         args = self._arguments(node, frame, extra_kwargs)
         joined = ", ".join(args)
+        if frame.local_vars is not None:
+            # a for body or block with ``set`` variables (``pass_context``
+            # callables see them); macros keep their fast path below
+            general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
+        else:
+            general = f"_j_call({func}{', ' if joined else ''}{joined})"
         if isinstance(node.node, n.Name) and not func.startswith("context.") and not self._has_calls(node):
             # PERF: macros are by far the most called objects in templates;
             # they need no context, so skip ``Context.call`` for them. (Only
             # for arguments without calls: the argument code appears twice.)
             if self.environment.is_async:
-                call = self._auto_await(f"_j_call({func}{', ' if joined else ''}{joined})")
+                call = self._auto_await(general)
                 return f"((await {func}._func({joined})) if type({func}) is _j_Macro else {call})"
-            return f"({func}._func({joined}) if type({func}) is _j_Macro else _j_call({func}{', ' if joined else ''}{joined}))"
-        return self._auto_await(f"_j_call({func}{', ' if joined else ''}{joined})")
+            return f"({func}._func({joined}) if type({func}) is _j_Macro else {general})"
+        return self._auto_await(general)
 
     @staticmethod
     def _has_calls(node: n.Node) -> bool:
@@ -1255,3 +1309,43 @@ def generate(environment: Environment, tree: n.Template, name: str | None, filen
     generator = generator_class(environment, name, filename)
     source = generator.generate(tree)
     return source, generator.debug_info
+
+
+def _not_provided(module: str, names: dict[str, str]) -> t.Callable[[str], t.Any]:
+    """A module ``__getattr__`` naming the Jinja2 internals this engine does not have."""
+
+    def __getattr__(name: str) -> t.Any:
+        reason = names.get(name)
+        if reason is None:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        raise AttributeError(f"{module}.{name} is not provided: {reason}")
+
+    return __getattr__
+
+
+# -- jinja2.compiler's public names ------------------------------------------------------------
+from ..markup import Markup as Markup  # noqa: E402
+from . import nodes as nodes  # noqa: E402
+from .nodes import has_safe_repr as has_safe_repr  # noqa: E402
+from .runtime import EvalContext as EvalContext  # noqa: E402
+from .visitor import NodeVisitor as NodeVisitor  # noqa: E402
+
+concat = "".join
+#: Comparison operator names of :class:`~.nodes.Operand` -> Python's operators.
+operators = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=", "in": "in", "notin": "not in"}
+
+_INTERNAL = (
+    "an internal of Jinja2's code generator; microflask.templating's compiler "
+    "(CodeGenerator, Frame) generates different code and has no equivalent"
+)
+__getattr__ = _not_provided(
+    __name__,
+    {
+        name: _INTERNAL
+        for name in (
+            "CompilerExit", "DependencyFinderVisitor", "MacroRef", "Optimizer", "Symbols",
+            "UndeclaredNameVisitor", "VAR_LOAD_ALIAS", "VAR_LOAD_PARAMETER", "VAR_LOAD_RESOLVE",
+            "VAR_LOAD_UNDEFINED", "VisitorExit", "optimizeconst", "find_undeclared",
+        )
+    },
+)  # fmt: skip

@@ -144,3 +144,16 @@ def rewrite_traceback_stack(exc: BaseException, skip_first: bool = True) -> Base
 
 
 __all__ = ["get_template_locals", "rewrite_traceback_stack", "fake_traceback", "internalcode"]
+
+
+def __getattr__(name: str) -> t.Any:
+    # jinja2.debug's re-exports (imported late: the runtime imports this module)
+    if name == "TemplateSyntaxError":
+        from .exceptions import TemplateSyntaxError
+
+        return TemplateSyntaxError
+    if name == "missing":
+        from .runtime import missing
+
+        return missing
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

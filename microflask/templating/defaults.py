@@ -7,54 +7,62 @@ import random
 import typing as t
 
 from ..markup import Markup, escape
+from .constants import LOREM_IPSUM_WORDS
 from .runtime import Cycler, Joiner, Namespace
 
-_LOREM_WORDS = (
-    "a ac accumsan ad adipiscing aenean aliquam aliquet amet ante aptent arcu at auctor "
-    "augue bibendum blandit class commodo condimentum congue consectetuer consequat "
-    "conubia convallis cras cubilia cum curabitur curae cursus dapibus diam dictum "
-    "dignissim dis dolor donec dui duis egestas eget eleifend elementum elit enim erat "
-    "eros est et etiam eu euismod facilisi facilisis fames faucibus felis fermentum "
-    "feugiat fringilla fusce gravida habitant hendrerit hymenaeos iaculis id imperdiet "
-    "in inceptos integer interdum ipsum justo lacinia lacus laoreet lectus leo libero "
-    "ligula litora lobortis lorem luctus maecenas magna magnis malesuada massa mattis "
-    "mauris metus mi molestie mollis montes morbi mus nam nascetur natoque nec neque "
-    "netus nibh nisi nisl non nonummy nostra nulla nullam nunc odio orci ornare "
-    "parturient pede pellentesque penatibus per pharetra phasellus placerat porta "
-    "porttitor posuere potenti praesent pretium primis proin pulvinar purus quam quis "
-    "quisque rhoncus ridiculus risus rutrum sagittis sapien scelerisque sed sem semper "
-    "senectus sit sociis sociosqu sodales sollicitudin suscipit suspendisse taciti "
-    "tellus tempor tempus tincidunt torquent tortor tristique turpis ullamcorper "
-    "ultrices ultricies urna ut varius vehicula vel velit venenatis vestibulum vitae "
-    "vivamus viverra volutpat vulputate"
-).split()
+#: Jinja2's full word list (``constants.LOREM_IPSUM_WORDS``).
+_LOREM_WORDS = LOREM_IPSUM_WORDS.split()
+
+# The delimiters and options of a new environment (``jinja2.defaults``'s names).
+BLOCK_START_STRING = "{%"
+BLOCK_END_STRING = "%}"
+VARIABLE_START_STRING = "{{"
+VARIABLE_END_STRING = "}}"
+COMMENT_START_STRING = "{#"
+COMMENT_END_STRING = "#}"
+LINE_STATEMENT_PREFIX: str | None = None
+LINE_COMMENT_PREFIX: str | None = None
+TRIM_BLOCKS = False
+LSTRIP_BLOCKS = False
+NEWLINE_SEQUENCE: t.Literal["\n", "\r\n", "\r"] = "\n"
+KEEP_TRAILING_NEWLINE = False
 
 
 def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     """``lipsum()``: ``n`` paragraphs of placeholder Latin of ``min`` to
-    ``max - 1`` words (``max`` excluded and ``min == max`` a ``ValueError``, as in Jinja2)."""
+    ``max - 1`` words (``max`` excluded and ``min == max`` a ``ValueError``, as
+    in Jinja2). It draws from :mod:`random` exactly as Jinja2 does, so a
+    seeded generator gives Jinja2's text."""
     paragraphs = []
     for _ in range(n):
-        words = [random.choice(_LOREM_WORDS) for _ in range(random.randrange(min, max))]
-        text = []
-        sentence_start = True
-        since_comma = since_stop = 0
-        for word in words:
-            since_comma += 1
-            since_stop += 1
-            if sentence_start:
+        capitalize = True
+        last_comma = last_stop = 0
+        previous = None
+        words = []
+        for index in range(random.randrange(min, max)):
+            word = random.choice(_LOREM_WORDS)
+            while word == previous:  # never the same word twice in a row
+                word = random.choice(_LOREM_WORDS)
+            previous = word
+            if capitalize:
                 word = word.capitalize()
-                sentence_start = False
-            if since_stop > 10 and random.random() < 0.2:
-                word += "."
-                since_stop = since_comma = 0
-                sentence_start = True
-            elif since_comma > 7 and random.random() < 0.3:
+                capitalize = False
+            # a comma every 3-7 words, a full stop every 10-19
+            if index - random.randrange(3, 8) > last_comma:
+                last_comma = index
+                last_stop += 2
                 word += ","
-                since_comma = 0
-            text.append(word)
-        paragraph = " ".join(text).rstrip(",.") + "."
-        paragraphs.append(paragraph)
+            if index - random.randrange(10, 20) > last_stop:
+                last_comma = last_stop = index
+                word += "."
+                capitalize = True
+            words.append(word)
+        text = " ".join(words)
+        if text.endswith(","):
+            text = text[:-1] + "."
+        elif not text.endswith("."):
+            text += "."
+        paragraphs.append(text)
     if not html:
         return "\n\n".join(paragraphs)
     return Markup("\n".join(f"<p>{escape(p)}</p>" for p in paragraphs))
@@ -79,3 +87,7 @@ DEFAULT_POLICIES: dict[str, t.Any] = {
     "json.dumps_kwargs": {"sort_keys": True},
     "ext.i18n.trimmed": False,
 }
+
+# The built-in filters and tests (imported last: ``filters`` needs this module's lipsum via ``utils``).
+from .filters import FILTERS as DEFAULT_FILTERS  # noqa: E402
+from .tests import TESTS as DEFAULT_TESTS  # noqa: E402

@@ -27,7 +27,7 @@ from .lexer import Lexer, reverse_operators
 from .lexer import TokenStream
 from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
-from .filters import async_variant
+from .filters import async_variant_of
 from .runtime import (
     BlockReference,
     Context,
@@ -37,6 +37,7 @@ from .runtime import (
     TemplateModule,
     TemplateReference,
     Undefined,
+    _PassArg,
     async_loop_context,
     macro_bad_keyword,
     macro_too_many,
@@ -67,6 +68,27 @@ def _ns_set(namespace: t.Any, attr: str, value: t.Any) -> None:
     namespace[attr] = value
 
 
+def _ns_check(namespace: t.Any) -> t.Any:
+    # checked before the value is computed, as in Jinja2
+    if not isinstance(namespace, Namespace):
+        raise TemplateRuntimeError("cannot assign attribute on non-namespace object")
+    return namespace
+
+
+def _call_with_locals(local_vars: dict[str, t.Any], context: Context, obj: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    """A call in a ``for`` body or ``block`` that ``set`` variables: as in
+    Jinja2, a ``pass_context`` callable gets a context that also holds them."""
+    if local_vars:
+        kind = _PassArg.from_obj(obj)
+        if kind is None and not isinstance(obj, type):
+            kind = _PassArg.from_obj(getattr(obj, "__call__", None))
+        if kind == "context":
+            context = context.derived(local_vars)
+    if context.environment.sandboxed:
+        return context.environment.call(context, obj, *args, **kwargs)
+    return context.call(obj, *args, **kwargs)
+
+
 #: Names every generated module sees (besides ``environment`` and filters/tests).
 _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_escape": escape,
@@ -85,6 +107,8 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_macro_too_many": macro_too_many,
     "_j_macro_bad_keyword": macro_bad_keyword,
     "_j_ns_set": _ns_set,
+    "_j_ns_check": _ns_check,
+    "_j_call_lv": _call_with_locals,
     "_j_missing_named": _missing_named,
     "_j_identity": lambda value: value,
     "_j_partial": functools.partial,
@@ -93,7 +117,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_auto_await": auto_await,
     "_j_auto_aiter": auto_aiter,
     "_j_async_loop": async_loop_context,
-    "_j_async_variant": async_variant,
+    "_j_async_variant": async_variant_of,
 }
 
 
@@ -130,6 +154,8 @@ class Environment:
     #: True for :class:`~.sandbox.SandboxedEnvironment` (its compiled templates
     #: route calls through its ``call`` hook).
     sandboxed = False
+    #: True for the environments ``Template(source)`` builds behind the scenes.
+    shared = False
     #: Template class used by :meth:`from_string` and loaders.
     template_class: type[Template]
     #: Turns a template's AST into Python source.
@@ -376,7 +402,17 @@ class Environment:
         """The token stream the parser reads: preprocessed, lexed, filtered by extensions."""
         if self.extensions:
             source = self.preprocess(source, name, filename)
-        stream = TokenStream(self._get_lexer().tokenize(source, name, filename), name, filename)
+        if state == "variable":
+            # an expression on its own (compile_expression): lexed as the
+            # inside of a variable tag, whose delimiters are then dropped
+            lexer = self._get_lexer()
+            tokens = lexer.tokenize(self.variable_start_string + source, name, filename, open_ended=True)
+            del tokens[0]
+            if len(tokens) > 1 and tokens[-2].type == "variable_end" and not source.rstrip().endswith(self.variable_end_string):
+                del tokens[-2]
+        else:
+            tokens = self._get_lexer().tokenize(source, name, filename)
+        stream = TokenStream(tokens, name, filename)
         if self.extensions:
             for extension in self.iter_extensions():
                 stream = extension.filter_stream(stream)  # type: ignore[assignment]
@@ -445,6 +481,27 @@ class Environment:
             if py_line < len(line_map):
                 line_map[py_line] = tpl_line
         return code, line_map
+
+    def compile_expression(self, source: str, undefined_to_none: bool = True) -> TemplateExpression:
+        """Compile one expression to a callable that evaluates it.
+
+        ``env.compile_expression("foo == 42")(foo=42)`` is ``True``. Calling it
+        takes the variables like :meth:`Template.render`; an undefined result
+        is ``None`` unless ``undefined_to_none`` is false.
+        """
+        try:
+            parser = Parser(self, source, state="variable")
+            expr = parser.parse_expression()
+            if not parser.stream.eos:
+                raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+            expr.set_environment(self)
+            body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+            template = self.from_string(nodes.Template(body, lineno=1))
+        except TemplateSyntaxError as exc:
+            exc.source = source
+            exc.add_location_note()
+            raise
+        return TemplateExpression(template, undefined_to_none)
 
     def compile_templates(
         self,
@@ -824,6 +881,10 @@ class Template:
         return TemplateModule(self, context, body)
 
     async def _get_default_module_async(self, ctx: Context | None = None) -> TemplateModule:
+        if ctx is not None:
+            keys = ctx.globals_keys - self.globals.keys()
+            if keys:
+                return await self.make_module_async({k: ctx.parent[k] for k in keys})
         if self._module is None:
             self._module = await self.make_module_async()
         return self._module
@@ -863,6 +924,13 @@ class Template:
         return TemplateModule(self, context, body)
 
     def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        """The cached module, or, when the importing context ``ctx`` has
+        globals this template lacks (``globals=`` of the importer), a module
+        made afresh with them, as Jinja2 does."""
+        if ctx is not None:
+            keys = ctx.globals_keys - self.globals.keys()
+            if keys:
+                return self.make_module({k: ctx.parent[k] for k in keys})
         if self._module is None:
             self._module = self.make_module()
         return self._module
@@ -930,9 +998,39 @@ def _shared_environment(*args: t.Any) -> Environment:
             "undefined", "finalize", "autoescape", "enable_async",
         )  # fmt: skip
         env = Environment(**dict(zip(names, args)), cache_size=0)
+        env.shared = True
         if cacheable and len(_SHARED) < 50:
             _SHARED[args] = env
     return env
+
+
+class TemplateExpression:
+    """An expression compiled by :meth:`Environment.compile_expression`;
+    call it with the variables to get the expression's value."""
+
+    def __init__(self, template: Template, undefined_to_none: bool) -> None:
+        self._template = template
+        self._undefined_to_none = undefined_to_none
+
+    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        template = self._template
+        context = template.new_context(dict(*args, **kwargs))
+        try:
+            if template.environment.is_async:
+                async def consume_async() -> None:
+                    async for _ in template.root_render_func(context):  # type: ignore[attr-defined]
+                        pass
+
+                run_sync(consume_async())
+            else:
+                for _ in template.root_render_func(context):
+                    pass
+        except Exception:
+            template.environment.handle_exception()
+        rv = context.vars["result"]
+        if self._undefined_to_none and isinstance(rv, Undefined):
+            rv = None
+        return rv
 
 
 class TemplateStream:
@@ -1000,3 +1098,67 @@ class TemplateStream:
 
     def __next__(self) -> str:
         return self._next()  # type: ignore[no-any-return]
+
+
+# -- jinja2.environment's other public names -----------------------------------------------
+from .debug import internalcode as internalcode  # noqa: E402
+from .defaults import (  # noqa: E402
+    BLOCK_END_STRING as BLOCK_END_STRING,
+    BLOCK_START_STRING as BLOCK_START_STRING,
+    COMMENT_END_STRING as COMMENT_END_STRING,
+    COMMENT_START_STRING as COMMENT_START_STRING,
+    DEFAULT_FILTERS as DEFAULT_FILTERS,
+    DEFAULT_TESTS as DEFAULT_TESTS,
+    KEEP_TRAILING_NEWLINE as KEEP_TRAILING_NEWLINE,
+    LINE_COMMENT_PREFIX as LINE_COMMENT_PREFIX,
+    LINE_STATEMENT_PREFIX as LINE_STATEMENT_PREFIX,
+    LSTRIP_BLOCKS as LSTRIP_BLOCKS,
+    NEWLINE_SEQUENCE as NEWLINE_SEQUENCE,
+    TRIM_BLOCKS as TRIM_BLOCKS,
+    VARIABLE_END_STRING as VARIABLE_END_STRING,
+    VARIABLE_START_STRING as VARIABLE_START_STRING,
+)
+from .lexer import get_lexer as get_lexer  # noqa: E402
+from .runtime import EvalContext as EvalContext  # noqa: E402
+from .utils import LRUCache as LRUCache  # noqa: E402
+from .utils import concat as concat  # noqa: E402
+from .utils import consume as consume  # noqa: E402
+from .utils import import_string as import_string  # noqa: E402
+
+_SPONTANEOUS: dict[t.Any, t.Any] = {}
+
+
+def get_spontaneous_environment(cls: type[Environment], *args: t.Any) -> Environment:
+    """A shared environment of class ``cls`` built from the positional
+    ``args`` (one per distinct configuration; ``env.shared`` is true)."""
+    key = (cls, args)
+    try:
+        env = _SPONTANEOUS.get(key)
+    except TypeError:  # unhashable options: a private one
+        env = None
+        key = None
+    if env is None:
+        env = cls(*args)
+        env.shared = True
+        if key is not None and len(_SPONTANEOUS) < 50:
+            _SPONTANEOUS[key] = env
+    return env
+
+
+def create_cache(size: int) -> t.MutableMapping[t.Any, t.Any] | None:
+    """The template cache for ``cache_size``: none for 0, unbounded for a
+    negative size, else an :class:`LRUCache`."""
+    if size == 0:
+        return None
+    if size < 0:
+        return {}
+    return LRUCache(size)
+
+
+def copy_cache(cache: t.MutableMapping[t.Any, t.Any] | None) -> t.MutableMapping[t.Any, t.Any] | None:
+    """An empty cache of the same kind and size as ``cache``."""
+    if cache is None:
+        return None
+    if isinstance(cache, (LRUCache, _LRUCache)):
+        return LRUCache(cache.capacity) if isinstance(cache, LRUCache) else _LRUCache(cache.capacity)
+    return {}

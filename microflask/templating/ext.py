@@ -595,3 +595,12 @@ def babel_extract(
     finder = _CommentFinder(comments, comment_tags)
     for lineno, func, message in extract_from_ast(tree, keywords):
         yield lineno, func, message, finder.find_comments(lineno)
+
+
+# jinja2.ext's re-exports
+from . import defaults as defaults  # noqa: E402
+from .environment import Environment as Environment  # noqa: E402
+from .runtime import Context as Context  # noqa: E402
+from .runtime import Undefined as Undefined  # noqa: E402
+
+concat = "".join

@@ -887,9 +887,42 @@ ASYNC_VARIANTS: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {
 }
 
 
-def async_variant(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+def async_variant_of(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
     """The async variant of a built-in filter, else ``func`` itself."""
     try:
         return ASYNC_VARIANTS.get(func, func)
     except TypeError:  # an unhashable callable
         return func
+
+
+# -- jinja2.filters' other public names ----------------------------------------------------
+from .async_utils import async_variant as async_variant  # noqa: E402
+from .async_utils import auto_aiter as auto_aiter  # noqa: E402
+from .async_utils import auto_await as auto_await  # noqa: E402
+from .async_utils import auto_to_list as auto_to_list  # noqa: E402
+from .utils import url_quote as url_quote  # noqa: E402
+from .utils import urlize as urlize  # noqa: E402
+
+ignore_case = _ignore_case
+prepare_map = _prepare_map
+prepare_select_or_reject = _prepare_select_or_reject
+select_or_reject = _select_or_reject
+async_select_or_reject = _async_select_or_reject
+# the synchronous implementations of the async-aware filters, by Jinja2's names
+sync_do_first = do_first
+sync_do_join = do_join
+sync_do_list = do_list
+sync_do_sum = do_sum
+sync_do_unique = do_unique
+sync_do_groupby = do_groupby
+sync_do_slice = do_slice
+sync_do_map = do_map
+sync_do_select = do_select
+sync_do_reject = do_reject
+sync_do_selectattr = do_selectattr
+sync_do_rejectattr = do_rejectattr
+
+
+def do_mark_unsafe(value: str) -> str:
+    """Mark a value as unsafe: a plain ``str`` again."""
+    return str(value)

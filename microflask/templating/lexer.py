@@ -410,8 +410,13 @@ class Lexer:
 
     # -- public --------------------------------------------------------------
 
-    def tokenize(self, source: str, name: str | None = None, filename: str | None = None) -> list[Token]:
-        """Return the token list for ``source`` (ending with an ``eof`` token)."""
+    def tokenize(self, source: str, name: str | None = None, filename: str | None = None, open_ended: bool = False) -> list[Token]:
+        """Return the token list for ``source`` (ending with an ``eof`` token).
+
+        With ``open_ended`` a tag left open at the end of the source ends
+        there instead of being an error (for lexing a lone expression).
+        """
+        self._open_ended = open_ended
         self._name = name
         self._filename = filename
         source = source.replace("\r\n", "\n").replace("\r", "\n")
@@ -578,7 +583,7 @@ class Lexer:
         right_mods = "-+" if tag.kind == "block" else "-"
         while True:
             if pos >= size:
-                if is_line:
+                if is_line or self._open_ended:
                     return pos
                 what = "end of statement block" if tag.kind == "block" else "end of print statement"
                 self._fail(f"unexpected end of template, expected {what!r}.", pos)
@@ -742,3 +747,84 @@ class Lexer:
                 tokens.append(Token(last_line, TOKEN_BLOCK_END, closer))
         tokens.append(Token(self._lineno(len(self._source)), TOKEN_EOF, ""))
         return tokens
+
+
+# -- jinja2.lexer's other public names -----------------------------------------------------
+from .utils import LRUCache as LRUCache  # noqa: E402
+
+whitespace_re = _WHITESPACE
+name_re = _NAME
+string_re = _STRING
+integer_re = re.compile(rf"({_DIGITS})")
+float_re = re.compile(rf"(?<!\.)({_DIGITS})?\.{_DIGITS}(?:[eE][+\-]?{_DIGITS})?|(?<!\.){_DIGITS}[eE][+\-]?{_DIGITS}")
+operator_re = re.compile("(" + "|".join(re.escape(op) for op in sorted(_OPERATORS, key=len, reverse=True)) + ")")
+newline_re = re.compile(r"(\r\n|\r|\n)")
+#: Token types a parser never sees.
+ignored_tokens = frozenset(
+    ["comment_begin", "comment", "comment_end", "whitespace", "linecomment_begin", "linecomment_end", "linecomment"]
+)
+#: Token types dropped when their value is empty.
+ignore_if_empty = frozenset(["whitespace", "data", "comment", "linecomment"])
+
+
+def count_newlines(value: str) -> int:
+    """The number of line breaks (``\\r\\n``, ``\\r`` or ``\\n``) in ``value``."""
+    return len(newline_re.findall(value))
+
+
+def get_lexer(environment: Environment) -> Lexer:
+    """The (cached) lexer for ``environment``'s delimiters and options."""
+    return environment._get_lexer()  # type: ignore[no-any-return]
+
+
+def compile_rules(environment: Environment) -> list[tuple[str, str]]:
+    """The tag openers of ``environment`` as ``(token type, escaped regex)``,
+    longest first (the order they are tried in)."""
+    rules = [
+        (len(environment.comment_start_string), TOKEN_COMMENT_BEGIN, re.escape(environment.comment_start_string)),
+        (len(environment.block_start_string), TOKEN_BLOCK_BEGIN, re.escape(environment.block_start_string)),
+        (len(environment.variable_start_string), TOKEN_VARIABLE_BEGIN, re.escape(environment.variable_start_string)),
+    ]
+    if environment.line_statement_prefix is not None:
+        rules.append((len(environment.line_statement_prefix), TOKEN_LINESTATEMENT_BEGIN, r"^[ \t\v]*" + re.escape(environment.line_statement_prefix)))
+    if environment.line_comment_prefix is not None:
+        rules.append((len(environment.line_comment_prefix), TOKEN_LINECOMMENT_BEGIN, r"(?:^|(?<=\S))[^\S\r\n]*" + re.escape(environment.line_comment_prefix)))
+    return [rule[1:] for rule in sorted(rules, reverse=True)]
+
+
+class Failure:
+    """A lexer rule that fails: calling it raises ``cls(message, lineno, filename)``."""
+
+    def __init__(self, message: str, cls: type[TemplateSyntaxError] = TemplateSyntaxError) -> None:
+        self.message = message
+        self.error_class = cls
+
+    def __call__(self, lineno: int, filename: str | None) -> t.NoReturn:
+        raise self.error_class(self.message, lineno, None, filename)
+
+
+class OptionalLStrip(tuple):  # type: ignore[type-arg]
+    """A tuple of rule parts marking that ``lstrip_blocks`` may strip before it."""
+
+    __slots__ = ()
+
+    def __new__(cls, *members: t.Any, **kwargs: t.Any) -> OptionalLStrip:
+        return super().__new__(cls, members)
+
+
+class TokenStreamIterator:
+    """Iterate a :class:`TokenStream` up to its end, then close it."""
+
+    def __init__(self, stream: TokenStream) -> None:
+        self.stream = stream
+
+    def __iter__(self) -> TokenStreamIterator:
+        return self
+
+    def __next__(self) -> Token:
+        token = self.stream.current
+        if token.type == TOKEN_EOF:
+            self.stream.close()
+            raise StopIteration
+        next(self.stream)
+        return token

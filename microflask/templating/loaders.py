@@ -414,3 +414,6 @@ class ModuleLoader(BaseLoader):
             )
         template.filename = shown
         return template
+
+
+from .debug import internalcode as internalcode  # noqa: E402  (jinja2.loaders' re-export)

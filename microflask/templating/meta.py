@@ -231,3 +231,16 @@ def find_referenced_templates(ast: nodes.Template) -> t.Iterator[str | None]:
                     yield None
         else:
             yield None
+
+
+from .compiler import CodeGenerator as CodeGenerator  # noqa: E402
+from .compiler import Frame as Frame  # noqa: E402
+
+
+def __getattr__(name: str) -> t.Any:
+    if name == "TrackingCodeGenerator":
+        raise AttributeError(
+            f"{__name__}.TrackingCodeGenerator is not provided: Jinja2 finds undeclared names by"
+            " running its code generator; use find_undeclared_variables(), which walks the tree"
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -127,3 +127,8 @@ class NativeEnvironment(Environment):
 NativeEnvironment.template_class = NativeTemplate
 
 __all__ = ["NativeEnvironment", "NativeTemplate", "NativeCodeGenerator", "native_concat"]
+
+
+from .nodes import has_safe_repr as has_safe_repr  # noqa: E402  (jinja2.nativetypes' re-export)
+
+nodes = n

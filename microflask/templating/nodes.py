@@ -76,7 +76,12 @@ def has_safe_repr(value: t.Any) -> bool:
     return False
 
 
-class Node:
+class NodeType(type):
+    """The metaclass of :class:`Node` (Jinja2's name; fields are declared by
+    each class's ``fields`` and combined with its bases')."""
+
+
+class Node(metaclass=NodeType):
     """Base class of every node.
 
     :param fields: the node's fields, positionally: all of them or none.
@@ -905,3 +910,21 @@ def _new_internal_name(name: str, lineno: int | None = None) -> InternalName:
     if lineno is not None:
         node.lineno = lineno
     return node
+
+
+def args_as_const(node: t.Any, eval_ctx: t.Any) -> tuple[list[t.Any], dict[t.Any, t.Any]]:
+    """The constant values of a call's (or filter's, test's) arguments;
+    :class:`Impossible` when one is not constant."""
+    args = [x.as_const(eval_ctx) for x in node.args]
+    kwargs = dict(x.as_const(eval_ctx) for x in node.kwargs)
+    if node.dyn_args is not None:
+        try:
+            args.extend(node.dyn_args.as_const(eval_ctx))
+        except Exception as exc:
+            raise Impossible() from exc
+    if node.dyn_kwargs is not None:
+        try:
+            kwargs.update(node.dyn_kwargs.as_const(eval_ctx))
+        except Exception as exc:
+            raise Impossible() from exc
+    return args, kwargs

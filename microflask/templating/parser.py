@@ -857,3 +857,6 @@ class Parser:
         if negated:
             result = n.Not(result, lineno=token.lineno)
         return result
+
+
+from . import nodes as nodes  # noqa: E402  (jinja2.parser.nodes)

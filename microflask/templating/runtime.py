@@ -9,6 +9,7 @@ family stands in for missing values; :class:`BlockReference` and
 from __future__ import annotations
 
 import enum
+import types
 import typing as t
 from collections import abc
 
@@ -115,6 +116,12 @@ def str_join(seq: t.Iterable[t.Any]) -> str:
     return "".join(map(str, seq))
 
 
+#: Callables whose ``__call__`` is a method-wrapper, never marked with ``pass_*``.
+_PLAIN_CALLABLES = frozenset(
+    (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType)
+)
+
+
 class Context:
     """The variables of one render: ``parent`` (globals and render arguments)
     under ``vars`` (the template's own top-level assignments)."""
@@ -198,7 +205,9 @@ class Context:
     def call(__self, __obj: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # noqa: N805
         """Call ``__obj``, first passing the context/eval context/environment if it asks."""
         kind = _PassArg.from_obj(__obj)
-        if kind is None:
+        if kind is None and type(__obj) not in _PLAIN_CALLABLES:
+            # a callable object may mark its ``__call__`` instead (PERF: the
+            # ``__call__`` of functions, methods and builtins is never marked)
             func = getattr(__obj, "__call__", None)
             if func is not None and not isinstance(__obj, type):
                 kind = _PassArg.from_obj(func)
@@ -816,3 +825,17 @@ __all__ = [
     "TemplateRuntimeError", "TemplateNotFound", "internalcode", "make_logging_undefined",
     "new_context",
 ]  # fmt: skip
+
+
+# -- jinja2.runtime's other public names -----------------------------------------------------
+from .async_utils import auto_aiter as auto_aiter  # noqa: E402
+from .async_utils import auto_await as auto_await  # noqa: E402
+
+concat = "".join
+#: The names Jinja2's generated modules import from the runtime (API compatibility).
+exported = [
+    "LoopContext", "TemplateReference", "Macro", "Markup", "TemplateRuntimeError", "missing",
+    "escape", "markup_join", "str_join", "identity", "TemplateNotFound", "Namespace", "Undefined",
+    "internalcode",
+]  # fmt: skip
+async_exported = ["AsyncLoopContext", "auto_aiter", "auto_await"]

@@ -96,6 +96,9 @@ def is_internal_attribute(obj: t.Any, attr: str) -> bool:
     frame objects, ``mro`` of a type, and the frame/code attributes of
     generators, coroutines and async generators.
     """
+    cls = type(obj)
+    if cls in _ORDINARY_CLASSES:
+        return attr.startswith("__")
     if isinstance(obj, types.FunctionType):
         if attr in UNSAFE_FUNCTION_ATTRIBUTES:
             return True
@@ -116,7 +119,17 @@ def is_internal_attribute(obj: t.Any, attr: str) -> bool:
     elif isinstance(obj, types.AsyncGeneratorType):
         if attr in UNSAFE_ASYNC_GENERATOR_ATTRIBUTES:
             return True
+    elif obj.__class__ is cls and len(_ORDINARY_CLASSES) < 1024:
+        # none of the kinds above (and not pretending to be one through
+        # ``__class__``): every object of this exact class gets the same answer
+        _ORDINARY_CLASSES.add(cls)
     return attr.startswith("__")
+
+
+#: PERF: exact classes seen to be none of the special kinds of
+#: :func:`is_internal_attribute` (most lookups are on such plain objects, and
+#: for them only the dunder check remains). Decided once per class.
+_ORDINARY_CLASSES: set[type] = set()
 
 
 def modifies_known_mutable(obj: t.Any, attr: str) -> bool:
@@ -366,3 +379,9 @@ __all__ = [
     "safe_range", "unsafe", "is_internal_attribute", "modifies_known_mutable",
     "SandboxedFormatter", "SandboxedEscapeFormatter",
 ]  # fmt: skip
+
+
+# jinja2.sandbox's re-exports
+from ..markup import _EscapeFormatter as EscapeFormatter  # noqa: E402
+from .runtime import Context as Context  # noqa: E402
+from .runtime import Undefined as Undefined  # noqa: E402

@@ -175,10 +175,11 @@
 
   // -- frames ------------------------------------------------------------
 
+  // A click on a frame's heading shows the rest of its source lines.
   for (const frame of document.querySelectorAll(".traceback .frame[data-frame]")) {
     const heading = frame.querySelector("h4");
     if (heading) {
-      heading.addEventListener("click", () => frame.classList.toggle("folded"));
+      heading.addEventListener("click", () => frame.classList.toggle("expanded"));
     }
     if (cfg.evalex && !cfg.consoleMode) {
       const button = document.createElement("button");
@@ -192,6 +193,22 @@
       });
       frame.insertBefore(button, frame.firstChild);
     }
+  }
+
+  // One button opens (or closes) every folded run of library frames.
+  const runs = document.querySelectorAll(".traceback li.library-run > details");
+  const title = document.querySelector(".traceback-title");
+  if (runs.length && title) {
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "library-toggle";
+    toggle.textContent = "show library frames";
+    toggle.addEventListener("click", () => {
+      const open = toggle.textContent.startsWith("show");
+      for (const run of runs) run.open = open;
+      toggle.textContent = (open ? "hide" : "show") + " library frames";
+    });
+    title.append(toggle);
   }
 
   if (cfg.consoleMode) {

@@ -114,7 +114,10 @@ def test_fixing_an_import_time_error_reloads_the_app(tmp_path: Path, error: str)
 
         _write(app_file, GOOD.replace("VERSION", "fixed"))
         assert _wait_for(lambda: _get(port) == (200, "fixed"), "the fixed page", log)
-        assert f" * Detected change in '{os.path.realpath(app_file)}', reloading" in log.read_text()
+        text = log.read_text()
+        assert f" * Detected change in '{os.path.realpath(app_file)}', reloading" in text
+        assert text.count(" * Serving microflask app 'app'") == 1
+        assert text.index(" * Debugger is active!") < text.index(" * Debugger PIN")
     finally:
         _stop(proc)
 

@@ -81,3 +81,24 @@ def test_without_evalex_nothing_is_preserved() -> None:
     Client(DebuggedApplication(app, evalex=True)).get("/")
     assert seen == [False, True]
 
+
+
+def test_a_failing_teardown_shows_in_the_console() -> None:
+    app = Flask("teardown_fails")
+    app.debug = True
+    calls: list[int] = []
+
+    @app.teardown_request
+    def teardown(exc: BaseException | None) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError("teardown broke")
+
+    @app.route("/")
+    def index() -> str:
+        raise LookupError("view failed")
+
+    dapp = DebuggedApplication(app, evalex=True, pin_security=False)
+    client = Client(dapp)
+    frames = re.findall(r'data-frame="(\d+)"', client.get("/").get_data(as_text=True))
+    assert "OSError: teardown broke" in run(client, dapp, frames[-1], "request.path")

@@ -389,10 +389,17 @@ class DebuggedApplication:
         """Run one console line in ``frame`` (inside the contexts its request
         preserved) and answer its HTML output."""
         contexts = self.frame_contexts.get(getattr(frame, "frame_id", 0), ())
-        with ExitStack() as stack:
-            for context in contexts:
-                stack.enter_context(context)
-            output = frame.eval(command)
+        try:
+            with ExitStack() as stack:
+                for context in contexts:
+                    stack.enter_context(context)
+                output = frame.eval(command)
+        except Exception as e:
+            # Entering or leaving a preserved context failed (a teardown
+            # function raised): show it in the console, not as a 500.
+            from .console import _format_exception
+
+            output = _format_exception(e)
         response = self._response(output, "command", mimetype="text/html")
         # Tells the page to show a "..." prompt while a block is unfinished.
         response.headers["X-Wsgikit-Console"] = "more" if frame.console.buffer else "done"

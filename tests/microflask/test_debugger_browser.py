@@ -52,6 +52,18 @@ APP = textwrap.dedent(
     def syntax():
         return render_template("broken.html")
 
+    def deep(n):
+        if n == 0:
+            raise KeyError("deep")
+        return deep(n - 1)
+
+    @app.route("/chain")
+    def chain():
+        try:
+            deep(12)
+        except KeyError as e:
+            raise RuntimeError("wrapped") from e
+
     if __name__ == "__main__":
         app.run(port=0, debug=True, use_reloader=False)
     """
@@ -216,3 +228,23 @@ def test_template_error_shows_the_template(
     css = f'.frame[data-frame="{innermost.attribute("data-frame")}"]'
     in_view(browser, css + " .line.current")
     in_view(browser, "h1")
+
+
+def test_long_chain_opens_on_the_last_user_frame(server: str, browser: WebDriver, tmp_path: Path) -> None:
+    browser.get(server + "/chain")
+    assert browser.title == "RuntimeError: wrapped // wsgikit Debugger"
+    browser.wait_for(lambda: browser.find_all(".frame .console-button"), what="console buttons")
+    screenshot(browser, tmp_path / "chain.png")
+    notes = browser.find_all(".chain-note")
+    assert [n.text for n in notes] == ["The above exception was the direct cause of the following exception:"]
+    # Every level is on the page, the inner raise line too.
+    assert "raise KeyError" in browser.execute("return document.querySelector('.traceback').textContent;")
+    frame_id = browser.execute(
+        "const fs = document.querySelectorAll('.traceback > ul.frames');"
+        "const own = fs[fs.length - 1].querySelectorAll(':scope > li > .frame:not(.library)');"
+        "return own[own.length - 1].dataset.frame;"
+    )
+    css = f'.frame[data-frame="{frame_id}"]'
+    assert "raise RuntimeError" in browser.find(css + " .line.current").text
+    in_view(browser, css + " .line.current")
+    in_view(browser, css + " .console-button")

@@ -211,6 +211,19 @@
     title.append(toggle);
   }
 
+  // The page opens on the user's innermost frame of the last exception:
+  // scrolled to only when a long chain pushed it off the first screen.
+  const levels = document.querySelectorAll(".traceback > ul.frames");
+  if (levels.length) {
+    const last = levels[levels.length - 1];
+    const own = last.querySelectorAll(":scope > li > .frame:not(.library)");
+    const all = last.querySelectorAll(":scope > li > .frame");
+    const target = own.length ? own[own.length - 1] : all[all.length - 1];
+    if (target && target.getBoundingClientRect().bottom > window.innerHeight) {
+      target.scrollIntoView({ block: "center" });
+    }
+  }
+
   if (cfg.consoleMode) {
     const frame = document.querySelector(".console-frame");
     if (frame) withPin(() => openConsole(frame));

@@ -52,6 +52,10 @@ APP = textwrap.dedent(
     def syntax():
         return render_template("broken.html")
 
+    @app.route("/huge")
+    def huge():
+        raise ValueError("a long message\\n" * 200)
+
     def deep(n):
         if n == 0:
             raise KeyError("deep")
@@ -248,3 +252,12 @@ def test_long_chain_opens_on_the_last_user_frame(server: str, browser: WebDriver
     assert "raise RuntimeError" in browser.find(css + " .line.current").text
     in_view(browser, css + " .line.current")
     in_view(browser, css + " .console-button")
+
+
+def test_a_huge_message_does_not_push_the_frame_away(server: str, browser: WebDriver) -> None:
+    browser.get(server + "/huge")
+    browser.wait_for(lambda: browser.find_all(".frame .console-button"), what="console buttons")
+    frame = user_frame_css(browser, "userapp.py")
+    in_view(browser, "h1")
+    in_view(browser, frame + " .line.current")
+    in_view(browser, frame + " .console-button")

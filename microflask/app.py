@@ -1194,6 +1194,11 @@ class Flask(TemplatingAppMixin, Scaffold):
         options.setdefault("threaded", True)
         from wsgikit.serving import run_simple
 
+        from .cli import show_server_banner
+
+        # " * Serving microflask app 'name'" and " * Debug mode: on/off",
+        # as Flask prints them (not again in the reloader's child).
+        show_server_banner(self.debug, self.name)
         try:
             run_simple(host, port, self, **options)
         finally:

@@ -11,7 +11,10 @@ thread while the main thread watches files; on a change it exits with code
 code ends the supervisor with that code.
 
 Watching: ``stat`` polls the mtimes of the project's imported modules (not
-the standard library or site-packages) and the extra files. ``inotify``
+the standard library or site-packages), every ``.py`` file below the
+project's ``sys.path`` directories (so a module whose import failed, and
+which is therefore missing from ``sys.modules``, is still watched and its
+fix restarts the server) and the extra files. ``inotify``
 (Linux, through ``ctypes``) watches each directory of the project once and
 sleeps in ``select`` until the kernel reports an event, so idle cost is
 nothing; it falls back to ``stat`` where inotify is unavailable or when the
@@ -109,6 +112,35 @@ def _iter_module_paths() -> t.Iterator[str]:
             yield path
 
 
+def _project_path_dirs() -> list[str]:
+    """The ``sys.path`` directories that hold the project, not libraries
+    (``""`` is the working directory)."""
+    dirs = []
+    for entry in sys.path:
+        path = os.path.realpath(entry or os.getcwd())
+        if os.path.isdir(path) and not _is_library(path) and path != os.sep:
+            dirs.append(path)
+    return dirs
+
+
+def _iter_project_sources() -> t.Iterator[str]:
+    """Every ``.py`` file below the project's ``sys.path`` directories,
+    minus VCS, cache, dependency and virtualenv folders."""
+    for root in _find_common_roots(_project_path_dirs()):
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [
+                d
+                for d in dirnames
+                if d not in _ignore_common_dirs
+                and not d.endswith(".egg-info")
+                and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
+                and not _is_library(os.path.join(dirpath, d))
+            ]
+            for name in filenames:
+                if name.endswith((".py", ".pyw")):
+                    yield os.path.join(dirpath, name)
+
+
 def _remove_by_pattern(paths: set[str], exclude_patterns: set[str]) -> None:
     for pattern in exclude_patterns:
         paths.difference_update(fnmatch.filter(paths, pattern))
@@ -117,6 +149,7 @@ def _remove_by_pattern(paths: set[str], exclude_patterns: set[str]) -> None:
 def _find_stat_paths(extra_files: set[str], exclude_patterns: set[str]) -> t.Iterable[str]:
     """The files the stat reloader polls."""
     paths = set(_iter_module_paths())
+    paths.update(_iter_project_sources())
     paths.update(extra_files)
     _remove_by_pattern(paths, exclude_patterns)
     return paths
@@ -134,7 +167,8 @@ def _find_common_roots(paths: t.Iterable[str]) -> t.Iterable[str]:
 
 def _find_watch_roots(extra_files: set[str], exclude_patterns: set[str]) -> t.Iterable[str]:
     """Directories the event reloader watches recursively."""
-    dirs = {os.path.dirname(p) for p in _find_stat_paths(set(), exclude_patterns)}
+    dirs = {os.path.dirname(p) for p in _iter_module_paths()}
+    dirs.update(_project_path_dirs())
     dirs.update(os.path.dirname(p) if not os.path.isdir(p) else p for p in extra_files)
     return [d for d in _find_common_roots(dirs) if d and os.path.isdir(d)]
 

@@ -1427,17 +1427,17 @@ def _wrap_debugger(
             "The interactive debugger (use_debugger=True) is not available in this"
             f" build of wsgikit: 'wsgikit.debug' could not be imported ({e})."
         ) from None
+    from_reloader = is_running_from_reloader()
+    if from_reloader or not use_reloader:
+        # The process that serves says so, before the PIN line (under the
+        # reloader the DebuggedApplication logs its PIN as it is made).
+        _log("info", " * Debugger is active!")
     debugged = DebuggedApplication(application, evalex=use_evalex)
     if not hostname.startswith("unix://"):
         # Besides the localhost names, the debugger answers for the bound host.
         debugged.trusted_hosts.append(hostname)
-    from_reloader = is_running_from_reloader()
-    if from_reloader or not use_reloader:
-        # The process that serves says so; under the reloader the
-        # DebuggedApplication has already logged its PIN itself.
-        _log("info", " * Debugger is active!")
-        if use_evalex and not from_reloader:
-            debugged.log_pin()
+    if use_evalex and not from_reloader and not use_reloader:
+        debugged.log_pin()
     if not from_reloader and not _is_loopback_host(hostname):
         _log("warning", _ansi_style(_EXPOSED_DEBUGGER_WARNING % hostname, "bold", "red"))
     return debugged  # type: ignore[no-any-return]

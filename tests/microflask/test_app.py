@@ -309,6 +309,7 @@ def test_run_uses_run_simple(app, monkeypatch):
     calls = []
     fake = types.ModuleType("wsgikit.serving")
     fake.run_simple = lambda *a, **kw: calls.append((a, kw))
+    fake.is_running_from_reloader = lambda: False
     monkeypatch.setitem(sys.modules, "wsgikit.serving", fake)
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
     app.config["SERVER_NAME"] = "srv.local:8123"
@@ -333,6 +334,7 @@ def test_run_loads_dotenv_files_and_their_debug_flag(
     calls = []
     fake = types.ModuleType("wsgikit.serving")
     fake.run_simple = lambda *a, **kw: calls.append((a, kw))
+    fake.is_running_from_reloader = lambda: False
     monkeypatch.setitem(sys.modules, "wsgikit.serving", fake)
     for name in ("FLASK_RUN_FROM_CLI", "FLASK_DEBUG", "RUN_DOTENV_MARKER", "MICROFLASK_SKIP_DOTENV"):
         monkeypatch.delenv(name, raising=False)

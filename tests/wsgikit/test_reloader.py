@@ -165,6 +165,8 @@ def _only_tmp_watched(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRe
     # (whose files may change while the tests run).
     if "inotify" in request.node.name:
         monkeypatch.setattr(_reloader, "_iter_module_paths", lambda: iter(()))
+    if "inotify" in request.node.name or "stat_loop" in request.node.name:
+        monkeypatch.setattr(_reloader, "_project_path_dirs", lambda: [])
 
 
 def _inotify_loop(tmp_path: Path, **kwargs: t.Any) -> InotifyReloaderLoop:
@@ -285,3 +287,34 @@ def test_args_for_reloading_module(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", ["/x/mypkg/__main__.py", "run"])
     args = _reloader._get_args_for_reloading()
     assert args[-3:] == ["-m", "mypkg", "run"]
+
+
+def test_stat_paths_include_unimported_sources_on_sys_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A module whose import failed is not in sys.modules; its file must
+    # still be watched so that fixing it restarts the server.
+    (tmp_path / "broken_app.py").write_text("x = undefined_name\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "views.py").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    for noise in ("__pycache__", ".git", "node_modules"):
+        (tmp_path / noise).mkdir()
+        (tmp_path / noise / "junk.py").write_text("")
+    venv = tmp_path / "env"
+    venv.mkdir()
+    (venv / "pyvenv.cfg").write_text("")
+    (venv / "lib.py").write_text("")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    paths = set(_reloader._find_stat_paths(set(), set()))
+    real = os.path.realpath(tmp_path)
+    assert os.path.join(real, "broken_app.py") in paths
+    assert os.path.join(real, "pkg", "views.py") in paths
+    assert not any(p.startswith(real) and not p.endswith(("broken_app.py", "views.py")) for p in paths)
+    assert os.path.realpath(os.__file__) not in paths
+
+
+def test_watch_roots_include_sys_path_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_reloader, "_iter_module_paths", lambda: iter(()))
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path), os.path.dirname(os.__file__)])
+    monkeypatch.chdir(tmp_path)
+    roots = list(_reloader._find_watch_roots(set(), set()))
+    assert roots == [os.path.realpath(tmp_path)]

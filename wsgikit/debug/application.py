@@ -7,7 +7,11 @@ registered by id (a bounded registry, oldest tracebacks forgotten first),
 and a 500 page is sent -- or, when part of the response is already on the
 wire, the traceback goes to ``wsgi.errors`` and the exception is re-raised
 through ``start_response(..., exc_info)`` so the server closes the
-connection. Requests carrying ``__debugger__=yes`` (and the console page)
+connection. While the app runs, ``environ["werkzeug.debug.preserve_context"]``
+collects the context managers a framework hands over (Flask's and
+microflask's app and request contexts); each console line of a frame runs
+inside them, so ``request`` and ``g`` mean what they meant when the frame
+failed. Requests carrying ``__debugger__=yes`` (and the console page)
 belong to the debugger, never the app, and pass a gate first:
 
 1. the ``Host`` header must be trusted (stops DNS rebinding);
@@ -30,6 +34,7 @@ import threading
 import time
 import typing as t
 from collections import OrderedDict
+from contextlib import ExitStack
 
 from .pin import PIN_TIME
 from .pin import check_pin_cookie
@@ -51,6 +56,9 @@ if t.TYPE_CHECKING:
 MAX_PIN_FAILURES = 10
 #: How many tracebacks keep their frames available to consoles.
 MAX_TRACEBACKS = 64
+#: The environ key a framework calls with each context to keep for consoles
+#: (Werkzeug's name, so Flask itself and microflask both find it).
+PRESERVE_CONTEXT_KEY = "werkzeug.debug.preserve_context"
 #: The header every debugger response carries (value: what answered).
 DEBUGGER_HEADER = "X-Wsgikit-Debugger"
 
@@ -173,6 +181,8 @@ class DebuggedApplication:
         #: counter: ``id()`` of a freed traceback can be reused, which would
         #: overwrite a group and leave its frames registered forever.
         self._frame_groups: OrderedDict[int, list[int]] = OrderedDict()
+        #: The contexts preserved by the request a frame failed in, by frame id.
+        self.frame_contexts: dict[int, list[t.Any]] = {}
         self._next_group = itertools.count()
         self.request_key = request_key
         self.console_path = console_path
@@ -247,6 +257,9 @@ class DebuggedApplication:
         """Run the app; turn an exception into the traceback page."""
         tracker = _ResponseTracker(start_response)
         app_iter: t.Iterable[bytes] | None = None
+        contexts: list[t.Any] = []
+        if self.evalex:
+            environ[PRESERVE_CONTEXT_KEY] = contexts.append
         try:
             app_iter = self.app(environ, tracker.start_response)
             for chunk in app_iter:
@@ -256,14 +269,16 @@ class DebuggedApplication:
             # Close the failed body before the page is sent, not after.
             _close(app_iter)
             app_iter = None
-            yield from self._handle_exception(e, environ, tracker)
+            yield from self._handle_exception(e, environ, tracker, contexts)
         finally:
             # Also runs when the server stops iterating early (GeneratorExit).
             _close(app_iter)
 
-    def _handle_exception(self, e: Exception, environ: WSGIEnvironment, tracker: _ResponseTracker) -> t.Iterator[bytes]:
+    def _handle_exception(
+        self, e: Exception, environ: WSGIEnvironment, tracker: _ResponseTracker, contexts: list[t.Any]
+    ) -> t.Iterator[bytes]:
         tb = DebugTraceback(e, skip=1, hide=not self.show_hidden_frames)
-        self._register(tb)
+        self._register(tb, contexts)
         errors = environ.get("wsgi.errors", sys.stderr)
         if tracker.started or not tracker.restart(self._traceback_page(tb, environ), e):
             # Part of the response was sent: nothing can be shown any more.
@@ -291,16 +306,19 @@ class DebuggedApplication:
         )
         return self._response(html, "traceback", status=500, mimetype="text/html")
 
-    def _register(self, tb: DebugTraceback) -> None:
+    def _register(self, tb: DebugTraceback, contexts: list[t.Any] | None = None) -> None:
         frames = tb.all_frames
         with self._frames_lock:
             for frame in frames:
                 self.frames[frame.frame_id] = frame
+                if contexts:
+                    self.frame_contexts[frame.frame_id] = contexts
             self._frame_groups[next(self._next_group)] = [f.frame_id for f in frames]
             while len(self._frame_groups) > MAX_TRACEBACKS:
                 _, old = self._frame_groups.popitem(last=False)
                 for frame_id in old:
                     self.frames.pop(frame_id, None)
+                    self.frame_contexts.pop(frame_id, None)
 
     # -- debugger requests ---------------------------------------------------
 
@@ -368,8 +386,21 @@ class DebuggedApplication:
         return True if check_pin_cookie(value, self._pin, self.pin_cookie_name) else None
 
     def execute_command(self, request: Request, command: str, frame: DebugFrameSummary | _ConsoleFrame) -> Response:
-        """Run one console line in ``frame`` and answer its HTML output."""
-        response = self._response(frame.eval(command), "command", mimetype="text/html")
+        """Run one console line in ``frame`` (inside the contexts its request
+        preserved) and answer its HTML output."""
+        contexts = self.frame_contexts.get(getattr(frame, "frame_id", 0), ())
+        try:
+            with ExitStack() as stack:
+                for context in contexts:
+                    stack.enter_context(context)
+                output = frame.eval(command)
+        except Exception as e:
+            # Entering or leaving a preserved context failed (a teardown
+            # function raised): show it in the console, not as a 500.
+            from .console import _format_exception
+
+            output = _format_exception(e)
+        response = self._response(output, "command", mimetype="text/html")
         # Tells the page to show a "..." prompt while a block is unfinished.
         response.headers["X-Wsgikit-Console"] = "more" if frame.console.buffer else "done"
         return response

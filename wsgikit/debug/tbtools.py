@@ -13,6 +13,14 @@ HTML is written here, and every string that comes from the program
 (messages, file names, source, function names) is HTML-escaped (with
 MarkupSafe's entities ``&#34;`` and ``&#39;``, as on Werkzeug's pages)
 exactly once, at the point it is put into markup.
+
+The page is compact so the user's own frame is in view at once: each
+source line is one block element (no newlines between them inside the
+``<pre>``), a frame shows its failing line with :data:`SHOWN_CONTEXT` lines
+around it (the rest of :data:`CONTEXT_LINES` unfolds on click), and runs of
+library frames (the standard library, installed packages, and wsgikit and
+microflask themselves) fold into one toggle row. The innermost frame of
+each traceback is always shown, whoever it belongs to.
 """
 
 from __future__ import annotations
@@ -31,8 +39,10 @@ from .._internal import _escape_html as escape
 if t.TYPE_CHECKING:
     from .console import Console
 
-#: Lines of source shown before and after the failing line of a frame.
+#: Lines of source shown before and after the failing line of an unfolded frame.
 CONTEXT_LINES = 5
+#: Of those, the lines shown before the frame is unfolded.
+SHOWN_CONTEXT = 1
 
 _RESOURCE = "?__debugger__=yes&amp;cmd=resource&amp;f="
 
@@ -50,6 +60,10 @@ def _library_prefixes() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     prefixes = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
     prefixes.update(p for p in sys.path if "site-packages" in p or "dist-packages" in p)
+    # The project's own packages are framework code to the user, too
+    # (microflask ships beside wsgikit; it is not imported to find it).
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prefixes.update((project, os.path.join(os.path.dirname(project), "microflask")))
     return tuple(os.path.join(os.path.realpath(p), "") for p in prefixes if p)
 
 
@@ -115,7 +129,7 @@ class DebugFrameSummary(traceback.FrameSummary):
         """The frame as HTML: where it is and the source around the line.
 
         :param mark_library: add the ``library`` class to library frames so
-            the page can dim them.
+            the page can fold and dim them.
         """
         classes = "frame library" if mark_library and self.is_library else "frame"
         info = self.info
@@ -128,8 +142,21 @@ class DebugFrameSummary(traceback.FrameSummary):
             f"{info_html}{self._render_source()}</div>"
         )
 
-    def _render_source(self) -> str:
+    def _source_lines(self) -> list[str]:
+        """The frame file's lines: a module through its loader, a template
+        (or any other file the traceback names) read from disk."""
         lines = linecache.getlines(self.filename, self.global_ns)
+        if not lines and os.path.isfile(self.filename):
+            # linecache may refuse names it thinks are not source files.
+            try:
+                with open(self.filename, encoding="utf-8", errors="replace") as f:
+                    lines = f.readlines()
+            except OSError:
+                lines = []
+        return lines
+
+    def _render_source(self) -> str:
+        lines = self._source_lines()
         lineno = self.lineno or 0
         if not lines or not 0 < lineno <= len(lines):
             return '<div class="source empty"></div>'
@@ -141,9 +168,11 @@ class DebugFrameSummary(traceback.FrameSummary):
             text = lines[number - 1].rstrip("\r\n")
             current = number == lineno
             code = self._highlight(text) if current else escape(text)
-            cls = "line current" if current else "line"
+            cls = "line current" if current else "line" if abs(number - lineno) <= SHOWN_CONTEXT else "line extra"
             rows.append(f'<span class="{cls}"><span class="lineno">{number:>{width}}</span> {code}</span>')
-        return f'<div class="source"><pre>{chr(10).join(rows)}</pre></div>'
+        # One block element per line and nothing between them: newlines
+        # between block lines inside <pre> would double every line.
+        return f'<div class="source"><pre>{"".join(rows)}</pre></div>'
 
     def _highlight(self, text: str) -> str:
         """Mark the failing expression (Python 3.11+ column data) on the line."""
@@ -250,6 +279,45 @@ def _chain(te: traceback.TracebackException) -> list[tuple[str | None, traceback
     return [(None if index == 0 else note, item) for index, (note, item) in enumerate(oldest_first)]
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first non-empty line of the exception's message."""
+    try:
+        text = exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else str(exc)
+    except Exception:
+        return "<exception str() failed>"
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _render_frames(stack: list[DebugFrameSummary]) -> str:
+    """The frames of one traceback level as list items, with every run of
+    library frames but the innermost frame folded into one toggle row."""
+    items: list[str] = []
+    run: list[DebugFrameSummary] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        frames = "".join(f"<li>{f.render_html(True)}</li>" for f in run)
+        label = "1 library frame" if len(run) == 1 else f"{len(run)} library frames"
+        items.append(
+            f'<li class="library-run"><details><summary>{label}</summary>'
+            f'<ul class="frames">{frames}</ul></details></li>'
+        )
+        run.clear()
+
+    for index, frame in enumerate(stack):
+        if frame.is_library and index < len(stack) - 1:
+            run.append(frame)
+            continue
+        flush()
+        items.append(f"<li>{frame.render_html(True)}</li>")
+    flush()
+    return "".join(items)
+
+
 def _exception_only(te: traceback.TracebackException) -> str:
     return "".join(te.format_exception_only())
 
@@ -272,6 +340,7 @@ class DebugTraceback:
         skip: int = 0,
         hide: bool = True,
     ) -> None:
+        self._exc = exc
         self._te = _process_traceback(exc, te, skip=skip, hide=hide)
         self._all_tracebacks: list[tuple[str | None, traceback.TracebackException]] | None = None
 
@@ -301,9 +370,12 @@ class DebugTraceback:
 
     @property
     def exception_summary(self) -> str:
-        """``Type: message`` of the outermost exception, on one line."""
-        lines = _exception_only(self._te).strip().splitlines()
-        return lines[-1] if lines else _exc_type_name(self._te)
+        """``Type: message`` of the outermost exception, on one line: the
+        class's own name and the message's first line (never a source
+        line a syntax error or a note adds)."""
+        name = _exc_type_name(self._te)
+        message = _first_line(self._exc)
+        return f"{name}: {message}" if message else name
 
     def render_traceback_text(self) -> str:
         """The traceback as the interpreter would print it (minus hidden frames)."""
@@ -325,8 +397,7 @@ class DebugTraceback:
             seen.add(id(item))
             if note:
                 parts.append(f'<p class="chain-note">{escape(note)}</p>')
-            frames = "".join(f"<li>{f.render_html(True)}</li>" for f in item.stack)  # type: ignore[attr-defined]
-            parts.append(f'<ul class="frames">{frames}</ul>')
+            parts.append(f'<ul class="frames">{_render_frames(item.stack)}</ul>')  # type: ignore[arg-type]
             parts.append(f'<blockquote class="exception">{escape(_exception_only(item))}</blockquote>')
             members = getattr(item, "exceptions", None)
             if members:
@@ -367,13 +438,14 @@ class DebugTraceback:
             f"</details>"
             f'<div class="explanation">{_explanation(evalex)}</div>'
         )
-        return _page(f"{summary} // Wsgikit Debugger", body, evalex, secret, evalex_trusted, console_mode=False)
+        return _page(f"{summary} // wsgikit Debugger", body, evalex, secret, evalex_trusted, console_mode=False)
 
 
 def _explanation(evalex: bool) -> str:
     text = (
         "The debugger caught an exception in your WSGI application. "
-        "Click a frame to fold or unfold its source."
+        "Click a frame's heading to show more of its source;"
+        " library frames are folded, and a button above the traceback unfolds them."
     )
     if evalex:
         text += (
@@ -426,4 +498,4 @@ def render_console_html(secret: str, evalex_trusted: bool) -> str:
         " <code>dump()</code> shows the console's variables, <code>help(obj)</code> documentation.</div>"
         '<div class="frame console-frame" data-frame="0"></div>'
     )
-    return _page("Console // Wsgikit Debugger", body, True, secret, evalex_trusted, console_mode=True)
+    return _page("Console // wsgikit Debugger", body, True, secret, evalex_trusted, console_mode=True)

@@ -92,7 +92,7 @@ def test_page_shows_exception_and_escapes_it() -> None:
     assert response.headers["Cache-Control"] == "no-store"
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "<script>alert" not in page
-    assert "<title>ValueError: &lt;script&gt;alert(1)&lt;/script&gt; // Wsgikit Debugger</title>" in page
+    assert "<title>ValueError: &lt;script&gt;alert(1)&lt;/script&gt; // wsgikit Debugger</title>" in page
     assert '<p class="errormsg">ValueError: &lt;script&gt;alert(1)&lt;/script&gt;</p>' in page
     # The source around the failing line, escaped, with the line marked.
     assert "frame_marker = &#34;local-in-failing-frame&#34;" in page

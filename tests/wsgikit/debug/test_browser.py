@@ -71,7 +71,7 @@ def server(tmp_path: Path) -> t.Iterator[str]:
 def test_pin_then_evaluate_in_frame(server: str) -> None:
     with WebDriver() as browser:
         browser.get(server + "/")
-        assert browser.title == "RuntimeError: browser <test> failure // Wsgikit Debugger"
+        assert browser.title == "RuntimeError: browser <test> failure // wsgikit Debugger"
         buttons = browser.wait_for(lambda: browser.find_all(".frame .console-button"), what="console buttons")
         # The stylesheet loaded (under the page's CSP) and applied.
         assert browser.execute("return getComputedStyle(document.querySelector('main')).maxWidth;") == "1100px"

@@ -134,10 +134,87 @@ def test_debugger_page_flags_and_escaping() -> None:
     assert 'data-evalex="true"' in page and 'data-evalex-trusted="false"' in page
     assert 'data-secret="s3cr&amp;t"' in page
     assert "<code>GET /&lt;x&gt;</code>" in page
-    assert "<title>ValueError: &lt;v&gt; // Wsgikit Debugger</title>" in page
+    assert "<title>ValueError: &lt;v&gt; // wsgikit Debugger</title>" in page
 
 
 def test_console_page() -> None:
     page = render_console_html("abc", True)
     assert 'data-console-mode="true"' in page and 'data-evalex-trusted="true"' in page
     assert '<div class="frame console-frame" data-frame="0"></div>' in page
+
+
+# -- the compact page ------------------------------------------------------------
+
+
+def test_source_lines_are_single_block_elements_with_folded_context() -> None:
+    html = DebugTraceback(catch(outer)).render_traceback_html()
+    source = html.split('<div class="source"><pre>', 1)[1].split("</pre>", 1)[0]
+    # Nothing between the line elements: no newline doubles the spacing.
+    assert "\n" not in source
+    assert source.count('<span class="line current">') == 1
+    # One line each side of the failing one is shown, the rest folded.
+    assert source.count('<span class="line">') == 2
+    assert '<span class="line extra">' in source
+
+
+def test_library_frames_fold_into_runs_but_the_innermost_shows() -> None:
+    tb = DebugTraceback(catch(lambda: json.loads("{")))
+    frames = tb.all_frames
+    assert [f.is_library for f in frames] == [False, False, True, True, True]
+    html = tb.render_traceback_html()
+    items = html.split('<ul class="frames">', 1)[1]
+    run = items.split('<li class="library-run"><details><summary>2 library frames</summary>', 1)[1]
+    run = run.split("</details></li>", 1)[0]
+    assert f'data-frame="{frames[2].frame_id}"' in run and f'data-frame="{frames[3].frame_id}"' in run
+    # The innermost frame is where it failed: never folded away.
+    assert f'data-frame="{frames[4].frame_id}"' not in run
+    assert html.count("<details>") == 1
+
+
+def test_wsgikit_and_microflask_frames_are_library_frames() -> None:
+    from wsgikit.wsgi import get_current_url
+
+    frames = DebugTraceback(catch(lambda: get_current_url({}))).all_frames
+    assert frames[-1].filename.endswith("wsgi.py") and frames[-1].is_library
+    assert not frames[0].is_library
+    import microflask.helpers
+
+    summary = traceback.FrameSummary(microflask.helpers.__file__, 1, "f")
+    fake = DebugFrameSummary(locals={}, globals={}, filename=summary.filename, lineno=1, name="f")
+    assert fake.is_library
+
+
+class _MultiLine(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("exc", "summary"),
+    [
+        (ValueError("first line\nsecond line"), "ValueError: first line"),
+        (_MultiLine("\n  starts later\n"), "_MultiLine: starts later"),
+        (KeyError("k"), "KeyError: 'k'"),
+        (RuntimeError(), "RuntimeError"),
+        (SyntaxError("bad token", ("f.py", 3, 1, "x = (", 3, 2)), "SyntaxError: bad token"),
+    ],
+)
+def test_summary_names_the_exception_not_a_source_line(exc: BaseException, summary: str) -> None:
+    def boom() -> None:
+        raise exc
+
+    tb = DebugTraceback(catch(boom))
+    assert tb.exception_summary == summary
+    if sys.version_info >= (3, 11):
+        exc.add_note("a note")
+        assert DebugTraceback(catch(boom)).exception_summary == summary
+
+
+def test_template_like_file_source_is_read(tmp_path: object) -> None:
+    from pathlib import Path
+
+    template = Path(str(tmp_path)) / "page.html"
+    template.write_text("<h1>x</h1>\n<p>{{ 1 // 0 }}</p>\n<p>end</p>\n")
+    code = compile("\n" + "raise ZeroDivisionError('in template')", str(template), "exec")
+    exc = catch(lambda: exec(code, {"__name__": str(template)}))
+    html = DebugTraceback(exc).render_traceback_html()
+    assert '<span class="line current"><span class="lineno">2</span> &lt;p&gt;{{ 1 // 0 }}&lt;/p&gt;</span>' in html

@@ -175,10 +175,11 @@
 
   // -- frames ------------------------------------------------------------
 
+  // A click on a frame's heading shows the rest of its source lines.
   for (const frame of document.querySelectorAll(".traceback .frame[data-frame]")) {
     const heading = frame.querySelector("h4");
     if (heading) {
-      heading.addEventListener("click", () => frame.classList.toggle("folded"));
+      heading.addEventListener("click", () => frame.classList.toggle("expanded"));
     }
     if (cfg.evalex && !cfg.consoleMode) {
       const button = document.createElement("button");
@@ -191,6 +192,35 @@
         withPin(() => openConsole(frame));
       });
       frame.insertBefore(button, frame.firstChild);
+    }
+  }
+
+  // One button opens (or closes) every folded run of library frames.
+  const runs = document.querySelectorAll(".traceback li.library-run > details");
+  const title = document.querySelector(".traceback-title");
+  if (runs.length && title) {
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "library-toggle";
+    toggle.textContent = "show library frames";
+    toggle.addEventListener("click", () => {
+      const open = toggle.textContent.startsWith("show");
+      for (const run of runs) run.open = open;
+      toggle.textContent = (open ? "hide" : "show") + " library frames";
+    });
+    title.append(toggle);
+  }
+
+  // The page opens on the user's innermost frame of the last exception:
+  // scrolled to only when a long chain pushed it off the first screen.
+  const levels = document.querySelectorAll(".traceback > ul.frames");
+  if (levels.length) {
+    const last = levels[levels.length - 1];
+    const own = last.querySelectorAll(":scope > li > .frame:not(.library)");
+    const all = last.querySelectorAll(":scope > li > .frame");
+    const target = own.length ? own[own.length - 1] : all[all.length - 1];
+    if (target && target.getBoundingClientRect().bottom > window.innerHeight) {
+      target.scrollIntoView({ block: "center" });
     }
   }
 

@@ -139,6 +139,52 @@ def test_quickstart(workdir):
     assert (workdir / "uploads" / "etc_passwd").read_bytes() == b"hi"
 
 
+# ------------------------------------------------------------- testing apps
+
+
+def test_testing_apps():
+    ns = run_page("testing-apps.md")
+    # The page calls its own test functions; they must have been defined.
+    assert {"test_user", "test_login_sets_the_session", "test_already_logged_in", "test_greet"} <= set(ns)
+    result = ns["app"].test_cli_runner().invoke(args=["greet", "--help"])
+    assert result.exit_code == 0 and "NAME" in result.output
+
+
+# ------------------------------------------------- error handling, logging
+
+
+def test_errorhandling():
+    ns = run_page("errorhandling.md")
+    assert ns["reported"] == [(ns["app"].name, "LookupError")]
+    client = ns["app"].test_client()
+    client.get("/crash")
+    assert len(ns["reported"]) == 2
+
+
+@pytest.fixture
+def restore_logging():
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name in ("shop", "configured", "later", "audited"):
+        logging.getLogger(name).handlers.clear()
+
+
+def test_logging(restore_logging):
+    ns = run_page("logging.md")
+    assert ns["captured"].getvalue().count("payment started") == 1
+    import logging
+
+    assert logging.getLogger().level == logging.INFO          # dictConfig's root level
+    assert not logging.getLogger("wsgikit").disabled          # disable_existing_loggers=False
+
+
 # ---------------------------------------------------------------- deployment
 
 

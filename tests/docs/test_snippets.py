@@ -185,6 +185,17 @@ def test_logging(restore_logging):
     assert not logging.getLogger("wsgikit").disabled          # disable_existing_loggers=False
 
 
+# --------------------------------------------------------------------- async
+
+
+def test_async():
+    ns = run_page("async.md")
+    app = ns["app"]
+    assert app.ensure_sync(ns["fetch"]) is not ns["fetch"]
+    assert app.ensure_sync(len) is len
+    assert app.test_client().get("/items").json == ["a", "b"]
+
+
 # ---------------------------------------------------------------- deployment
 
 

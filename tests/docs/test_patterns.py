@@ -47,3 +47,9 @@ def test_pattern_runs_in_its_own_process(page, workdir):
     done = subprocess.run([sys.executable, "-W", "error", str(script)], cwd=workdir, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_page_is_linked_from_the_index():
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in DOCS.glob("*.md") if p.name != "index.md")
+    assert [page for page in pages if f"({page})" not in index] == []

@@ -3,49 +3,117 @@
 Each page's ```python blocks run in order in one namespace (like a reader
 typing them into one session), then a check per page asserts something
 about what they built -- usually by calling the app they define through a
-test client. A block preceded by an ``<!-- not-run -->`` comment is skipped
-(it needs a file, a server or a package that is not there).
+test client. Pages run in an empty temporary directory that is also on
+``sys.path``.
+
+Two HTML comments on the line before a fence change what happens to it:
+
+- ``<!-- not-run -->`` skips the block (it needs a server, a package that
+  is not installed, or it is a fragment of a larger program);
+- ``<!-- file: path/name.ext -->`` writes the block (of any language) to
+  that file instead of running it, as a reader following the page would
+  save it. Modules of the package written are forgotten from
+  ``sys.modules``, so the next import sees the new code -- this is how
+  the build-along tutorial is run step by step.
 """
 
 from __future__ import annotations
 
 import pathlib
 import re
+import sys
 
 import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
-FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+FENCE = re.compile(r"^```([\w+-]*)\n(.*?)^```", re.S | re.M)
 NOT_RUN = "<!-- not-run -->"
+FILE_MARK = re.compile(r"^<!-- file: (\S+) -->$")
 
 
-def blocks(page: str) -> list[tuple[int, str]]:
-    """Return ``(line, code)`` for each runnable python block of a page."""
+def _steps(page: str) -> list[tuple[int, str, str | None, str]]:
+    """Return ``(line, language, file or None, code)`` for every block that is not skipped."""
     text = (DOCS / page).read_text(encoding="utf-8")
     found = []
     for match in FENCE.finditer(text):
-        before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        if before.strip() != NOT_RUN:
-            found.append((text.count("\n", 0, match.start()) + 1, match.group(1)))
+        before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+        if before == NOT_RUN:
+            continue
+        target = FILE_MARK.match(before)
+        line = text.count("\n", 0, match.start()) + 1
+        found.append((line, match.group(1), target.group(1) if target else None, match.group(2)))
     return found
 
 
+def blocks(page: str) -> list[tuple[int, str]]:
+    """Return ``(line, code)`` for each python block of a page that runs."""
+    return [(line, code) for line, lang, target, code in _steps(page) if lang == "python" and target is None]
+
+
+def files(page: str) -> dict[str, str]:
+    """Return the files a page tells the reader to save, the last version of each."""
+    return {target: code for _, _, target, code in _steps(page) if target is not None}
+
+
+def _forget_modules(top: str) -> None:
+    for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+        del sys.modules[name]
+
+
 def run_page(page: str) -> dict:
-    namespace: dict = {"__name__": f"docs_{page[:-3].replace('-', '_')}"}
-    for line, code in blocks(page):
-        exec(compile(code, f"docs/{page}, block at line {line}", "exec"), namespace)
+    """Run a page in the current directory (the ``workdir`` fixture's)."""
+    namespace: dict = {"__name__": f"docs_{page[:-3].replace('-', '_').replace('/', '_')}"}
+    for line, lang, target, code in _steps(page):
+        if target is not None:
+            path = pathlib.Path(target)
+            assert not path.is_absolute() and ".." not in path.parts, target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(code, encoding="utf-8")
+            if path.suffix == ".py":
+                _forget_modules(path.parts[0].removesuffix(".py"))
+        elif lang == "python":
+            exec(compile(code, f"docs/{page}, block at line {line}", "exec"), namespace)
     return namespace
 
 
-def test_fence_parsing_skips_only_marked_blocks(tmp_path, monkeypatch):
-    page = tmp_path / "page.md"
+@pytest.fixture(autouse=True)
+def workdir(tmp_path, monkeypatch):
+    """Run each page in an empty directory that is importable, and forget its modules after."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        module_file = getattr(sys.modules[name], "__file__", None) or ""
+        if module_file.startswith(str(tmp_path)):
+            del sys.modules[name]
+
+
+def test_fence_parsing_skips_only_marked_blocks(workdir, monkeypatch):
+    page = workdir / "page.md"
     page.write_text(
         "x\n\n```python\na = 1\n```\n\n<!-- not-run -->\n```python\nraise SystemExit\n```\n"
         "```sh\nls\n```\n```python\nb = a + 1\n```\n"
     )
-    monkeypatch.setitem(globals(), "DOCS", tmp_path)
+    monkeypatch.setitem(globals(), "DOCS", workdir)
     assert [code for _, code in blocks("page.md")] == ["a = 1\n", "b = a + 1\n"]
     assert run_page("page.md")["b"] == 2
+
+
+def test_file_blocks_are_written_and_reimported(workdir, monkeypatch):
+    page = workdir / "page.md"
+    page.write_text(
+        "<!-- file: pkg/__init__.py -->\n```python\nVALUE = 1\n```\n"
+        "```python\nimport pkg\nfirst = pkg.VALUE\n```\n"
+        "<!-- file: pkg/__init__.py -->\n```python\nVALUE = 2\n```\n"
+        "<!-- file: pkg/data.txt -->\n```text\nhello\n```\n"
+        "```python\nimport pkg\nsecond = pkg.VALUE\n```\n"
+    )
+    monkeypatch.setitem(globals(), "DOCS", workdir)
+    ns = run_page("page.md")
+    assert (ns["first"], ns["second"]) == (1, 2)
+    assert (workdir / "pkg" / "data.txt").read_text() == "hello\n"
+    assert files("page.md") == {"pkg/__init__.py": "VALUE = 2\n", "pkg/data.txt": "hello\n"}
 
 
 # -------------------------------------------------------------- installation
@@ -60,20 +128,72 @@ def test_installation():
 # ---------------------------------------------------------------- quickstart
 
 
-def test_quickstart():
+def test_quickstart(workdir):
     ns = run_page("quickstart.md")
+    assert (workdir / "hello.py").exists() and (workdir / "templates" / "hello.html").exists()
+    # The page asserts as it goes; the last app is the one behind ProxyFix.
+    client = ns["app"].test_client()
+    assert client.get("/ip", headers={"X-Forwarded-For": "198.51.100.1"}).text == "198.51.100.1"
+    assert client.get("/ip").text == "127.0.0.1"
+    assert ns["USERS"][1]["name"] == "ann"
+    assert (workdir / "uploads" / "etc_passwd").read_bytes() == b"hi"
+
+
+# ------------------------------------------------------------- testing apps
+
+
+def test_testing_apps():
+    ns = run_page("testing-apps.md")
+    # The page calls its own test functions; they must have been defined.
+    assert {"test_user", "test_login_sets_the_session", "test_already_logged_in", "test_greet"} <= set(ns)
+    result = ns["app"].test_cli_runner().invoke(args=["greet", "--help"])
+    assert result.exit_code == 0 and "NAME" in result.output
+
+
+# ------------------------------------------------- error handling, logging
+
+
+def test_errorhandling():
+    ns = run_page("errorhandling.md")
+    assert ns["reported"] == [(ns["app"].name, "LookupError")]
+    client = ns["app"].test_client()
+    client.get("/crash")
+    assert len(ns["reported"]) == 2
+
+
+@pytest.fixture
+def restore_logging():
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name in ("shop", "configured", "later", "audited"):
+        logging.getLogger(name).handlers.clear()
+
+
+def test_logging(restore_logging):
+    ns = run_page("logging.md")
+    assert ns["captured"].getvalue().count("payment started") == 1
+    import logging
+
+    assert logging.getLogger().level == logging.INFO          # dictConfig's root level
+    assert not logging.getLogger("wsgikit").disabled          # disable_existing_loggers=False
+
+
+# --------------------------------------------------------------------- async
+
+
+def test_async():
+    ns = run_page("async.md")
     app = ns["app"]
-    client = app.test_client()
-    assert client.get("/").text == "Hello, World!"
-    assert client.get("/user/5").json == {"id": 5, "url": "/user/5"}
-    response = client.post("/login", data={"name": "ada"})
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    with client.session_transaction() as session:
-        assert session["name"] == "ada"
-        assert session["_flashes"] == [("message", "logged in")]
-    missing = client.get("/nope")
-    assert (missing.status_code, missing.text) == (404, "nothing here")
+    assert app.ensure_sync(ns["fetch"]) is not ns["fetch"]
+    assert app.ensure_sync(len) is len
+    assert app.test_client().get("/items").json == ["a", "b"]
 
 
 # ---------------------------------------------------------------- deployment

@@ -25,6 +25,7 @@ from __future__ import annotations
 import typing as t
 from datetime import datetime
 
+from ._http_text import HTTP_STATUS_CODES
 from ._internal import _dt_as_utc
 from ._internal import _escape_html
 from ._internal import _get_environ
@@ -47,8 +48,6 @@ _status_names: dict[int, str] | None = None
 def _status_name(code: int | None) -> str:
     global _status_names
     if _status_names is None:
-        from .http import HTTP_STATUS_CODES
-
         _status_names = HTTP_STATUS_CODES
     return _status_names.get(code, "Unknown Error")  # type: ignore[arg-type]
 

@@ -15,20 +15,25 @@ from io import BytesIO
 from tempfile import SpooledTemporaryFile
 from urllib.parse import unquote
 
+from .datastructures import FileStorage
+from .datastructures import MultiDict
+from .exceptions import BadRequest
+from .exceptions import RequestEntityTooLarge
+from .http import parse_options_header
+from .sansio.multipart import NEED_DATA
 from .sansio.multipart import Data
 from .sansio.multipart import Epilogue
 from .sansio.multipart import Field
 from .sansio.multipart import File
 from .sansio.multipart import MultipartDecoder
-from .sansio.multipart import NEED_DATA
+from .wsgi import get_content_length
+from .wsgi import get_input_stream
 
 if t.TYPE_CHECKING:
     import typing_extensions as te
     from _typeshed.wsgi import WSGIEnvironment
 
-    from .datastructures import FileStorage
     from .datastructures import Headers
-    from .datastructures import MultiDict
 
     t_parse_result = t.Tuple[
         t.IO[bytes], "MultiDict[str, t.Any]", "MultiDict[str, FileStorage]"
@@ -129,8 +134,6 @@ def _resolve_defaults(
 ) -> tuple[TStreamFactory, type[MultiDict[str, t.Any]]]:
     """The stream factory and result class both parsers fall back to."""
     if cls is None:
-        from .datastructures import MultiDict
-
         cls = MultiDict
     return stream_factory or default_stream_factory, cls
 
@@ -144,8 +147,6 @@ def _invalid_form_data(message: str) -> Exception:
     """
     global _INVALID_FORM_DATA
     if _INVALID_FORM_DATA is None:
-        from .exceptions import BadRequest
-
         class InvalidFormData(BadRequest, ValueError):
             """The request body is not a valid form."""
 
@@ -193,9 +194,6 @@ class FormDataParser:
 
     def parse_from_environ(self, environ: WSGIEnvironment) -> t_parse_result:
         """Parse the body of a WSGI environ; see :meth:`parse`."""
-        from .http import parse_options_header
-        from .wsgi import get_content_length
-        from .wsgi import get_input_stream
 
         stream = get_input_stream(environ, max_content_length=self.max_content_length)
         content_length = get_content_length(environ)
@@ -363,8 +361,6 @@ codecs.register_error(_URL_QUOTE_ERRORS, _url_quote_errors)
 
 
 def _too_large(description: str) -> Exception:
-    from .exceptions import RequestEntityTooLarge
-
     return RequestEntityTooLarge(description)
 
 
@@ -420,8 +416,6 @@ class MultiPartParser:
         """
         content_type = headers.get("content-type")
         if content_type:
-            from .http import parse_options_header
-
             charset = parse_options_header(content_type)[1].get("charset", "").lower()
             if charset in _PART_CHARSETS:
                 return charset
@@ -481,7 +475,6 @@ class MultiPartParser:
         (as soon as they start, so a failure can close them) and return
         the fields."""
         # Deliberately long: the event loop is the hot path of every upload.
-        from .datastructures import FileStorage
 
         fields: list[tuple[str, str]] = []
         part: Field | File | None = None

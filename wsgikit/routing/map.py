@@ -16,6 +16,10 @@ from urllib.parse import quote
 from urllib.parse import urljoin
 
 from ..datastructures.structures import ImmutableDict
+from ..exceptions import BadHost
+from ..exceptions import HTTPException
+from ..exceptions import MethodNotAllowed
+from ..exceptions import NotFound
 from .converters import DEFAULT_CONVERTERS
 from .converters import PATH_SAFE
 from .converters import ValidationError
@@ -329,8 +333,6 @@ def _encode_host(server_name: str) -> str:
     try:
         encoded = name.encode("idna").decode("ascii")
     except UnicodeError:
-        from ..exceptions import BadHost
-
         raise BadHost() from None
     if not name.isascii():
         name = encoded
@@ -431,8 +433,6 @@ class MapAdapter:
         A :class:`RequestRedirect` is returned (it is a WSGI application);
         with ``catch_http_exceptions`` every HTTP error is returned too.
         """
-        from ..exceptions import HTTPException
-
         try:
             try:
                 endpoint, values = self.match(path_info, method)
@@ -513,8 +513,6 @@ class MapAdapter:
 
     @staticmethod
     def _no_match(failure: NoMatch) -> Exception:
-        from ..exceptions import MethodNotAllowed
-        from ..exceptions import NotFound
 
         if failure.have_match_for:
             return MethodNotAllowed(valid_methods=sorted(failure.have_match_for))
@@ -562,8 +560,6 @@ class MapAdapter:
 
     def test(self, path_info: str | None = None, method: str | None = None) -> bool:
         """Whether the path matches (a redirect counts as a match)."""
-        from ..exceptions import HTTPException
-
         try:
             self.match(path_info, method)
         except RequestRedirect:
@@ -574,8 +570,6 @@ class MapAdapter:
 
     def allowed_methods(self, path_info: str | None = None) -> t.Iterable[str]:
         """The methods the path accepts (empty when any method is fine)."""
-        from ..exceptions import HTTPException
-        from ..exceptions import MethodNotAllowed
 
         try:
             self.match(path_info, method="--")

@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from enum import Enum
 from enum import auto
 
-if t.TYPE_CHECKING:
-    from ..datastructures import Headers
+from ..datastructures import Headers
+from ..exceptions import RequestEntityTooLarge
+from ..http import parse_options_header
 
 
 class Event:
@@ -145,8 +146,6 @@ def _validate_boundary(boundary: bytes) -> None:
 
 
 def _too_large(description: str) -> Exception:
-    from ..exceptions import RequestEntityTooLarge
-
     return RequestEntityTooLarge(description)
 
 
@@ -179,8 +178,6 @@ class MultipartDecoder:
         max_parts: int | None = None,
     ) -> None:
         _validate_boundary(boundary)
-        from ..datastructures import Headers
-        from ..http import parse_options_header
 
         #: The boundary, without the leading dashes.
         self.boundary = boundary

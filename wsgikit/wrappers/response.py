@@ -13,6 +13,7 @@ from http import HTTPStatus
 from urllib.parse import urljoin
 
 from ..datastructures import Headers
+from ..exceptions import RequestedRangeNotSatisfiable
 from ..http import generate_etag
 from ..http import http_date
 from ..http import is_resource_modified
@@ -20,8 +21,8 @@ from ..http import parse_etags
 from ..http import parse_range_header
 from ..http import remove_entity_headers
 from ..sansio.response import _STATUS_LINES
-from ..sansio.response import _cached_content_type
 from ..sansio.response import Response as _SansIOResponse
+from ..sansio.response import _cached_content_type
 from ..urls import iri_to_uri
 from ..wsgi import ClosingIterator
 from ..wsgi import get_current_url
@@ -624,8 +625,6 @@ class Response(_SansIOResponse):
         accept_ranges: bool | str | None,
     ) -> bool:
         """Apply a Range request; return whether the response became a 206."""
-        from ..exceptions import RequestedRangeNotSatisfiable
-
         if accept_ranges is None or accept_ranges is False:
             return False
         if accept_ranges is True:

@@ -145,6 +145,16 @@ class BadRequest(HTTPException):
     description = "The browser (or proxy) sent a request that this server could not understand."
 
 
+class InvalidFormData(BadRequest, ValueError):
+    """400: the request body is not a valid form (bad multipart framing or
+    an unparsable ``Content-Length`` of a part).
+
+    It is both a :class:`BadRequest`, a clear 400 when it escapes to the
+    client, and a :class:`ValueError`, what Werkzeug's form parser raises
+    and what ``silent=True`` swallows.
+    """
+
+
 class ClientDisconnected(BadRequest):
     """The client went away while the request body was being read.
 

@@ -153,6 +153,7 @@ def send_file(
     :param _root_path: the directory a relative path is taken relative to,
         instead of the working directory.
     """
+    # Deliberate upward calls: send_file is reached through utils, below wsgi and the wrappers.
     from .wsgi import wrap_file
 
     if response_class is None:

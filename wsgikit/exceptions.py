@@ -118,7 +118,7 @@ class HTTPException(Exception):
             return self.response
         if environ is not None:
             environ = _get_environ(environ)
-        # Imported here: wrappers import this module.
+        # Deliberate upward call: the wrappers sit above this module.
         from .wrappers.response import Response
 
         headers = self.get_headers(environ, scope)

@@ -20,6 +20,7 @@ from ..markup import soft_str
 from .exceptions import FilterArgumentError
 from .exceptions import TemplateRuntimeError
 from .runtime import Undefined
+from .runtime import _PassArg
 from .runtime import pass_context
 from .runtime import pass_environment
 from .runtime import pass_eval_context
@@ -806,8 +807,6 @@ __all__ = ["FILTERS", "TemplateRuntimeError"]
 
 def _materializing_variant(sync_func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
     """An async variant reading an async iterable into a list, then running ``sync_func``."""
-    from .async_utils import auto_to_list
-    from .runtime import _PassArg
 
     if _PassArg.from_obj(sync_func) is None:
 
@@ -842,8 +841,6 @@ async def async_do_first(context: Context, seq: t.Any) -> t.Any:
 @pass_context
 async def async_do_map(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
     """``map`` over a sync or async iterable; awaitable results are awaited."""
-    from .async_utils import auto_aiter
-    from .async_utils import auto_await
 
     if value:
         func = _prepare_map(context, args, kwargs)
@@ -854,7 +851,6 @@ async def async_do_map(context: Context, value: t.Any, *args: t.Any, **kwargs: t
 async def _async_select_or_reject(
     context: Context, value: t.Any, args: tuple[t.Any, ...], kwargs: dict[str, t.Any], modfunc: t.Callable[[t.Any], t.Any], lookup_attr: bool
 ) -> t.AsyncIterator[t.Any]:
-    from .async_utils import auto_aiter
 
     if value:
         func = _prepare_select_or_reject(context, args, kwargs, modfunc, lookup_attr)

@@ -252,6 +252,7 @@ class Request(_SansIORequest):
 
             request = Request.from_values("/search?q=wsgi", method="POST", data={"a": "1"})
         """
+        # Deliberate upward call: the test tools sit above the wrappers.
         from ..test import EnvironBuilder
 
         builder = EnvironBuilder(*args, **kwargs)

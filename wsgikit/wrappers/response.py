@@ -344,6 +344,7 @@ class Response(_SansIOResponse):
                     "Expected a response object or a WSGI application,"
                     f" got {type(response).__name__!r}."
                 )
+            # Deliberate upward call: the test tools sit above the wrappers.
             from ..test import run_wsgi_app
 
             response = Response(*run_wsgi_app(response, environ, False))
@@ -361,6 +362,7 @@ class Response(_SansIOResponse):
         :param buffered: read the whole body (and close the app's iterable)
             right away instead of streaming it.
         """
+        # Deliberate upward call: the test tools sit above the wrappers.
         from ..test import run_wsgi_app
 
         return cls(*run_wsgi_app(app, environ, buffered))

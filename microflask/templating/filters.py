@@ -914,15 +914,8 @@ def url_quote(obj: t.Any, charset: str = "utf-8", for_qs: bool = False) -> str:
     return _url_quote(obj, charset, for_qs)
 
 
-def urlize(
-    text: str,
-    trim_url_limit: int | None = None,
-    rel: str | None = None,
-    target: str | None = None,
-    extra_schemes: t.Iterable[str] | None = None,
-) -> str:
-    """Escape ``text`` and turn the URLs and e-mail addresses in it into links."""
-    return _urlize(text, trim_url_limit, rel, target, extra_schemes)
+#: jinja2.filters' (and jinja2.utils') ``urlize``: escape text and link its addresses.
+urlize = _urlize
 
 ignore_case = _ignore_case
 prepare_map = _prepare_map

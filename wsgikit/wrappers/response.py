@@ -12,6 +12,8 @@ from functools import cached_property
 from http import HTTPStatus
 from urllib.parse import urljoin
 
+from .._internal import _fast_path_hook
+from .._internal import _keeps_stock
 from ..datastructures import Headers
 from ..exceptions import RequestedRangeNotSatisfiable
 from ..http import generate_etag
@@ -215,11 +217,16 @@ def _sends_body(rule: int, environ: WSGIEnvironment) -> bool:
 _REWRITTEN_HEADERS = frozenset(["location", "content-location"])
 
 
+#: The methods the WSGI output's fast path does not call.
+_WSGI_HOOKS = ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
+
+
 def _plain_text_init(cls: type) -> bool:
     """Whether ``cls`` builds a str-body response with the stock helpers:
     ``set_data``/``_set_content_length`` not overridden and the IO-free
-    base's constructor next in line after :class:`Response`'s."""
-    if cls.set_data is not Response.set_data or cls._set_content_length is not Response._set_content_length:
+    base's constructor next in line after :class:`Response`'s. (No instance
+    can override them before its constructor ran: a class check is all.)"""
+    if not _keeps_stock(cls, Response, ("set_data", "_set_content_length")):
         return False
     mro = cls.__mro__
     for base in mro[mro.index(Response) + 1 :]:
@@ -277,10 +284,7 @@ class Response(_SansIOResponse):
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._wsgi_fast_path = all(
-            getattr(cls, name) is getattr(Response, name)
-            for name in ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
-        )
+        cls._wsgi_fast_path = _keeps_stock(cls, Response, _WSGI_HOOKS)
         cls._text_fast_path = _plain_text_init(cls)
 
     def __init__(
@@ -476,6 +480,7 @@ class Response(_SansIOResponse):
             if close is not None:
                 self.call_on_close(close)
 
+    @_fast_path_hook("_wsgi_fast_path")
     def iter_encoded(self) -> t.Iterator[bytes]:
         """Iterate over the body with strings encoded as UTF-8."""
         return _iter_encoded(self.response)
@@ -531,6 +536,7 @@ class Response(_SansIOResponse):
         self._on_close.append(func)
         return func
 
+    @_fast_path_hook("_wsgi_fast_path")
     def close(self) -> None:
         """Close the body iterable (if it can be) and run the callbacks
         registered with :meth:`call_on_close`.
@@ -684,6 +690,7 @@ class Response(_SansIOResponse):
 
     # -- WSGI -------------------------------------------------------------
 
+    @_fast_path_hook("_wsgi_fast_path")
     def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
         """Return a copy of the headers adjusted for sending: Location and
         Content-Location made ASCII (and Location absolute if
@@ -732,6 +739,7 @@ class Response(_SansIOResponse):
             return str(sum(len(x) for x in self.iter_encoded()))
         return None
 
+    @_fast_path_hook("_wsgi_fast_path")
     def get_app_iter(self, environ: WSGIEnvironment) -> t.Iterable[bytes]:
         """Return the iterable to hand the server: empty for HEAD and for
         1xx/204/304, the raw body in direct passthrough mode, otherwise the

@@ -848,6 +848,68 @@ def dump_cookie(
     """
     if not isinstance(value, str):
         raise TypeError(f"cookie value must be a str, not {type(value).__name__}")
+    if max_age is None and expires is None and type(key) is str:
+        # PERF: without an expiry, everything around the value depends only
+        # on the settings, the same on every request (a session cookie):
+        # built and checked once per settings by the general path below.
+        settings = (key, path, domain, secure, httponly, samesite, partitioned)
+        try:
+            parts = _COOKIE_PARTS.get(settings)
+        except TypeError:  # an unhashable setting: the general path copes
+            parts = None
+            settings = None
+        if parts is None and settings is not None:
+            empty = _dump_cookie(key, "", None, None, path, domain, secure, httponly, False, samesite, partitioned)
+            if len(_COOKIE_PARTS) >= _COOKIE_PARTS_SIZE:
+                _COOKIE_PARTS.clear()
+            split = empty.index("=") + 1
+            parts = _COOKIE_PARTS[settings] = (empty[:split], empty[split:])
+        if parts is not None:
+            return _check_cookie_size(key, _cookie_quote(value), parts[0], parts[1], max_size)
+    return _dump_cookie(
+        key, value, max_age, expires, path, domain, secure, httponly, sync_expires, samesite, partitioned, max_size
+    )
+
+
+#: ``(before the value, after the value)`` of ``Set-Cookie`` headers without
+#: an expiry, by ``(key, path, domain, secure, httponly, samesite,
+#: partitioned)``; see :func:`dump_cookie`.
+_COOKIE_PARTS: dict[tuple[t.Any, ...], tuple[str, str]] = {}
+_COOKIE_PARTS_SIZE = 64
+
+
+def _check_cookie_size(key: str, value: str, before: str, after: str, max_size: int, stacklevel: int = 3) -> str:
+    """Join a quoted cookie value with its name and attributes, warning when
+    the header is larger than ``max_size`` (0: no limit)."""
+    rv = before + value + after
+    cookie_size = len(rv)
+    if max_size and cookie_size > max_size:
+        value_size = len(value)
+        warnings.warn(
+            f"The {key!r} cookie is too large: the value was {value_size} bytes but the"
+            f" header required {cookie_size - value_size} extra bytes. The final size"
+            f" was {cookie_size} bytes but the limit is {max_size} bytes. Browsers may"
+            " silently ignore cookies larger than this.",
+            stacklevel=stacklevel,  # the caller of dump_cookie
+        )
+    return rv
+
+
+def _dump_cookie(
+    key: str,
+    value: str,
+    max_age: timedelta | int | None,
+    expires: str | datetime | int | float | None,
+    path: str | None,
+    domain: str | None,
+    secure: bool,
+    httponly: bool,
+    sync_expires: bool,
+    samesite: str | None,
+    partitioned: bool,
+    max_size: int = 0,
+) -> str:
+    """:func:`dump_cookie`'s general path: validate and build every part."""
     _refuse_line_breaks("name", key)
     _check_cookie_name(key)
     if path is not None and not _COOKIE_PATH_CHARS.issuperset(path):
@@ -875,9 +937,8 @@ def dump_cookie(
     if partitioned:
         secure = True
 
-    value = _cookie_quote(value)
     # PEP 3333 header values are latin-1 strings holding the UTF-8 bytes.
-    parts = [f"{key.encode().decode('latin1')}={value}"]
+    parts = [f"{key.encode().decode('latin1')}="]
     if domain is not None:
         parts.append(f"Domain={domain}")
     if expires is not None:
@@ -894,17 +955,6 @@ def dump_cookie(
         parts.append(f"SameSite={samesite}")
     if partitioned:
         parts.append("Partitioned")
-    rv = "; ".join(parts)
-
-    cookie_size = len(rv)
-    if max_size and cookie_size > max_size:
-        value_size = len(value)
-        warnings.warn(
-            f"The {key!r} cookie is too large: the value was {value_size} bytes but the"
-            f" header required {cookie_size - value_size} extra bytes. The final size"
-            f" was {cookie_size} bytes but the limit is {max_size} bytes. Browsers may"
-            " silently ignore cookies larger than this.",
-            stacklevel=2,
-        )
-    return rv
+    after = "".join(f"; {part}" for part in parts[1:])
+    return _check_cookie_size(key, _cookie_quote(value), parts[0], after, max_size, stacklevel=4)
 

@@ -694,7 +694,11 @@ class HeaderSet(MutableSet[str]):
 
     def add(self, header: str) -> None:
         """Add ``header`` unless it is already there (any casing)."""
-        self.update((header,))
+        key = header.lower()
+        if key not in self._set:
+            self._headers.append(header)
+            self._set.add(key)
+            self._changed()
 
     def remove(self, header: str) -> None:
         """Remove ``header``; :exc:`KeyError` if it is not there."""

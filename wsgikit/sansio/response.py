@@ -150,7 +150,11 @@ def _set_property(name: str, doc: str | None = None) -> property:
             else:
                 self.headers.remove(name)
 
-        return parse_set_header(self.headers.get(name), on_update)
+        value = self.headers.get(name)
+        if value is None:
+            # PERF: nothing to parse (the usual case for ``vary.add(...)``).
+            return HeaderSet(None, on_update)
+        return parse_set_header(value, on_update)
 
     def fset(self: Response, value: str | t.Iterable[str] | None) -> None:
         if not value:

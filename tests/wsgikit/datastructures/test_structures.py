@@ -497,3 +497,15 @@ def test_header_set_to_header_quotes():
     h = HeaderSet(["a", "b c"])
     assert h.to_header() == 'a, "b c"'
     assert str(HeaderSet(["Accept", "Cookie"])) == "Accept, Cookie"
+
+
+def test_header_set_add_calls_on_update_only_on_change() -> None:
+    from wsgikit.datastructures import HeaderSet
+
+    seen: list[str] = []
+    hs = HeaderSet(["Accept"], lambda s: seen.append(s.to_header()))
+    hs.add("accept")
+    assert seen == []
+    hs.add("Cookie")
+    assert seen == ["Accept, Cookie"]
+    assert "cookie" in hs and hs.find("COOKIE") == 1

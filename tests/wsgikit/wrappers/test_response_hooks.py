@@ -168,3 +168,13 @@ def test_fast_path_hook_turns_the_flag_off_per_instance() -> None:
     one.hook = lambda: "mine"  # type: ignore[method-assign]
     assert (one.hook(), one.fast) == ("mine", False)
     assert (other.hook(), other.fast) == ("stock", True)
+
+
+@pytest.mark.parametrize("existing", [None, "", "Accept", "accept, Cookie"])
+def test_vary_add_without_a_header_matches_the_parsing_path(existing: str | None) -> None:
+    response = Response("hi")
+    if existing is not None:
+        response.headers["Vary"] = existing
+    response.vary.add("Cookie")
+    expected = {None: "Cookie", "": "Cookie", "Accept": "Accept, Cookie", "accept, Cookie": "accept, Cookie"}[existing]
+    assert response.headers.getlist("Vary") == [expected]

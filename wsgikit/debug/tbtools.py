@@ -44,6 +44,9 @@ CONTEXT_LINES = 5
 #: Of those, the lines shown before the frame is unfolded.
 SHOWN_CONTEXT = 1
 
+#: Larger files that linecache refused are not read for the page.
+_MAX_SOURCE_BYTES = 2 * 1024 * 1024
+
 _RESOURCE = "?__debugger__=yes&amp;cmd=resource&amp;f="
 
 _FRAME_SUMMARY_PARAMS = frozenset(inspect.signature(traceback.FrameSummary.__init__).parameters)
@@ -146,14 +149,17 @@ class DebugFrameSummary(traceback.FrameSummary):
         """The frame file's lines: a module through its loader, a template
         (or any other file the traceback names) read from disk."""
         lines = linecache.getlines(self.filename, self.global_ns)
-        if not lines and os.path.isfile(self.filename):
-            # linecache may refuse names it thinks are not source files.
-            try:
-                with open(self.filename, encoding="utf-8", errors="replace") as f:
-                    lines = f.readlines()
-            except OSError:
-                lines = []
-        return lines
+        if lines:
+            return lines
+        # linecache gives up on a file that is not valid source text (say a
+        # latin-1 template); show it with replacement characters instead.
+        try:
+            if os.path.getsize(self.filename) > _MAX_SOURCE_BYTES:
+                return []
+            with open(self.filename, encoding="utf-8", errors="replace") as f:
+                return f.readlines()
+        except (OSError, ValueError):
+            return []
 
     def _render_source(self) -> str:
         lines = self._source_lines()

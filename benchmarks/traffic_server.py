@@ -68,7 +68,7 @@ def _start(scenario: str, framework: str, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "4",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "benchmarks.traffic_server:app"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
 

@@ -235,3 +235,12 @@ def test_template_from_module_dict_and_lexer_wrap() -> None:
     assert [tok.type for tok in lexer.wrap([(1, "whitespace", " "), (1, "name", "y")])] == ["name"]
     assert templating.Template.environment_class is templating.Environment
     assert env.concat(["a", "b"]) == "ab"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, NotImplemented, Ellipsis, True, 1, 1.5, 1j, "s", b"b", bytearray(b"x"), range(2), [range(2)],
+     {range(1): 1}, (1, [object()]), {1, 2}, frozenset(), object()],
+)  # fmt: skip
+def test_has_safe_repr_answers_as_jinja2(value: t.Any) -> None:
+    assert templating.compiler.has_safe_repr(value) == jinja2.compiler.has_safe_repr(value)

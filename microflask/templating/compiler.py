@@ -129,9 +129,6 @@ def scope_stores(body: list[n.Node]) -> list[str]:
                 visit(child)
             for child in node.else_:
                 visit(child)
-        elif isinstance(node, n.For):
-            for child in node.else_:
-                visit(child)
 
     for stmt in body:
         visit(stmt)
@@ -558,8 +555,17 @@ class CodeGenerator:
             self.writeline("pass")
         self.outdent()
         if node.else_:
+            # as in Jinja2, the ``else`` block is a scope of its own
             self.writeline(f"if not {iterated}:")
-            self._block(node.else_, frame)
+            self.indent()
+            else_frame = frame.child()
+            else_frame.toplevel = False
+            self._declare_child_scope(else_frame, node.else_)
+            start = len(self.lines)
+            self.visit_body(node.else_, else_frame)
+            if len(self.lines) == start:
+                self.writeline("pass")
+            self.outdent()
 
     def _track_sets(self, frame: Frame, body: list[n.Node]) -> None:
         """As in Jinja2, a ``pass_context`` callable called in a ``for`` body or
@@ -658,6 +664,7 @@ class CodeGenerator:
             self.writeline(f"if not {iterated}:")
             self.indent()
             self.writeline("pass")
+            self._declare_child_scope(else_frame, node.else_)
             self.visit_body(node.else_, else_frame)
             self.outdent()
         self._return_buffer(buffer, frame)

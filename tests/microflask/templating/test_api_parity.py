@@ -14,6 +14,7 @@ from microflask.templating import sandbox
 
 try:
     import jinja2
+    import jinja2.meta
     import jinja2.sandbox
 except ImportError:  # pragma: no cover - jinja2 is in the test extra
     jinja2 = None  # type: ignore[assignment]
@@ -247,3 +248,24 @@ def test_context_call_fast_path_for_plain_callables() -> None:
     env = templating.Environment()
     tmpl = env.from_string("{{ m() }}|{{ p() }}|{{ b() }}|{{ s.upper() }}")
     assert tmpl.render(v=7, m=Marked(), p=plain, b=lambda: "b", s="x") == "7|plain|b|X"
+
+
+FOR_ELSE_SCOPE = [
+    ("{% for x in [] %}{% else %}{% set w = 1 %}{% endfor %}[{{ w }}]", "[R]"),
+    ("{% for x in [] %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]", "[1][R]"),
+    ("{% set w = 0 %}{% for x in [] %}{% else %}{{ w }}{% set w = 1 %}{{ w }}{% endfor %}{{ w }}", "010"),
+    ("{% for x in [] recursive %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]", "[1][R]"),
+    ("{% macro m() %}{% for x in [] %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]{% endmacro %}{{ m() }}", "[1][R]"),
+    ("{% block b %}{% for x in [] %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]{% endblock %}", "[1][R]"),
+]
+
+
+@pytest.mark.parametrize("module", ENGINES)
+@pytest.mark.parametrize(("source", "expected"), FOR_ELSE_SCOPE)
+def test_for_else_is_its_own_scope(module: t.Any, source: str, expected: str) -> None:
+    env = module.Environment()
+    assert env.from_string(source).render(w="R") == expected
+    meta = templating.meta if module is templating else jinja2.meta
+    assert ("w" in meta.find_undeclared_variables(env.parse(source))) == (not source.startswith("{% set"))
+    if source.startswith("{% for x in [] %}"):
+        assert not hasattr(env.from_string(source).module, "w")

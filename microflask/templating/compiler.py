@@ -420,21 +420,24 @@ class CodeGenerator:
         assignment sees an undefined value, not the context's."""
         if not loads:
             return set()
-        candidates = [name for name in stores if name in loads]
+        undecided = {name for name in stores if name in loads}
         result: set[str] = set()
-        for name in candidates:
-            # the first thing this level does with the name decides: a read
-            # (also a conditional ``set`` in an ``if``) keeps the context's value
-            for stmt in body:
-                if isinstance(stmt, n.If):
-                    if name in own_loads([stmt]) or name in scope_stores([stmt]):
-                        break
-                    continue
-                if name in own_loads([stmt]):
-                    break
-                if name in scope_stores([stmt]):
-                    result.add(name)
-                    break
+        # the first thing this level does with a name decides: a read (also
+        # a conditional ``set`` inside an ``if``) keeps the context's value,
+        # a ``set`` makes it undefined until then. One pass (linear time).
+        for stmt in body:
+            if not undecided:
+                break
+            read = own_loads([stmt])
+            stored = scope_stores([stmt])
+            if isinstance(stmt, n.If):
+                undecided -= {name for name in read if name in undecided}
+                undecided -= {name for name in stored if name in undecided}
+                continue
+            undecided -= {name for name in read if name in undecided}
+            later = {name for name in stored if name in undecided}
+            result |= later
+            undecided -= later
         return result
 
     def _declare_child_scope(self, frame: Frame, body: list[n.Node], bound: t.Iterable[str] = (), extra_loads: set[str] | None = None) -> None:

@@ -191,7 +191,7 @@ def _declared_above(frame: Frame, name: str) -> bool:
     return False
 
 
-def own_loads(nodes: t.Iterable[n.Node]) -> set[str]:
+def _own_loads(nodes: t.Iterable[n.Node]) -> set[str]:
     """Names read at this scope's own level: not inside nested scopes
     (``for``/``with``/``filter``/macro/call/set-block bodies, blocks), but
     including the parts of those statements evaluated here."""
@@ -397,7 +397,7 @@ class CodeGenerator:
         loads = all_loads(body)
         stores = scope_stores(body)
         later = self._assigned_later(body, stores, loads)
-        frame.declared = set(stores) | own_loads(body)
+        frame.declared = set(stores) | _own_loads(body)
         scope = self.new_scope_id()
         for name in sorted(loads | set(stores)):
             ident = f"l_{scope}_{name}"
@@ -428,7 +428,7 @@ class CodeGenerator:
         for stmt in body:
             if not undecided:
                 break
-            read = own_loads([stmt])
+            read = _own_loads([stmt])
             stored = scope_stores([stmt])
             if isinstance(stmt, n.If):
                 undecided -= {name for name in read if name in undecided}
@@ -453,7 +453,7 @@ class CodeGenerator:
         bound = set(bound)
         parent = frame.parent
         later = self._assigned_later(body, scope_stores(body), loads)
-        frame.declared = set(scope_stores(body)) | own_loads(body) | set(bound) | set(frame.symbols)
+        frame.declared = set(scope_stores(body)) | _own_loads(body) | set(bound) | set(frame.symbols)
         if later:
             # a name an enclosing scope owns starts with its value instead
             later = {name for name in later if not _declared_above(frame, name)}
@@ -690,7 +690,7 @@ class CodeGenerator:
         assert parent is not None
         scope = self.new_scope_id()
         later = self._assigned_later(body, scope_stores(body), loads)
-        frame.declared = set(scope_stores(body)) | own_loads(body) | set(bound)
+        frame.declared = set(scope_stores(body)) | _own_loads(body) | set(bound)
         if later:
             # a name an enclosing scope owns starts with its value instead
             later = {name for name in later if not _declared_above(frame, name)}

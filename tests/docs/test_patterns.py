@@ -53,3 +53,14 @@ def test_every_page_is_linked_from_the_index():
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     pages = sorted(p.name for p in DOCS.glob("*.md") if p.name != "index.md")
     assert [page for page in pages if f"({page})" not in index] == []
+
+
+def test_relative_links_between_pages_resolve():
+    import re
+
+    broken = []
+    for page in sorted(DOCS.rglob("*.md")):
+        for target in re.findall(r"\]\(([^)#:\s]+\.md)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if not (page.parent / target).resolve().exists():
+                broken.append(f"{page.relative_to(DOCS)} -> {target}")
+    assert broken == []

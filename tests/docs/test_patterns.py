@@ -37,6 +37,7 @@ def test_pattern_runs(page):
     run_page(f"patterns/{page}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", sorted(OWN_PROCESS))
 def test_pattern_runs_in_its_own_process(page, workdir):
     pytest.importorskip(OWN_PROCESS[page])

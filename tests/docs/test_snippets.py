@@ -57,8 +57,16 @@ def files(page: str) -> dict[str, str]:
 
 
 def _forget_modules(top: str) -> None:
+    """Forget the modules of package ``top`` that were loaded from the current directory.
+
+    Only those: a page may write ``tests/conftest.py``, and the suite's own
+    ``tests.*`` modules must stay as they are.
+    """
+    here = str(pathlib.Path.cwd())
     for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
-        del sys.modules[name]
+        module_file = getattr(sys.modules[name], "__file__", None) or ""
+        if module_file.startswith(here):
+            del sys.modules[name]
 
 
 def run_page(page: str) -> dict:
@@ -219,8 +227,11 @@ def test_tutorial_test_suite_passes(workdir):
 
     run_page("tutorial.md")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(workdir), str(DOCS.parent)])}
+    # Not the variables of the pytest running this test (an xdist worker's among them).
+    env = {key: value for key, value in env.items() if not key.startswith(("PYTEST_", "PYTHONHASHSEED"))}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-                           "-W", "error", "tests"], cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+                           "-p", "no:xdist", "-p", "no:benchmark", "-W", "error", "tests"],
+                          cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout
 
@@ -365,6 +376,15 @@ def test_every_page_of_this_set_has_runnable_blocks():
 #: Reference pages whose blocks run as printed, with nothing more to check
 #: than that they do (their blocks assert what they show).
 REFERENCE_PAGES = ["blueprints.md", "routing.md", "sessions.md"]
+
+
+def test_a_page_writing_tests_conftest_keeps_the_suites_modules(workdir, monkeypatch):
+    page = workdir / "page.md"
+    page.write_text("<!-- file: tests/conftest.py -->\n```python\nX = 1\n```\n")
+    monkeypatch.setitem(globals(), "DOCS", workdir)
+    this_module = sys.modules[__name__]
+    run_page("page.md")
+    assert sys.modules[__name__] is this_module
 
 #: Pages another piece of work owns and has not sorted into runnable and
 #: marked blocks yet; this set should only shrink.

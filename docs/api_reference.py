@@ -135,11 +135,21 @@ def _comment_docs(modname: str, seen: set[str] | None = None) -> dict[str, str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.level and node.module:
             base = importlib.util.resolve_name("." * node.level + node.module, _package_of(modname))
-            if base not in seen and importlib.util.find_spec(base) is not None:
+            if base in _COMMENT_DOCS:
+                found = _COMMENT_DOCS[base]
+            elif base not in seen and importlib.util.find_spec(base) is not None:
                 found = _comment_docs(base, seen)
-                docs.update({a.name: found[a.name] for a in node.names if a.name in found})
+            else:
+                continue
+            docs.update({a.name: found[a.name] for a in node.names if a.name in found})
     docs.update(_own_comment_docs(source))
+    _COMMENT_DOCS[modname] = docs
     return docs
+
+
+#: Finished ``_comment_docs`` answers: a module imported by several
+#: ``from x import name`` lines gives its comments to every one of them.
+_COMMENT_DOCS: dict[str, dict[str, str]] = {}
 
 
 def _package_of(modname: str) -> str:

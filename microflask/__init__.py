@@ -5,6 +5,14 @@ nothing but this table, and ``microflask.Flask`` (or ``from microflask
 import Flask``) imports the defining module on first use. PERF: importing
 the whole framework eagerly costs more than an application that uses a few
 names ever needs at startup.
+
+Layers, above every wsgikit layer (imports only point down;
+tests/test_layering.py checks it)::
+
+    markup, templating (the engine depends only on markup), _argcli
+    -> globals, ctx, wrappers, config, json, sessions, signals, helpers, logging
+    -> scaffold, blueprints, app, views, testing, cli
+    -> the compat layer (_compat, __main__)
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from .globals import _cv_request
 from .globals import g
 from .globals import request
 from .globals import session
+from .helpers import get_flashed_messages
 from .scaffold import setupmethod
 
 if t.TYPE_CHECKING:
@@ -46,6 +47,7 @@ class _EngineClass:
         self.name = name
 
     def __get__(self, obj: object, owner: type | None = None) -> t.Any:
+        # PERF: lazy, the template engine loads on the first render, not with the app.
         from .templating import flask_glue
 
         return getattr(flask_glue, self.name)
@@ -70,6 +72,7 @@ def _folder_loader(scaffold: t.Any) -> FileSystemLoader | None:
     folder = scaffold.template_folder
     if folder is None:
         return None
+    # PERF: lazy, as in _FlaskGlue.
     from .templating.loaders import FileSystemLoader
 
     return FileSystemLoader(os.path.join(scaffold.root_path, folder))
@@ -141,8 +144,6 @@ class TemplatingAppMixin(TemplatingScaffoldMixin):
         options = dict(self.jinja_options)
         options.setdefault("autoescape", self.select_jinja_autoescape)
         env = self.jinja_environment(self, **options)
-        from .helpers import get_flashed_messages
-
         env.globals.update(
             url_for=self.url_for,
             get_flashed_messages=get_flashed_messages,
@@ -157,6 +158,7 @@ class TemplatingAppMixin(TemplatingScaffoldMixin):
     def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
         """The loader of :attr:`jinja_env`: the application's templates,
         then the blueprints'."""
+        # PERF: lazy, as in _FlaskGlue.
         from .templating.flask_glue import DispatchingJinjaLoader
 
         return DispatchingJinjaLoader(self)

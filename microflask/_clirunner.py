@@ -20,6 +20,7 @@ from ._argcli import CommandError
 from ._argcli import Exit
 from ._argcli import echo
 from ._argcli.foreign import loaded_click
+from ._argcli.interop import as_command
 
 __all__ = ["CliRunner", "Result"]
 
@@ -223,7 +224,6 @@ class CliRunner:
             catch_exceptions = self.catch_exceptions
         if not isinstance(cli, Command):
             # A click command: its adapter loads only when one is run.
-            from ._argcli.interop import as_command
 
             cli = as_command(cli)
         if isinstance(args, str):

@@ -32,6 +32,8 @@ import traceback
 import typing as t
 from operator import itemgetter
 
+from wsgikit.utils import import_string
+
 from . import __version__
 from ._argcli import Abort as Abort
 from ._argcli import Argument as Argument
@@ -48,7 +50,6 @@ from ._argcli import ParameterSource as ParameterSource
 from ._argcli import ParamType as ParamType
 from ._argcli import Path as Path
 from ._argcli import UsageError as UsageError
-from ._argcli.foreign import require_click
 from ._argcli import argument as argument
 from ._argcli import command as command
 from ._argcli import echo as echo
@@ -57,12 +58,15 @@ from ._argcli import group as group
 from ._argcli import option as option
 from ._argcli import pass_context as pass_context
 from ._argcli import pass_obj as pass_obj
+from ._argcli.foreign import require_click
 from ._clirunner import CliRunner as CliRunner
 from ._clirunner import Result as Result
 from ._dotenv import find_dotenv
 from ._dotenv import read_dotenv
 from ._envflags import get_debug_flag as get_debug_flag
 from ._envflags import get_load_dotenv as get_load_dotenv
+from .ctx import has_app_context
+from .globals import current_app
 
 if t.TYPE_CHECKING:
     from types import ModuleType
@@ -98,6 +102,7 @@ def get_version(ctx: Context, param: Parameter, value: t.Any) -> None:
 
 
 def _flask_class() -> type[Flask]:
+    # PERF: lazy, ``flask --help`` and ``--version`` answer without loading the app machinery.
     from .app import Flask
 
     return Flask
@@ -476,8 +481,6 @@ def with_appcontext(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-        from .ctx import has_app_context
-
         if not has_app_context():
             ctx = get_current_context()
             app = ctx.ensure_object(ScriptInfo).load_app()
@@ -802,9 +805,6 @@ class FlaskGroup(AppGroup):
     def _push_app_context(ctx: Context, app: Flask) -> None:
         # The app's commands, their parameters' callbacks included, then
         # run in its context without needing with_appcontext.
-        from .ctx import has_app_context
-        from .globals import current_app
-
         if not has_app_context() or current_app._get_current_object() is not app:  # type: ignore[attr-defined]
             ctx.with_resource(app.app_context())
 
@@ -858,8 +858,6 @@ class CertParamType(ParamType):
                         "Using ad-hoc certificates requires the cryptography library.", ctx, param
                     ) from None
                 return "adhoc"
-            from wsgikit.utils import import_string
-
             obj = import_string(str(value), silent=True)
             if isinstance(obj, ssl.SSLContext):
                 return obj
@@ -902,6 +900,7 @@ class SeparatedPathType(ParamType):
 def show_server_banner(debug: bool, app_import_path: str | None) -> None:
     """Say which application is served and whether debug mode is on (not
     again in the reloader's child process)."""
+    # PERF: lazy, the server loads only for the ``run`` command.
     from wsgikit.serving import is_running_from_reloader
 
     if is_running_from_reloader():
@@ -923,6 +922,7 @@ def _load_for_serving(info: ScriptInfo) -> t.Any:
     """The application to serve. In the reloader's child a failing import
     gives an application that re-raises the error, so the reloader keeps
     watching and the fix is picked up."""
+    # PERF: lazy, as in show_server_banner.
     from wsgikit.serving import is_running_from_reloader
 
     try:
@@ -984,6 +984,7 @@ def run_command(
 
     With '--debug', the reloader and the debugger are on unless turned off.
     """
+    # PERF: lazy, as in show_server_banner.
     from wsgikit.serving import run_simple
 
     app = _load_for_serving(info)
@@ -1028,8 +1029,6 @@ def shell_command() -> None:
     """
     import code
 
-    from .globals import current_app
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     banner = f"Python {sys.version} on {sys.platform}\nApp: {app.import_name}\nInstance: {app.instance_path}"
     namespace: dict[str, t.Any] = {}
@@ -1072,8 +1071,6 @@ def _enable_completion(namespace: dict[str, t.Any]) -> None:
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
     """Show every route: its endpoint, methods and rule."""
-    from .globals import current_app
-
     for line in format_routes(current_app.url_map, sort, all_methods):  # type: ignore[attr-defined]
         echo(line)
 

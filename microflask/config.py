@@ -17,6 +17,7 @@ import typing as t
 from datetime import timedelta
 
 from wsgikit.datastructures import ImmutableDict
+from wsgikit.utils import import_string
 
 __all__ = ["DEFAULT_CONFIG", "Config", "ConfigAttribute"]
 
@@ -198,8 +199,6 @@ class Config(dict):  # type: ignore[type-arg]
             ``"pkg.settings:Production"``) naming one.
         """
         if isinstance(obj, str):
-            from wsgikit.utils import import_string
-
             obj = import_string(obj)
         for key in dir(obj):
             if key.isupper():

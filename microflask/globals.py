@@ -79,6 +79,7 @@ class _ContextStack(LocalStack[_T]):
 
     def push(self, obj: _T) -> list[_T]:
         """Make ``obj`` current; return the whole stack, bottom first."""
+        # Cycle: ctx imports this module at module level.
         from .ctx import AppContext
         from .ctx import RequestContext
 
@@ -109,6 +110,7 @@ class _ContextStack(LocalStack[_T]):
 
     def _items(self) -> list[_T]:
         """The stack, bottom first: each value and the one its push replaced."""
+        # Cycle: ctx imports this module at module level.
         from .ctx import AppContext
         from .ctx import RequestContext
 

@@ -15,6 +15,11 @@ import typing as t
 from functools import lru_cache
 from functools import update_wrapper
 
+from wsgikit.exceptions import abort as _abort
+from wsgikit.utils import redirect as _redirect
+from wsgikit.utils import send_file as _send_file
+from wsgikit.utils import send_from_directory as _send_from_directory
+
 from ._envflags import get_debug_flag as get_debug_flag
 from ._envflags import get_load_dotenv as get_load_dotenv
 from .globals import _cv_app
@@ -23,6 +28,7 @@ from .globals import current_app
 from .globals import request
 from .globals import request_ctx
 from .globals import session
+from .signals import message_flashed
 
 if t.TYPE_CHECKING:
     from datetime import datetime
@@ -126,7 +132,6 @@ def redirect(location: str, code: int = 302, Response: type[BaseResponse] | None
     ctx = _cv_app.get(None)
     if ctx is not None:
         return ctx.app.redirect(location, code=code)
-    from wsgikit.utils import redirect as _redirect
 
     return _redirect(location, code=code, Response=Response)
 
@@ -137,7 +142,6 @@ def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn
     ctx = _cv_app.get(None)
     if ctx is not None:
         ctx.app.aborter(code, *args, **kwargs)
-    from wsgikit.exceptions import abort as _abort
 
     _abort(code, *args, **kwargs)
 
@@ -152,7 +156,6 @@ def flash(message: str, category: str = "message") -> None:
     flashes = session.get("_flashes", [])
     flashes.append((category, message))
     session["_flashes"] = flashes
-    from .signals import message_flashed
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if message_flashed.receivers:
@@ -208,8 +211,6 @@ def send_file(
     binary file object) as the response, with conditional-request and
     range support; see :func:`wsgikit.utils.send_file`. The cache max age
     defaults to :meth:`Flask.get_send_file_max_age`."""
-    from wsgikit.utils import send_file as _send_file
-
     return _send_file(  # type: ignore[return-value]
         **_prepare_send_file_kwargs(
             path_or_file=path_or_file,
@@ -229,8 +230,6 @@ def send_from_directory(
 ) -> Response:
     """Send the file ``path`` from inside ``directory``; a path leaving the
     directory gives a 404. Other arguments as :func:`send_file`."""
-    from wsgikit.utils import send_from_directory as _send_from_directory
-
     return _send_from_directory(directory, path, **_prepare_send_file_kwargs(**kwargs))  # type: ignore[return-value]
 
 

@@ -50,6 +50,115 @@ def _error_handler_map() -> defaultdict[int | None, dict[type[BaseException], t.
     return defaultdict(dict)
 
 
+class _SetupVersion:
+    """How often the hook registries of one scaffold changed.
+
+    Caches built from the registries (the application's per-endpoint hook
+    chains) compare :attr:`value` with the one they were built at, so a
+    hook added at any time -- through a decorator, a blueprint, or by
+    mutating a registry directly (``app.before_request_funcs[None].append(f)``)
+    -- runs from the next request on, as in Flask.
+    """
+
+    __slots__ = ("value", "untracked")
+
+    def __init__(self) -> None:
+        #: Bumped by every change of a registry or of one of its lists.
+        self.value = 0
+        #: Set when a registry holds a list this class cannot watch (one
+        #: assigned from outside): caches must then not be trusted.
+        self.untracked = False
+
+    def bump(self) -> None:
+        self.value += 1
+
+
+def _bumping(name: str) -> t.Callable[..., t.Any]:
+    stock = getattr(list, name)
+
+    def method(self: _HookList, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        rv = stock(self, *args, **kwargs)
+        self._version.bump()
+        return rv
+
+    method.__name__ = name
+    return method
+
+
+class _HookList(list):  # type: ignore[type-arg]
+    """A registry's list of functions: a plain list that bumps its
+    :class:`_SetupVersion` on every change."""
+
+    __slots__ = ("_version",)
+
+    def __init__(self, version: _SetupVersion, items: t.Iterable[t.Any] = ()) -> None:
+        super().__init__(items)
+        self._version = version
+
+    def __reduce__(self) -> t.Any:
+        # A copy is a plain list, as Flask's registries hold.
+        return list, (list(self),)
+
+
+for _name in (
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+    "__setitem__", "__delitem__", "__iadd__", "__imul__",
+):  # fmt: skip
+    setattr(_HookList, _name, _bumping(_name))
+del _name
+
+
+class _HookRegistry(defaultdict):  # type: ignore[type-arg]
+    """A hook registry (blueprint name -> list of functions) whose lists are
+    :class:`_HookList` and whose own changes bump the version too."""
+
+    def __init__(self, version: _SetupVersion) -> None:
+        super().__init__(lambda: _HookList(version))
+        self._version = version
+
+    def _watch(self, value: t.Any) -> t.Any:
+        if type(value) is not _HookList or value._version is not self._version:
+            self._version.untracked = True
+        return value
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        super().__setitem__(key, self._watch(value))
+        self._version.bump()
+
+    def __delitem__(self, key: t.Any) -> None:
+        super().__delitem__(key)
+        self._version.bump()
+
+    def setdefault(self, key: t.Any, default: t.Any = None) -> t.Any:
+        if key not in self:
+            # The list Flask's own code passes (``setdefault(name, [])``) is
+            # stored as a watched list with the same items.
+            self[key] = _HookList(self._version, default or ())
+        return self[key]
+
+    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def pop(self, *args: t.Any) -> t.Any:
+        rv = super().pop(*args)
+        self._version.bump()
+        return rv
+
+    def popitem(self) -> t.Any:
+        rv = super().popitem()
+        self._version.bump()
+        return rv
+
+    def clear(self) -> None:
+        super().clear()
+        self._version.bump()
+
+    def __reduce__(self) -> t.Any:
+        # A copy is a plain ``defaultdict(list)``, as Flask's registries are.
+        return defaultdict, (list,), None, None, iter([(key, list(value)) for key, value in self.items()])
+
+
 class Scaffold:
     """The registration API of :class:`~microflask.Flask` (and of
     blueprints).
@@ -101,25 +210,27 @@ class Scaffold:
         self.error_handler_spec: defaultdict[
             str | None, defaultdict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]]
         ] = defaultdict(_error_handler_map)
+        #: How often the hook registries below changed (see :class:`_SetupVersion`).
+        self._setup_version = version = _SetupVersion()
         #: Functions run before each request, by blueprint name.
-        self.before_request_funcs: defaultdict[str | None, list[t.Callable[[], t.Any]]] = defaultdict(list)
+        self.before_request_funcs: defaultdict[str | None, list[t.Callable[[], t.Any]]] = _HookRegistry(version)
         #: Functions run after each request (in reverse order), by blueprint name.
-        self.after_request_funcs: defaultdict[str | None, list[t.Callable[[t.Any], t.Any]]] = defaultdict(list)
+        self.after_request_funcs: defaultdict[str | None, list[t.Callable[[t.Any], t.Any]]] = _HookRegistry(version)
         #: Functions run when the request context is torn down, by blueprint name.
         self.teardown_request_funcs: defaultdict[str | None, list[t.Callable[[BaseException | None], None]]] = (
-            defaultdict(list)
+            _HookRegistry(version)
         )
         #: Functions adding values to the template context, by blueprint name.
         self.template_context_processors: defaultdict[str | None, list[t.Callable[[], dict[str, t.Any]]]] = (
-            defaultdict(list)
+            _HookRegistry(version)
         )
         #: Functions that may change the matched view arguments, by blueprint name.
         self.url_value_preprocessors: defaultdict[
             str | None, list[t.Callable[[str | None, dict[str, t.Any] | None], None]]
-        ] = defaultdict(list)
+        ] = _HookRegistry(version)
         #: Functions that may add values when building URLs, by blueprint name.
         self.url_default_functions: defaultdict[str | None, list[t.Callable[[str, dict[str, t.Any]], None]]] = (
-            defaultdict(list)
+            _HookRegistry(version)
         )
 
     def __repr__(self) -> str:

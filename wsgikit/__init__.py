@@ -4,6 +4,21 @@ The top-level names Werkzeug offers (``Request``, ``Response``,
 ``run_simple``, ``Client``) are re-exported lazily. PERF: ``import wsgikit``
 (which every submodule import triggers) then costs nothing beyond this
 table; the defining module loads on first use of the name.
+
+Layers (imports only point down; tests/test_layering.py checks it)::
+
+    _internal, _http11, security
+    -> _http_text (pure HTTP text helpers), urls, user_agent
+    -> datastructures
+    -> http, exceptions, utils, _send_file, _cookiejar
+    -> sansio
+    -> wsgi, formparser, local
+    -> wrappers, routing
+    -> test, middleware, debug, serving, _reloader
+
+A deliberate call upward (``exceptions`` building a ``Response``, the
+wrappers reaching for the test tools) imports inside the function, with a
+comment saying so.
 """
 
 from __future__ import annotations

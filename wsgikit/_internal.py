@@ -239,3 +239,71 @@ class _DictAccessorProperty(t.Generic[_T]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+# -- "Is this the stock method?" ------------------------------------------------
+# A fast path skips methods a user may override. Whether a class still has
+# the stock ones is decided once per class (``__init_subclass__`` calls
+# :func:`_keeps_stock`); whether one *instance* replaced one is decided when
+# it is assigned (:class:`_fast_path_hook`), so the per-call test stays one
+# attribute read of the flag.
+
+
+def _own_definition(cls: type, name: str) -> t.Any:
+    """The object ``name`` is bound to where ``cls``'s MRO defines it (a
+    function, property, classmethod..., not a fresh bound method)."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    raise AttributeError(name)
+
+
+def _keeps_stock(cls: type, base: type, names: t.Iterable[str]) -> bool:
+    """Whether ``cls`` uses ``base``'s own definition of every attribute in
+    ``names``: no class between them overrides one. Call it once per class,
+    from ``__init_subclass__``, to set the flag a fast path reads."""
+    return all(_own_definition(cls, name) is _own_definition(base, name) for name in names)
+
+
+class _fast_path_hook:
+    """Mark a method a fast path bypasses, naming the class flag that
+    allows the bypass.
+
+    Reading works as for a plain method (on the class it is the function
+    itself). Assigning it on an instance (``obj.method = f``, as Werkzeug
+    and Flask allow) stores ``f`` there and sets the flag to ``False`` on
+    that instance, so the fast path's one read of the flag sees it.
+    """
+
+    def __init__(self, flag: str) -> None:
+        self.flag = flag
+        self.func: t.Any = None
+        self.name = ""
+
+    def __call__(self, func: t.Any) -> _fast_path_hook:
+        self.func = func
+        self.__doc__ = func.__doc__
+        self.__wrapped__ = func
+        return self
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: t.Any, owner: type | None = None) -> t.Any:
+        if obj is None:
+            return self.func
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            return self.func.__get__(obj, owner)
+
+    def __set__(self, obj: t.Any, value: t.Any) -> None:
+        obj.__dict__[self.name] = value
+        obj.__dict__[self.flag] = False
+
+    def __delete__(self, obj: t.Any) -> None:
+        try:
+            del obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+        # The flag stays off: the general path is always correct.

@@ -17,12 +17,17 @@ import unicodedata
 import zlib
 from urllib.parse import quote
 
+from .datastructures import Headers
+from .exceptions import NotFound
+from .exceptions import RequestedRangeNotSatisfiable
+from .http import dump_options_header
+from .security import safe_join
+
 if t.TYPE_CHECKING:
     from datetime import datetime
 
     from _typeshed.wsgi import WSGIEnvironment
 
-    from .datastructures import Headers
     from .wrappers.response import Response
 
 #: Characters RFC 5987 allows unescaped in an ``ext-value`` besides the
@@ -37,8 +42,6 @@ def _content_disposition(download_name: str, as_attachment: bool) -> str:
     ``filename`` for old clients and percent-encoded UTF-8 in ``filename*``
     (RFC 5987/6266), which modern clients prefer.
     """
-    from .http import dump_options_header
-
     disposition = "attachment" if as_attachment else "inline"
     try:
         download_name.encode("ascii")
@@ -150,8 +153,7 @@ def send_file(
     :param _root_path: the directory a relative path is taken relative to,
         instead of the working directory.
     """
-    from .datastructures import Headers
-    from .exceptions import RequestedRangeNotSatisfiable
+    # Deliberate upward calls: send_file is reached through utils, below wsgi and the wrappers.
     from .wsgi import wrap_file
 
     if response_class is None:
@@ -243,8 +245,6 @@ def send_from_directory(
     :param environ: the WSGI environ of the request.
     :param kwargs: passed on to :func:`send_file`.
     """
-    from .exceptions import NotFound
-    from .security import safe_join
 
     joined = safe_join(os.fspath(directory), os.fspath(path))
     if joined is None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import typing as t
 from datetime import datetime
 
+from ._http_text import HTTP_STATUS_CODES
 from ._internal import _dt_as_utc
 from ._internal import _escape_html
 from ._internal import _get_environ
@@ -47,8 +48,6 @@ _status_names: dict[int, str] | None = None
 def _status_name(code: int | None) -> str:
     global _status_names
     if _status_names is None:
-        from .http import HTTP_STATUS_CODES
-
         _status_names = HTTP_STATUS_CODES
     return _status_names.get(code, "Unknown Error")  # type: ignore[arg-type]
 
@@ -119,7 +118,7 @@ class HTTPException(Exception):
             return self.response
         if environ is not None:
             environ = _get_environ(environ)
-        # Imported here: wrappers import this module.
+        # Deliberate upward call: the wrappers sit above this module.
         from .wrappers.response import Response
 
         headers = self.get_headers(environ, scope)
@@ -144,6 +143,16 @@ class BadRequest(HTTPException):
 
     code = 400
     description = "The browser (or proxy) sent a request that this server could not understand."
+
+
+class InvalidFormData(BadRequest, ValueError):
+    """400: the request body is not a valid form (bad multipart framing or
+    an unparsable ``Content-Length`` of a part).
+
+    It is both a :class:`BadRequest`, a clear 400 when it escapes to the
+    client, and a :class:`ValueError`, what Werkzeug's form parser raises
+    and what ``silent=True`` swallows.
+    """
 
 
 class ClientDisconnected(BadRequest):

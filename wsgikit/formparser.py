@@ -15,20 +15,26 @@ from io import BytesIO
 from tempfile import SpooledTemporaryFile
 from urllib.parse import unquote
 
+from .datastructures import FileStorage
+from .datastructures import MultiDict
+from ._internal import _plain_int
+from .exceptions import InvalidFormData as InvalidFormData  # the formparser's error, at its old place too
+from .exceptions import RequestEntityTooLarge
+from .http import parse_options_header
+from .sansio.multipart import NEED_DATA
 from .sansio.multipart import Data
 from .sansio.multipart import Epilogue
 from .sansio.multipart import Field
 from .sansio.multipart import File
 from .sansio.multipart import MultipartDecoder
-from .sansio.multipart import NEED_DATA
+from .wsgi import get_content_length
+from .wsgi import get_input_stream
 
 if t.TYPE_CHECKING:
     import typing_extensions as te
     from _typeshed.wsgi import WSGIEnvironment
 
-    from .datastructures import FileStorage
     from .datastructures import Headers
-    from .datastructures import MultiDict
 
     t_parse_result = t.Tuple[
         t.IO[bytes], "MultiDict[str, t.Any]", "MultiDict[str, FileStorage]"
@@ -121,36 +127,13 @@ def parse_form_data(
     ).parse_from_environ(environ)
 
 
-_INVALID_FORM_DATA: type[Exception] | None = None
-
-
 def _resolve_defaults(
     stream_factory: TStreamFactory | None, cls: type[MultiDict[str, t.Any]] | None
 ) -> tuple[TStreamFactory, type[MultiDict[str, t.Any]]]:
     """The stream factory and result class both parsers fall back to."""
     if cls is None:
-        from .datastructures import MultiDict
-
         cls = MultiDict
     return stream_factory or default_stream_factory, cls
-
-
-def _invalid_form_data(message: str) -> Exception:
-    """Make the error raised for a malformed body.
-
-    It is both a :class:`~wsgikit.exceptions.BadRequest` (a clear 400 when
-    it escapes to the client) and a :class:`ValueError` (what Werkzeug
-    raises, and what ``silent=True`` swallows).
-    """
-    global _INVALID_FORM_DATA
-    if _INVALID_FORM_DATA is None:
-        from .exceptions import BadRequest
-
-        class InvalidFormData(BadRequest, ValueError):
-            """The request body is not a valid form."""
-
-        _INVALID_FORM_DATA = InvalidFormData
-    return _INVALID_FORM_DATA(message)
 
 
 class FormDataParser:
@@ -193,9 +176,6 @@ class FormDataParser:
 
     def parse_from_environ(self, environ: WSGIEnvironment) -> t_parse_result:
         """Parse the body of a WSGI environ; see :meth:`parse`."""
-        from .http import parse_options_header
-        from .wsgi import get_content_length
-        from .wsgi import get_input_stream
 
         stream = get_input_stream(environ, max_content_length=self.max_content_length)
         content_length = get_content_length(environ)
@@ -232,7 +212,7 @@ class FormDataParser:
             and content_length is not None
             and content_length > self.max_content_length
         ):
-            raise _too_large(
+            raise RequestEntityTooLarge(
                 f"The request body ({content_length} bytes) exceeds"
                 f" max_content_length={self.max_content_length} bytes."
             )
@@ -254,11 +234,11 @@ class FormDataParser:
     ) -> t_parse_result:
         boundary = options.get("boundary", "")
         if not boundary:
-            raise _invalid_form_data("Missing boundary in the multipart/form-data Content-Type.")
+            raise InvalidFormData("Missing boundary in the multipart/form-data Content-Type.")
         try:
             boundary_bytes = boundary.encode("ascii")
         except UnicodeEncodeError:
-            raise _invalid_form_data("The multipart boundary is not ASCII.") from None
+            raise InvalidFormData("The multipart boundary is not ASCII.") from None
         # PERF: big uploads are read in bigger chunks: the per-chunk Python
         # work (and, with the default factory, the number of temp-file
         # writes) drops fourfold. Past 256 KiB a fresh chunk no longer comes
@@ -283,12 +263,12 @@ class FormDataParser:
     ) -> t_parse_result:
         limit = self.max_form_memory_size
         if limit is not None and content_length is not None and content_length > limit:
-            raise _too_large(_urlencoded_limit_message(limit))
+            raise RequestEntityTooLarge(_urlencoded_limit_message(limit))
         body = _read_urlencoded(stream, content_length, limit)
         try:
             text = body.decode()
         except UnicodeDecodeError:
-            raise _invalid_form_data("The URL-encoded form body is not valid UTF-8.") from None
+            raise InvalidFormData("The URL-encoded form body is not valid UTF-8.") from None
         return stream, self.cls(_parse_pairs(text)), self.cls()
 
 
@@ -330,7 +310,7 @@ def _read_urlencoded(stream: t.IO[bytes], content_length: int | None, limit: int
         return stream.read()
     body = _read_exactly(stream, limit + 1)
     if len(body) > limit:
-        raise _too_large(_urlencoded_limit_message(limit))
+        raise RequestEntityTooLarge(_urlencoded_limit_message(limit))
     return body
 
 
@@ -360,21 +340,6 @@ def _url_quote_errors(error: UnicodeError) -> tuple[str, int]:
 
 _URL_QUOTE_ERRORS = "wsgikit.formparser.url_quote"
 codecs.register_error(_URL_QUOTE_ERRORS, _url_quote_errors)
-
-
-def _too_large(description: str) -> Exception:
-    from .exceptions import RequestEntityTooLarge
-
-    return RequestEntityTooLarge(description)
-
-
-def _plain_int(value: str) -> int:
-    """Parse a decimal integer, refusing ``+``, ``_`` and other extras."""
-    value = value.strip()
-    digits = value[1:] if value.startswith("-") else value
-    if not (digits.isascii() and digits.isdigit()):
-        raise ValueError(f"Not a plain integer: {value!r}")
-    return int(value)
 
 
 class MultiPartParser:
@@ -410,7 +375,7 @@ class MultiPartParser:
 
     def fail(self, message: str) -> te.NoReturn:
         """Raise the error for a malformed body with ``message``."""
-        raise _invalid_form_data(message)
+        raise InvalidFormData(message)
 
     def get_part_charset(self, headers: Headers) -> str:
         """Return the charset to decode a field value with.
@@ -420,8 +385,6 @@ class MultiPartParser:
         """
         content_type = headers.get("content-type")
         if content_type:
-            from .http import parse_options_header
-
             charset = parse_options_header(content_type)[1].get("charset", "").lower()
             if charset in _PART_CHARSETS:
                 return charset
@@ -457,7 +420,7 @@ class MultiPartParser:
                 boundary, self.max_form_memory_size, max_parts=self.max_form_parts
             )
         except ValueError as e:
-            raise _invalid_form_data(str(e)) from None
+            raise InvalidFormData(str(e)) from None
         files: list[tuple[str, FileStorage]] = []
         try:
             fields = self._collect(decoder, stream, content_length, files)
@@ -465,9 +428,9 @@ class MultiPartParser:
             # Uploaded files may already sit in temporary files: close them.
             for _, storage in files:
                 storage.close()
-            if not isinstance(e, ValueError) or isinstance(e, _INVALID_FORM_DATA or ()):
+            if not isinstance(e, ValueError) or isinstance(e, InvalidFormData):
                 raise
-            raise _invalid_form_data(str(e)) from e
+            raise InvalidFormData(str(e)) from e
         return self.cls(fields), self.cls(files)
 
     def _collect(
@@ -481,7 +444,6 @@ class MultiPartParser:
         (as soon as they start, so a failure can close them) and return
         the fields."""
         # Deliberately long: the event loop is the hot path of every upload.
-        from .datastructures import FileStorage
 
         fields: list[tuple[str, str]] = []
         part: Field | File | None = None

@@ -26,6 +26,8 @@ from functools import update_wrapper
 from operator import attrgetter
 from threading import get_ident as get_ident  # Werkzeug 0.8's name, kept for old code
 
+from .wsgi import ClosingIterator
+
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIApplication
@@ -202,8 +204,6 @@ class LocalManager:
     def make_middleware(self, app: WSGIApplication) -> WSGIApplication:
         """Wrap a WSGI app so the locals are released once its response
         iterable is closed."""
-        from .wsgi import ClosingIterator
-
         def application(environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
             return ClosingIterator(app(environ, start_response), self.cleanup)
 

@@ -394,6 +394,7 @@ def url_unquote_plus(s: str | bytes, charset: str | None = "utf-8", errors: str 
 def _iter_multi_items(obj: t.Any) -> t.Iterator[tuple[t.Any, t.Any]]:
     """Yield ``(key, value)`` pairs from a MultiDict (every value), a dict
     (list/tuple values expand to one pair each) or an iterable of pairs."""
+    # Deliberate upward call: urls sits below datastructures in the layer stack.
     from .datastructures import MultiDict
 
     if isinstance(obj, MultiDict):
@@ -511,6 +512,7 @@ def url_decode(
     elif isinstance(s, bytes) and not isinstance(separator, bytes):
         separator = separator.encode(charset or "ascii")
     if cls is None:
+        # Deliberate upward call: urls sits below datastructures in the layer stack.
         from .datastructures import MultiDict
 
         cls = MultiDict  # type: ignore[assignment]
@@ -592,6 +594,7 @@ def url_decode_stream(
     if not separator:
         raise ValueError("the separator must not be empty")
     if cls is None:
+        # Deliberate upward call: urls sits below datastructures in the layer stack.
         from .datastructures import MultiDict
 
         cls = MultiDict  # type: ignore[assignment]

@@ -227,6 +227,7 @@ def redirect(location: str, code: int = 302, Response: type[_Response] | None = 
         :class:`wsgikit.wrappers.Response`.
     """
     if Response is None:
+        # Deliberate upward call: the wrappers sit above this module.
         from .wrappers.response import Response
 
     html_location = _escape_html(location)

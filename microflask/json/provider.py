@@ -17,6 +17,8 @@ from datetime import date
 
 from wsgikit.http import http_date
 
+from ..globals import current_app
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from wsgikit.wrappers import Response
 
@@ -294,7 +296,5 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     # import statement and a proxy lookup on every call.
     app_json = _current_app_json()
     if app_json is None:
-        from ..globals import current_app
-
         app_json = current_app.json  # raises Flask's "outside of application context" error
     return app_json.response(*args, **kwargs)  # type: ignore[no-any-return]

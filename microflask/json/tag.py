@@ -27,6 +27,8 @@ from datetime import datetime
 
 from wsgikit.http import http_date
 from wsgikit.http import parse_date
+from wsgikit.wrappers.request import MAX_JSON_DEPTH
+from wsgikit.wrappers.request import check_json_depth
 
 from ..markup import Markup
 from .provider import _current_app_json
@@ -355,8 +357,6 @@ class TaggedJSONSerializer:
             ``MAX_JSON_DEPTH`` (500 outside an app), so a session built from
             it is simply empty, never a 500.
         """
-        from wsgikit.wrappers.request import check_json_depth
-
         app_json = _current_app_json()
         limit = _json_depth_limit(app_json)
         if limit is not None:
@@ -373,8 +373,6 @@ class TaggedJSONSerializer:
 
 def _json_depth_limit(app_json: t.Any) -> int | None:
     """``MAX_JSON_DEPTH`` of the provider's app, else the default."""
-    from wsgikit.wrappers.request import MAX_JSON_DEPTH
-
     app = getattr(app_json, "_app", None)
     config = getattr(app, "config", None)
     if config is None:

@@ -9,17 +9,27 @@ import re
 import textwrap
 import typing as t
 from collections import abc
-from itertools import chain, groupby
+from itertools import chain
+from itertools import groupby
 from pprint import pformat
 from urllib.parse import quote_from_bytes
 
-from ..markup import Markup, escape, soft_str
-from .exceptions import FilterArgumentError, TemplateRuntimeError
-from .runtime import Undefined, pass_context, pass_environment, pass_eval_context
+from ..markup import Markup
+from ..markup import escape
+from ..markup import soft_str
+from .exceptions import FilterArgumentError
+from .exceptions import TemplateRuntimeError
+from .runtime import Undefined
+from .runtime import _PassArg
+from .runtime import pass_context
+from .runtime import pass_environment
+from .runtime import pass_eval_context
+from .urlize import urlize as _urlize
 
 if t.TYPE_CHECKING:
     from .environment import Environment
-    from .runtime import Context, EvalContext
+    from .runtime import Context
+    from .runtime import EvalContext
 
 _WORD_RE = re.compile(r"\w+")
 _WORD_BEGINNING_SPLIT_RE = re.compile(r"([-\s({\[<]+)")
@@ -708,8 +718,6 @@ def do_urlize(
     extra_schemes: t.Iterable[str] | None = None,
 ) -> str:
     """Turn URLs and e-mail addresses in text into links."""
-    from .urlize import urlize
-
     policies = eval_ctx.environment.policies
     rel_parts = set((rel or "").split())
     if nofollow:
@@ -723,7 +731,7 @@ def do_urlize(
     for scheme in extra_schemes:
         if re.fullmatch(r"[a-zA-Z][\w+.-]*:(//)?", scheme) is None:
             raise FilterArgumentError(f"{scheme!r} is not a valid URI scheme prefix.")
-    rv = urlize(value, trim_url_limit=trim_url_limit, rel=rel, target=target, extra_schemes=extra_schemes)
+    rv = _urlize(value, trim_url_limit=trim_url_limit, rel=rel, target=target, extra_schemes=extra_schemes)
     if eval_ctx.autoescape:
         rv = Markup(rv)
     return rv
@@ -799,8 +807,6 @@ __all__ = ["FILTERS", "TemplateRuntimeError"]
 
 def _materializing_variant(sync_func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
     """An async variant reading an async iterable into a list, then running ``sync_func``."""
-    from .async_utils import auto_to_list
-    from .runtime import _PassArg
 
     if _PassArg.from_obj(sync_func) is None:
 
@@ -835,7 +841,6 @@ async def async_do_first(context: Context, seq: t.Any) -> t.Any:
 @pass_context
 async def async_do_map(context: Context, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.AsyncIterator[t.Any]:
     """``map`` over a sync or async iterable; awaitable results are awaited."""
-    from .async_utils import auto_aiter, auto_await
 
     if value:
         func = _prepare_map(context, args, kwargs)
@@ -846,7 +851,6 @@ async def async_do_map(context: Context, value: t.Any, *args: t.Any, **kwargs: t
 async def _async_select_or_reject(
     context: Context, value: t.Any, args: tuple[t.Any, ...], kwargs: dict[str, t.Any], modfunc: t.Callable[[t.Any], t.Any], lookup_attr: bool
 ) -> t.AsyncIterator[t.Any]:
-    from .async_utils import auto_aiter
 
     if value:
         func = _prepare_select_or_reject(context, args, kwargs, modfunc, lookup_attr)
@@ -900,8 +904,18 @@ from .async_utils import async_variant as async_variant  # noqa: E402
 from .async_utils import auto_aiter as auto_aiter  # noqa: E402
 from .async_utils import auto_await as auto_await  # noqa: E402
 from .async_utils import auto_to_list as auto_to_list  # noqa: E402
-from .utils import url_quote as url_quote  # noqa: E402
-from .utils import urlize as urlize  # noqa: E402
+
+
+def url_quote(obj: t.Any, charset: str = "utf-8", for_qs: bool = False) -> str:
+    """Percent-encode ``obj`` (str, bytes or anything ``str()`` can render).
+
+    Keeps ``/`` unless ``for_qs``, which also writes spaces as ``+``.
+    """
+    return _url_quote(obj, charset, for_qs)
+
+
+#: jinja2.filters' (and jinja2.utils') ``urlize``: escape text and link its addresses.
+urlize = _urlize
 
 ignore_case = _ignore_case
 prepare_map = _prepare_map

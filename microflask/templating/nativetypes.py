@@ -16,6 +16,7 @@ from itertools import chain, islice
 from types import GeneratorType
 
 from . import nodes as n
+from .async_utils import run_sync
 from .compiler import CodeGenerator, Frame
 from .environment import Environment, Template
 
@@ -95,8 +96,6 @@ class NativeTemplate(Template):
     def render(self, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[override]
         """Render and return the native value (see :func:`native_concat`)."""
         if self.environment.is_async:
-            from .async_utils import run_sync
-
             return run_sync(self.render_async(*args, **kwargs))
         context = self.new_context(dict(*args, **kwargs))
         try:

@@ -14,8 +14,9 @@ import typing as t
 from collections import abc
 
 from ..markup import Markup, escape, soft_str
+from .async_utils import _sync_aiter
 from .debug import internalcode
-from .exceptions import TemplateNotFound, TemplateRuntimeError, UndefinedError
+from .exceptions import TemplateNotFound, TemplateRuntimeError, TemplatesNotFound, UndefinedError
 
 if t.TYPE_CHECKING:
     from .environment import Environment
@@ -474,8 +475,6 @@ class AsyncLoopContext(LoopContext):
     __slots__ = ()
 
     def __aiter__(self) -> t.AsyncIterator[t.Any]:
-        from .async_utils import _sync_aiter
-
         return _sync_aiter(self)
 
 
@@ -808,8 +807,6 @@ class Joiner:
 
 
 def template_not_found(names: list[t.Any]) -> TemplateNotFound:
-    from .exceptions import TemplatesNotFound
-
     return TemplatesNotFound(names)
 
 

@@ -13,8 +13,9 @@ from threading import Lock
 from .debug import internal_code as internal_code
 from .debug import internalcode as internalcode
 from .defaults import generate_lorem_ipsum as generate_lorem_ipsum
-from .filters import _url_quote
 from .filters import htmlsafe_json_dumps as htmlsafe_json_dumps
+from .filters import url_quote as url_quote
+from .filters import urlize as urlize
 from .runtime import Cycler as Cycler
 from .runtime import Joiner as Joiner
 from .runtime import Namespace as Namespace
@@ -24,7 +25,6 @@ from .runtime import object_type_repr as object_type_repr
 from .runtime import pass_context as pass_context
 from .runtime import pass_environment as pass_environment
 from .runtime import pass_eval_context as pass_eval_context
-from .urlize import urlize as _urlize
 
 #: Joins rendered pieces.
 concat = "".join
@@ -68,25 +68,6 @@ def open_if_exists(filename: str, mode: str = "rb") -> t.IO[t.Any] | None:
     if not os.path.isfile(filename):
         return None
     return open(filename, mode)
-
-
-def url_quote(obj: t.Any, charset: str = "utf-8", for_qs: bool = False) -> str:
-    """Percent-encode ``obj`` (str, bytes or anything ``str()`` can render).
-
-    Keeps ``/`` unless ``for_qs``, which also writes spaces as ``+``.
-    """
-    return _url_quote(obj, charset, for_qs)
-
-
-def urlize(
-    text: str,
-    trim_url_limit: int | None = None,
-    rel: str | None = None,
-    target: str | None = None,
-    extra_schemes: t.Iterable[str] | None = None,
-) -> str:
-    """Escape ``text`` and turn the URLs and e-mail addresses in it into links."""
-    return _urlize(text, trim_url_limit, rel, target, extra_schemes)
 
 
 def pformat(obj: t.Any) -> str:

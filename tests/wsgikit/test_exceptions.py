@@ -305,3 +305,24 @@ def test_get_response_accepts_request_object() -> None:
 
     request = Request({"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "SERVER_NAME": "x", "SERVER_PORT": "80"})
     assert exc.Gone().get_response(request).status_code == 410
+
+
+def test_invalid_form_data_is_defined_in_exceptions_and_kept_at_its_old_place() -> None:
+    import io
+
+    from wsgikit import formparser
+    from wsgikit.exceptions import BadRequest
+    from wsgikit.exceptions import InvalidFormData
+
+    assert formparser.InvalidFormData is InvalidFormData
+    assert issubclass(InvalidFormData, BadRequest) and issubclass(InvalidFormData, ValueError)
+    assert InvalidFormData.code == 400
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": "multipart/form-data",  # no boundary
+        "CONTENT_LENGTH": "3",
+        "wsgi.input": io.BytesIO(b"a=b"),
+    }
+    parser = formparser.FormDataParser(silent=False)
+    with pytest.raises(InvalidFormData, match="Missing boundary"):
+        parser.parse_from_environ(environ)

@@ -12,6 +12,9 @@ import base64
 import binascii
 import typing as t
 
+from .._http_text import dump_header
+from .._http_text import parse_dict_header
+from .._http_text import quote_header_value
 from .structures import CallbackDict
 
 if t.TYPE_CHECKING:
@@ -103,8 +106,6 @@ class Authorization:
             username, _, password = decoded.partition(":")
             return cls(scheme, {"username": username, "password": password})
         if _looks_like_parameters(rest):
-            from ..http import parse_dict_header
-
             return cls(scheme, parse_dict_header(rest), None)
         return cls(scheme, None, rest)
 
@@ -115,7 +116,6 @@ class Authorization:
             return f"Basic {base64.b64encode(credentials).decode('ascii')}"
         if self.token is not None:
             return f"{self.type.title()} {self.token}"
-        from ..http import dump_header
 
         return f"{self.type.title()} {dump_header(self.parameters)}"
 
@@ -244,8 +244,6 @@ class WWWAuthenticate:
             return None
         scheme, rest = _split_scheme(value)
         if _looks_like_parameters(rest):
-            from ..http import parse_dict_header
-
             return cls(scheme, parse_dict_header(rest), None)
         return cls(scheme, None, rest)
 
@@ -253,8 +251,6 @@ class WWWAuthenticate:
         """Format as a header value (Digest quotes the parameters RFC 7616
         requires quoted).
         """
-        from ..http import dump_header, quote_header_value
-
         if self._token is not None:
             return f"{self._type.title()} {self._token}"
         if not self._parameters:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import typing as t
 
+from .._http_text import dump_header
 from .mixins import ImmutableDictMixin
 from .structures import CallbackDict
 
@@ -101,8 +102,6 @@ class _CacheControl(CallbackDict[str, t.Optional[str]]):
 
     def to_header(self) -> str:
         """Format the directives as a header value."""
-        from ..http import dump_header
-
         return dump_header(self)
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
+from .._http_text import dump_csp_header
 from .structures import CallbackDict
 
 if t.TYPE_CHECKING:
@@ -78,8 +79,6 @@ class ContentSecurityPolicy(CallbackDict[str, str]):
 
     def to_header(self) -> str:
         """Format the policy as a header value."""
-        from ..http import dump_csp_header
-
         return dump_csp_header(self)
 
     def __str__(self) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Collection
 
+from .._http_text import generate_etag
+from .._http_text import unquote_etag
+
 if t.TYPE_CHECKING:
     import collections.abc as cabc
 
@@ -64,8 +67,6 @@ class ETags(Collection[str]):
         """Like :meth:`contains`/:meth:`contains_weak` for a quoted tag
         (``"abc"`` or ``W/"abc"``), choosing by its weakness.
         """
-        from ..http import unquote_etag
-
         tag, weak = unquote_etag(etag)
         if weak:
             return self.contains_weak(tag)  # type: ignore[arg-type]
@@ -86,7 +87,6 @@ class ETags(Collection[str]):
         if etag is None:
             if data is None:
                 raise TypeError("'data' is required when 'etag' is not given.")
-            from ..http import generate_etag
 
             etag = generate_etag(data)
         if include_weak and etag in self._weak:

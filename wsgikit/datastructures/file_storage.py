@@ -8,8 +8,10 @@ import mimetypes
 import os
 import typing as t
 from io import BytesIO
-from os import fsdecode, fspath
+from os import fsdecode
+from os import fspath
 
+from .._http_text import parse_options_header
 from .headers import Headers
 from .structures import MultiDict
 
@@ -73,8 +75,6 @@ class FileStorage:
 
     def _parse_content_type(self) -> None:
         if not hasattr(self, "_parsed_content_type"):
-            from ..http import parse_options_header
-
             self._parsed_content_type = parse_options_header(self.content_type)
 
     @property

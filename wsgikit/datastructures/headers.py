@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import re
 import typing as t
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 
-from .mixins import ImmutableHeadersMixin, _missing, is_immutable
-from .structures import MultiDict, _bad_request_key, iter_multi_items
+from .._http_text import dump_options_header
+from .mixins import ImmutableHeadersMixin
+from .mixins import _missing
+from .mixins import is_immutable
+from .structures import MultiDict
+from .structures import _bad_request_key
+from .structures import iter_multi_items
 
 if t.TYPE_CHECKING:
     import collections.abc as cabc
 
     import typing_extensions as te
-
     from _typeshed.wsgi import WSGIEnvironment
 
 T = t.TypeVar("T")
@@ -81,8 +86,6 @@ def _options_header_vkw(value: str, kw: dict[str, t.Any]) -> str:
     """Append ``kw`` to ``value`` as ``; key=value`` options
     (underscores in keys become dashes).
     """
-    from ..http import dump_options_header
-
     return dump_options_header(value, {k.replace("_", "-"): v for k, v in kw.items()})
 
 

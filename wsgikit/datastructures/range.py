@@ -5,15 +5,12 @@ from __future__ import annotations
 import typing as t
 from datetime import datetime
 
+from .._http_text import http_date
+from .._http_text import is_byte_range_valid
+from .._http_text import quote_etag
+
 if t.TYPE_CHECKING:
     import collections.abc as cabc
-
-
-def _is_byte_range_valid(start: int | None, stop: int | None, length: int | None) -> bool:
-    # wsgikit.http imports this package at module level; import it late.
-    from ..http import is_byte_range_valid
-
-    return is_byte_range_valid(start, stop, length)
 
 
 class IfRange:
@@ -31,8 +28,6 @@ class IfRange:
 
     def to_header(self) -> str:
         """Format as a header value (empty when neither is set)."""
-        from ..http import http_date, quote_etag
-
         if self.date is not None:
             return http_date(self.date)
         if self.etag is not None:
@@ -78,7 +73,7 @@ class Range:
             end = length
             if start < 0:
                 start += length
-        if _is_byte_range_valid(start, end, length):
+        if is_byte_range_valid(start, end, length):
             return start, min(end, length)
         return None
 
@@ -176,7 +171,7 @@ class ContentRange:
         units: str | None = "bytes",
     ) -> None:
         """Set every field at once (one ``on_update`` call)."""
-        if not _is_byte_range_valid(start, stop, length):
+        if not is_byte_range_valid(start, stop, length):
             raise AssertionError("Bad range provided")
         self.__dict__.update(_units=units, _start=start, _stop=stop, _length=length)
         if self.on_update is not None:

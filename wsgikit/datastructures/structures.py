@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import typing as t
 import warnings
-from collections.abc import Iterable, Mapping, MutableSet
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import MutableSet
 from copy import deepcopy
 
-from .mixins import (
-    ImmutableDictMixin,
-    ImmutableListMixin,
-    ImmutableMultiDictMixin,
-    UpdateDictMixin,
-    _missing,
-    is_immutable,
-)
+from .._http_text import quote_header_value
+from .mixins import ImmutableDictMixin
+from .mixins import ImmutableListMixin
+from .mixins import ImmutableMultiDictMixin
+from .mixins import UpdateDictMixin
+from .mixins import _missing
+from .mixins import is_immutable
 
 if t.TYPE_CHECKING:
     import collections.abc as cabc
@@ -752,8 +753,6 @@ class HeaderSet(MutableSet[str]):
 
     def to_header(self) -> str:
         """Join the items into a header value, quoting where needed."""
-        from ..http import quote_header_value
-
         return ", ".join(map(quote_header_value, self._headers))
 
     def __getitem__(self, idx: t.SupportsIndex) -> str:

@@ -31,6 +31,7 @@ from urllib.parse import quote_from_bytes
 from urllib.parse import urlsplit
 
 from ..datastructures import EnvironHeaders
+from ..exceptions import BadGateway
 from ..http import is_hop_by_hop_header
 from ..wsgi import get_input_stream
 
@@ -107,7 +108,6 @@ class ProxyMiddleware:
                 response = connection.getresponse()
             except (OSError, client.HTTPException):
                 connection.close()
-                from ..exceptions import BadGateway
 
                 return BadGateway()(environ, start_response)
             start_response(

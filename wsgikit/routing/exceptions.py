@@ -14,6 +14,7 @@ import typing as t
 
 from ..exceptions import BadRequest
 from ..exceptions import HTTPException
+from ..utils import redirect
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -51,8 +52,6 @@ class RequestRedirect(HTTPException, RoutingException):
         scope: dict[str, t.Any] | None = None,
     ) -> t.Any:
         """Return a redirect response pointing at :attr:`new_url`."""
-        from ..utils import redirect
-
         return redirect(self.new_url, self.code)
 
 

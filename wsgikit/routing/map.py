@@ -16,6 +16,11 @@ from urllib.parse import quote
 from urllib.parse import urljoin
 
 from ..datastructures.structures import ImmutableDict
+from ..exceptions import BadHost
+from ..exceptions import HTTPException
+from ..exceptions import MethodNotAllowed
+from ..exceptions import NotFound
+from ..wsgi import get_host
 from .converters import DEFAULT_CONVERTERS
 from .converters import PATH_SAFE
 from .converters import ValidationError
@@ -39,11 +44,9 @@ if t.TYPE_CHECKING:
     from .rules import RuleFactory
 
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
-# Characters a Host header may contain (RFC 3986 reg-name, IPv6, port).
 #: Most distinct (host, script root...) combinations remembered by
 #: :meth:`Map.bind_to_environ`.
 _BIND_CACHE_SIZE = 64
-_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:[]%")
 
 
 class Map:
@@ -329,8 +332,6 @@ def _encode_host(server_name: str) -> str:
     try:
         encoded = name.encode("idna").decode("ascii")
     except UnicodeError:
-        from ..exceptions import BadHost
-
         raise BadHost() from None
     if not name.isascii():
         name = encoded
@@ -345,32 +346,8 @@ def _wsgi_text(value: str) -> str:
 
 
 def _environ_host(env: WSGIEnvironment) -> str:
-    """The request's host, lower case, without the scheme's default port.
-
-    Uses :func:`wsgikit.wsgi.get_host` when that module is available.
-    """
-    try:
-        from ..wsgi import get_host
-    except ImportError:
-        return _host_from_environ(env)
+    """The request's host, lower case, without the scheme's default port."""
     return get_host(env).lower()
-
-
-def _host_from_environ(env: WSGIEnvironment) -> str:
-    scheme = env.get("wsgi.url_scheme", "http")
-    host = env.get("HTTP_HOST")
-    if host is None:
-        host = env.get("SERVER_NAME", "")
-        port = env.get("SERVER_PORT")
-        if port:
-            host = f"{host}:{port}"
-    host = host.lower()
-    name, sep, port = host.rpartition(":")
-    if sep and "]" not in port and _DEFAULT_PORTS.get(scheme) == port:
-        host = name
-    if not _HOST_CHARS.issuperset(host):
-        return ""
-    return host
 
 
 def _subdomain_of(host: str, server_name: str) -> str:
@@ -431,8 +408,6 @@ class MapAdapter:
         A :class:`RequestRedirect` is returned (it is a WSGI application);
         with ``catch_http_exceptions`` every HTTP error is returned too.
         """
-        from ..exceptions import HTTPException
-
         try:
             try:
                 endpoint, values = self.match(path_info, method)
@@ -513,8 +488,6 @@ class MapAdapter:
 
     @staticmethod
     def _no_match(failure: NoMatch) -> Exception:
-        from ..exceptions import MethodNotAllowed
-        from ..exceptions import NotFound
 
         if failure.have_match_for:
             return MethodNotAllowed(valid_methods=sorted(failure.have_match_for))
@@ -562,8 +535,6 @@ class MapAdapter:
 
     def test(self, path_info: str | None = None, method: str | None = None) -> bool:
         """Whether the path matches (a redirect counts as a match)."""
-        from ..exceptions import HTTPException
-
         try:
             self.match(path_info, method)
         except RequestRedirect:
@@ -574,8 +545,6 @@ class MapAdapter:
 
     def allowed_methods(self, path_info: str | None = None) -> t.Iterable[str]:
         """The methods the path accepts (empty when any method is fine)."""
-        from ..exceptions import HTTPException
-        from ..exceptions import MethodNotAllowed
 
         try:
             self.match(path_info, method="--")

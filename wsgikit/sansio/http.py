@@ -11,8 +11,8 @@ import typing as t
 from datetime import datetime
 
 from .. import datastructures as ds
+from .._http_text import _unescape_any
 from .._internal import _dt_as_utc
-from ..http import _unescape_any
 from ..http import generate_etag
 from ..http import parse_date
 from ..http import parse_etags

@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from enum import Enum
 from enum import auto
 
-if t.TYPE_CHECKING:
-    from ..datastructures import Headers
+from ..datastructures import Headers
+from ..exceptions import RequestEntityTooLarge
+from ..http import parse_options_header
 
 
 class Event:
@@ -144,12 +145,6 @@ def _validate_boundary(boundary: bytes) -> None:
         raise ValueError("The multipart boundary contains characters that are not printable ASCII.")
 
 
-def _too_large(description: str) -> Exception:
-    from ..exceptions import RequestEntityTooLarge
-
-    return RequestEntityTooLarge(description)
-
-
 class MultipartDecoder:
     """Decode a ``multipart/form-data`` body pushed in chunks of any size.
 
@@ -179,8 +174,6 @@ class MultipartDecoder:
         max_parts: int | None = None,
     ) -> None:
         _validate_boundary(boundary)
-        from ..datastructures import Headers
-        from ..http import parse_options_header
 
         #: The boundary, without the leading dashes.
         self.boundary = boundary
@@ -384,7 +377,7 @@ class MultipartDecoder:
         # ``len(delimiter) - 1`` bytes before the end, after a line break).
         least = start if start >= 0 else len(self.buffer) - len(self._delimiter) - 1
         if least > self.max_preamble_size:
-            raise _too_large(
+            raise RequestEntityTooLarge(
                 f"The multipart preamble exceeds the limit of {self.max_preamble_size} bytes."
             )
         if end < 0:
@@ -431,7 +424,7 @@ class MultipartDecoder:
             return self._header_wait(max(0, size - 3))
         start, end = match.span()
         if start > self.max_part_header_size:
-            raise self._headers_too_large()
+            raise self._headersRequestEntityTooLarge()
         if end == size and end - start == 2 and buffer[start] == _CR and not self.complete:
             return self._header_wait(start)  # "\r\r" or "\r\n" + more to come
         return start, end - start
@@ -440,14 +433,14 @@ class MultipartDecoder:
         """Remember where the header search resumes; check caps and EOF."""
         # The block will be at least ``position + 1`` bytes long.
         if position + 1 > self.max_part_header_size:
-            raise self._headers_too_large()
+            raise self._headersRequestEntityTooLarge()
         if self.complete:
             raise ValueError("Invalid multipart/form-data body: it ends inside a part's headers.")
         self._search_position = position
         return None
 
-    def _headers_too_large(self) -> Exception:
-        return _too_large(
+    def _headersRequestEntityTooLarge(self) -> Exception:
+        return RequestEntityTooLarge(
             f"A multipart part's headers exceed the limit of {self.max_part_header_size} bytes."
         )
 
@@ -477,7 +470,7 @@ class MultipartDecoder:
     def _part_event(self, items: list[tuple[str, str]]) -> Event:
         self._parts_decoded += 1
         if self.max_parts is not None and self._parts_decoded > self.max_parts:
-            raise _too_large(
+            raise RequestEntityTooLarge(
                 f"The multipart body has more than max_form_parts={self.max_parts} parts."
             )
         for key, value in items:
@@ -558,12 +551,12 @@ class MultipartDecoder:
         self._part_size += size
         limit = self.max_form_memory_size
         if limit is not None and not self._part_is_file and self._part_size > limit:
-            raise _too_large(f"A form field's value exceeds max_form_memory_size={limit} bytes.")
+            raise RequestEntityTooLarge(f"A form field's value exceeds max_form_memory_size={limit} bytes.")
 
     def _next_epilogue(self) -> Event:
         buffer = self.buffer
         if len(buffer) > self.max_epilogue_size:
-            raise _too_large(
+            raise RequestEntityTooLarge(
                 f"The multipart epilogue exceeds the limit of {self.max_epilogue_size} bytes."
             )
         if not self.complete:

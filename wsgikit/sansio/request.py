@@ -28,7 +28,15 @@ from ..datastructures import MIMEAccept
 from ..datastructures import MultiDict
 from ..datastructures import Range
 from ..datastructures import RequestCacheControl
+from ..http import parse_accept_header
+from ..http import parse_cache_control_header
+from ..http import parse_date
+from ..http import parse_etags
+from ..http import parse_if_range_header
+from ..http import parse_list_header
 from ..http import parse_options_header
+from ..http import parse_range_header
+from ..http import parse_set_header
 from ..user_agent import UserAgent
 from ..utils import header_property
 from .http import parse_cookie
@@ -197,8 +205,6 @@ class Request:
         """
         forwarded = self.headers.get("X-Forwarded-For")
         if forwarded is not None:
-            from ..http import parse_list_header
-
             return self.list_storage_class(parse_list_header(forwarded))
         if self.remote_addr is not None:
             return self.list_storage_class([self.remote_addr])
@@ -302,57 +308,41 @@ class Request:
     @_lazy
     def pragma(self) -> HeaderSet:
         """The ``Pragma`` directives (``no-cache`` in practice)."""
-        from ..http import parse_set_header
-
         return parse_set_header(self.headers.get("Pragma", ""))
 
     @_lazy
     def accept_mimetypes(self) -> MIMEAccept:
         """The media types the client accepts, best first."""
-        from ..http import parse_accept_header
-
         return parse_accept_header(self.headers.get("Accept"), MIMEAccept)
 
     @_lazy
     def accept_charsets(self) -> CharsetAccept:
         """The charsets the client accepts."""
-        from ..http import parse_accept_header
-
         return parse_accept_header(self.headers.get("Accept-Charset"), CharsetAccept)
 
     @_lazy
     def accept_encodings(self) -> Accept:
         """The content codings (``gzip``, ``br``) the client accepts."""
-        from ..http import parse_accept_header
-
         return parse_accept_header(self.headers.get("Accept-Encoding"))
 
     @_lazy
     def accept_languages(self) -> LanguageAccept:
         """The languages the client prefers."""
-        from ..http import parse_accept_header
-
         return parse_accept_header(self.headers.get("Accept-Language"), LanguageAccept)
 
     @_lazy
     def cache_control(self) -> RequestCacheControl:
         """The ``Cache-Control`` directives the client sent."""
-        from ..http import parse_cache_control_header
-
         return parse_cache_control_header(self.headers.get("Cache-Control"), None, RequestCacheControl)
 
     @_lazy
     def if_match(self) -> ETags:
         """The ETags from ``If-Match``."""
-        from ..http import parse_etags
-
         return parse_etags(self.headers.get("If-Match"))
 
     @_lazy
     def if_none_match(self) -> ETags:
         """The ETags from ``If-None-Match``."""
-        from ..http import parse_etags
-
         return parse_etags(self.headers.get("If-None-Match"))
 
     @_lazy
@@ -368,15 +358,11 @@ class Request:
     @_lazy
     def if_range(self) -> IfRange:
         """The ``If-Range`` condition (an ETag or a date)."""
-        from ..http import parse_if_range_header
-
         return parse_if_range_header(self.headers.get("If-Range"))
 
     @_lazy
     def range(self) -> Range | None:
         """The requested byte ranges, ``None`` when absent or malformed."""
-        from ..http import parse_range_header
-
         return parse_range_header(self.headers.get("Range"))
 
     @_lazy
@@ -416,12 +402,8 @@ class Request:
 
 
 def _parse_date(value: str | None) -> datetime | None:
-    from ..http import parse_date
-
     return parse_date(value)
 
 
 def _parse_set_header(value: str) -> HeaderSet:
-    from ..http import parse_set_header
-
     return parse_set_header(value)

@@ -13,6 +13,8 @@ import typing as t
 from urllib.parse import quote
 
 from .._internal import _plain_int
+from ..exceptions import SecurityError
+from ..urls import uri_to_iri
 
 __all__ = ["host_is_trusted", "get_host", "get_current_url", "get_content_length"]
 
@@ -120,8 +122,6 @@ def get_host(
     if suffix is not None and host.endswith(suffix):
         host = host[: -len(suffix)]
     if trusted_hosts and not host_is_trusted(host, trusted_hosts):
-        from ..exceptions import SecurityError
-
         raise SecurityError(f"Host {host!r} is not trusted.")
     if _host_re.fullmatch(host) is None:
         return ""
@@ -150,8 +150,6 @@ def get_current_url(
     :param path: the path below the root.
     :param query_string: the raw query string bytes.
     """
-    from ..urls import uri_to_iri
-
     url = [scheme, "://", host]
     if root_path is not None:
         root_path = root_path.rstrip("/")

@@ -25,13 +25,16 @@ from ..datastructures import CombinedMultiDict
 from ..datastructures import EnvironHeaders
 from ..datastructures import FileStorage
 from ..datastructures import MultiDict
+from ..exceptions import BadRequest
+from ..exceptions import HTTPException
+from ..exceptions import RequestEntityTooLarge
+from ..exceptions import UnsupportedMediaType
 from ..sansio.request import Request as _SansIORequest
 from ..sansio.request import _lazy
 from ..utils import environ_property
-from ..exceptions import RequestEntityTooLarge
+from ..wsgi import LimitedStream
 from ..wsgi import _get_server
 from ..wsgi import get_input_stream
-from ..wsgi import LimitedStream
 
 #: Default :attr:`Request.max_json_depth`: deep enough for any real
 #: document, shallow enough to stay well inside Python's recursion limit
@@ -73,11 +76,11 @@ def check_json_depth(data: bytes | str, max_depth: int) -> None:
 
 
 if t.TYPE_CHECKING:
-    from ..formparser import FormDataParser
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
 
     from ..datastructures import Headers
+    from ..formparser import FormDataParser
 
 
 def _decode_native(value: str) -> str:
@@ -127,6 +130,8 @@ class _FormDataParserClass:
     """
 
     def __get__(self, obj: object, owner: type | None = None) -> type[FormDataParser]:
+        # PERF: lazy, the form parser (and the multipart decoder under it)
+        # loads on the first form body, not with the first request.
         from ..formparser import FormDataParser
 
         return FormDataParser
@@ -247,6 +252,7 @@ class Request(_SansIORequest):
 
             request = Request.from_values("/search?q=wsgi", method="POST", data={"a": "1"})
         """
+        # Deliberate upward call: the test tools sit above the wrappers.
         from ..test import EnvironBuilder
 
         builder = EnvironBuilder(*args, **kwargs)
@@ -269,8 +275,6 @@ class Request(_SansIORequest):
         The request is closed (uploaded files released) when the function
         has returned.
         """
-        from ..exceptions import HTTPException
-
         @functools.wraps(f)
         def application(*args: t.Any) -> t.Iterable[bytes]:
             environ = args[-2]
@@ -301,6 +305,7 @@ class Request(_SansIORequest):
         :param filename: the file's name as the client sent it.
         :param content_length: the file part's length, if known.
         """
+        # PERF: lazy, see ``_FormDataParserClass``.
         from ..formparser import default_stream_factory
 
         return default_stream_factory(
@@ -540,8 +545,6 @@ class Request(_SansIORequest):
         :raises wsgikit.exceptions.BadRequest: ``e`` is given.
         :raises wsgikit.exceptions.UnsupportedMediaType: ``e`` is ``None``.
         """
-        from ..exceptions import BadRequest
-        from ..exceptions import UnsupportedMediaType
 
         if e is not None:
             raise BadRequest(f"Failed to decode JSON object: {e}")

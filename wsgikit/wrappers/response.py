@@ -12,7 +12,10 @@ from functools import cached_property
 from http import HTTPStatus
 from urllib.parse import urljoin
 
+from .._internal import _fast_path_hook
+from .._internal import _keeps_stock
 from ..datastructures import Headers
+from ..exceptions import RequestedRangeNotSatisfiable
 from ..http import generate_etag
 from ..http import http_date
 from ..http import is_resource_modified
@@ -20,8 +23,8 @@ from ..http import parse_etags
 from ..http import parse_range_header
 from ..http import remove_entity_headers
 from ..sansio.response import _STATUS_LINES
-from ..sansio.response import _cached_content_type
 from ..sansio.response import Response as _SansIOResponse
+from ..sansio.response import _cached_content_type
 from ..urls import iri_to_uri
 from ..wsgi import ClosingIterator
 from ..wsgi import get_current_url
@@ -184,11 +187,46 @@ class ResponseStream:
         return "utf-8"
 
 
+#: What a status allows on the wire (RFC 9110 6.4.1, 8.6, 15.3.5, 15.4.5):
+#: a body with its Content-Length; no body and no Content-Length (1xx,
+#: 204); no body and none of the headers that describe one (304).
+_WIRE_BODY = 0
+_WIRE_NO_BODY = 1
+_WIRE_NOT_MODIFIED = 2
+
+
+#: The statuses whose rule is not :data:`_WIRE_BODY`.
+_WIRE_RULES = {code: _WIRE_NO_BODY for code in range(100, 200)}
+_WIRE_RULES[204] = _WIRE_NO_BODY
+_WIRE_RULES[304] = _WIRE_NOT_MODIFIED
+
+
+def _wire_rule(code: int) -> int:
+    """The one "what goes on the wire" decision for a status code, used by
+    every send path of :class:`Response` (see :data:`_WIRE_BODY`)."""
+    return _WIRE_RULES.get(code, _WIRE_BODY)
+
+
+def _sends_body(rule: int, environ: WSGIEnvironment) -> bool:
+    """Whether the body goes out: the status allows one and it is no HEAD."""
+    return rule == _WIRE_BODY and environ.get("REQUEST_METHOD") != "HEAD"
+
+
+#: Headers whose value :meth:`Response.get_wsgi_headers` rewrites (IRI to
+#: URI, Location maybe made absolute); lower case.
+_REWRITTEN_HEADERS = frozenset(["location", "content-location"])
+
+
+#: The methods the WSGI output's fast path does not call.
+_WSGI_HOOKS = ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
+
+
 def _plain_text_init(cls: type) -> bool:
     """Whether ``cls`` builds a str-body response with the stock helpers:
     ``set_data``/``_set_content_length`` not overridden and the IO-free
-    base's constructor next in line after :class:`Response`'s."""
-    if cls.set_data is not Response.set_data or cls._set_content_length is not Response._set_content_length:
+    base's constructor next in line after :class:`Response`'s. (No instance
+    can override them before its constructor ran: a class check is all.)"""
+    if not _keeps_stock(cls, Response, ("set_data", "_set_content_length")):
         return False
     mro = cls.__mro__
     for base in mro[mro.index(Response) + 1 :]:
@@ -246,10 +284,7 @@ class Response(_SansIOResponse):
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._wsgi_fast_path = all(
-            getattr(cls, name) is getattr(Response, name)
-            for name in ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
-        )
+        cls._wsgi_fast_path = _keeps_stock(cls, Response, _WSGI_HOOKS)
         cls._text_fast_path = _plain_text_init(cls)
 
     def __init__(
@@ -343,6 +378,7 @@ class Response(_SansIOResponse):
                     "Expected a response object or a WSGI application,"
                     f" got {type(response).__name__!r}."
                 )
+            # Deliberate upward call: the test tools sit above the wrappers.
             from ..test import run_wsgi_app
 
             response = Response(*run_wsgi_app(response, environ, False))
@@ -360,6 +396,7 @@ class Response(_SansIOResponse):
         :param buffered: read the whole body (and close the app's iterable)
             right away instead of streaming it.
         """
+        # Deliberate upward call: the test tools sit above the wrappers.
         from ..test import run_wsgi_app
 
         return cls(*run_wsgi_app(app, environ, buffered))
@@ -443,6 +480,7 @@ class Response(_SansIOResponse):
             if close is not None:
                 self.call_on_close(close)
 
+    @_fast_path_hook("_wsgi_fast_path")
     def iter_encoded(self) -> t.Iterator[bytes]:
         """Iterate over the body with strings encoded as UTF-8."""
         return _iter_encoded(self.response)
@@ -498,6 +536,7 @@ class Response(_SansIOResponse):
         self._on_close.append(func)
         return func
 
+    @_fast_path_hook("_wsgi_fast_path")
     def close(self) -> None:
         """Close the body iterable (if it can be) and run the callbacks
         registered with :meth:`call_on_close`.
@@ -624,8 +663,6 @@ class Response(_SansIOResponse):
         accept_ranges: bool | str | None,
     ) -> bool:
         """Apply a Range request; return whether the response became a 206."""
-        from ..exceptions import RequestedRangeNotSatisfiable
-
         if accept_ranges is None or accept_ranges is False:
             return False
         if accept_ranges is True:
@@ -653,6 +690,7 @@ class Response(_SansIOResponse):
 
     # -- WSGI -------------------------------------------------------------
 
+    @_fast_path_hook("_wsgi_fast_path")
     def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
         """Return a copy of the headers adjusted for sending: Location and
         Content-Location made ASCII (and Location absolute if
@@ -683,19 +721,25 @@ class Response(_SansIOResponse):
         if content_location is not None:
             headers["Content-Location"] = iri_to_uri(content_location)
 
-        status = self.status_code
-        if 100 <= status < 200 or status == 204:
+        rule = _wire_rule(self.status_code)
+        if rule == _WIRE_NO_BODY:
             headers.remove("Content-Length")
-        elif status == 304:
+        elif rule == _WIRE_NOT_MODIFIED:
             remove_entity_headers(headers)
-        elif (
-            content_length is None
-            and self.automatically_set_content_length
-            and self.is_sequence
-        ):
-            headers["Content-Length"] = str(sum(len(x) for x in self.iter_encoded()))
+        elif content_length is None:
+            length = self._wire_content_length()
+            if length is not None:
+                headers["Content-Length"] = length
         return headers
 
+    def _wire_content_length(self) -> str | None:
+        """The Content-Length to add when none is set: the encoded size of a
+        sequence body, if :attr:`automatically_set_content_length`."""
+        if self.automatically_set_content_length and self.is_sequence:
+            return str(sum(len(x) for x in self.iter_encoded()))
+        return None
+
+    @_fast_path_hook("_wsgi_fast_path")
     def get_app_iter(self, environ: WSGIEnvironment) -> t.Iterable[bytes]:
         """Return the iterable to hand the server: empty for HEAD and for
         1xx/204/304, the raw body in direct passthrough mode, otherwise the
@@ -703,12 +747,7 @@ class Response(_SansIOResponse):
 
         :param environ: the request environ (for the method).
         """
-        status = self.status_code
-        if (
-            environ.get("REQUEST_METHOD") == "HEAD"
-            or 100 <= status < 200
-            or status in (204, 304)
-        ):
+        if not _sends_body(_wire_rule(self.status_code), environ):
             iterable: t.Iterable[bytes] = ()
         elif self.direct_passthrough:
             return self.response  # type: ignore[return-value]
@@ -736,25 +775,18 @@ class Response(_SansIOResponse):
             headers = self.get_wsgi_headers(environ)
             return self.get_app_iter(environ), self._status, headers.to_wsgi_list()
 
-        code = self._status_code
+        rule = _WIRE_RULES.get(self._status_code, _WIRE_BODY)  # _wire_rule, inlined
         content_type = self._lazy_ct
         response = self.response
-        if 100 <= code < 200 or code == 204:
-            no_body = True
-            wsgi_headers = [] if content_type is None else [("Content-Type", content_type)]
-        elif code == 304:
-            no_body = True
-            wsgi_headers = []
+        no_body = rule != _WIRE_BODY or environ.get("REQUEST_METHOD") == "HEAD"  # _sends_body, inlined
+        if rule == _WIRE_NOT_MODIFIED or content_type is None:
+            wsgi_headers = []  # Content-Type describes a body: not for 304
         else:
-            no_body = environ.get("REQUEST_METHOD") == "HEAD"
+            wsgi_headers = [("Content-Type", content_type)]
+        if rule == _WIRE_BODY:
             content_length = self._lazy_cl
-            if (
-                content_length is None
-                and self.automatically_set_content_length
-                and isinstance(response, (list, tuple))
-            ):
-                content_length = str(sum(len(x) for x in self.iter_encoded()))
-            wsgi_headers = [] if content_type is None else [("Content-Type", content_type)]
+            if content_length is None:
+                content_length = self._wire_content_length()
             if content_length is not None:
                 wsgi_headers.append(("Content-Length", content_length))
 
@@ -787,12 +819,10 @@ class Response(_SansIOResponse):
         the Content-Length it would add) and the list itself.
         """
         headers = self._headers
-        code = self._status_code
         response = self.response
         if (
             type(headers) is not Headers
-            or code < 200
-            or code in (204, 304)
+            or _wire_rule(self._status_code) != _WIRE_BODY
             or self._on_close
             or type(response) is not list
             or self.direct_passthrough
@@ -806,12 +836,12 @@ class Response(_SansIOResponse):
             lower = key.lower()
             if lower == "content-length":
                 has_length = True
-            elif lower == "location" or lower == "content-location":
+            elif lower in _REWRITTEN_HEADERS:
                 return None
         wsgi_headers = headers.to_wsgi_list()
         if not has_length and self.automatically_set_content_length:
             wsgi_headers.append(("Content-Length", str(sum(len(item) for item in response))))
-        if environ.get("REQUEST_METHOD") == "HEAD":
+        if not _sends_body(_WIRE_BODY, environ):
             return (), self._status, wsgi_headers
         return response, self._status, wsgi_headers
 

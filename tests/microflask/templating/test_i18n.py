@@ -15,6 +15,7 @@ from microflask.templating.flask_glue import TemplatingAppMixin, render_template
 
 try:
     import jinja2
+    import jinja2.ext  # read as jinja2.ext below; not imported by the package itself
 except ImportError:  # pragma: no cover - jinja2 is in the test extra
     jinja2 = None  # type: ignore[assignment]
 

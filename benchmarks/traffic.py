@@ -467,7 +467,7 @@ def _rows() -> list[dict[str, str]]:
 
 
 def _template_dir() -> str:
-    path = os.path.join(tempfile.gettempdir(), f"microflask-bench-templates-{os.getpid()}")
+    path = os.path.join(tempfile.gettempdir(), "microflask-bench-templates")
     os.makedirs(path, exist_ok=True)
     for name, text in (
         ("base.html", _JINJA_BASE),
@@ -713,10 +713,14 @@ _FILE_SIZE = 10 * 1024 * 1024
 
 
 def _big_file() -> str:
-    path = os.path.join(tempfile.gettempdir(), f"microflask-bench-10mib-{os.getpid()}.bin")
+    # One file for every run (written whole, then renamed into place, so a
+    # concurrent run never reads half of it).
+    path = os.path.join(tempfile.gettempdir(), "microflask-bench-10mib.bin")
     if not os.path.exists(path) or os.path.getsize(path) != _FILE_SIZE:
-        with open(path, "wb") as f:
+        partial = f"{path}.{os.getpid()}"
+        with open(partial, "wb") as f:
             f.write(os.urandom(1024) * (_FILE_SIZE // 1024))
+        os.replace(partial, path)
     return path
 
 

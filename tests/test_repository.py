@@ -64,6 +64,7 @@ def _module_level_imports(tree: ast.Module):
             yield [node.module]
 
 
+@pytest.mark.slow
 def test_runtime_code_never_imports_a_peer():
     for package in ("wsgikit", "microflask"):
         for path, names in _runtime_imports(package):

@@ -36,7 +36,7 @@ _SPECIAL_STORE = ("self",)
 class Frame:
     """One variable scope during code generation."""
 
-    __slots__ = ("parent", "symbols", "toplevel", "buffer", "autoescape", "volatile", "block_func", "loop_depth", "in_function", "local_vars")
+    __slots__ = ("parent", "symbols", "toplevel", "buffer", "autoescape", "volatile", "block_func", "loop_depth", "in_function", "local_vars", "declared")
 
     def __init__(self, parent: Frame | None, buffer: str | None = None, toplevel: bool = False) -> None:
         self.parent = parent
@@ -54,6 +54,8 @@ class Frame:
         #: For a ``for`` body or a ``block``: the dict its ``set`` variables
         #: are also recorded in, for ``pass_context`` calls (see ``_track_sets``).
         self.local_vars: str | None = None
+        #: Names this scope owns as Jinja2 sees it: stored here or read at its own level.
+        self.declared: set[str] = set()
 
     def child(self, buffer: t.Any = Ellipsis) -> Frame:
         return Frame(self, self.buffer if buffer is Ellipsis else buffer)
@@ -129,9 +131,6 @@ def scope_stores(body: list[n.Node]) -> list[str]:
                 visit(child)
             for child in node.else_:
                 visit(child)
-        elif isinstance(node, n.For):
-            for child in node.else_:
-                visit(child)
 
     for stmt in body:
         visit(stmt)
@@ -183,6 +182,57 @@ def all_loads(nodes: t.Iterable[n.Node], into_functions: bool = True) -> set[str
     return found
 
 
+def _declared_above(frame: Frame, name: str) -> bool:
+    parent = frame.parent
+    while parent is not None:
+        if name in parent.declared:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _own_loads(nodes: t.Iterable[n.Node]) -> set[str]:
+    """Names read at this scope's own level: not inside nested scopes
+    (``for``/``with``/``filter``/macro/call/set-block bodies, blocks), but
+    including the parts of those statements evaluated here."""
+    found: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if node.__class__ is n.TemplateData or node.__class__ is n.Const:
+            continue
+        if isinstance(node, n.Name):
+            if node.ctx == "load":
+                found.add(node.name)
+            continue
+        if isinstance(node, n.NSRef):
+            found.add(node.name)
+            continue
+        if isinstance(node, (n.Block, n.Macro)):
+            continue
+        if isinstance(node, n.For):
+            stack.append(node.iter)
+            continue
+        if isinstance(node, n.With):
+            stack.extend(node.values)
+            continue
+        if isinstance(node, n.CallBlock):
+            stack.append(node.call)
+            continue
+        if isinstance(node, n.FilterBlock):
+            stack.append(node.filter)
+            continue
+        if isinstance(node, n.AssignBlock):
+            if node.filter is not None:
+                stack.append(node.filter)
+            stack.append(node.target)
+            continue
+        if isinstance(node, (n.Scope, n.OverlayScope, n.ScopedEvalContextModifier)):
+            continue
+        stack.extend(node.iter_child_nodes())
+    return found
+
+
 class CodeGenerator:
     """Build the Python source of one template.
 
@@ -211,6 +261,8 @@ class CodeGenerator:
         self.has_extends = False
         self._known_extends = False
         self._needs_locals = False
+        #: Identifiers that may still hold ``missing`` when read (see ``_assigned_later``).
+        self._maybe_missing: set[str] = set()
         self._has_autoescape_blocks = False
         self._guards: list[set[tuple[str, str]]] = []
         #: > 0 inside an ``if`` or inline if: an unknown filter/test fails only if it runs
@@ -344,6 +396,8 @@ class CodeGenerator:
         """Bind, at the top of a root/block function, every name it reads or sets."""
         loads = all_loads(body)
         stores = scope_stores(body)
+        later = self._assigned_later(body, stores, loads)
+        frame.declared = set(stores) | _own_loads(body)
         scope = self.new_scope_id()
         for name in sorted(loads | set(stores)):
             ident = f"l_{scope}_{name}"
@@ -352,10 +406,39 @@ class CodeGenerator:
                 self.writeline(f"{ident} = _j_TemplateReference(context)")
             elif name == "super" and frame.block_func is not None:
                 self.writeline(f"{ident} = context.super({frame.block_func[6:]!r}, {frame.block_func})")
+            elif name in later:
+                self._maybe_missing.add(ident)
+                self.writeline(f"{ident} = _j_missing")
             elif name in loads:
                 self.writeline(f"{ident} = context.resolve({name!r})")
             else:
                 self.writeline(f"{ident} = _j_missing")
+
+    def _assigned_later(self, body: list[n.Node], stores: t.Iterable[str], loads: set[str]) -> set[str]:
+        """Names this scope assigns that only nested scopes read: as in Jinja2
+        the scope owns them from its start, so a nested read before the
+        assignment sees an undefined value, not the context's."""
+        if not loads:
+            return set()
+        undecided = {name for name in stores if name in loads}
+        result: set[str] = set()
+        # the first thing this level does with a name decides: a read (also
+        # a conditional ``set`` inside an ``if``) keeps the context's value,
+        # a ``set`` makes it undefined until then. One pass (linear time).
+        for stmt in body:
+            if not undecided:
+                break
+            read = _own_loads([stmt])
+            stored = scope_stores([stmt])
+            if isinstance(stmt, n.If):
+                undecided -= {name for name in read if name in undecided}
+                undecided -= {name for name in stored if name in undecided}
+                continue
+            undecided -= {name for name in read if name in undecided}
+            later = {name for name in stored if name in undecided}
+            result |= later
+            undecided -= later
+        return result
 
     def _declare_child_scope(self, frame: Frame, body: list[n.Node], bound: t.Iterable[str] = (), extra_loads: set[str] | None = None) -> None:
         """Give a nested scope its own identifiers for the names it assigns.
@@ -369,13 +452,23 @@ class CodeGenerator:
             loads |= extra_loads
         bound = set(bound)
         parent = frame.parent
+        later = self._assigned_later(body, scope_stores(body), loads)
+        frame.declared = set(scope_stores(body)) | _own_loads(body) | set(bound) | set(frame.symbols)
+        if later:
+            # a name an enclosing scope owns starts with its value instead
+            later = {name for name in later if not _declared_above(frame, name)}
         for name in scope_stores(body):
             if name in bound:
                 continue
             ident = f"l_{scope}_{name}"
             outer = parent.lookup(name) if parent is not None else None
             frame.symbols[name] = ident
-            if name in loads and outer is not None:
+            if name in later:
+                self._maybe_missing.add(ident)
+                self.writeline(f"{ident} = _j_missing")
+            elif name in loads and outer is not None:
+                if outer in self._maybe_missing:
+                    self._maybe_missing.add(ident)
                 self.writeline(f"{ident} = {outer}")
             elif name in loads:
                 self.writeline(f"{ident} = context.resolve({name!r})")
@@ -558,8 +651,17 @@ class CodeGenerator:
             self.writeline("pass")
         self.outdent()
         if node.else_:
+            # as in Jinja2, the ``else`` block is a scope of its own
             self.writeline(f"if not {iterated}:")
-            self._block(node.else_, frame)
+            self.indent()
+            else_frame = frame.child()
+            else_frame.toplevel = False
+            self._declare_child_scope(else_frame, node.else_)
+            start = len(self.lines)
+            self.visit_body(node.else_, else_frame)
+            if len(self.lines) == start:
+                self.writeline("pass")
+            self.outdent()
 
     def _track_sets(self, frame: Frame, body: list[n.Node]) -> None:
         """As in Jinja2, a ``pass_context`` callable called in a ``for`` body or
@@ -587,6 +689,11 @@ class CodeGenerator:
         parent = frame.parent
         assert parent is not None
         scope = self.new_scope_id()
+        later = self._assigned_later(body, scope_stores(body), loads)
+        frame.declared = set(scope_stores(body)) | _own_loads(body) | set(bound)
+        if later:
+            # a name an enclosing scope owns starts with its value instead
+            later = {name for name in later if not _declared_above(frame, name)}
         for name in scope_stores(body):
             if name in bound:
                 ident = frame.symbols[name]
@@ -594,7 +701,12 @@ class CodeGenerator:
             ident = f"l_{scope}_{name}"
             outer = parent.lookup(name)
             frame.symbols[name] = ident
-            if name in loads and outer is not None:
+            if name in later:
+                self._maybe_missing.add(ident)
+                self.writeline(f"{ident} = _j_missing")
+            elif name in loads and outer is not None:
+                if outer in self._maybe_missing:
+                    self._maybe_missing.add(ident)
                 self.writeline(f"{ident} = {outer}")
             elif name in loads:
                 self.writeline(f"{ident} = context.resolve({name!r})")
@@ -658,6 +770,7 @@ class CodeGenerator:
             self.writeline(f"if not {iterated}:")
             self.indent()
             self.writeline("pass")
+            self._declare_child_scope(else_frame, node.else_)
             self.visit_body(node.else_, else_frame)
             self.outdent()
         self._return_buffer(buffer, frame)
@@ -1099,6 +1212,8 @@ class CodeGenerator:
         ident = frame.lookup(node.name)
         if ident is None:
             return f"context.resolve({node.name!r})"
+        if ident in self._maybe_missing:
+            return f"(_j_undefined(name={node.name!r}) if {ident} is _j_missing else {ident})"
         return ident
 
     def expr_Tuple(self, node: n.Node, frame: Frame) -> str:

@@ -24,7 +24,7 @@ from .exceptions import (
 )
 from .filters import FILTERS
 from .lexer import Lexer, reverse_operators
-from .lexer import TokenStream
+from .lexer import Token, TokenStream
 from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
 from .filters import async_variant_of
@@ -154,6 +154,8 @@ class Environment:
     #: True for :class:`~.sandbox.SandboxedEnvironment` (its compiled templates
     #: route calls through its ``call`` hook).
     sandboxed = False
+    #: Joins the rendered pieces (Jinja2's ``Environment.concat``).
+    concat = "".join
     #: True for the environments ``Template(source)`` builds behind the scenes.
     shared = False
     #: Template class used by :meth:`from_string` and loaders.
@@ -406,10 +408,7 @@ class Environment:
             # an expression on its own (compile_expression): lexed as the
             # inside of a variable tag, whose delimiters are then dropped
             lexer = self._get_lexer()
-            tokens = lexer.tokenize(self.variable_start_string + source, name, filename, open_ended=True)
-            del tokens[0]
-            if len(tokens) > 1 and tokens[-2].type == "variable_end" and not source.rstrip().endswith(self.variable_end_string):
-                del tokens[-2]
+            tokens = [Token(*item) for item in lexer.tokeniter(source, name, filename, state="variable")]
         else:
             tokens = self._get_lexer().tokenize(source, name, filename)
         stream = TokenStream(tokens, name, filename)
@@ -751,6 +750,9 @@ class Template:
     source in a shared environment built from the keyword arguments.
     """
 
+    #: The class :class:`Template` (``Template(source)``) builds its shared environments with.
+    environment_class: type[Environment] = Environment
+
     environment: Environment
     globals: t.MutableMapping[str, t.Any]
     name: str | None
@@ -807,6 +809,18 @@ class Template:
         namespace["_j_getitem"] = environment.getitem
         namespace["_j_undefined"] = environment.undefined
         exec(code, namespace)
+        return cls._from_namespace(environment, namespace, globals, name, filename, uptodate)
+
+    @classmethod
+    def _from_namespace(
+        cls,
+        environment: Environment,
+        namespace: t.Mapping[str, t.Any],
+        globals: t.MutableMapping[str, t.Any],
+        name: str | None,
+        filename: str | None,
+        uptodate: t.Callable[[], bool] | None,
+    ) -> Template:
         template: Template = object.__new__(cls)
         template.environment = environment
         template.globals = globals
@@ -817,6 +831,19 @@ class Template:
         template._module = None
         template._uptodate = uptodate
         return template
+
+    @classmethod
+    def from_module_dict(
+        cls, environment: Environment, module_dict: t.MutableMapping[str, t.Any], globals: t.MutableMapping[str, t.Any]
+    ) -> Template:
+        """A template from the namespace of an executed compiled template: its
+        ``root`` and ``blocks`` (as the code of :meth:`Environment.compile`
+        defines them), ``name`` and ``__file__`` when present."""
+        if "root" not in module_dict or "blocks" not in module_dict:
+            raise ValueError("module_dict is not the namespace of a compiled template (no 'root' and 'blocks')")
+        return cls._from_namespace(
+            environment, module_dict, globals, module_dict.get("name"), module_dict.get("__file__"), None
+        )
 
     @classmethod
     def from_code(

@@ -428,6 +428,33 @@ class Lexer:
         chunks = self._scan(source)
         return self._emit(chunks)
 
+    def tokeniter(
+        self, source: str, name: str | None = None, filename: str | None = None, state: str | None = None
+    ) -> t.Iterator[tuple[int, str, t.Any]]:
+        """Yield ``(lineno, type, value)`` for ``source`` (values already
+        converted; no whitespace or comment tokens, unlike Jinja2's). With
+        ``state="variable"`` the source is one expression."""
+        if state == "variable":
+            tokens = self.tokenize(self.variable_start + source, name, filename, open_ended=True)[1:]
+            if len(tokens) > 1 and tokens[-2].type == TOKEN_VARIABLE_END and not source.rstrip().endswith(self.variable_end):
+                del tokens[-2]
+        else:
+            tokens = self.tokenize(source, name, filename)
+        for token in tokens:
+            if token.type == TOKEN_EOF:
+                break
+            yield token.lineno, token.type, token.value
+
+    def wrap(
+        self, stream: t.Iterable[tuple[int, str, t.Any]], name: str | None = None, filename: str | None = None
+    ) -> t.Iterator[Token]:
+        """Turn ``(lineno, type, value)`` tuples (from :meth:`tokeniter`) into
+        :class:`Token` objects, dropping the types a parser ignores."""
+        for lineno, token_type, value in stream:
+            if token_type in ignored_tokens:
+                continue
+            yield Token(lineno, token_type, value)
+
     def comments(self, source: str) -> list[tuple[int, str]]:
         """``(lineno, text)`` of every comment in ``source``, in order (for message extraction)."""
         self._name = self._filename = None

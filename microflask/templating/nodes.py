@@ -67,7 +67,8 @@ def has_safe_repr(value: t.Any) -> bool:
     """Whether ``repr(value)`` is Python source that rebuilds ``value``."""
     if value is None or value is NotImplemented or value is Ellipsis:
         return True
-    if type(value) in (bool, int, float, complex, str, bytes, Markup):
+    # as Jinja2 answers it: ``range`` yes, ``bytes`` no
+    if type(value) in (bool, int, float, complex, range, str, Markup):
         return True
     if type(value) in (tuple, list, set, frozenset):
         return all(has_safe_repr(v) for v in value)

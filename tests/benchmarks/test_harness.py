@@ -47,6 +47,7 @@ def test_duplicate_scenario_name_is_refused(monkeypatch):
         scenario("dup")(lambda: Comparison(ours=lambda: None))
 
 
+@pytest.mark.slow
 def test_every_registered_scenario_builds_and_runs_once():
     from benchmarks.run import load_scenarios
 

@@ -51,3 +51,13 @@ def test_runner_reports_wall_and_cpu_ratios() -> None:
     assert set(figures.wall) == {"microflask", "raw"}
     assert len(figures.ratios("raw")) == 2 and len(figures.ratios("raw", "cpu")) == 2
     assert "ours/raw" in traffic.format_figures(figures)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("gunicorn") is None, reason="gunicorn is not installed")
+@pytest.mark.parametrize("scenario_name", ["hello", "page"])
+def test_gunicorn_scenario_serves_new_paths(scenario_name: str) -> None:
+    from benchmarks import traffic_server
+
+    # Not a timing check: the server answered every request with a 200
+    # (the client raises otherwise) and answered some.
+    assert traffic_server.measure(scenario_name, "microflask", 0.3, 2, 0) > 0

@@ -141,6 +141,7 @@ def test_dotenv_large_adversarial_input_is_linear():
     assert 1 in result.errors
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True), st.text(max_size=30), max_size=8))
 def test_dotenv_double_quoted_round_trip(values):
     def quote(v):

@@ -571,6 +571,7 @@ def run_program(tmp_path, *args, env=None):
     return run_python("import sys; from microflask.cli import main; sys.exit(main(sys.argv[1:]))", tmp_path, env, args)
 
 
+@pytest.mark.slow
 def test_program_runs_click_commands_and_lists_them(tmp_path):
     (tmp_path / "progapp.py").write_text(APP_MODULE)
     proc = run_program(tmp_path, "--app", "progapp", "db", "upgrade", "-d", "v2")
@@ -585,6 +586,7 @@ def test_program_runs_click_commands_and_lists_them(tmp_path):
     assert sub_help.startswith("Usage: microflask db upgrade [OPTIONS]")
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_click_commands(tmp_path):
     (tmp_path / "progapp.py").write_text(APP_MODULE)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([ROOT, str(tmp_path)])}
@@ -624,6 +626,7 @@ def make_plugin(tmp_path, group, module_source, entry="hello = plugmod:hello"):
     return site
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("group", ["flask.commands", "microflask.commands"])
 def test_plugin_click_commands_are_loaded(tmp_path, group):
     site = make_plugin(

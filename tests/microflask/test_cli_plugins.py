@@ -56,6 +56,7 @@ ALIASING_APP = (
 )
 
 
+@pytest.mark.slow
 def test_flask_plugin_needing_flask_is_skipped_without_install_as_flask(tmp_path):
     site = tmp_path / "site"
     make_dist(site, "flasktool", {"flask.commands": ["tool = flasktool:tool"]}, {"flasktool": FLASK_PLUGIN}, ["Flask>=2"])
@@ -71,6 +72,7 @@ def test_flask_plugin_needing_flask_is_skipped_without_install_as_flask(tmp_path
     assert "REAL_FLASK False" in proc.stdout
 
 
+@pytest.mark.slow
 def test_flask_plugin_loads_after_the_app_that_installs_microflask_as_flask(tmp_path):
     site = tmp_path / "site"
     make_dist(site, "flasktool", {"flask.commands": ["tool = flasktool:tool"]}, {"flasktool": FLASK_PLUGIN}, ["Flask>=2"])

@@ -73,7 +73,7 @@ def _write(path: Path, text: str) -> None:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", WSGIKIT_DEBUG_PIN="off")
-    for name in ("WSGIKIT_RUN_MAIN", "WERKZEUG_RUN_MAIN", "WSGIKIT_SERVER_FD", "FLASK_APP", "FLASK_DEBUG"):
+    for name in ("WSGIKIT_RUN_MAIN", "WERKZEUG_RUN_MAIN", "WSGIKIT_SERVER_FD", "FLASK_APP", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI"):
         env.pop(name, None)
     return env
 

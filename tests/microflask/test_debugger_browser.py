@@ -97,7 +97,7 @@ def server(tmp_path: Path) -> t.Iterator[str]:
     (tmp_path / "templates" / "broken.html").write_text(BROKEN)
     log = tmp_path / "server.log"
     env = {**os.environ, "WSGIKIT_DEBUG_PIN": PIN, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    for name in ("WSGIKIT_RUN_MAIN", "WERKZEUG_RUN_MAIN", "WSGIKIT_SERVER_FD", "FLASK_DEBUG"):
+    for name in ("WSGIKIT_RUN_MAIN", "WERKZEUG_RUN_MAIN", "WSGIKIT_SERVER_FD", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI"):
         env.pop(name, None)
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "userapp.py"], cwd=tmp_path, env=env, stdout=out, stderr=out)

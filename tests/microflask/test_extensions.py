@@ -230,6 +230,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 @needs("flask_sqlalchemy", "sqlalchemy")
 def test_flask_sqlalchemy_crud_on_sqlite(tmp_path):
     out = run_app(INSTALL + SQLALCHEMY_APP, tmp_path)

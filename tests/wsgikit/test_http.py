@@ -1176,6 +1176,7 @@ PARSERS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda f: f.__name__)
 @settings(max_examples=150, deadline=None)
 @given(value=HEADER_TEXT)

@@ -58,7 +58,7 @@ MAX_PIN_FAILURES = 10
 MAX_TRACEBACKS = 64
 #: The environ key a framework calls with each context to keep for consoles
 #: (Werkzeug's name, so Flask itself and microflask both find it).
-PRESERVE_CONTEXT_KEY = "werkzeug.debug.preserve_context"
+_PRESERVE_CONTEXT_KEY = "werkzeug.debug.preserve_context"
 #: The header every debugger response carries (value: what answered).
 DEBUGGER_HEADER = "X-Wsgikit-Debugger"
 
@@ -259,7 +259,7 @@ class DebuggedApplication:
         app_iter: t.Iterable[bytes] | None = None
         contexts: list[t.Any] = []
         if self.evalex:
-            environ[PRESERVE_CONTEXT_KEY] = contexts.append
+            environ[_PRESERVE_CONTEXT_KEY] = contexts.append
         try:
             app_iter = self.app(environ, tracker.start_response)
             for chunk in app_iter:

@@ -16,7 +16,7 @@ exactly once, at the point it is put into markup.
 
 The page is compact so the user's own frame is in view at once: each
 source line is one block element (no newlines between them inside the
-``<pre>``), a frame shows its failing line with :data:`SHOWN_CONTEXT` lines
+``<pre>``), a frame shows its failing line with :data:`_SHOWN_CONTEXT` lines
 around it (the rest of :data:`CONTEXT_LINES` unfolds on click), and runs of
 library frames (the standard library, installed packages, and wsgikit and
 microflask themselves) fold into one toggle row. The innermost frame of
@@ -42,7 +42,10 @@ if t.TYPE_CHECKING:
 #: Lines of source shown before and after the failing line of an unfolded frame.
 CONTEXT_LINES = 5
 #: Of those, the lines shown before the frame is unfolded.
-SHOWN_CONTEXT = 1
+_SHOWN_CONTEXT = 1
+
+#: Larger files that linecache refused are not read for the page.
+_MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 _RESOURCE = "?__debugger__=yes&amp;cmd=resource&amp;f="
 
@@ -146,14 +149,17 @@ class DebugFrameSummary(traceback.FrameSummary):
         """The frame file's lines: a module through its loader, a template
         (or any other file the traceback names) read from disk."""
         lines = linecache.getlines(self.filename, self.global_ns)
-        if not lines and os.path.isfile(self.filename):
-            # linecache may refuse names it thinks are not source files.
-            try:
-                with open(self.filename, encoding="utf-8", errors="replace") as f:
-                    lines = f.readlines()
-            except OSError:
-                lines = []
-        return lines
+        if lines:
+            return lines
+        # linecache gives up on a file that is not valid source text (say a
+        # latin-1 template); show it with replacement characters instead.
+        try:
+            if os.path.getsize(self.filename) > _MAX_SOURCE_BYTES:
+                return []
+            with open(self.filename, encoding="utf-8", errors="replace") as f:
+                return f.readlines()
+        except (OSError, ValueError):
+            return []
 
     def _render_source(self) -> str:
         lines = self._source_lines()
@@ -168,7 +174,7 @@ class DebugFrameSummary(traceback.FrameSummary):
             text = lines[number - 1].rstrip("\r\n")
             current = number == lineno
             code = self._highlight(text) if current else escape(text)
-            cls = "line current" if current else "line" if abs(number - lineno) <= SHOWN_CONTEXT else "line extra"
+            cls = "line current" if current else "line" if abs(number - lineno) <= _SHOWN_CONTEXT else "line extra"
             rows.append(f'<span class="{cls}"><span class="lineno">{number:>{width}}</span> {code}</span>')
         # One block element per line and nothing between them: newlines
         # between block lines inside <pre> would double every line.

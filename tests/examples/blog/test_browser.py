@@ -41,6 +41,7 @@ def wait_for_path(browser: WebDriver, base: str, path: str) -> None:
     browser.wait_for(lambda: browser.execute("return location.href;") == base + path, what=f"the page {path}")
 
 
+@pytest.mark.slow
 def test_register_login_write_edit_delete_logout(served_blog: str, browser: WebDriver) -> None:
     base = served_blog
     browser.get(base + "/")
@@ -117,6 +118,7 @@ def test_register_login_write_edit_delete_logout(served_blog: str, browser: WebD
     assert urls == [base + "/static/style.css"]
 
 
+@pytest.mark.slow
 def test_forbidden_and_missing_pages_in_the_browser(served_blog: str, browser: WebDriver) -> None:
     browser.get(served_blog + "/12345")
     assert browser.title == "404 Not Found · Microblog"

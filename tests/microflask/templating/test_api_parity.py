@@ -14,6 +14,7 @@ from microflask.templating import sandbox
 
 try:
     import jinja2
+    import jinja2.meta
     import jinja2.sandbox
 except ImportError:  # pragma: no cover - jinja2 is in the test extra
     jinja2 = None  # type: ignore[assignment]
@@ -247,3 +248,75 @@ def test_context_call_fast_path_for_plain_callables() -> None:
     env = templating.Environment()
     tmpl = env.from_string("{{ m() }}|{{ p() }}|{{ b() }}|{{ s.upper() }}")
     assert tmpl.render(v=7, m=Marked(), p=plain, b=lambda: "b", s="x") == "7|plain|b|X"
+
+
+FOR_ELSE_SCOPE = [
+    ("{% for x in [] %}{% else %}{% set w = 1 %}{% endfor %}[{{ w }}]", "[R]"),
+    ("{% for x in [] %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]", "[1][R]"),
+    ("{% set w = 0 %}{% for x in [] %}{% else %}{{ w }}{% set w = 1 %}{{ w }}{% endfor %}{{ w }}", "010"),
+    ("{% for x in [] recursive %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]", "[1][R]"),
+    ("{% macro m() %}{% for x in [] %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]{% endmacro %}{{ m() }}", "[1][R]"),
+    ("{% block b %}{% for x in [] %}{% else %}{% set w = 1 %}[{{ w }}]{% endfor %}[{{ w }}]{% endblock %}", "[1][R]"),
+]
+
+
+@pytest.mark.parametrize("module", ENGINES)
+@pytest.mark.parametrize(("source", "expected"), FOR_ELSE_SCOPE)
+def test_for_else_is_its_own_scope(module: t.Any, source: str, expected: str) -> None:
+    env = module.Environment()
+    assert env.from_string(source).render(w="R") == expected
+    meta = templating.meta if module is templating else jinja2.meta
+    assert ("w" in meta.find_undeclared_variables(env.parse(source))) == (not source.startswith("{% set"))
+    if source.startswith("{% for x in [] %}"):
+        assert not hasattr(env.from_string(source).module, "w")
+
+
+# A name an enclosing scope assigns only later is, in a nested scope read
+# before that assignment, undefined in Jinja2 (the enclosing scope owns it);
+# read first at the scope's own level, or owned by a scope further out, it
+# keeps that value.
+LATER_ASSIGNED = [
+    ("{{ c }}{% set c = 1 %}{{ c }}", "C1"),
+    ("{% with %}{{ c }}{% endwith %}{% set c = 1 %}", ""),
+    ("{% for x in [1] %}{{ c }}{% endfor %}{% set c = 1 %}", ""),
+    ("{% filter upper %}{{ c }}{% endfilter %}{% set c = 1 %}", ""),
+    ("{% macro m() %}{{ c }}{% endmacro %}{{ m() }}{% set c = 1 %}", ""),
+    ("{% with %}{% for x in [1] %}{{ c }}{% endfor %}{% set c = 1 %}{% endwith %}", ""),
+    ("{% for x in [1] %}{% with %}{{ c }}{% endwith %}{% set c = 1 %}{% endfor %}", ""),
+    ("{% block b %}{% with %}{{ c }}{% endwith %}{% set c = 1 %}{% endblock %}", ""),
+    ("{{ c }}{% with %}{{ c }}{% endwith %}{% set c = 1 %}", "CC"),
+    ("{% set c = 0 %}{% with %}{{ c }}{% endwith %}{% set c = 1 %}", "0"),
+    ("{% set b = 7 %}{% macro m0() %}{% macro m1() %}{{ b }}{% endmacro %}{{ m1() }}{% set b = 8 %}{% endmacro %}{{ m0() }}", "7"),
+    ("{% if false %}{% set c = 1 %}{% endif %}{% with %}{{ c }}{% endwith %}", "C"),
+    ("{% with %}{{ c }}{% endwith %}{% set c = c %}{{ c }}", "CC"),
+    ("{% set q %}{% if true %}{{ c }}{% endif %}{% endset %}{% for x in [1] %}{{ c }}{% endfor %}{% set c = 2 %}{{ q }}", ""),
+    ("{% set c %}{% if true %}{{ c }}{% endif %}{% endset %}{% for x in [1] %}[{{ c }}]{% endfor %}", "[]"),
+    ("{% set c %}{% macro m1() %}[{{ c }}]{% endmacro %}{{ m1() }}{% endset %}{{ c }}", "[]"),
+    ("{% with %}{{ c }}{% set c = 1 %}{{ c }}{% endwith %}{{ c }}", "C1C"),
+]
+
+
+@pytest.mark.parametrize("module", ENGINES)
+@pytest.mark.parametrize(("source", "expected"), LATER_ASSIGNED)
+def test_names_assigned_later_in_an_enclosing_scope(module: t.Any, source: str, expected: str) -> None:
+    assert module.Environment().from_string(source).render(c="C") == expected
+
+
+@pytest.mark.parametrize("module", ENGINES)
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% for x in [1] %}{% if true %}{% set b %}q{% endset %}{% endif %}{{ g() }}{% endfor %}", "b,g"),
+        ("{% for x in [1] %}{% if true %}{% set b = 1 %}{% endif %}{{ g() }}{% endfor %}", "b,g"),
+        # the with target owns ``a``: the macro's block set reads it first
+        ("{% with a = 5 %}{% macro m() %}{% set a %}[{{ a }}]{% endset %}{{ a }}{% endmacro %}{{ m() }}{% endwith %}", "[5]"),
+    ],
+)
+def test_more_scoping_cases(module: t.Any, source: str, expected: str) -> None:
+    @module.pass_context
+    def g(ctx: t.Any) -> str:
+        return ",".join(sorted(k for k in ctx.get_all() if len(k) == 1))
+
+    env = module.Environment()
+    env.globals["g"] = g
+    assert env.from_string(source).render() == expected

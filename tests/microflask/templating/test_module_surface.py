@@ -201,3 +201,46 @@ def test_lipsum_with_a_seeded_random_is_jinja2s_text(seed: int, args: tuple[t.An
     ours = templating.utils.generate_lorem_ipsum(*args)
     assert ours == theirs
     assert isinstance(ours, templating.Markup) == isinstance(theirs, jinja2.utils.markupsafe.Markup)
+
+
+CLASSES = [
+    "Environment", "Template", "runtime.Context", "runtime.LoopContext", "runtime.Macro", "runtime.Undefined",
+    "runtime.TemplateReference", "runtime.BlockReference", "runtime.AsyncLoopContext", "sandbox.SandboxedEnvironment",
+    "nativetypes.NativeEnvironment", "bccache.BytecodeCache", "bccache.Bucket", "loaders.BaseLoader",
+    "loaders.FileSystemLoader", "ext.Extension", "ext.InternationalizationExtension", "utils.LRUCache",
+    "utils.Cycler", "utils.Namespace", "environment.TemplateModule", "environment.TemplateStream",
+    "environment.TemplateExpression", "lexer.Lexer", "lexer.TokenStream", "parser.Parser", "nodes.Node",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", CLASSES)
+def test_classes_have_jinja2s_public_attributes(path: str) -> None:
+    module, _, name = path.rpartition(".")
+    suffix = f".{module}" if module else ""
+    theirs = getattr(importlib.import_module("jinja2" + suffix), name)
+    ours = getattr(importlib.import_module("microflask.templating" + suffix), name)
+    assert sorted(n for n in dir(theirs) if not n.startswith("_") and not hasattr(ours, n)) == []
+
+
+def test_template_from_module_dict_and_lexer_wrap() -> None:
+    env = templating.Environment()
+    compiled = env.from_string("hi {{ x }}{% block b %}!{% endblock %}")
+    namespace = {"root": compiled.root_render_func, "blocks": compiled.blocks, "name": "t.html"}
+    template = templating.Template.from_module_dict(env, namespace, {})
+    assert template.render(x=1) == "hi 1!" and template.name == "t.html"
+    with pytest.raises(ValueError, match="not the namespace of a compiled template"):
+        templating.Template.from_module_dict(env, {}, {})
+    lexer = env.lexer
+    assert list(lexer.tokeniter("a{{ x }}")) == [(1, "data", "a"), (1, "variable_begin", "{{"), (1, "name", "x"), (1, "variable_end", "}}")]
+    assert [tok.type for tok in lexer.wrap([(1, "whitespace", " "), (1, "name", "y")])] == ["name"]
+    assert templating.Template.environment_class is templating.Environment
+    assert env.concat(["a", "b"]) == "ab"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, NotImplemented, Ellipsis, True, 1, 1.5, 1j, "s", b"b", bytearray(b"x"), range(2), [range(2)],
+     {range(1): 1}, (1, [object()]), {1, 2}, frozenset(), object()],
+)  # fmt: skip
+def test_has_safe_repr_answers_as_jinja2(value: t.Any) -> None:
+    assert templating.compiler.has_safe_repr(value) == jinja2.compiler.has_safe_repr(value)

@@ -218,3 +218,15 @@ def test_template_like_file_source_is_read(tmp_path: object) -> None:
     exc = catch(lambda: exec(code, {"__name__": str(template)}))
     html = DebugTraceback(exc).render_traceback_html()
     assert '<span class="line current"><span class="lineno">2</span> &lt;p&gt;{{ 1 // 0 }}&lt;/p&gt;</span>' in html
+
+
+def test_source_linecache_refuses_is_read_with_replacement(tmp_path: object) -> None:
+    from pathlib import Path
+
+    template = Path(str(tmp_path)) / "latin1.html"
+    template.write_bytes("<p>caf\u00e9</p>\n<p>{{ boom }}</p>\n".encode("latin-1"))
+    code = compile("\n" + "raise ValueError('in template')", str(template), "exec")
+    exc = catch(lambda: exec(code, {"__name__": str(template)}))
+    html = DebugTraceback(exc).render_traceback_html()
+    assert '<span class="line current"><span class="lineno">2</span> &lt;p&gt;{{ boom }}&lt;/p&gt;</span>' in html
+    assert "caf\ufffd" in html

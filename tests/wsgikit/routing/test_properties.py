@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+import pytest
 from hypothesis import assume
 from hypothesis import given
 from hypothesis import settings
@@ -116,6 +117,7 @@ path_strategy = st.lists(st.sampled_from(PATH_SEGMENTS), min_size=1, max_size=4)
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(rules=st.lists(rule_strategy, min_size=1, max_size=8), paths=st.lists(path_strategy, min_size=1, max_size=5))
 def test_matcher_agrees_with_linear_reference(rules, paths):

@@ -90,6 +90,7 @@ COOKIE_TEXT = st.lists(
 ).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(COOKIE_TEXT)
 def test_parse_cookie_fuzz(cookie: str) -> None:

@@ -31,6 +31,8 @@ from datetime import timedelta
 from types import FunctionType
 from urllib.parse import quote as _url_quote
 
+from wsgikit._internal import _fast_path_hook
+from wsgikit._internal import _keeps_stock
 from wsgikit.datastructures import Headers
 from wsgikit.exceptions import Aborter
 from wsgikit.exceptions import BadRequest
@@ -252,13 +254,14 @@ class Flask(TemplatingAppMixin, Scaffold):
     )
 
     #: Whether this class's :meth:`request_context` is Flask's own, so that
-    #: :meth:`wsgi_app` may build the context directly (set per class by
-    #: ``__init_subclass__``; an instance attribute still wins).
+    #: :meth:`wsgi_app` may build the context directly (decided per class by
+    #: ``__init_subclass__``; assigning ``app.request_context`` turns it off
+    #: for that instance, see :class:`wsgikit._internal._fast_path_hook`).
     _stock_request_context = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._stock_request_context = cls.request_context is Flask.request_context
+        cls._stock_request_context = _keeps_stock(cls, Flask, ("request_context",))
 
     def __init__(
         self,
@@ -314,6 +317,8 @@ class Flask(TemplatingAppMixin, Scaffold):
         # The request hooks of each endpoint (None: no match), filled
         # once requests are served (see _hook_chain).
         self._hook_chains: dict[str | None, _HookChain] = {}
+        #: The setup version the cached hook chains were built at.
+        self._hook_chains_version = -1
 
         if self.has_static_folder:
             assert bool(static_host) == host_matching, "Invalid static_host/host_matching combination"
@@ -648,6 +653,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         """A new application context (``with app.app_context(): ...``)."""
         return AppContext(self)
 
+    @_fast_path_hook("_stock_request_context")
     def request_context(self, environ: WSGIEnvironment) -> RequestContext:
         """A new request context for ``environ``."""
         return RequestContext(self, environ)
@@ -767,7 +773,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         """
         # PERF: the stock request_context skips a method call; a subclass
         # or an instance (``app.request_context = f``) override is called.
-        if self._stock_request_context and "request_context" not in self.__dict__:
+        if self._stock_request_context:
             ctx = RequestContext(self, environ)
         else:
             ctx = self.request_context(environ)
@@ -815,11 +821,15 @@ class Flask(TemplatingAppMixin, Scaffold):
         return req.blueprints if self.blueprints else []
 
     def _hook_chain(self, req: Request) -> _HookChain:
-        """The request hooks of ``req``'s endpoint. Cached only once the
-        application serves requests: its setup is frozen then, while
-        before that hooks may still be added between calls."""
-        if not self._got_first_request:
-            return self._build_hook_chain(self._request_blueprints(req))
+        """The request hooks of ``req``'s endpoint, cached per endpoint for
+        one setup version: any change of a hook registry (a decorator, a
+        blueprint, or ``app.before_request_funcs[None].append(f)``) bumps
+        the version and the chains are rebuilt, as Flask reads the
+        registries on every request."""
+        version = self._setup_version
+        if version.value != self._hook_chains_version or version.untracked:
+            self._hook_chains.clear()
+            self._hook_chains_version = -1 if version.untracked else version.value
         rule = req.url_rule
         key = rule.endpoint if rule is not None else None
         chain = self._hook_chains.get(key)  # type: ignore[arg-type]

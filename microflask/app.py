@@ -699,7 +699,7 @@ class Flask(TemplatingAppMixin, Scaffold):
     def _lazy_session(self) -> bool:
         """Whether sessions may be opened on first use: only with the
         default interface, whose opening has no side effects."""
-        return type(self.session_interface) is SecureCookieSessionInterface
+        return getattr(self.session_interface, "_opens_lazily", False) is True
 
     def _no_session_cookie(self, request: Request) -> bool:
         """Whether ``request`` surely carries no session cookie, so that a

@@ -22,6 +22,8 @@ import typing as t
 from datetime import datetime
 from datetime import timezone
 
+from wsgikit._internal import _fast_path_hook
+from wsgikit._internal import _keeps_stock
 from wsgikit.datastructures import CallbackDict
 from wsgikit.datastructures import Headers
 from wsgikit.http import dump_cookie
@@ -189,6 +191,13 @@ class SessionInterface:
     #: backend does not).
     pickle_based = False
 
+    #: Whether the application may open the session on first use and skip
+    #: saving an untouched one when the request has no session cookie. Only
+    #: for an interface whose opening and saving have no side effects then:
+    #: the cookie interface, decided per subclass (see
+    #: :class:`SecureCookieSessionInterface`); a subclass may set it itself.
+    _opens_lazily = False
+
     def make_null_session(self, app: t.Any) -> NullSession:
         """The stand-in session used when :meth:`open_session` returns
         ``None``. It raises a helpful error on write.
@@ -264,6 +273,20 @@ class SessionInterface:
 session_json_serializer = TaggedJSONSerializer()
 
 
+#: What the lazy session shortcut bypasses or relies on: a subclass that
+#: overrides one opens and saves its sessions the general way.
+_LAZY_SESSION_HOOKS = (
+    "open_session",
+    "save_session",
+    "should_set_cookie",
+    "is_null_session",
+    "make_null_session",
+    "get_cookie_name",
+    "get_signing_serializer",
+    "session_class",
+)
+
+
 class SecureCookieSessionInterface(SessionInterface):
     """Keep the session in a cookie signed with the app's secret key.
 
@@ -283,6 +306,13 @@ class SecureCookieSessionInterface(SessionInterface):
     serializer = session_json_serializer
     #: The session type :meth:`open_session` returns.
     session_class = SecureCookieSession
+
+    _opens_lazily = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_opens_lazily" not in cls.__dict__:
+            cls._opens_lazily = _keeps_stock(cls, SecureCookieSessionInterface, _LAZY_SESSION_HOOKS)
 
     def get_signing_serializer(self, app: t.Any) -> URLSafeTimedSerializer | None:
         """The signer for ``app``, or ``None`` when it has no secret key.
@@ -320,6 +350,7 @@ class SecureCookieSessionInterface(SessionInterface):
             )
         return signer
 
+    @_fast_path_hook("_opens_lazily")
     def open_session(self, app: t.Any, request: Request) -> SecureCookieSession | None:
         """Load the session from the request's cookie.
 
@@ -344,6 +375,7 @@ class SecureCookieSessionInterface(SessionInterface):
             return self.session_class()
         return self.session_class(data)
 
+    @_fast_path_hook("_opens_lazily")
     def save_session(self, app: t.Any, session: SessionMixin, response: Response) -> None:
         """Write the session cookie when needed, delete it when the session
         was emptied, and add ``Vary: Cookie`` when the session was used.

@@ -17,8 +17,10 @@ ANALYTICS = "_ga=GA1.1.1234.1733; _gid=GA1.1.9876.1733; _fbp=fb.1.1733.11"
 
 
 class GeneralInterface(SecureCookieSessionInterface):
-    """A subclass: the application opens the session at push time and
-    saves it after every request (no shortcut)."""
+    """A subclass that turns the shortcut off: the application opens the
+    session at push time and saves it after every request."""
+
+    _opens_lazily = False
 
 
 def _make_app(general: bool, cookie_name: str = "session", refresh: bool = True) -> Flask:

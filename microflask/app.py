@@ -57,10 +57,13 @@ from .ctx import AppContext
 from .ctx import RequestContext
 from .globals import _cv_app
 from .globals import _cv_request
+from .globals import current_app
+from .globals import g
 from .globals import request
 from .helpers import _split_blueprint_path
 from .helpers import get_debug_flag
 from .helpers import get_root_path
+from .helpers import send_from_directory
 from .json.provider import DefaultJSONProvider
 from .scaffold import _endpoint_from_view_func
 from .scaffold import Scaffold
@@ -480,8 +483,6 @@ class Flask(TemplatingAppMixin, Scaffold):
     def make_shell_context(self) -> dict[str, t.Any]:
         """The names of the interactive shell: ``app``, ``g`` and what the
         shell context processors add."""
-        from .globals import g
-
         rv: dict[str, t.Any] = {"app": self, "g": g}
         for processor in self.shell_context_processors:
             rv.update(processor())
@@ -629,8 +630,6 @@ class Flask(TemplatingAppMixin, Scaffold):
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         """The cache max age of sent files: ``SEND_FILE_MAX_AGE_DEFAULT``
         (``None``: conditional requests only)."""
-        from .globals import current_app
-
         value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
         if value is None:
             return None
@@ -642,8 +641,6 @@ class Flask(TemplatingAppMixin, Scaffold):
         """The view of the static route: a file from :attr:`static_folder`."""
         if not self.has_static_folder:
             raise RuntimeError("'static_folder' must be set to serve static_files.")
-        from .helpers import send_from_directory
-
         max_age = self.get_send_file_max_age(filename)
         return send_from_directory(t.cast(str, self.static_folder), filename, max_age=max_age)
 

@@ -68,6 +68,20 @@ def _environment(module: t.Any, templates: dict[str, str]) -> t.Any:
     return module.Environment(loader=module.DictLoader(templates), autoescape=True)
 
 
+def _render_comparison(ours: t.Any, peer: t.Any, context: dict[str, t.Any], unit: str, target: float) -> Comparison:
+    """Render ``ours`` against Jinja2's ``peer`` template (``None`` when Jinja2
+    is missing), after checking both give the same output."""
+    if peer is not None:
+        assert ours.render(context) == peer.render(context), "outputs differ"
+    return Comparison(
+        ours=lambda: ours.render(context),
+        peer=(lambda: peer.render(context)) if peer is not None else None,
+        peer_name="jinja2",
+        unit=unit,
+        target=target,
+    )
+
+
 @scenario("templates.render_page")
 def render_page() -> Comparison:
     from microflask import templating
@@ -76,15 +90,7 @@ def render_page() -> Comparison:
     templates = {"base.html": BASE, "page.html": PAGE}
     ours = _environment(templating, templates).get_template("page.html")
     peer = _environment(jinja2, templates).get_template("page.html") if jinja2 else None
-    if peer is not None:
-        assert ours.render(CONTEXT) == peer.render(CONTEXT), "outputs differ"
-    return Comparison(
-        ours=lambda: ours.render(CONTEXT),
-        peer=(lambda: peer.render(CONTEXT)) if peer is not None else None,
-        peer_name="jinja2",
-        unit="render",
-        target=1.0,
-    )
+    return _render_comparison(ours, peer, CONTEXT, "render", 1.0)
 
 
 @scenario("templates.compile_50")
@@ -124,15 +130,7 @@ def render_page_sandboxed() -> Comparison:
 
     ours = page(sandbox, templating)
     peer = page(jinja_sandbox, try_import("jinja2")) if jinja_sandbox else None
-    if peer is not None:
-        assert ours.render(CONTEXT) == peer.render(CONTEXT), "outputs differ"
-    return Comparison(
-        ours=lambda: ours.render(CONTEXT),
-        peer=(lambda: peer.render(CONTEXT)) if peer is not None else None,
-        peer_name="jinja2",
-        unit="render",
-        target=1.3,
-    )
+    return _render_comparison(ours, peer, CONTEXT, "render", 1.3)
 
 
 def _complete(coro: t.Any) -> t.Any:
@@ -285,15 +283,7 @@ def _realistic_scenario(rows: int) -> t.Callable[[], Comparison]:
         context = _realistic_context(rows)
         ours = _realistic_pages(templating)
         peer = _realistic_pages(jinja2) if jinja2 else None
-        if peer is not None:
-            assert ours.render(context) == peer.render(context), "outputs differ"
-        return Comparison(
-            ours=lambda: ours.render(context),
-            peer=(lambda: peer.render(context)) if peer is not None else None,
-            peer_name="jinja2",
-            unit=f"render ({rows} rows)",
-            target=1.5,
-        )
+        return _render_comparison(ours, peer, context, f"render ({rows} rows)", 1.5)
 
     return make
 
@@ -313,15 +303,7 @@ def realistic_sandboxed() -> Comparison:
     context = _realistic_context(150)
     ours = _realistic_pages(templating, sandbox.SandboxedEnvironment)
     peer = _realistic_pages(jinja2, jinja_sandbox.SandboxedEnvironment) if jinja_sandbox else None
-    if peer is not None:
-        assert ours.render(context) == peer.render(context), "outputs differ"
-    return Comparison(
-        ours=lambda: ours.render(context),
-        peer=(lambda: peer.render(context)) if peer is not None else None,
-        peer_name="jinja2",
-        unit="render (150 rows)",
-        target=1.3,
-    )
+    return _render_comparison(ours, peer, context, "render (150 rows)", 1.3)
 
 
 @scenario("templates.realistic_async")

@@ -380,11 +380,17 @@ def installed_aliases() -> frozenset[str]:
     return frozenset(_finder.active)
 
 
+def switch_is_on(environ: t.Mapping[str, str] = os.environ) -> bool:
+    """Whether :data:`ENV_SWITCH` asks for the aliases: set to a value other
+    than empty, ``0``, ``false``, ``no`` or ``off``."""
+    return environ.get(ENV_SWITCH, "").strip().lower() not in _OFF_VALUES
+
+
 def install_from_environment(environ: t.Mapping[str, str] = os.environ) -> bool:
-    """Call :func:`install_as_flask` when :data:`ENV_SWITCH` is set to a
-    value other than ``0``/``false``/``no``/``off``; return whether it did.
+    """Call :func:`install_as_flask` when :func:`switch_is_on`; return
+    whether it did.
     """
-    if environ.get(ENV_SWITCH, "").strip().lower() in _OFF_VALUES:
+    if not switch_is_on(environ):
         return False
     install_as_flask()
     return True

@@ -636,10 +636,14 @@ _OWN_PLUGINS, _FLASK_PLUGINS = PLUGIN_GROUPS
 def _flask_is_microflask() -> bool:
     """Whether ``import flask`` gives microflask (``install_as_flask()``),
     found without importing anything."""
+    # The compat layer sits above the CLI (DESIGN.md's layering): a
+    # deliberate upward call, so the switch has one reading in one place.
+    from ._compat import switch_is_on
+
     module = sys.modules.get("flask")
     if module is not None:
         return getattr(module, "__name__", None) == "microflask"
-    if os.environ.get("MICROFLASK_AS_FLASK", "0") not in ("", "0"):
+    if switch_is_on():
         return True  # the environment switch of install_as_flask()
     try:
         spec = importlib.util.find_spec("flask")

@@ -150,3 +150,15 @@ def test_flask_plugin_loaded_under_the_environment_switch(tmp_path, monkeypatch)
     monkeypatch.setenv("MICROFLASK_AS_FLASK", "1")
     proc = run_cli(tmp_path, site, "--app", "plugapp", "tool")
     assert proc.stdout == "tool runs on microflask\nREAL_FLASK False\n", proc.stderr
+
+
+@pytest.mark.parametrize("value", ["false", "off", "no", "0", ""])
+def test_switch_values_that_mean_off_mean_off_for_plugins_too(value):
+    """The CLI reads MICROFLASK_AS_FLASK as the compat layer does: a value
+    that installs no aliases does not make flask.commands plugins load."""
+    env = {key: val for key, val in os.environ.items() if key != "MICROFLASK_AS_FLASK"}
+    env["MICROFLASK_AS_FLASK"] = value
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    code = "from microflask.cli import _flask_is_microflask; print(_flask_is_microflask())"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert (proc.returncode, proc.stdout) == (0, "False\n"), proc.stderr

@@ -56,7 +56,6 @@ def run(*args: str | pathlib.Path, cwd: pathlib.Path, **env: str) -> subprocess.
 def source(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A copy of what the build needs, so installing leaves the checkout clean."""
     source = tmp_path_factory.mktemp("project")
-    source.mkdir()
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", PTH, "README.md"):
         shutil.copy(ROOT / name, source / name)
     for package in ("wsgikit", "microflask"):

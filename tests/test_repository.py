@@ -95,3 +95,35 @@ def test_package_init_files_only_reexport():
     for init in list((ROOT / "wsgikit").rglob("__init__.py")) + list((ROOT / "microflask").rglob("__init__.py")):
         tree = ast.parse(init.read_text(), str(init))
         assert all(_is_reexport(node) for node in tree.body), init
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_the_test_extra_installs_both_type_checkers():
+    test_extra = _pyproject()["project"]["optional-dependencies"]["test"]
+    names = {re.split(r"[<>=!~;\s]", requirement, maxsplit=1)[0] for requirement in test_extra}
+    # pyright with the nodejs extra: Node.js from PyPI, nothing fetched from elsewhere.
+    assert {"mypy", "pyright[nodejs]"} <= names
+
+
+def test_the_checkers_configuration_checks_what_the_test_run_checks():
+    """``python3 -m mypy``/``pyright`` with no arguments check the files that
+    tests/test_types.py checks, in the modes it checks them, for the oldest
+    supported Python."""
+    config = _pyproject()
+    checked = ["wsgikit", "microflask", "examples/typed_app", "tests/examples/test_typed_app.py"]
+    oldest = config["project"]["requires-python"].removeprefix(">=")
+    mypy, pyright = config["tool"]["mypy"], config["tool"]["pyright"]
+    assert (mypy["files"], mypy["strict"], mypy["python_version"]) == (checked, True, oldest)
+    assert (pyright["include"], pyright["typeCheckingMode"], pyright["pythonVersion"]) == (checked, "basic", oldest)
+    for path in checked:
+        assert (ROOT / path).exists(), path
+
+
+def test_the_editable_install_is_a_plain_path():
+    """The project root as every package's root: setuptools then makes the
+    editable install a path in a .pth file, which type checkers read
+    (docs/installation.md; tests/test_editable_install.py checks the result)."""
+    assert _pyproject()["tool"]["setuptools"]["package-dir"] == {"": "."}

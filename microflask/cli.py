@@ -32,6 +32,7 @@ import traceback
 import typing as t
 from operator import itemgetter
 
+import wsgikit
 from wsgikit.utils import import_string
 
 from . import __version__
@@ -88,8 +89,6 @@ class NoAppException(UsageError):
 
 def version_text() -> str:
     """The text ``microflask --version`` prints, shaped like Flask's."""
-    import wsgikit
-
     return f"Python {sys.version.split()[0]}\nmicroflask {__version__}\nwsgikit {wsgikit.__version__}"
 
 
@@ -938,17 +937,14 @@ def _debugger_available() -> bool:
         return False
 
 
-def _load_for_serving(info: ScriptInfo) -> t.Any:
+def _load_for_serving(info: ScriptInfo, in_reloader_child: bool) -> t.Any:
     """The application to serve. In the reloader's child a failing import
     gives an application that re-raises the error, so the reloader keeps
     watching and the fix is picked up."""
-    # PERF: lazy, as in show_server_banner.
-    from wsgikit.serving import is_running_from_reloader
-
     try:
         return info.load_app()
     except Exception as e:
-        if not is_running_from_reloader():
+        if not in_reloader_child:
             raise
         traceback.print_exc()
         error = e
@@ -1004,10 +1000,10 @@ def run_command(
 
     With '--debug', the reloader and the debugger are on unless turned off.
     """
-    # PERF: lazy, as in show_server_banner.
-    from wsgikit.serving import run_simple
+    # PERF: lazy, as in show_server_banner (one import for both names).
+    from wsgikit.serving import is_running_from_reloader, run_simple
 
-    app = _load_for_serving(info)
+    app = _load_for_serving(info, is_running_from_reloader())
     debug = get_debug_flag()
     if reload is None:
         reload = debug

@@ -155,7 +155,7 @@ __all__ = ["__version__", "__flask_version__", *(name for name in _EXPORTS if no
 
 # Taken now: importing the submodule ``microflask.globals`` later puts a
 # module named ``globals`` in this namespace, hiding the builtin.
-_namespace = globals()
+_namespace = vars()
 
 
 def __getattr__(name: str) -> t.Any:

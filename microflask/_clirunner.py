@@ -99,7 +99,8 @@ class _Joined:
         self.err = err
 
     def getvalue(self) -> bytes:
-        return self.out.getvalue() + self.err.getvalue()  # type: ignore[no-any-return]
+        both: bytes = self.out.getvalue() + self.err.getvalue()
+        return both
 
 
 @contextlib.contextmanager
@@ -177,11 +178,10 @@ class CliRunner:
     def _own_isolation(
         self, input: str | bytes | t.IO[t.Any] | None, env: cabc.Mapping[str, str | None] | None
     ) -> t.Iterator[tuple[io.BytesIO, io.BytesIO, io.BytesIO]]:
-        if input is not None and not isinstance(input, (str, bytes)):
-            input = input.read()
-        if isinstance(input, str):
-            input = input.encode(self.charset)
-        stdin_bytes = _KeptBytes(input or b"")
+        data: str | bytes | None = input.read() if input is not None and not isinstance(input, (str, bytes)) else input
+        if isinstance(data, str):
+            data = data.encode(self.charset)
+        stdin_bytes = _KeptBytes(data or b"")
         shared = _KeptBytes()
         out_bytes, err_bytes = _TeeBytes(shared), _TeeBytes(shared)
         streams = (sys.stdin, sys.stdout, sys.stderr)

@@ -38,11 +38,11 @@ from .scaffold import setupmethod
 from ._app_templating import TemplatingScaffoldMixin
 
 if t.TYPE_CHECKING:
+    from . import typing as ft
     from .app import Flask
     from .cli import AppGroup
     from .wrappers import Response
 
-F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 DeferredSetupFunction = t.Callable[["BlueprintSetupState"], None]
 
 
@@ -100,7 +100,7 @@ class BlueprintSetupState:
         self,
         rule: str,
         endpoint: str | None = None,
-        view_func: t.Callable[..., t.Any] | None = None,
+        view_func: ft.RouteCallable | None = None,
         **options: t.Any,
     ) -> None:
         """Add a rule to the application with this registration's prefix,
@@ -162,7 +162,7 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
         subdomain: str | None = None,
         url_defaults: dict[str, t.Any] | None = None,
         root_path: str | None = None,
-        cli_group: str | None = _sentinel,  # type: ignore[assignment]
+        cli_group: str | None = _sentinel,  # type: ignore[assignment]  # the sentinel means "not given", as in Flask
     ) -> None:
         super().__init__(
             import_name=import_name,
@@ -195,12 +195,14 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
         named after the blueprint), added to the application's CLI on
         registration. PERF: made on first use; the CLI machinery is not
         worth importing for a blueprint without commands."""
-        group = self.__dict__.get("_cli")
-        if group is None:
-            from .cli import AppGroup
+        cached: AppGroup | None = self.__dict__.get("_cli")
+        if cached is not None:
+            return cached
+        from .cli import AppGroup as app_group_class
 
-            group = self.__dict__["_cli"] = AppGroup(self.name)
-        return group  # type: ignore[no-any-return]
+        group: AppGroup = app_group_class(self.name)
+        self.__dict__["_cli"] = group
+        return group
 
     @cli.setter
     def cli(self, value: AppGroup) -> None:
@@ -308,17 +310,20 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
                 dict, {code: dict(handlers) for code, handlers in spec.items()}
             )
         app.view_functions.update(self.view_functions)
-        for registry, target in (
-            (self.before_request_funcs, app.before_request_funcs),
-            (self.after_request_funcs, app.after_request_funcs),
-            (self.teardown_request_funcs, app.teardown_request_funcs),
-            (self.url_default_functions, app.url_default_functions),
-            (self.url_value_preprocessors, app.url_value_preprocessors),
-            (self.template_context_processors, app.template_context_processors),
+        for attr in (
+            "before_request_funcs",
+            "after_request_funcs",
+            "teardown_request_funcs",
+            "url_default_functions",
+            "url_value_preprocessors",
+            "template_context_processors",
         ):
+            # Each registry holds one kind of function; this only moves them.
+            registry: dict[ft.AppOrBlueprintKey, list[t.Any]] = getattr(self, attr)
+            target: dict[ft.AppOrBlueprintKey, list[t.Any]] = getattr(app, attr)
             for key, funcs in registry.items():
                 if funcs:
-                    target[key_for(key)].extend(funcs)  # type: ignore[index]
+                    target[key_for(key)].extend(funcs)
 
     def _register_cli(self, app: Flask, name: str, options: dict[str, t.Any]) -> None:
         """Add :attr:`cli`'s commands to the application's CLI: as a group
@@ -344,7 +349,7 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
         self,
         rule: str,
         endpoint: str | None = None,
-        view_func: t.Callable[..., t.Any] | None = None,
+        view_func: ft.RouteCallable | None = None,
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
@@ -372,46 +377,48 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
     # -- application-wide hooks ------------------------------------------------------
 
     @setupmethod
-    def before_app_request(self, f: F) -> F:
+    def before_app_request(self, f: ft.T_before_request) -> ft.T_before_request:
         """Like ``before_request``, for every request of the application."""
         self.record_once(lambda s: s.app.before_request_funcs.setdefault(None, []).append(f))
         return f
 
     @setupmethod
-    def after_app_request(self, f: F) -> F:
+    def after_app_request(self, f: ft.T_after_request) -> ft.T_after_request:
         """Like ``after_request``, for every request of the application."""
         self.record_once(lambda s: s.app.after_request_funcs.setdefault(None, []).append(f))
         return f
 
     @setupmethod
-    def teardown_app_request(self, f: F) -> F:
+    def teardown_app_request(self, f: ft.T_teardown) -> ft.T_teardown:
         """Like ``teardown_request``, for every request of the application."""
         self.record_once(lambda s: s.app.teardown_request_funcs.setdefault(None, []).append(f))
         return f
 
     @setupmethod
-    def app_context_processor(self, f: F) -> F:
+    def app_context_processor(self, f: ft.T_template_context_processor) -> ft.T_template_context_processor:
         """Like ``context_processor``, for every template of the application."""
         self.record_once(lambda s: s.app.template_context_processors.setdefault(None, []).append(f))
         return f
 
     @setupmethod
-    def app_url_value_preprocessor(self, f: F) -> F:
+    def app_url_value_preprocessor(self, f: ft.T_url_value_preprocessor) -> ft.T_url_value_preprocessor:
         """Like ``url_value_preprocessor``, for every request of the application."""
         self.record_once(lambda s: s.app.url_value_preprocessors.setdefault(None, []).append(f))
         return f
 
     @setupmethod
-    def app_url_defaults(self, f: F) -> F:
+    def app_url_defaults(self, f: ft.T_url_defaults) -> ft.T_url_defaults:
         """Like ``url_defaults``, for every URL the application builds."""
         self.record_once(lambda s: s.app.url_default_functions.setdefault(None, []).append(f))
         return f
 
     @setupmethod
-    def app_errorhandler(self, code: type[Exception] | int) -> t.Callable[[F], F]:
+    def app_errorhandler(
+        self, code: type[Exception] | int
+    ) -> t.Callable[[ft.T_error_handler], ft.T_error_handler]:
         """Like ``errorhandler``, for errors anywhere in the application."""
 
-        def decorator(f: F) -> F:
+        def decorator(f: ft.T_error_handler) -> ft.T_error_handler:
             def register(state: BlueprintSetupState) -> None:
                 state.app.errorhandler(code)(f)
 
@@ -423,48 +430,48 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
     # -- application-wide template names ------------------------------------------
 
     @setupmethod
-    def app_template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
+    def app_template_filter(self, name: str | None = None) -> t.Callable[[ft.T_template_filter], ft.T_template_filter]:
         """Decorate a function to be a template filter of the application,
         named ``name`` or after the function."""
 
-        def decorator(f: F) -> F:
+        def decorator(f: ft.T_template_filter) -> ft.T_template_filter:
             self.add_app_template_filter(f, name=name)
             return f
 
         return decorator
 
     @setupmethod
-    def add_app_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+    def add_app_template_filter(self, f: ft.TemplateFilterCallable, name: str | None = None) -> None:
         """Register ``f`` as a template filter of the application."""
         self.record_once(lambda s: s.app.add_template_filter(f, name=name))
 
     @setupmethod
-    def app_template_test(self, name: str | None = None) -> t.Callable[[F], F]:
+    def app_template_test(self, name: str | None = None) -> t.Callable[[ft.T_template_test], ft.T_template_test]:
         """Decorate a function to be a template test of the application."""
 
-        def decorator(f: F) -> F:
+        def decorator(f: ft.T_template_test) -> ft.T_template_test:
             self.add_app_template_test(f, name=name)
             return f
 
         return decorator
 
     @setupmethod
-    def add_app_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
+    def add_app_template_test(self, f: ft.TemplateTestCallable, name: str | None = None) -> None:
         """Register ``f`` as a template test of the application."""
         self.record_once(lambda s: s.app.add_template_test(f, name=name))
 
     @setupmethod
-    def app_template_global(self, name: str | None = None) -> t.Callable[[F], F]:
+    def app_template_global(self, name: str | None = None) -> t.Callable[[ft.T_template_global], ft.T_template_global]:
         """Decorate a function to be a global of the application's templates."""
 
-        def decorator(f: F) -> F:
+        def decorator(f: ft.T_template_global) -> ft.T_template_global:
             self.add_app_template_global(f, name=name)
             return f
 
         return decorator
 
     @setupmethod
-    def add_app_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+    def add_app_template_global(self, f: ft.TemplateGlobalCallable, name: str | None = None) -> None:
         """Make ``f`` a global of the application's templates."""
         self.record_once(lambda s: s.app.add_template_global(f, name=name))
 
@@ -473,12 +480,12 @@ class Blueprint(TemplatingScaffoldMixin, Scaffold):
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         """The cache max age of the blueprint's static files:
         ``SEND_FILE_MAX_AGE_DEFAULT`` of the current application."""
-        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        value: timedelta | int | None = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
         if value is None:
             return None
         if isinstance(value, timedelta):
             return int(value.total_seconds())
-        return value  # type: ignore[no-any-return]
+        return value
 
     def send_static_file(self, filename: str) -> Response:
         """The view of the blueprint's static route: a file of its

@@ -32,6 +32,7 @@ import traceback
 import typing as t
 from operator import itemgetter
 
+import wsgikit
 from wsgikit.utils import import_string
 
 from . import __version__
@@ -88,8 +89,6 @@ class NoAppException(UsageError):
 
 def version_text() -> str:
     """The text ``microflask --version`` prints, shaped like Flask's."""
-    import wsgikit
-
     return f"Python {sys.version.split()[0]}\nmicroflask {__version__}\nwsgikit {wsgikit.__version__}"
 
 
@@ -221,7 +220,8 @@ def find_best_app(module: ModuleType) -> Flask:
         tried.append(f"{attr!r}: " + ("not defined" if value is _NOT_FOUND else f"is {_describe(value)}, not a Flask application"))
     found = [key for key, value in vars(module).items() if isinstance(value, flask_class)]
     if len(found) == 1:
-        return getattr(module, found[0])  # type: ignore[no-any-return]
+        only: Flask = getattr(module, found[0])
+        return only
     if len(found) > 1:
         raise NoAppException(
             f"Detected multiple Flask applications in module '{name}' ({', '.join(found)})."
@@ -362,7 +362,7 @@ def stdlib_shadows(directory: str) -> list[str]:
     """The files and packages in ``directory`` named like a standard-library
     module (``email.py``, ``random.py``): with the folder first on
     ``sys.path``, Python imports them in place of the standard ones."""
-    names = getattr(sys, "stdlib_module_names", frozenset())
+    names: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
     try:
         entries = os.listdir(directory)
     except OSError:
@@ -470,8 +470,8 @@ def pass_script_info(f: F) -> F:
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
         return f(get_current_context().ensure_object(ScriptInfo), *args, **kwargs)
 
-    wrapper.__cli_injected__ = getattr(f, "__cli_injected__", 0) + 1  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    wrapper.__cli_injected__ = getattr(f, "__cli_injected__", 0) + 1  # type: ignore[attr-defined]  # a marker on the function
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the metadata; callers see f's type
 
 
 def with_appcontext(f: F) -> F:
@@ -487,7 +487,7 @@ def with_appcontext(f: F) -> F:
             ctx.with_resource(app.app_context())
         return f(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # same arguments and result as f
 
 
 class AppGroup(Group):
@@ -495,22 +495,37 @@ class AppGroup(Group):
     created with ``with_appcontext=False``) and whose subgroups are
     :class:`AppGroup` too. ``app.cli`` and ``blueprint.cli`` are these."""
 
-    def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    @t.overload
+    def command(self, __func: t.Callable[..., t.Any]) -> Command: ...
+
+    @t.overload
+    def command(self, *args: t.Any, **kwargs: t.Any) -> t.Callable[[t.Callable[..., t.Any]], Command]: ...
+
+    def command(self, *args: t.Any, **kwargs: t.Any) -> Command | t.Callable[[t.Callable[..., t.Any]], Command]:
         """Like :meth:`Group.command`; ``with_appcontext=False`` skips the
         application context."""
         if args and callable(args[0]):
-            return self.command(*args[1:], **kwargs)(args[0])
+            decorate: t.Callable[[t.Callable[..., t.Any]], Command] = self.command(*args[1:], **kwargs)
+            return decorate(args[0])
         wrap = kwargs.pop("with_appcontext", True)
 
         def decorator(f: t.Callable[..., t.Any]) -> Command:
-            return Group.command(self, *args, **kwargs)(with_appcontext(f) if wrap else f)  # type: ignore[no-any-return]
+            cmd: Command = Group.command(self, *args, **kwargs)(with_appcontext(f) if wrap else f)
+            return cmd
 
         return decorator
 
-    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    @t.overload
+    def group(self, __func: t.Callable[..., t.Any]) -> Group: ...
+
+    @t.overload
+    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Callable[[t.Callable[..., t.Any]], Group]: ...
+
+    def group(self, *args: t.Any, **kwargs: t.Any) -> Group | t.Callable[[t.Callable[..., t.Any]], Group]:
         """Like :meth:`Group.group`, making an :class:`AppGroup`."""
         kwargs.setdefault("cls", AppGroup)
-        return super().group(*args, **kwargs)
+        made: Group | t.Callable[[t.Callable[..., t.Any]], Group] = super().group(*args, **kwargs)
+        return made
 
     @classmethod
     def click_class(cls) -> t.Any:
@@ -540,7 +555,7 @@ def click_app_group_class() -> t.Any:
 def _make_click_app_group(click: t.Any) -> t.Any:
     """Define :func:`click_app_group_class`'s class on ``click.Group``."""
 
-    class ClickAppGroup(click.Group):  # type: ignore[name-defined,misc]
+    class ClickAppGroup(click.Group):  # type: ignore[misc]  # click is untyped here (imported on first use)
         """A click group whose commands run in the application context."""
 
         def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
@@ -663,7 +678,7 @@ def _needs_real_flask(ep: t.Any) -> bool:
     dist = getattr(ep, "dist", None)
     requires = (getattr(dist, "requires", None) or []) if dist is not None else []
     for requirement in requires:
-        name = re.match(r"[A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]
+        name = re.match(r"[A-Za-z0-9._-]*", requirement).group(0)  # type: ignore[union-attr]  # the pattern matches any string (maybe empty)
         if name.lower() == "flask" and not re.search(r"\bextra\s*==", requirement):
             return not _flask_is_microflask()
     return False
@@ -714,7 +729,7 @@ class FlaskGroup(AppGroup):
         set_debug_flag: bool = True,
         **extra: t.Any,
     ) -> None:
-        params = list(extra.pop("params", None) or ())
+        params: list[Parameter] = list(extra.pop("params", None) or ())
         params.extend((_env_file_option(), _app_option(), _debug_option()))
         if add_version_option:
             params.append(_version_option())
@@ -786,14 +801,14 @@ class FlaskGroup(AppGroup):
         if rv is not None:
             return rv
         if app is None:
-            echo(f"Error: {error.format_message()}\n", err=True)  # type: ignore[union-attr]
+            echo(f"Error: {error.format_message()}\n", err=True)  # type: ignore[union-attr]  # no app means the load raised
             rv = None
         else:
             self._push_app_context(ctx, app)
             rv = app.cli.get_command(ctx, cmd_name)
         if rv is None:
             self._explain_skipped_plugin(cmd_name)
-        return rv  # type: ignore[no-any-return]
+        return rv
 
     def _explain_skipped_plugin(self, cmd_name: str) -> None:
         skipped = self._skipped_plugins.get(cmd_name)
@@ -809,7 +824,7 @@ class FlaskGroup(AppGroup):
     def _push_app_context(ctx: Context, app: Flask) -> None:
         # The app's commands, their parameters' callbacks included, then
         # run in its context without needing with_appcontext.
-        if not has_app_context() or current_app._get_current_object() is not app:  # type: ignore[attr-defined]
+        if not has_app_context() or current_app._get_current_object() is not app:  # type: ignore[attr-defined]  # the proxy's own method
             ctx.with_resource(app.app_context())
 
     def list_commands(self, ctx: Context) -> list[str]:
@@ -922,17 +937,14 @@ def _debugger_available() -> bool:
         return False
 
 
-def _load_for_serving(info: ScriptInfo) -> t.Any:
+def _load_for_serving(info: ScriptInfo, in_reloader_child: bool) -> t.Any:
     """The application to serve. In the reloader's child a failing import
     gives an application that re-raises the error, so the reloader keeps
     watching and the fix is picked up."""
-    # PERF: lazy, as in show_server_banner.
-    from wsgikit.serving import is_running_from_reloader
-
     try:
         return info.load_app()
     except Exception as e:
-        if not is_running_from_reloader():
+        if not in_reloader_child:
             raise
         traceback.print_exc()
         error = e
@@ -988,10 +1000,10 @@ def run_command(
 
     With '--debug', the reloader and the debugger are on unless turned off.
     """
-    # PERF: lazy, as in show_server_banner.
-    from wsgikit.serving import run_simple
+    # PERF: lazy, as in show_server_banner (one import for both names).
+    from wsgikit.serving import is_running_from_reloader, run_simple
 
-    app = _load_for_serving(info)
+    app = _load_for_serving(info, is_running_from_reloader())
     debug = get_debug_flag()
     if reload is None:
         reload = debug
@@ -1033,7 +1045,7 @@ def shell_command() -> None:
     """
     import code
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own method
     banner = f"Python {sys.version} on {sys.platform}\nApp: {app.import_name}\nInstance: {app.instance_path}"
     namespace: dict[str, t.Any] = {}
     startup = os.environ.get("PYTHONSTARTUP")
@@ -1075,7 +1087,7 @@ def _enable_completion(namespace: dict[str, t.Any]) -> None:
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
     """Show every route: its endpoint, methods and rule."""
-    for line in format_routes(current_app.url_map, sort, all_methods):  # type: ignore[attr-defined]
+    for line in format_routes(current_app.url_map, sort, all_methods):
         echo(line)
 
 
@@ -1135,13 +1147,13 @@ class FlaskCliRunner(CliRunner):
         self.app = app
         super().__init__(**kwargs)
 
-    def invoke(  # type: ignore[override]
+    def invoke(  # type: ignore[override]  # cli is optional here (default: app.cli), as in Flask
         self, cli: Command | None = None, args: str | cabc.Sequence[str] | None = None, **kwargs: t.Any
     ) -> Result:
         """Run ``cli`` (default: ``app.cli``) with ``args``; the command
         sees this runner's application (through a :class:`ScriptInfo`)."""
         if cli is None:
-            cli = self.app.cli  # type: ignore[attr-defined]
+            cli = self.app.cli
         if "obj" not in kwargs:
             kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
         return super().invoke(cli, args, **kwargs)

@@ -89,7 +89,7 @@ class ConfigAttribute(t.Generic[T]):
         obj.config[self.__name__] = value
 
 
-class Config(dict):  # type: ignore[type-arg]
+class Config(dict[str, t.Any]):
     """A ``dict`` of settings with loaders for the usual sources.
 
     :param root_path: relative file names given to the loaders are resolved

@@ -30,6 +30,8 @@ from .globals import request_ctx
 from .globals import session
 from .signals import message_flashed
 
+_P = t.ParamSpec("_P")
+
 if t.TYPE_CHECKING:
     from datetime import datetime
 
@@ -50,9 +52,19 @@ def _split_blueprint_path(name: str) -> list[str]:
     return out
 
 
+@t.overload
+def stream_with_context(generator_or_function: t.Iterator[t.AnyStr]) -> t.Iterator[t.AnyStr]: ...
+
+
+@t.overload
 def stream_with_context(
-    generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
-) -> t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]]:
+    generator_or_function: t.Callable[_P, t.Iterator[t.AnyStr]],
+) -> t.Callable[_P, t.Iterator[t.AnyStr]]: ...
+
+
+def stream_with_context(
+    generator_or_function: t.Iterator[t.AnyStr] | t.Callable[_P, t.Iterator[t.AnyStr]],
+) -> t.Iterator[t.AnyStr] | t.Callable[_P, t.Iterator[t.AnyStr]]:
     """Push the view's request context again while a streamed response
     body is produced (after the view returned), so the generator can still
     use ``request`` and ``session``. As in Flask, the context's teardown
@@ -64,13 +76,13 @@ def stream_with_context(
     :raises RuntimeError: outside a request context.
     """
     try:
-        gen = iter(generator_or_function)  # type: ignore[arg-type]
+        gen = iter(generator_or_function)  # type: ignore[arg-type]  # a function raises TypeError here, handled below
     except TypeError:
 
         def decorator(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            return stream_with_context(generator_or_function(*args, **kwargs))  # type: ignore[operator]
+            return stream_with_context(generator_or_function(*args, **kwargs))  # type: ignore[operator]  # not iterable, so the generator function
 
-        return update_wrapper(decorator, generator_or_function)  # type: ignore[arg-type]
+        return update_wrapper(decorator, generator_or_function)  # type: ignore[arg-type]  # as above
 
     def generator() -> t.Iterator[t.AnyStr | None]:
         ctx = _cv_request.get(None)
@@ -95,7 +107,7 @@ def stream_with_context(
 
     wrapped = generator()
     next(wrapped)
-    return wrapped  # type: ignore[return-value]
+    return wrapped  # type: ignore[return-value]  # the None primed above was consumed by next()
 
 
 def make_response(*args: t.Any) -> Response:
@@ -157,7 +169,7 @@ def flash(message: str, category: str = "message") -> None:
     flashes.append((category, message))
     session["_flashes"] = flashes
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own method
     if message_flashed.receivers:
         message_flashed.send(app, _async_wrapper=app.ensure_sync, message=message, category=category)
 
@@ -171,8 +183,8 @@ def get_flashed_messages(
     :param with_categories: return ``(category, message)`` pairs.
     :param category_filter: keep only these categories.
     """
-    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
-    flashes = ctx.flashes
+    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]  # the proxy's own method
+    flashes: list[tuple[str, str]] = ctx.flashes
     if flashes is None:
         flashes = session.pop("_flashes") if "_flashes" in session else []
         ctx.flashes = flashes
@@ -185,7 +197,7 @@ def get_flashed_messages(
 
 
 def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own method
     if kwargs.get("max_age") is None:
         kwargs["max_age"] = app.get_send_file_max_age
     kwargs.update(
@@ -211,7 +223,7 @@ def send_file(
     binary file object) as the response, with conditional-request and
     range support; see :func:`wsgikit.utils.send_file`. The cache max age
     defaults to :meth:`Flask.get_send_file_max_age`."""
-    return _send_file(  # type: ignore[return-value]
+    return _send_file(  # type: ignore[return-value]  # made with response_class=app.response_class
         **_prepare_send_file_kwargs(
             path_or_file=path_or_file,
             mimetype=mimetype,
@@ -230,7 +242,7 @@ def send_from_directory(
 ) -> Response:
     """Send the file ``path`` from inside ``directory``; a path leaving the
     directory gives a 404. Other arguments as :func:`send_file`."""
-    return _send_from_directory(directory, path, **_prepare_send_file_kwargs(**kwargs))  # type: ignore[return-value]
+    return _send_from_directory(directory, path, **_prepare_send_file_kwargs(**kwargs))  # type: ignore[return-value]  # as above
 
 
 def get_root_path(import_name: str) -> str:
@@ -241,8 +253,9 @@ def get_root_path(import_name: str) -> str:
         directory.
     """
     module = sys.modules.get(import_name)
-    if module is not None and getattr(module, "__file__", None):
-        return os.path.dirname(os.path.abspath(module.__file__))  # type: ignore[arg-type,type-var]
+    module_file: str | None = getattr(module, "__file__", None) if module is not None else None
+    if module_file:
+        return os.path.dirname(os.path.abspath(module_file))
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):

@@ -19,13 +19,14 @@ if t.TYPE_CHECKING:
 def _wsgi_errors_stream() -> t.TextIO:
     ctx = _cv_request.get(None)
     if ctx is not None:
-        return ctx.request.environ["wsgi.errors"]  # type: ignore[no-any-return]
+        stream: t.TextIO = ctx.request.environ["wsgi.errors"]
+        return stream
     return sys.stderr
 
 
 #: The ``wsgi.errors`` stream of the current request, or ``sys.stderr``
 #: outside a request: what :data:`default_handler` writes to.
-wsgi_errors_stream: t.TextIO = LocalProxy(_wsgi_errors_stream)  # type: ignore[assignment]
+wsgi_errors_stream: t.TextIO = LocalProxy(_wsgi_errors_stream)  # type: ignore[assignment]  # the proxy acts as the stream
 
 
 def has_level_handler(logger: logging.Logger) -> bool:

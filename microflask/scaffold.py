@@ -20,8 +20,10 @@ from wsgikit.exceptions import HTTPException
 
 from .helpers import get_root_path
 
+if t.TYPE_CHECKING:  # pragma: no cover
+    from . import typing as ft
+
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
-T_route = t.TypeVar("T_route", bound=t.Callable[..., t.Any])
 
 # No value given (distinct from None, which can be a real value).
 _sentinel = object()
@@ -37,7 +39,7 @@ def setupmethod(f: F) -> F:
         self._check_setup_finished(f_name)
         return f(self, *args, **kwargs)
 
-    return update_wrapper(wrapper_func, f)  # type: ignore[return-value]
+    return update_wrapper(wrapper_func, f)  # type: ignore[return-value]  # the wrapper takes and returns what f does
 
 
 def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
@@ -46,7 +48,7 @@ def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
     return view_func.__name__
 
 
-def _error_handler_map() -> defaultdict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]]:
+def _error_handler_map() -> defaultdict[int | None, dict[type[BaseException], ft.ErrorHandlerCallable]]:
     return defaultdict(dict)
 
 
@@ -85,7 +87,7 @@ def _bumping(name: str) -> t.Callable[..., t.Any]:
     return method
 
 
-class _HookList(list):  # type: ignore[type-arg]
+class _HookList(list[t.Any]):
     """A registry's list of functions: a plain list that bumps its
     :class:`_SetupVersion` on every change."""
 
@@ -108,7 +110,7 @@ for _name in (
 del _name
 
 
-class _HookRegistry(defaultdict):  # type: ignore[type-arg]
+class _HookRegistry(defaultdict[t.Any, t.Any]):
     """A hook registry (blueprint name -> list of functions) whose lists are
     :class:`_HookList` and whose own changes bump the version too."""
 
@@ -195,7 +197,7 @@ class Scaffold:
         root_path: str | None = None,
     ) -> None:
         self.import_name = import_name
-        self.static_folder = static_folder  # type: ignore[assignment]
+        self.static_folder = static_folder
         self.static_url_path = static_url_path
         self.template_folder = template_folder
         if root_path is None:
@@ -203,33 +205,37 @@ class Scaffold:
         self.root_path = root_path
 
         #: The view function of each endpoint.
-        self.view_functions: dict[str, t.Callable[..., t.Any]] = {}
+        self.view_functions: dict[str, ft.RouteCallable] = {}
         #: Error handlers: blueprint name (``None`` for the application)
         #: -> status code (``None`` for other exceptions) -> exception
         #: class -> handler.
         self.error_handler_spec: defaultdict[
-            str | None, defaultdict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]]
+            ft.AppOrBlueprintKey, defaultdict[int | None, dict[type[BaseException], ft.ErrorHandlerCallable]]
         ] = defaultdict(_error_handler_map)
         #: How often the hook registries below changed (see :class:`_SetupVersion`).
         self._setup_version = version = _SetupVersion()
         #: Functions run before each request, by blueprint name.
-        self.before_request_funcs: defaultdict[str | None, list[t.Callable[[], t.Any]]] = _HookRegistry(version)
+        self.before_request_funcs: defaultdict[ft.AppOrBlueprintKey, list[ft.BeforeRequestCallable]] = (
+            _HookRegistry(version)
+        )
         #: Functions run after each request (in reverse order), by blueprint name.
-        self.after_request_funcs: defaultdict[str | None, list[t.Callable[[t.Any], t.Any]]] = _HookRegistry(version)
+        self.after_request_funcs: defaultdict[ft.AppOrBlueprintKey, list[ft.AfterRequestCallable[t.Any]]] = (
+            _HookRegistry(version)
+        )
         #: Functions run when the request context is torn down, by blueprint name.
-        self.teardown_request_funcs: defaultdict[str | None, list[t.Callable[[BaseException | None], None]]] = (
+        self.teardown_request_funcs: defaultdict[ft.AppOrBlueprintKey, list[ft.TeardownCallable]] = (
             _HookRegistry(version)
         )
         #: Functions adding values to the template context, by blueprint name.
-        self.template_context_processors: defaultdict[str | None, list[t.Callable[[], dict[str, t.Any]]]] = (
+        self.template_context_processors: defaultdict[
+            ft.AppOrBlueprintKey, list[ft.TemplateContextProcessorCallable]
+        ] = _HookRegistry(version)
+        #: Functions that may change the matched view arguments, by blueprint name.
+        self.url_value_preprocessors: defaultdict[ft.AppOrBlueprintKey, list[ft.URLValuePreprocessorCallable]] = (
             _HookRegistry(version)
         )
-        #: Functions that may change the matched view arguments, by blueprint name.
-        self.url_value_preprocessors: defaultdict[
-            str | None, list[t.Callable[[str | None, dict[str, t.Any] | None], None]]
-        ] = _HookRegistry(version)
         #: Functions that may add values when building URLs, by blueprint name.
-        self.url_default_functions: defaultdict[str | None, list[t.Callable[[str, dict[str, t.Any]], None]]] = (
+        self.url_default_functions: defaultdict[ft.AppOrBlueprintKey, list[ft.URLDefaultCallable]] = (
             _HookRegistry(version)
         )
 
@@ -278,43 +284,43 @@ class Scaffold:
 
     # -- routes ------------------------------------------------------------------
 
-    def _method_route(self, method: str, rule: str, options: dict[str, t.Any]) -> t.Callable[[T_route], T_route]:
+    def _method_route(self, method: str, rule: str, options: dict[str, t.Any]) -> t.Callable[[ft.T_route], ft.T_route]:
         if "methods" in options:
             raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
         return self.route(rule, methods=[method], **options)
 
     @setupmethod
-    def get(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+    def get(self, rule: str, **options: t.Any) -> t.Callable[[ft.T_route], ft.T_route]:
         """``route(rule, methods=["GET"], **options)``."""
         return self._method_route("GET", rule, options)
 
     @setupmethod
-    def post(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+    def post(self, rule: str, **options: t.Any) -> t.Callable[[ft.T_route], ft.T_route]:
         """``route(rule, methods=["POST"], **options)``."""
         return self._method_route("POST", rule, options)
 
     @setupmethod
-    def put(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+    def put(self, rule: str, **options: t.Any) -> t.Callable[[ft.T_route], ft.T_route]:
         """``route(rule, methods=["PUT"], **options)``."""
         return self._method_route("PUT", rule, options)
 
     @setupmethod
-    def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+    def delete(self, rule: str, **options: t.Any) -> t.Callable[[ft.T_route], ft.T_route]:
         """``route(rule, methods=["DELETE"], **options)``."""
         return self._method_route("DELETE", rule, options)
 
     @setupmethod
-    def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+    def patch(self, rule: str, **options: t.Any) -> t.Callable[[ft.T_route], ft.T_route]:
         """``route(rule, methods=["PATCH"], **options)``."""
         return self._method_route("PATCH", rule, options)
 
     @setupmethod
-    def route(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+    def route(self, rule: str, **options: t.Any) -> t.Callable[[ft.T_route], ft.T_route]:
         """Decorate a view function to handle the URL ``rule``; see
         :meth:`add_url_rule` for the options (``endpoint``, ``methods``
         and the :class:`~wsgikit.routing.Rule` arguments)."""
 
-        def decorator(f: T_route) -> T_route:
+        def decorator(f: ft.T_route) -> ft.T_route:
             endpoint = options.pop("endpoint", None)
             self.add_url_rule(rule, endpoint, f, **options)
             return f
@@ -326,7 +332,7 @@ class Scaffold:
         self,
         rule: str,
         endpoint: str | None = None,
-        view_func: t.Callable[..., t.Any] | None = None,
+        view_func: ft.RouteCallable | None = None,
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
@@ -346,14 +352,14 @@ class Scaffold:
     # -- hooks -------------------------------------------------------------------
 
     @setupmethod
-    def before_request(self, f: F) -> F:
+    def before_request(self, f: ft.T_before_request) -> ft.T_before_request:
         """Run ``f()`` before each request; a return value other than
         ``None`` is used as the response and the view is not called."""
         self.before_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
-    def after_request(self, f: F) -> F:
+    def after_request(self, f: ft.T_after_request) -> ft.T_after_request:
         """Run ``f(response)`` after each request that did not fail; it
         returns the response to send. Registered functions run in reverse
         order."""
@@ -361,27 +367,27 @@ class Scaffold:
         return f
 
     @setupmethod
-    def teardown_request(self, f: F) -> F:
+    def teardown_request(self, f: ft.T_teardown) -> ft.T_teardown:
         """Run ``f(exc)`` when the request context is popped, whether the
         request failed (``exc`` is the unhandled exception) or not (``None``)."""
         self.teardown_request_funcs.setdefault(None, []).append(f)
         return f
 
     @setupmethod
-    def context_processor(self, f: F) -> F:
+    def context_processor(self, f: ft.T_template_context_processor) -> ft.T_template_context_processor:
         """Register ``f()`` returning values for the template context."""
         self.template_context_processors[None].append(f)
         return f
 
     @setupmethod
-    def url_value_preprocessor(self, f: F) -> F:
+    def url_value_preprocessor(self, f: ft.T_url_value_preprocessor) -> ft.T_url_value_preprocessor:
         """Run ``f(endpoint, values)`` on the matched view arguments before
         the ``before_request`` functions; it may change ``values``."""
         self.url_value_preprocessors[None].append(f)
         return f
 
     @setupmethod
-    def url_defaults(self, f: F) -> F:
+    def url_defaults(self, f: ft.T_url_defaults) -> ft.T_url_defaults:
         """Run ``f(endpoint, values)`` when a URL is built; it may add
         values (e.g. a language code taken from ``g``)."""
         self.url_default_functions[None].append(f)
@@ -390,21 +396,21 @@ class Scaffold:
     # -- error handlers ----------------------------------------------------------
 
     @setupmethod
-    def errorhandler(self, code_or_exception: type[Exception] | int) -> t.Callable[[F], F]:
+    def errorhandler(
+        self, code_or_exception: type[Exception] | int
+    ) -> t.Callable[[ft.T_error_handler], ft.T_error_handler]:
         """Decorate a function handling an HTTP status code or an
         exception class (and its subclasses); it receives the exception
         and returns a response."""
 
-        def decorator(f: F) -> F:
+        def decorator(f: ft.T_error_handler) -> ft.T_error_handler:
             self.register_error_handler(code_or_exception, f)
             return f
 
         return decorator
 
     @setupmethod
-    def register_error_handler(
-        self, code_or_exception: type[Exception] | int, f: t.Callable[..., t.Any]
-    ) -> None:
+    def register_error_handler(self, code_or_exception: type[Exception] | int, f: ft.ErrorHandlerCallable) -> None:
         """:meth:`errorhandler` without the decorator."""
         exc_class, code = self._get_exc_class_and_code(code_or_exception)
         self.error_handler_spec[None][code][exc_class] = f

@@ -20,15 +20,11 @@ import collections.abc as cabc
 import hashlib
 import typing as t
 from datetime import datetime
+from datetime import timedelta
 from datetime import timezone
 
-from wsgikit._internal import _fast_path_hook
 from wsgikit._internal import _keeps_stock
 from wsgikit.datastructures import CallbackDict
-from wsgikit.datastructures import Headers
-from wsgikit.http import dump_cookie
-from wsgikit.sansio import response as _sansio_response
-from wsgikit.wrappers import Response as _BaseResponse
 
 from ._signing import BadData
 from ._signing import URLSafeTimedSerializer
@@ -38,6 +34,14 @@ if t.TYPE_CHECKING:  # pragma: no cover
     from wsgikit.wrappers import Request
     from wsgikit.wrappers import Response
 
+    _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
+
+    # For checkers: the marked method keeps its signature (at runtime it is
+    # a descriptor that also accepts instance overrides).
+    def _fast_path_hook(flag: str) -> t.Callable[[_F], _F]: ...
+else:
+    from wsgikit._internal import _fast_path_hook
+
 __all__ = [
     "NullSession",
     "SecureCookieSession",
@@ -46,6 +50,10 @@ __all__ = [
     "SessionMixin",
     "session_json_serializer",
 ]
+
+
+#: ``pop`` without a default (distinct from any value a caller may pass).
+_NO_DEFAULT: t.Any = object()
 
 
 class SessionMixin(cabc.MutableMapping[str, t.Any]):
@@ -75,7 +83,7 @@ class SessionMixin(cabc.MutableMapping[str, t.Any]):
     accessed = False
 
 
-class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):  # type: ignore[misc]
+class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
     """The cookie session: a dict that records reads (:attr:`accessed`) and
     writes (:attr:`modified`).
 
@@ -131,7 +139,7 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):  # type: igno
         self.accessed = True
         return dict.items(self)
 
-    def copy(self) -> dict[str, t.Any]:  # type: ignore[override]
+    def copy(self) -> dict[str, t.Any]:
         self.accessed = True
         return dict(dict.items(self))
 
@@ -139,7 +147,7 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):  # type: igno
         self.accessed = True
         return dict.__eq__(self, other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # mutable, so unhashable like dict
 
     # Writes that may not change anything are still reads: ``setdefault``
     # of a present key and ``pop`` of a missing one return data.
@@ -148,9 +156,11 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):  # type: igno
         self.accessed = True
         return super().setdefault(key, default)
 
-    def pop(self, key: str, *default: t.Any) -> t.Any:
+    def pop(self, key: str, default: t.Any = _NO_DEFAULT) -> t.Any:
         self.accessed = True
-        return super().pop(key, *default)
+        if default is _NO_DEFAULT:
+            return super().pop(key)
+        return super().pop(key, default)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
@@ -169,8 +179,8 @@ class NullSession(SecureCookieSession):
             " secret_key on the application to something unique and secret."
         )
 
-    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
-    __ior__ = _fail  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+    __ior__ = _fail
 
     del _fail
 
@@ -214,31 +224,38 @@ class SessionInterface:
 
     def get_cookie_name(self, app: t.Any) -> str:
         """``SESSION_COOKIE_NAME``."""
-        return app.config["SESSION_COOKIE_NAME"]  # type: ignore[no-any-return]
+        value: str = app.config["SESSION_COOKIE_NAME"]
+        return value
 
     def get_cookie_domain(self, app: t.Any) -> str | None:
         """``SESSION_COOKIE_DOMAIN``; ``None`` makes a host-only cookie."""
-        return app.config["SESSION_COOKIE_DOMAIN"]  # type: ignore[no-any-return]
+        value: str | None = app.config["SESSION_COOKIE_DOMAIN"]
+        return value
 
     def get_cookie_path(self, app: t.Any) -> str:
         """``SESSION_COOKIE_PATH``, else ``APPLICATION_ROOT``."""
-        return app.config["SESSION_COOKIE_PATH"] or app.config["APPLICATION_ROOT"]  # type: ignore[no-any-return]
+        path: str = app.config["SESSION_COOKIE_PATH"] or app.config["APPLICATION_ROOT"]
+        return path
 
     def get_cookie_httponly(self, app: t.Any) -> bool:
         """``SESSION_COOKIE_HTTPONLY``: hide the cookie from JavaScript."""
-        return app.config["SESSION_COOKIE_HTTPONLY"]  # type: ignore[no-any-return]
+        value: bool = app.config["SESSION_COOKIE_HTTPONLY"]
+        return value
 
     def get_cookie_secure(self, app: t.Any) -> bool:
         """``SESSION_COOKIE_SECURE``: send the cookie over HTTPS only."""
-        return app.config["SESSION_COOKIE_SECURE"]  # type: ignore[no-any-return]
+        value: bool = app.config["SESSION_COOKIE_SECURE"]
+        return value
 
     def get_cookie_samesite(self, app: t.Any) -> str | None:
         """``SESSION_COOKIE_SAMESITE``: ``"Strict"``, ``"Lax"`` or ``None``."""
-        return app.config["SESSION_COOKIE_SAMESITE"]  # type: ignore[no-any-return]
+        value: str | None = app.config["SESSION_COOKIE_SAMESITE"]
+        return value
 
     def get_cookie_partitioned(self, app: t.Any) -> bool:
         """``SESSION_COOKIE_PARTITIONED``: CHIPS partitioned storage."""
-        return app.config["SESSION_COOKIE_PARTITIONED"]  # type: ignore[no-any-return]
+        value: bool = app.config["SESSION_COOKIE_PARTITIONED"]
+        return value
 
     def get_expiration_time(self, app: t.Any, session: SessionMixin) -> datetime | None:
         """When the cookie should expire: now plus the app's
@@ -246,7 +263,8 @@ class SessionInterface:
         (the cookie ends with the browser session).
         """
         if session.permanent:
-            return datetime.now(timezone.utc) + app.permanent_session_lifetime  # type: ignore[no-any-return]
+            lifetime: timedelta = app.permanent_session_lifetime
+            return datetime.now(timezone.utc) + lifetime
         return None
 
     def should_set_cookie(self, app: t.Any, session: SessionMixin) -> bool:
@@ -379,6 +397,9 @@ class SecureCookieSessionInterface(SessionInterface):
     def save_session(self, app: t.Any, session: SessionMixin, response: Response) -> None:
         """Write the session cookie when needed, delete it when the session
         was emptied, and add ``Vary: Cookie`` when the session was used.
+
+        Every cookie attribute comes from the ``get_cookie_*`` methods, so a
+        subclass changes one by overriding it.
         """
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
@@ -392,7 +413,7 @@ class SecureCookieSessionInterface(SessionInterface):
         # would mark it accessed itself).
         varied = session.accessed
         if varied:
-            _vary_cookie(response)
+            response.vary.add("Cookie")
 
         if not session:
             if session.modified:
@@ -405,7 +426,8 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
-                _vary_cookie(response)
+                if not varied:
+                    response.vary.add("Cookie")
             return
 
         if not self.should_set_cookie(app, session):
@@ -413,23 +435,12 @@ class SecureCookieSessionInterface(SessionInterface):
 
         expires = self.get_expiration_time(app, session)
         # PERF: ``dict(session)`` of the stock session class goes through its
-        # Python-level ``keys`` and ``__getitem__`` (they mark the session
-        # accessed, which ``not session`` above already did); copying the
-        # dict storage directly gives the same dict.
-        data = dict.copy(session) if type(session) is SecureCookieSession else dict(session)  # type: ignore[arg-type]
-        value = self.get_signing_serializer(app).dumps(data)  # type: ignore[union-attr]
-        if expires is None and type(response).set_cookie is _STOCK_SET_COOKIE:
-            header = _session_set_cookie(name, value, domain, path, secure, httponly, samesite, partitioned)
-            if header is not None:
-                max_size = response.max_cookie_size
-                if not max_size or len(header) <= max_size:
-                    response.headers.add("Set-Cookie", header)
-                    if not varied:
-                        _vary_cookie(response)
-                    return
+        # Python-level ``keys`` and ``__getitem__``; copying the dict storage
+        # directly gives the same dict.
+        data = dict.copy(session) if type(session) is SecureCookieSession else dict(session)
         response.set_cookie(
             name,
-            value,
+            self.get_signing_serializer(app).dumps(data),  # type: ignore[union-attr]  # no secret key means a null session, never saved
             expires=expires,
             httponly=httponly,
             domain=domain,
@@ -438,90 +449,7 @@ class SecureCookieSessionInterface(SessionInterface):
             partitioned=partitioned,
             samesite=samesite,
         )
-        # PERF: adding "Cookie" again would re-parse and re-serialize the
-        # Vary header for nothing when it was added above.
+        # PERF: ``vary.add`` is idempotent; when "Cookie" was added above,
+        # adding it again would only re-parse the header.
         if not varied:
-            _vary_cookie(response)
-
-
-#: The stock ``vary`` property, for :func:`_vary_cookie`'s fast path.
-_VARY_PROPERTY = _BaseResponse.vary
-
-
-def _vary_cookie(response: Response) -> None:
-    """``response.vary.add("Cookie")``.
-
-    PERF: when the response has no ``Vary`` header yet (the usual case) and
-    uses the stock ``vary`` property, the header is set directly: that is
-    what adding to the empty parsed set writes back, without parsing and
-    serializing a header set.
-    """
-    if type(response).vary is _VARY_PROPERTY:
-        headers = response.headers
-        if headers.get("Vary") is None:
-            if type(headers) is Headers:
-                # PERF: with no ``Vary`` header, setting one appends it, as
-                # ``add`` does without searching the list again.
-                headers.add("Vary", "Cookie")
-            else:
-                headers["Vary"] = "Cookie"
-            return
-    response.vary.add("Cookie")
-
-
-#: The stock ``Response.set_cookie``, for :meth:`save_session`'s fast path.
-_STOCK_SET_COOKIE = _sansio_response.Response.set_cookie
-
-#: What signed tokens are made of (URL-safe base64 and dots): characters
-#: ``dump_cookie`` never quotes.
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
-
-#: ``(prefix, suffix)`` of session ``Set-Cookie`` headers by cookie settings.
-_set_cookie_parts: dict[tuple[t.Any, ...], tuple[str, str]] = {}
-
-
-def _session_set_cookie(
-    name: str,
-    value: str,
-    domain: str | None,
-    path: str | None,
-    secure: bool,
-    httponly: bool,
-    samesite: str | None,
-    partitioned: bool,
-) -> str | None:
-    """The header the stock ``response.set_cookie(name, value, ...)`` adds
-    for a session cookie without expiry, or ``None`` when the general path
-    must build it (unusual value or name).
-
-    PERF: the attributes after the value depend only on the cookie settings,
-    which are the same on every request; ``dump_cookie`` builds them once
-    per setting combination and the value is spliced in. That is exact for a
-    value made of token characters only (``dump_cookie`` quotes none of
-    them): the value appears only after ``name=``. The caller still applies the
-    size limit, so an oversized cookie goes the general way and warns.
-    """
-    if type(value) is not str or type(name) is not str or not _TOKEN_CHARS.issuperset(value):
-        return None
-    key = (name, domain, path, secure, httponly, samesite, partitioned)
-    try:
-        parts = _set_cookie_parts.get(key)
-    except TypeError:  # an unhashable setting: let the general path cope
-        return None
-    if parts is None:
-        empty = dump_cookie(
-            name,
-            "",
-            path=path,
-            domain=domain,
-            secure=secure,
-            httponly=httponly,
-            samesite=samesite,
-            partitioned=partitioned,
-            max_size=0,
-        )
-        split = len(name.encode()) + 1
-        if len(_set_cookie_parts) >= 32:
-            _set_cookie_parts.clear()
-        parts = _set_cookie_parts[key] = (empty[:split], empty[split:])
-    return parts[0] + value + parts[1]
+            response.vary.add("Cookie")

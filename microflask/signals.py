@@ -88,7 +88,7 @@ def _sender_id(sender: t.Any) -> cabc.Hashable:
 
 
 #: A prepared send entry: (receiver or weak reference, is weak, is coroutine).
-_Entry = tuple
+_Entry = tuple[t.Any, bool, bool]
 
 
 def _make_id(obj: object) -> cabc.Hashable:
@@ -166,10 +166,13 @@ class Signal:
         sender_id = _sender_id(sender)
         if weak:
             cleanup = self._make_cleanup_receiver(receiver_id)
-            if isinstance(receiver, MethodType):
-                stored: t.Any = weakref.WeakMethod(receiver, cleanup)
+            # Checked through another name, so ``receiver`` keeps its type
+            # for the return value.
+            target: t.Any = receiver
+            if isinstance(target, MethodType):
+                stored: t.Any = weakref.WeakMethod(target, cleanup)
             else:
-                stored = weakref.ref(receiver, cleanup)
+                stored = weakref.ref(target, cleanup)
         else:
             stored = receiver
         with self._lock:

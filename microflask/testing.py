@@ -163,7 +163,7 @@ class FlaskClient(Client):
         # Contexts kept from an earlier request (or a redirect) end here.
         self._context_stack.close()
         response = super().open(request, buffered=buffered, follow_redirects=follow_redirects)
-        response.json_module = self.application.json  # type: ignore[assignment]
+        response.json_module = self.application.json  # type: ignore[assignment]  # a JSON provider has the module's loads/dumps
         # Push again the contexts the last request handed over.
         while self._new_contexts:
             cm = self._new_contexts.pop(0)

@@ -1,5 +1,10 @@
 """Type aliases for what views, hooks and error handlers take and return
-(Flask's ``flask.typing`` names)."""
+(Flask's ``flask.typing`` names), and the type variables the registration
+decorators use so a decorated function keeps its own signature.
+
+Annotate a view with :data:`ResponseReturnValue`; the ``T_*`` variables are
+for code that wraps the decorators (an extension's own ``route``).
+"""
 
 from __future__ import annotations
 
@@ -79,3 +84,18 @@ RouteCallable = t.Union[
     t.Callable[..., ResponseReturnValue],
     t.Callable[..., t.Awaitable[ResponseReturnValue]],
 ]
+
+# What each registration decorator accepts: the decorator returns the same
+# function, so ``@app.route(...)`` keeps the view's exact signature.
+T_after_request = t.TypeVar("T_after_request", bound=AfterRequestCallable[t.Any])
+T_before_request = t.TypeVar("T_before_request", bound=BeforeRequestCallable)
+T_error_handler = t.TypeVar("T_error_handler", bound=ErrorHandlerCallable)
+T_teardown = t.TypeVar("T_teardown", bound=TeardownCallable)
+T_template_context_processor = t.TypeVar("T_template_context_processor", bound=TemplateContextProcessorCallable)
+T_url_defaults = t.TypeVar("T_url_defaults", bound=URLDefaultCallable)
+T_url_value_preprocessor = t.TypeVar("T_url_value_preprocessor", bound=URLValuePreprocessorCallable)
+T_route = t.TypeVar("T_route", bound=RouteCallable)
+T_shell_context_processor = t.TypeVar("T_shell_context_processor", bound=ShellContextProcessorCallable)
+T_template_filter = t.TypeVar("T_template_filter", bound=TemplateFilterCallable)
+T_template_global = t.TypeVar("T_template_global", bound=TemplateGlobalCallable)
+T_template_test = t.TypeVar("T_template_test", bound=TemplateTestCallable)

@@ -20,13 +20,14 @@ from .globals import _cv_request
 from .globals import current_app
 from .globals import request
 
-F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+if t.TYPE_CHECKING:  # pragma: no cover
+    from . import typing as ft
 
 #: The HTTP methods a :class:`MethodView` method can be named after.
 http_method_funcs = frozenset(["get", "post", "head", "options", "delete", "put", "trace", "patch"])
 
 
-def _ensure_sync(view: View, meth: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+def _ensure_sync(view: View, meth: t.Callable[..., t.Any]) -> t.Callable[..., ft.ResponseReturnValue]:
     """``current_app.ensure_sync(meth)`` for a method of ``view``.
 
     PERF: ``ensure_sync`` inspects the function on every call. For a plain
@@ -36,8 +37,9 @@ def _ensure_sync(view: View, meth: t.Callable[..., t.Any]) -> t.Callable[..., t.
     """
     ctx = _cv_app.get(None)
     # Outside an application context the proxy raises its usual error.
-    app = current_app._get_current_object() if ctx is None else ctx.app  # type: ignore[attr-defined]
-    if type(meth) is MethodType and type(app).ensure_sync is _default_ensure_sync and "ensure_sync" not in app.__dict__:
+    # The proxy's own method (current_app is typed as the app):
+    app = current_app._get_current_object() if ctx is None else ctx.app  # type: ignore[attr-defined]  # see above
+    if isinstance(meth, MethodType) and type(app).ensure_sync is _default_ensure_sync and "ensure_sync" not in app.__dict__:
         func = meth.__func__
         cache = type(view)._async_methods
         is_async = cache.get(func)
@@ -45,7 +47,7 @@ def _ensure_sync(view: View, meth: t.Callable[..., t.Any]) -> t.Callable[..., t.
             is_async = cache[func] = iscoroutinefunction(func)
         if not is_async:
             return meth
-    return app.ensure_sync(meth)  # type: ignore[no-any-return]
+    return app.ensure_sync(meth)
 
 
 _default_ensure_sync = Flask.ensure_sync
@@ -82,13 +84,13 @@ class View:
         super().__init_subclass__(**kwargs)
         cls._async_methods = {}
 
-    def dispatch_request(self) -> t.Any:
+    def dispatch_request(self) -> ft.ResponseReturnValue:
         """Handle the request: receives the view arguments, returns the
         response value. Subclasses implement it."""
         raise NotImplementedError()
 
     @classmethod
-    def as_view(cls, name: str, *class_args: t.Any, **class_kwargs: t.Any) -> t.Callable[..., t.Any]:
+    def as_view(cls, name: str, *class_args: t.Any, **class_kwargs: t.Any) -> ft.RouteCallable:
         """The view function of this class, named ``name`` (the default
         endpoint). ``class_args`` and ``class_kwargs`` go to the
         constructor. The function has the class as ``view_class`` and its
@@ -96,14 +98,14 @@ class View:
         """
         if cls.init_every_request:
 
-            def view(**kwargs: t.Any) -> t.Any:
-                self = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
+            def view(**kwargs: t.Any) -> ft.ResponseReturnValue:
+                self = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]  # set on the function below
                 return _ensure_sync(self, self.dispatch_request)(**kwargs)
 
         else:
             self = cls(*class_args, **class_kwargs)
 
-            def view(**kwargs: t.Any) -> t.Any:
+            def view(**kwargs: t.Any) -> ft.ResponseReturnValue:
                 return _ensure_sync(self, self.dispatch_request)(**kwargs)
 
         if cls.decorators:
@@ -114,12 +116,12 @@ class View:
             for decorator in cls.decorators:
                 view = decorator(view)
 
-        view.view_class = cls  # type: ignore[attr-defined]
+        view.view_class = cls  # type: ignore[attr-defined]  # attributes of the view function, read by add_url_rule
         view.__name__ = name
         view.__doc__ = cls.__doc__
         view.__module__ = cls.__module__
-        view.methods = cls.methods  # type: ignore[attr-defined]
-        view.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]
+        view.methods = cls.methods  # type: ignore[attr-defined]  # as above
+        view.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]  # as above
         return view
 
 
@@ -154,7 +156,7 @@ class MethodView(View):
         if methods:
             cls.methods = methods
 
-    def dispatch_request(self, **kwargs: t.Any) -> t.Any:
+    def dispatch_request(self, **kwargs: t.Any) -> ft.ResponseReturnValue:
         """Call the method named after the request's method.
 
         :raises AssertionError: when the class has no such method.

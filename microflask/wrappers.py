@@ -49,10 +49,11 @@ class Request(RequestBase):
         ctx = _cv_app.get(None)
         if ctx is None:
             return default
-        return ctx.app.config[key]  # type: ignore[no-any-return]
+        limit: int | None = ctx.app.config[key]
+        return limit
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def max_content_length(self) -> int | None:
         """Largest body accepted, in bytes: the value set on this request,
         else ``MAX_CONTENT_LENGTH`` of the current application."""
         if self._max_content_length is not None:
@@ -60,11 +61,11 @@ class Request(RequestBase):
         return self._config_limit("MAX_CONTENT_LENGTH", RequestBase.max_content_length)
 
     @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
+    def max_content_length(self, value: int | None) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]  # reads and writes as the attribute
         self._max_content_length = value
 
     @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+    def max_form_memory_size(self) -> int | None:
         """Largest non-file form field, in bytes: the value set on this
         request, else ``MAX_FORM_MEMORY_SIZE`` of the current application."""
         if self._max_form_memory_size is not None:
@@ -72,11 +73,11 @@ class Request(RequestBase):
         return self._config_limit("MAX_FORM_MEMORY_SIZE", RequestBase.max_form_memory_size)
 
     @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
+    def max_form_memory_size(self, value: int | None) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]  # reads and writes as the attribute
         self._max_form_memory_size = value
 
     @property
-    def max_form_parts(self) -> int | None:  # type: ignore[override]
+    def max_form_parts(self) -> int | None:
         """Largest number of multipart parts: the value set on this request,
         else ``MAX_FORM_PARTS`` of the current application."""
         if self._max_form_parts is not None:
@@ -84,11 +85,11 @@ class Request(RequestBase):
         return self._config_limit("MAX_FORM_PARTS", RequestBase.max_form_parts)
 
     @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
+    def max_form_parts(self, value: int | None) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]  # reads and writes as the attribute
         self._max_form_parts = value
 
     @property
-    def max_json_depth(self) -> int | None:  # type: ignore[override]
+    def max_json_depth(self) -> int | None:
         """Deepest JSON nesting :meth:`get_json` accepts: the value set on
         this request, else ``MAX_JSON_DEPTH`` of the current application
         when set (Flask has no such limit; the default is 500)."""
@@ -98,17 +99,18 @@ class Request(RequestBase):
         if ctx is None:
             return RequestBase.max_json_depth
         # Not in the default config, which stays exactly Flask 3.1's.
-        return ctx.app.config.get("MAX_JSON_DEPTH", RequestBase.max_json_depth)  # type: ignore[no-any-return]
+        depth: int | None = ctx.app.config.get("MAX_JSON_DEPTH", RequestBase.max_json_depth)
+        return depth
 
     @max_json_depth.setter
-    def max_json_depth(self, value: int | None) -> None:
+    def max_json_depth(self, value: int | None) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]  # reads and writes as the attribute
         self._max_json_depth = value
 
     @property
     def endpoint(self) -> str | None:
         """The endpoint of the matched rule, or ``None``."""
         rule = self.url_rule
-        return rule.endpoint if rule is not None else None  # type: ignore[return-value]
+        return rule.endpoint if rule is not None else None
 
     @property
     def blueprint(self) -> str | None:
@@ -150,10 +152,11 @@ class Response(ResponseBase):
     autocorrect_location_header = False
 
     @property
-    def max_cookie_size(self) -> int:  # type: ignore[override]
+    def max_cookie_size(self) -> int:  # type: ignore[override]  # a read-only property where the base has an attribute, as in Flask
         """``MAX_COOKIE_SIZE`` of the current application (wsgikit's
         default outside an application context)."""
         ctx = _cv_app.get(None)
         if ctx is not None:
-            return ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
+            size: int = ctx.app.config["MAX_COOKIE_SIZE"]
+            return size
         return ResponseBase.max_cookie_size

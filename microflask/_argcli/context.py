@@ -56,7 +56,7 @@ class Context:
         self.parent = parent
         self.info_name = info_name
         #: The shared user object (``ScriptInfo`` in microflask).
-        self.obj = obj if obj is not None else (parent.obj if parent is not None else None)
+        self.obj: t.Any = obj if obj is not None else (parent.obj if parent is not None else None)
         #: Parameter name -> processed value.
         self.params: dict[str, t.Any] = {}
         #: The tokens left for a group's subcommand.
@@ -190,8 +190,8 @@ def pass_context(f: F) -> F:
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
         return f(get_current_context(), *args, **kwargs)
 
-    wrapper.__cli_injected__ = getattr(f, "__cli_injected__", 0) + 1  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    wrapper.__cli_injected__ = getattr(f, "__cli_injected__", 0) + 1  # type: ignore[attr-defined]  # a marker on the function
+    return wrapper  # type: ignore[return-value]  # as click types it: the decorated function keeps its type
 
 
 def pass_obj(f: F) -> F:
@@ -201,5 +201,5 @@ def pass_obj(f: F) -> F:
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
         return f(get_current_context().obj, *args, **kwargs)
 
-    wrapper.__cli_injected__ = getattr(f, "__cli_injected__", 0) + 1  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    wrapper.__cli_injected__ = getattr(f, "__cli_injected__", 0) + 1  # type: ignore[attr-defined]  # a marker on the function
+    return wrapper  # type: ignore[return-value]  # as click types it: the decorated function keeps its type

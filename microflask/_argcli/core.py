@@ -359,7 +359,7 @@ class Group(Command):
         #: Name -> subcommand.
         self.commands: dict[str, Command] = {}
         if isinstance(commands, dict):
-            self.commands.update(commands)
+            self.commands.update(t.cast("dict[str, Command]", commands))  # setup time only
         else:
             for cmd in commands or ():
                 self.add_command(cmd)
@@ -376,29 +376,43 @@ class Group(Command):
             raise TypeError("Command has no name.")
         self.commands[name] = cmd
 
-    def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    @t.overload
+    def command(self, __func: t.Callable[..., t.Any]) -> Command: ...
+
+    @t.overload
+    def command(self, *args: t.Any, **kwargs: t.Any) -> t.Callable[[t.Callable[..., t.Any]], Command]: ...
+
+    def command(self, *args: t.Any, **kwargs: t.Any) -> Command | t.Callable[[t.Callable[..., t.Any]], Command]:
         """A decorator creating a subcommand (see :func:`command`);
         usable with or without parentheses."""
         if args and callable(args[0]):
-            return self.command(*args[1:], **kwargs)(args[0])
+            decorate: t.Callable[[t.Callable[..., t.Any]], Command] = self.command(*args[1:], **kwargs)
+            return decorate(args[0])
 
         def decorator(f: t.Callable[..., t.Any]) -> Command:
-            cmd = command(*args, **kwargs)(f)
+            cmd: Command = command(*args, **kwargs)(f)
             self.add_command(cmd)
             return cmd
 
         return decorator
 
-    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    @t.overload
+    def group(self, __func: t.Callable[..., t.Any]) -> Group: ...
+
+    @t.overload
+    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Callable[[t.Callable[..., t.Any]], Group]: ...
+
+    def group(self, *args: t.Any, **kwargs: t.Any) -> Group | t.Callable[[t.Callable[..., t.Any]], Group]:
         """A decorator creating a subgroup (see :func:`group`)."""
         if args and callable(args[0]):
-            return self.group(*args[1:], **kwargs)(args[0])
+            decorate: t.Callable[[t.Callable[..., t.Any]], Group] = self.group(*args[1:], **kwargs)
+            return decorate(args[0])
         kwargs.setdefault("cls", type(self) if type(self) is not Group else Group)
 
         def decorator(f: t.Callable[..., t.Any]) -> Group:
-            cmd = group(*args, **kwargs)(f)
+            cmd: Group = group(*args, **kwargs)(f)
             self.add_command(cmd)
-            return cmd  # type: ignore[no-any-return]
+            return cmd
 
         return decorator
 
@@ -420,7 +434,7 @@ class Group(Command):
             return []
         limit = _HELP_WIDTH - 6 - max(len(n) for n, _ in visible)
         for name, cmd in visible:
-            rows.append((name, cmd.get_short_help_str(limit)))  # type: ignore[union-attr]
+            rows.append((name, cmd.get_short_help_str(limit)))
         return ["Commands:\n" + _format_table(rows)]
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
@@ -510,7 +524,19 @@ def _init_arguments(cls: type) -> frozenset[str]:
     return found
 
 
-def command(name: str | None = None, cls: type[Command] | None = None, **attrs: t.Any) -> t.Callable[..., t.Any]:
+@t.overload
+def command(name: t.Callable[..., t.Any]) -> Command: ...
+
+
+@t.overload
+def command(
+    name: str | None = None, cls: type[Command] | None = None, **attrs: t.Any
+) -> t.Callable[[t.Callable[..., t.Any]], Command]: ...
+
+
+def command(
+    name: str | t.Callable[..., t.Any] | None = None, cls: type[Command] | None = None, **attrs: t.Any
+) -> Command | t.Callable[[t.Callable[..., t.Any]], Command]:
     """A decorator turning a function into a :class:`Command` (of ``cls``),
     named after the function unless ``name`` is given."""
     if callable(name):
@@ -520,12 +546,12 @@ def command(name: str | None = None, cls: type[Command] | None = None, **attrs: 
         if isinstance(f, Command) or is_click_command(f):
             raise TypeError("Attempted to convert a callback into a command twice.")
         if wants_click(f):
-            return make_click_command(f, name, cls, attrs)
+            return _click_command(f, name, cls, attrs)
         unknown = sorted(set(attrs) - _init_arguments(cls or Command))
         if unknown:
             if loaded_click() is not None:
                 # click's own settings (deprecated=, add_help_option=...).
-                return make_click_command(f, name, cls, attrs)
+                return _click_command(f, name, cls, attrs)
             raise TypeError(
                 f"microflask.cli commands do not take {', '.join(map(repr, unknown))} (a microflask"
                 " limitation; with click installed, such a command is made with click)."
@@ -537,8 +563,28 @@ def command(name: str | None = None, cls: type[Command] | None = None, **attrs: 
     return decorator
 
 
-def group(name: str | None = None, cls: type[Group] | None = None, **attrs: t.Any) -> t.Callable[..., t.Any]:
+def _click_command(f: t.Callable[..., t.Any], name: str | None, cls: t.Any, attrs: dict[str, t.Any]) -> Command:
+    # A click command stands where a Command would: groups, the runner and
+    # the help treat both alike (click's command has the same interface).
+    cmd: Command = make_click_command(f, name, cls, attrs)
+    return cmd
+
+
+@t.overload
+def group(name: t.Callable[..., t.Any]) -> Group: ...
+
+
+@t.overload
+def group(
+    name: str | None = None, cls: type[Group] | None = None, **attrs: t.Any
+) -> t.Callable[[t.Callable[..., t.Any]], Group]: ...
+
+
+def group(
+    name: str | t.Callable[..., t.Any] | None = None, cls: type[Group] | None = None, **attrs: t.Any
+) -> Group | t.Callable[[t.Callable[..., t.Any]], Group]:
     """A decorator turning a function into a :class:`Group`."""
     if callable(name):
         return group(None, cls, **attrs)(name)
-    return command(name, cls=cls or Group, **attrs)
+    # The command made with a Group class is a Group.
+    return command(name, cls=cls or Group, **attrs)  # type: ignore[return-value]  # see above

@@ -144,7 +144,8 @@ def error_from_click(exc: BaseException) -> BaseException | None:
     if click is None:
         return None
     if isinstance(exc, click.exceptions.Exit):
-        return Exit(exc.exit_code)
+        click_exit: t.Any = exc  # click is untyped here: its Exit has exit_code
+        return Exit(click_exit.exit_code)
     if isinstance(exc, click.exceptions.Abort):
         return Abort()
     if isinstance(exc, click.ClickException):

@@ -50,7 +50,8 @@ class ClickCommand(Command):
         return f"<{type(self).__name__} {self.click_command!r}>"
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        return self.click_command.get_short_help_str(limit)  # type: ignore[no-any-return]
+        text: str = self.click_command.get_short_help_str(limit)
+        return text
 
     def _click_context(self, ctx: Context, args: list[str], **extra: t.Any) -> t.Any:
         extra.setdefault("obj", ctx.obj)
@@ -61,11 +62,13 @@ class ClickCommand(Command):
 
     def get_usage(self, ctx: Context) -> str:
         with self._click_context(ctx, [], resilient_parsing=True) as click_ctx:
-            return click_ctx.get_usage()  # type: ignore[no-any-return]
+            usage: str = click_ctx.get_usage()
+            return usage
 
     def get_help(self, ctx: Context) -> str:
         with self._click_context(ctx, [], resilient_parsing=True) as click_ctx:
-            return click_ctx.get_help()  # type: ignore[no-any-return]
+            text: str = click_ctx.get_help()
+            return text
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         # click parses its own tokens, "--help" included.
@@ -121,14 +124,14 @@ def as_command(obj: t.Any) -> Command:
 _shown_error_class: t.Any = None
 
 
-def _shown_error(error: CommandError) -> t.Any:
+def _shown_error(error: CommandError) -> BaseException:
     """A click exception that shows ``error`` as microflask shows it."""
     global _shown_error_class
     click = loaded_click()
     assert click is not None, "only called under a click group"
     if _shown_error_class is None:
 
-        class MicroflaskCommandError(click.ClickException):  # type: ignore[name-defined,misc]
+        class MicroflaskCommandError(click.ClickException):  # type: ignore[name-defined,misc]  # click is untyped here (imported on first use)
             """A microflask command's error, leaving through a click group."""
 
             def __init__(self, error: CommandError) -> None:
@@ -140,7 +143,8 @@ def _shown_error(error: CommandError) -> t.Any:
                 self.error.show(file)
 
         _shown_error_class = MicroflaskCommandError
-    return _shown_error_class(error)
+    shown: BaseException = _shown_error_class(error)
+    return shown
 
 
 def error_for_click(exc: BaseException) -> BaseException | None:
@@ -151,11 +155,14 @@ def error_for_click(exc: BaseException) -> BaseException | None:
     if click is None:
         return None
     if isinstance(exc, ClickError):
-        return exc.error  # type: ignore[no-any-return]
+        error: BaseException = exc.error
+        return error
     if isinstance(exc, CommandError):
         return _shown_error(exc)
     if isinstance(exc, Exit):
-        return click.exceptions.Exit(exc.exit_code)  # type: ignore[no-any-return]
+        exit_error: BaseException = click.exceptions.Exit(exc.exit_code)
+        return exit_error
     if isinstance(exc, Abort):
-        return click.Abort()  # type: ignore[no-any-return]
+        abort_error: BaseException = click.Abort()
+        return abort_error
     return None

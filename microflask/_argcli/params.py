@@ -190,7 +190,7 @@ class Argument(Parameter):
         name = param_decls[0].replace("-", "_").lower()
         if required is None:
             required = attrs.get("default", MISSING) is MISSING and attrs.get("nargs", 1) != -1
-        super().__init__(name, required=required, **attrs)
+        super().__init__(name, required=bool(required), **attrs)
         self.nargs = attrs.get("nargs", 1)
 
     def human_name(self) -> str:

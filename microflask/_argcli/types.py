@@ -40,7 +40,7 @@ class _StringType(ParamType):
 
 
 class _NumberType(ParamType):
-    def __init__(self, func: t.Callable[[str], t.Any], name: str, article: str) -> None:
+    def __init__(self, func: type[int] | type[float], name: str, article: str) -> None:
         self.func = func
         self.name = name
         self.article = article
@@ -160,6 +160,10 @@ STRING = _StringType()
 INT = _NumberType(int, "integer", "a valid")
 FLOAT = _NumberType(float, "float", "a valid")
 BOOL = _BoolType()
+#: ``os.PathLike`` as a plain class for ``issubclass`` (checkers refuse
+#: protocols with attributes there; the ABC's subclass hook answers).
+_PATH_LIKE: type = os.PathLike
+
 _BY_PYTHON_TYPE: dict[t.Any, ParamType] = {str: STRING, int: INT, float: FLOAT, bool: BOOL}
 
 
@@ -177,7 +181,7 @@ def convert_type(ty: t.Any, default: t.Any = MISSING) -> ParamType:
     found = _BY_PYTHON_TYPE.get(ty)
     if found is not None:
         return found
-    if isinstance(ty, type) and issubclass(ty, os.PathLike):
+    if isinstance(ty, type) and issubclass(ty, _PATH_LIKE):
         return Path(path_type=ty)
     if callable(ty):
         return _FuncType(ty)

@@ -20,7 +20,7 @@ from wsgikit.http import http_date
 from ..globals import current_app
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from wsgikit.wrappers import Response
+    from ..wrappers import Response
 
 __all__ = ["DefaultJSONProvider", "JSONProvider", "dump", "dumps", "jsonify", "load", "loads"]
 
@@ -81,7 +81,8 @@ class JSONProvider:
         :raise TypeError: both positional and keyword arguments were given.
         """
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(self.dumps(obj), mimetype="application/json")  # type: ignore[no-any-return]
+        response: Response = self._app.response_class(self.dumps(obj), mimetype="application/json")
+        return response
 
 
 def _default(o: t.Any) -> t.Any:
@@ -123,7 +124,7 @@ class DefaultJSONProvider(JSONProvider):
     """
 
     #: The fallback encoder for unknown types; replace it to support more.
-    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)  # type: ignore[assignment]
+    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)
     #: Escape non-ASCII characters as ``\\uXXXX``: the output is pure ASCII.
     ensure_ascii = True
     #: Sort object keys: stable output that caches and signatures can rely on.
@@ -184,9 +185,8 @@ class DefaultJSONProvider(JSONProvider):
             dump_args["indent"] = 2
         else:
             dump_args["separators"] = (",", ":")
-        return self._app.response_class(  # type: ignore[no-any-return]
-            f"{self.dumps(obj, **dump_args)}\n", mimetype=self.mimetype
-        )
+        response: Response = self._app.response_class(f"{self.dumps(obj, **dump_args)}\n", mimetype=self.mimetype)
+        return response
 
 
 def _fast_dumps(provider: DefaultJSONProvider, obj: t.Any, separators: t.Any, indent: t.Any) -> str | None:
@@ -221,7 +221,7 @@ def _fast_dumps(provider: DefaultJSONProvider, obj: t.Any, separators: t.Any, in
             check_circular=False,
         )
     try:
-        return encoder.encode(obj)  # type: ignore[no-any-return]
+        return encoder.encode(obj)
     except RecursionError:
         return json.dumps(
             obj, ensure_ascii=key[1], indent=indent, separators=separators, default=key[0], sort_keys=key[2]
@@ -297,4 +297,5 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     app_json = _current_app_json()
     if app_json is None:
         app_json = current_app.json  # raises Flask's "outside of application context" error
-    return app_json.response(*args, **kwargs)  # type: ignore[no-any-return]
+    response: Response = app_json.response(*args, **kwargs)
+    return response

@@ -377,4 +377,5 @@ def _json_depth_limit(app_json: t.Any) -> int | None:
     config = getattr(app, "config", None)
     if config is None:
         return MAX_JSON_DEPTH
-    return config.get("MAX_JSON_DEPTH", MAX_JSON_DEPTH)  # type: ignore[no-any-return]
+    limit: int | None = config.get("MAX_JSON_DEPTH", MAX_JSON_DEPTH)
+    return limit

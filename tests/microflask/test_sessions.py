@@ -10,6 +10,7 @@ import datetime
 import os
 import typing as t
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -863,3 +864,139 @@ def test_is_null_session_follows_the_null_session_class() -> None:
         null_session_class = SecureCookieSession  # type: ignore[assignment]
 
     assert Everything().is_null_session(SecureCookieSession()) is True
+
+
+# save_session takes every cookie attribute from the interface's methods -------
+
+
+#: (method, what the override returns, what it changes in the Set-Cookie header).
+COOKIE_OVERRIDES: list[tuple[str, t.Any, str]] = [
+    ("get_cookie_name", "sid", "sid=TOKEN; HttpOnly; Path=/"),
+    ("get_cookie_domain", "example.org", "session=TOKEN; Domain=example.org; HttpOnly; Path=/"),
+    ("get_cookie_path", "/sub", "session=TOKEN; HttpOnly; Path=/sub"),
+    ("get_cookie_httponly", False, "session=TOKEN; Path=/"),
+    ("get_cookie_secure", True, "session=TOKEN; Secure; HttpOnly; Path=/"),
+    ("get_cookie_samesite", "Strict", "session=TOKEN; HttpOnly; Path=/; SameSite=Strict"),
+    ("get_cookie_partitioned", True, "session=TOKEN; Secure; HttpOnly; Path=/; Partitioned"),
+]
+
+
+def _interface_overriding(method: str, value: t.Any) -> SecureCookieSessionInterface:
+    calls: list[str] = []
+
+    def override(self: SecureCookieSessionInterface, app: t.Any) -> t.Any:
+        calls.append(method)
+        return value
+
+    interface = type("Interface", (SecureCookieSessionInterface,), {method: override})()
+    interface.calls = calls  # type: ignore[attr-defined]  # the test reads it back
+    return interface
+
+
+@pytest.mark.parametrize(("method", "value", "expected"), COOKIE_OVERRIDES, ids=[m for m, _, _ in COOKIE_OVERRIDES])
+def test_subclass_cookie_attribute_override_is_used_when_setting(
+    clock: list[int], method: str, value: t.Any, expected: str
+) -> None:
+    interface = _interface_overriding(method, value)
+    response = save(MiniApp(VECTOR_KEY), _modified(user_id=42), interface)
+    assert response.headers.getlist("Set-Cookie") == [expected.replace("TOKEN", FLASK_VECTORS[0][1])]
+    assert interface.calls == [method]  # type: ignore[attr-defined]  # set by _interface_overriding
+
+
+#: The keyword each ``get_cookie_*`` method supplies to ``delete_cookie``.
+DELETE_KEYWORDS = {
+    "get_cookie_domain": "domain",
+    "get_cookie_path": "path",
+    "get_cookie_httponly": "httponly",
+    "get_cookie_secure": "secure",
+    "get_cookie_samesite": "samesite",
+    "get_cookie_partitioned": "partitioned",
+}
+
+
+@pytest.mark.parametrize(("method", "value", "expected"), COOKIE_OVERRIDES, ids=[m for m, _, _ in COOKIE_OVERRIDES])
+def test_subclass_cookie_attribute_override_is_used_when_deleting(method: str, value: t.Any, expected: str) -> None:
+    session = SecureCookieSession({"a": 1})
+    session.clear()
+    response = save(MiniApp(), session, _interface_overriding(method, value))
+    # The deletion carries the same attributes as the cookie it removes.
+    attributes: dict[str, t.Any] = {"path": "/", "httponly": True}
+    name = "session"
+    if method == "get_cookie_name":
+        name = value
+    else:
+        attributes[DELETE_KEYWORDS[method]] = value
+    reference = Response()
+    reference.delete_cookie(name, **attributes)
+    assert response.headers.getlist("Set-Cookie") == reference.headers.getlist("Set-Cookie")
+    assert response.headers["Set-Cookie"].startswith(f"{name}=; ")
+    assert response.headers["Vary"] == "Cookie"
+
+
+def test_subclass_expiration_time_override_is_used(clock: list[int]) -> None:
+    class Interface(SecureCookieSessionInterface):
+        def get_expiration_time(self, app: t.Any, session: SessionMixin) -> datetime.datetime | None:
+            return datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    header = save(MiniApp(VECTOR_KEY), _modified(user_id=42), Interface()).headers["Set-Cookie"]
+    assert header == f"session={FLASK_VECTORS[0][1]}; Expires=Wed, 02 Jan 2030 03:04:05 GMT; HttpOnly; Path=/"
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_subclass_should_set_cookie_override_is_used(clock: list[int], answer: bool) -> None:
+    seen: list[SessionMixin] = []
+
+    class Interface(SecureCookieSessionInterface):
+        def should_set_cookie(self, app: t.Any, session: SessionMixin) -> bool:
+            seen.append(session)
+            return answer
+
+    # Unmodified, so the stock answer would be False; modified, True.
+    for session in (SecureCookieSession({"a": 1}), _modified(a=1)):
+        session.get("a")
+        response = save(MiniApp(VECTOR_KEY), session, Interface())
+        assert ("Set-Cookie" in response.headers) is answer
+        assert response.headers["Vary"] == "Cookie"
+    assert len(seen) == 2
+
+
+def test_instance_set_cookie_override_is_called(clock: list[int]) -> None:
+    # An override assigned on the response object itself, not its class.
+    calls: list[tuple[str, str]] = []
+    response = Response()
+    stock = response.set_cookie
+
+    def set_cookie(key: str, value: str = "", **kwargs: t.Any) -> None:
+        calls.append((key, value))
+        stock(key, value, **kwargs)
+
+    response.set_cookie = set_cookie  # type: ignore[method-assign]  # the override under test
+    SecureCookieSessionInterface().save_session(MiniApp(VECTOR_KEY), _modified(user_id=42), response)
+    assert calls == [("session", FLASK_VECTORS[0][1])]
+
+
+def test_response_vary_override_is_used() -> None:
+    added: list[str] = []
+
+    class Recorder:
+        def add(self, value: str) -> None:
+            added.append(value)
+
+    class MyResponse(Response):
+        @property  # type: ignore[override]  # a stand-in for the header set
+        def vary(self) -> t.Any:
+            return Recorder()
+
+    for session in (SecureCookieSession({"a": 1}), _modified(a=1)):
+        session.get("a")
+        SecureCookieSessionInterface().save_session(MiniApp(), session, MyResponse())
+    assert added == ["Cookie", "Cookie"]
+
+
+def test_sessions_module_leaves_set_cookie_layout_to_wsgikit() -> None:
+    # The header is built by Response.set_cookie / dump_cookie only.
+    import microflask.sessions as sessions
+
+    source = Path(sessions.__file__).read_text(encoding="utf-8")
+    assert "dump_cookie" not in source
+    assert "wsgikit.sansio" not in source

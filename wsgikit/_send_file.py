@@ -157,6 +157,7 @@ def send_file(
     from .wsgi import wrap_file
 
     if response_class is None:
+        # Upward too (see above): the default response class is a wrapper.
         from .wrappers.response import Response as response_class
 
     path: str | None = None

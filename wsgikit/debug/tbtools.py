@@ -116,6 +116,8 @@ class DebugFrameSummary(traceback.FrameSummary):
         """The console evaluating in this frame (made on first use, then kept
         so names defined in it persist)."""
         if self._console is None:
+            # Inside the function: the console module imports this one (it
+            # formats its exceptions with DebugTraceback), at module level.
             from .console import Console
 
             self._console = Console(self.global_ns, self.local_ns)

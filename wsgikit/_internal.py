@@ -201,7 +201,7 @@ class _DictAccessorProperty(t.Generic[_T]):
             self.read_only = read_only
         self.__doc__ = doc
 
-    def lookup(self, instance: t.Any) -> t.MutableMapping[str, t.Any]:
+    def lookup(self, obj: t.Any) -> t.MutableMapping[str, t.Any]:
         """Return the mapping this property reads from on ``instance``."""
         raise TypeError(f"{type(self).__name__} must override lookup() to say where its values live")
 

@@ -81,9 +81,9 @@ def _apply_caching(
 ) -> None:
     """Set Last-Modified, Cache-Control/Expires and ETag on ``rv``."""
     if last_modified is not None:
-        rv.last_modified = last_modified  # type: ignore[assignment]
+        rv.last_modified = last_modified
     elif mtime is not None:
-        rv.last_modified = mtime  # type: ignore[assignment]
+        rv.last_modified = mtime
 
     rv.cache_control.no_cache = True
     if callable(max_age):
@@ -93,7 +93,7 @@ def _apply_caching(
             rv.cache_control.no_cache = None
             rv.cache_control.public = True
         rv.cache_control.max_age = max_age
-        rv.expires = int(time.time() + max_age)  # type: ignore[assignment]
+        rv.expires = int(time.time() + max_age)
 
     if isinstance(etag, str):
         rv.set_etag(etag)

@@ -283,7 +283,7 @@ def _parse_pairs(text: str) -> list[tuple[str, str]]:
     if "+" in text:
         text = text.replace("+", " ")
     if "%" not in text:
-        return [pair.partition("=")[::2] for pair in text.split("&") if pair]  # type: ignore[misc]
+        return [pair.partition("=")[::2] for pair in text.split("&") if pair]
     items = []
     for pair in text.split("&"):
         if not pair:
@@ -459,7 +459,7 @@ class MultiPartParser:
             while event is not NEED_DATA:
                 if type(event) is Data:
                     if container is not None:
-                        write(event.data)  # type: ignore[misc]
+                        write(event.data)
                     else:
                         chunks.append(event.data)
                     if not event.more_data:
@@ -468,17 +468,17 @@ class MultiPartParser:
                             container = None
                         else:
                             value = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-                            charset = self.get_part_charset(part.headers)  # type: ignore[union-attr]
-                            fields.append((part.name, value.decode(charset, "replace")))  # type: ignore[union-attr]
+                            charset = self.get_part_charset(part.headers)
+                            fields.append((part.name, value.decode(charset, "replace")))
                             chunks = []
                 elif type(event) is Field:
-                    part = event  # type: ignore[assignment]
+                    part = event
                 elif type(event) is File:
-                    part = event  # type: ignore[assignment]
-                    container = self.start_file_streaming(event, content_length)  # type: ignore[arg-type]
+                    part = event
+                    container = self.start_file_streaming(event, content_length)
                     write = container.write
                     files.append(
-                        (event.name, FileStorage(container, event.filename, event.name, headers=event.headers))  # type: ignore[attr-defined]
+                        (event.name, FileStorage(container, event.filename, event.name, headers=event.headers))
                     )
                 elif type(event) is Epilogue:
                     return fields

@@ -91,7 +91,7 @@ def _iter_data(data: t.Mapping[str, t.Any]) -> t.Iterator[tuple[str, t.Any]]:
 
 
 def _urlencode(query: t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]]) -> str:
-    items = _iter_data(query) if hasattr(query, "items") else iter(query)  # type: ignore[arg-type]
+    items = _iter_data(query) if hasattr(query, "items") else iter(query)
     return urlencode([(k, v) for k, v in items if v is not None], safe=_URLENCODE_SAFE)
 
 
@@ -320,7 +320,7 @@ class EnvironBuilder:
         self.host: str
         #: ``http`` or ``https``.
         self.url_scheme: str
-        self.base_url = iri_to_uri(base_url) if base_url is not None else None  # type: ignore[assignment]
+        self.base_url = iri_to_uri(base_url) if base_url is not None else None
         self._query_string: str | None = None
         self._args: MultiDict[str, t.Any] | None = None
         if query_string is None:
@@ -571,7 +571,7 @@ class EnvironBuilder:
         if value is None:
             value = storage()
             setattr(self, name, value)
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _set_form(self, name: str, value: MultiDict[str, t.Any]) -> None:
         self._input_stream = None
@@ -841,7 +841,7 @@ class TestResponse(Response):
     @cached_property
     def text(self) -> str:
         """The body decoded as UTF-8 (read once and cached)."""
-        return self.get_data(as_text=True)  # type: ignore[return-value]
+        return self.get_data(as_text=True)
 
 
 #: Status codes whose ``Location`` the client follows.

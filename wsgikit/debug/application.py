@@ -135,7 +135,7 @@ class _ResponseTracker:
         attempts = [(type(error), error, error.__traceback__), None] if self.called else [None]
         for exc_info in attempts:
             try:
-                self._start_response("500 INTERNAL SERVER ERROR", headers, exc_info)  # type: ignore[arg-type]
+                self._start_response("500 INTERNAL SERVER ERROR", headers, exc_info)
                 return True
             except Exception:
                 continue

@@ -202,7 +202,7 @@ class Console:
         stream = HTMLStringO()
         with _eval_lock:
             saved_stdout, saved_hook = sys.stdout, sys.displayhook
-            sys.stdout = _ThreadRouter(saved_stdout, threading.get_ident(), stream)  # type: ignore[assignment]
+            sys.stdout = _ThreadRouter(saved_stdout, threading.get_ident(), stream)
             if saved_hook is not ThreadedStream.displayhook:
                 _outer_displayhook = saved_hook
             sys.displayhook = ThreadedStream.displayhook

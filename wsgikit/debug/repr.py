@@ -77,7 +77,7 @@ class DebugReprGenerator:
         if recursive:
             return _subclass_wrap("(...)", obj, (tuple,))
         items = self._items(obj, SEQUENCE_LIMIT)
-        comma = "," if len(obj) == 1 else ""  # type: ignore[arg-type]
+        comma = "," if len(obj) == 1 else ""
         return _subclass_wrap(f"({items}{comma})", obj, (tuple,))
 
     def set_repr(self, obj: t.Iterable[t.Any], recursive: bool) -> str:

@@ -92,7 +92,7 @@ class SharedDataMiddleware:
             from fnmatch import fnmatch
 
             pattern = disallow
-            self.is_allowed = lambda filename: not fnmatch(filename, pattern)  # type: ignore[method-assign]
+            self.is_allowed = lambda filename: not fnmatch(filename, pattern)
 
     def _loader_for(self, target: str | tuple[str, str]) -> _TLoader:
         if isinstance(target, tuple):

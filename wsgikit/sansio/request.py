@@ -253,9 +253,9 @@ class Request:
         """The cookies sent with the request. Values are taken as the
         header carries them (no latin-1 to UTF-8 re-decoding), as in Werkzeug.
         """
-        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)  # type: ignore[no-any-return]
+        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)
 
-    content_type = header_property(
+    content_type: header_property[str] = header_property(
         "Content-Type", read_only=True, doc="The media type of the body, with its parameters."
     )
 
@@ -264,13 +264,13 @@ class Request:
         """The body length in bytes; ``None`` when unknown or chunked."""
         return get_content_length(self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding"))
 
-    content_encoding = header_property(
+    content_encoding: header_property[str] = header_property(
         "Content-Encoding", read_only=True, doc="The coding applied to the body, such as ``gzip``."
     )
-    content_md5 = header_property(
+    content_md5: header_property[str] = header_property(
         "Content-MD5", read_only=True, doc="The base64 MD5 digest of the body (RFC 1864)."
     )
-    referrer = header_property(
+    referrer: header_property[str] = header_property(
         "Referer", read_only=True, doc="The address of the page that linked here."
     )
     date = header_property(
@@ -375,7 +375,7 @@ class Request:
         """The credentials from ``Authorization``, ``None`` when absent."""
         return Authorization.from_header(self.headers.get("Authorization"))
 
-    origin = header_property(
+    origin: header_property[str] = header_property(
         "Origin", read_only=True, doc="The origin (scheme, host, port) a cross-origin request came from."
     )
     access_control_request_headers = header_property(
@@ -384,7 +384,7 @@ class Request:
         read_only=True,
         doc="The headers a CORS preflight asks permission to send.",
     )
-    access_control_request_method = header_property(
+    access_control_request_method: header_property[str] = header_property(
         "Access-Control-Request-Method",
         read_only=True,
         doc="The method a CORS preflight asks permission to use.",

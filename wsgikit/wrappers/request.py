@@ -155,7 +155,7 @@ class Request(_SansIORequest):
     #: Largest number of multipart parts parsed.
     max_form_parts: int | None = 1000
     #: The parser of ``form``/``files``.
-    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()  # type: ignore[assignment]
+    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()
     #: The module :meth:`get_json` decodes with (``loads``).
     json_module: t.Any = json
     #: Deepest nesting of JSON arrays and objects :meth:`get_json` accepts;
@@ -192,7 +192,7 @@ class Request(_SansIORequest):
     # -- the base values, read from the environ on first access --------------
 
     @_lazy
-    def method(self) -> str:  # type: ignore[override]
+    def method(self) -> str:
         """The request method, upper-cased (``"GET"`` when missing). A
         method some Python 2 era middleware stored as bytes is decoded as
         latin-1."""
@@ -202,22 +202,22 @@ class Request(_SansIORequest):
         return method.upper()
 
     @_lazy
-    def scheme(self) -> str:  # type: ignore[override]
+    def scheme(self) -> str:
         """The URL scheme (``wsgi.url_scheme``)."""
         return self.environ.get("wsgi.url_scheme", "http")
 
     @_lazy
-    def server(self) -> tuple[str, int | None] | None:  # type: ignore[override]
+    def server(self) -> tuple[str, int | None] | None:
         """The ``(SERVER_NAME, SERVER_PORT)`` pair."""
         return _get_server(self.environ)
 
     @_lazy
-    def root_path(self) -> str:  # type: ignore[override]
+    def root_path(self) -> str:
         """``SCRIPT_NAME`` as text, without a trailing slash."""
         return _decode_native(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @_lazy
-    def path(self) -> str:  # type: ignore[override]
+    def path(self) -> str:
         """``PATH_INFO`` as text, starting with exactly one slash. Invalid
         UTF-8 becomes U+FFFD.
         """
@@ -227,17 +227,17 @@ class Request(_SansIORequest):
         return path
 
     @_lazy
-    def query_string(self) -> bytes:  # type: ignore[override]
+    def query_string(self) -> bytes:
         """The raw query string bytes."""
         return _native_bytes(self.environ.get("QUERY_STRING", ""))
 
     @_lazy
-    def headers(self) -> Headers:  # type: ignore[override]
+    def headers(self) -> Headers:
         """The request headers, a read-only view of the environ."""
         return EnvironHeaders(self.environ)
 
     @_lazy
-    def remote_addr(self) -> str | None:  # type: ignore[override]
+    def remote_addr(self) -> str | None:
         """The client's address (``REMOTE_ADDR``)."""
         return self.environ.get("REMOTE_ADDR")
 
@@ -379,7 +379,7 @@ class Request(_SansIORequest):
     def __enter__(self) -> Request:
         return self
 
-    def __exit__(self, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, exc_type, exc_value, tb) -> None:
         self.close()
 
     @_lazy
@@ -406,7 +406,7 @@ class Request(_SansIORequest):
     @_lazy
     def data(self) -> bytes:
         """The body as bytes; empty when it was parsed as a form."""
-        return self.get_data(parse_form_data=True)  # type: ignore[return-value]
+        return self.get_data(parse_form_data=True)
 
     @t.overload
     def get_data(

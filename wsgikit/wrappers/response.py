@@ -96,7 +96,7 @@ class _RangeWrapper:
         if seekable is not None and seekable():
             tell = getattr(iterable, "tell", None)
             base = tell() if tell is not None else 0
-            iterable.seek(base + start)  # type: ignore[attr-defined]
+            iterable.seek(base + start)
             skip = 0
         if length <= 0:
             return
@@ -154,7 +154,7 @@ class ResponseStream:
                 f"write() argument must be str or bytes, not {type(value).__name__!r}"
             )
         self.response._ensure_sequence(mutable=True)
-        self.response.response.append(value)  # type: ignore[attr-defined]
+        self.response.response.append(value)
         self.response.headers.remove("Content-Length")
         return len(value)
 
@@ -422,7 +422,7 @@ class Response(_SansIOResponse):
         # PERF: exact type checks first; str and bytes are nearly every call.
         cls = type(value)
         if cls is str:
-            value = value.encode()  # type: ignore[union-attr]
+            value = value.encode()
         elif cls is bytes:
             pass
         elif isinstance(value, str):
@@ -489,7 +489,7 @@ class Response(_SansIOResponse):
     def is_streamed(self) -> bool:
         """Whether the body's length is unknown (it has no ``len()``)."""
         try:
-            len(self.response)  # type: ignore[arg-type]
+            len(self.response)
         except (TypeError, AttributeError):
             return True
         return False
@@ -571,7 +571,7 @@ class Response(_SansIOResponse):
         :param weak: mark the ETag weak.
         """
         if overwrite or "etag" not in self.headers:
-            self.set_etag(generate_etag(self.get_data()), weak)  # type: ignore[arg-type]
+            self.set_etag(generate_etag(self.get_data()), weak)
 
     # -- conditional requests ---------------------------------------------
 
@@ -686,7 +686,7 @@ class Response(_SansIOResponse):
 
     def _wrap_range_response(self, start: int, length: int) -> None:
         if self.status_code == 206:
-            self.response = _RangeWrapper(self.response, start, length)  # type: ignore[assignment]
+            self.response = _RangeWrapper(self.response, start, length)
 
     # -- WSGI -------------------------------------------------------------
 
@@ -750,7 +750,7 @@ class Response(_SansIOResponse):
         if not _sends_body(_wire_rule(self.status_code), environ):
             iterable: t.Iterable[bytes] = ()
         elif self.direct_passthrough:
-            return self.response  # type: ignore[return-value]
+            return self.response
         else:
             iterable = self.iter_encoded()
         return ClosingIterator(iterable, self.close)

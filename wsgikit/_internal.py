@@ -118,6 +118,12 @@ def _get_environ(obj: t.Any) -> WSGIEnvironment:
     return env
 
 
+@t.overload
+def _dt_as_utc(dt: None) -> None: ...
+@t.overload
+def _dt_as_utc(dt: datetime) -> datetime: ...
+
+
 def _dt_as_utc(dt: datetime | None) -> datetime | None:
     """Attach UTC to a naive datetime, or convert an aware one to UTC."""
     if dt is None:

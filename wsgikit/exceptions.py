@@ -49,7 +49,7 @@ def _status_name(code: int | None) -> str:
     global _status_names
     if _status_names is None:
         _status_names = HTTP_STATUS_CODES
-    return _status_names.get(code, "Unknown Error")
+    return _status_names.get(code, "Unknown Error")  # type: ignore[arg-type]  # no code (None) is simply not found
 
 
 class HTTPException(Exception):
@@ -107,7 +107,7 @@ class HTTPException(Exception):
         self,
         environ: WSGIEnvironment | WSGIRequest | None = None,
         scope: dict[str, t.Any] | None = None,
-    ) -> WSGIResponse | SansIOResponse:
+    ) -> WSGIResponse:
         """Return :attr:`response` if one was given, else a new
         :class:`~wsgikit.wrappers.response.Response` with the HTML page.
 
@@ -115,7 +115,7 @@ class HTTPException(Exception):
         :param scope: an ASGI scope, passed on to the ``get_*`` methods.
         """
         if self.response is not None:
-            return self.response
+            return self.response  # type: ignore[return-value]  # typed as the WSGI response it is in a WSGI app (as Werkzeug does)
         if environ is not None:
             environ = _get_environ(environ)
         # Deliberate upward call: the wrappers sit above this module.
@@ -191,7 +191,7 @@ class BadRequestKeyError(BadRequest, KeyError):
 
     @property
     def description(self) -> str:
-        base = self.__dict__.get("_description", BadRequest.description)
+        base: str = self.__dict__.get("_description", BadRequest.description)
         if self.show_exception:
             return f"{base}\n{KeyError.__name__}: {KeyError.__str__(self)}"
         return base
@@ -225,7 +225,7 @@ class Unauthorized(HTTPException):
     ) -> None:
         super().__init__(description, response)
         if www_authenticate is not None and not isinstance(www_authenticate, (tuple, list)):
-            www_authenticate = (www_authenticate,)
+            www_authenticate = (www_authenticate,)  # type: ignore[assignment]  # the lone challenge, wrapped
         #: The challenges sent as ``WWW-Authenticate`` headers, or ``None``.
         self.www_authenticate = www_authenticate
 
@@ -234,7 +234,7 @@ class Unauthorized(HTTPException):
     ) -> list[tuple[str, str]]:
         headers = super().get_headers(environ, scope)
         if self.www_authenticate:
-            headers.extend(("WWW-Authenticate", str(challenge)) for challenge in self.www_authenticate)
+            headers.extend(("WWW-Authenticate", str(challenge)) for challenge in self.www_authenticate)  # type: ignore[union-attr]  # __init__ wraps a lone challenge in a tuple
         return headers
 
 

@@ -69,6 +69,12 @@ class _lazy(t.Generic[_T]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.__name__ = name
 
+    if t.TYPE_CHECKING:
+        # Only for the checkers: assigning the attribute is allowed (it
+        # replaces the value). At runtime a __set__ would make this a data
+        # descriptor, and every read a Python call.
+        def __set__(self, obj: object, value: _T) -> None: ...
+
     @t.overload
     def __get__(self, obj: None, owner: type | None = None) -> _lazy[_T]: ...
     @t.overload
@@ -111,7 +117,7 @@ def _parse_query(query: bytes) -> list[tuple[str, str]]:
     if not query:
         return []
     text = query.decode("utf-8", _QUOTE_ERRORS)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     append = pairs.append
     for item in text.split("&"):
         if not item:
@@ -368,7 +374,7 @@ class Request:
     @_lazy
     def user_agent(self) -> UserAgent:
         """The ``User-Agent`` header as a :attr:`user_agent_class`."""
-        return self.user_agent_class(self.headers.get("User-Agent", ""))
+        return self.user_agent_class(self.headers.get("User-Agent") or "")
 
     @_lazy
     def authorization(self) -> Authorization | None:

@@ -242,7 +242,7 @@ class Response:
         line = _STATUS_LINES.get(status) if type(status) is int else None
         if line is not None:
             self._status = line
-            self._status_code = status
+            self._status_code = status  # type: ignore[assignment]  # an int: only int keys are in the table
         else:
             self._status, self._status_code = _clean_status_value(status)
 

@@ -76,6 +76,8 @@ def check_json_depth(data: bytes | str, max_depth: int) -> None:
 
 
 if t.TYPE_CHECKING:
+    from types import TracebackType
+
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -155,7 +157,7 @@ class Request(_SansIORequest):
     #: Largest number of multipart parts parsed.
     max_form_parts: int | None = 1000
     #: The parser of ``form``/``files``.
-    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()
+    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()  # type: ignore[assignment]  # a lazy descriptor that reads as type[FormDataParser]
     #: The module :meth:`get_json` decodes with (``loads``).
     json_module: t.Any = json
     #: Deepest nesting of JSON arrays and objects :meth:`get_json` accepts;
@@ -199,12 +201,12 @@ class Request(_SansIORequest):
         method = self.environ.get("REQUEST_METHOD", "GET")
         if type(method) is bytes:
             method = method.decode("latin-1")
-        return method.upper()
+        return method.upper()  # type: ignore[no-any-return]  # the environ is dict[str, Any]; PEP 3333 makes this a str
 
     @_lazy
     def scheme(self) -> str:
         """The URL scheme (``wsgi.url_scheme``)."""
-        return self.environ.get("wsgi.url_scheme", "http")
+        return self.environ.get("wsgi.url_scheme", "http")  # type: ignore[no-any-return]  # a str by PEP 3333
 
     @_lazy
     def server(self) -> tuple[str, int | None] | None:
@@ -275,13 +277,16 @@ class Request(_SansIORequest):
         The request is closed (uploaded files released) when the function
         has returned.
         """
+        # A method gets its own arguments before the request.
+        view: t.Callable[..., WSGIApplication] = f
+
         @functools.wraps(f)
         def application(*args: t.Any) -> t.Iterable[bytes]:
             environ = args[-2]
             request = cls(environ)
             with request:
                 try:
-                    response = f(*args[:-2], request)
+                    response = view(*args[:-2], request)
                 except HTTPException as e:
                     response = e.get_response(environ)
                 return response(environ, args[-1])
@@ -379,7 +384,9 @@ class Request(_SansIORequest):
     def __enter__(self) -> Request:
         return self
 
-    def __exit__(self, exc_type, exc_value, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_value: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     @_lazy
@@ -398,7 +405,7 @@ class Request(_SansIORequest):
             return BytesIO()
         return get_input_stream(self.environ, max_content_length=self.max_content_length)
 
-    input_stream = environ_property(
+    input_stream: environ_property[t.IO[bytes]] = environ_property(
         "wsgi.input",
         doc="The raw WSGI input stream, without any limit; prefer :attr:`stream`.",
     )
@@ -410,10 +417,14 @@ class Request(_SansIORequest):
 
     @t.overload
     def get_data(
-        self, cache: bool = True, as_text: t.Literal[False] = False, parse_form_data: bool = False
+        self, cache: bool = ..., as_text: t.Literal[False] = ..., parse_form_data: bool = ...
     ) -> bytes: ...
     @t.overload
-    def get_data(self, cache: bool = True, as_text: t.Literal[True] = ..., parse_form_data: bool = False) -> str: ...
+    def get_data(self, cache: bool, as_text: t.Literal[True], parse_form_data: bool = ...) -> str: ...
+    @t.overload
+    def get_data(self, cache: bool = ..., *, as_text: t.Literal[True], parse_form_data: bool = ...) -> str: ...
+    @t.overload
+    def get_data(self, cache: bool = ..., as_text: bool = ..., parse_form_data: bool = ...) -> bytes | str: ...
 
     def get_data(self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False) -> bytes | str:
         """Read the whole body.
@@ -472,21 +483,21 @@ class Request(_SansIORequest):
         """Alias of :attr:`root_url`."""
         return self.root_url
 
-    remote_user = environ_property("REMOTE_USER", doc="The user the server authenticated, if any.")
-    is_multithread = environ_property(
+    remote_user: environ_property[str] = environ_property("REMOTE_USER", doc="The user the server authenticated, if any.")
+    is_multithread: environ_property[bool] = environ_property(
         "wsgi.multithread", doc="Whether the server may run the application in several threads."
     )
-    is_multiprocess = environ_property(
+    is_multiprocess: environ_property[bool] = environ_property(
         "wsgi.multiprocess", doc="Whether the server may run the application in several processes."
     )
-    is_run_once = environ_property(
+    is_run_once: environ_property[bool] = environ_property(
         "wsgi.run_once", doc="Whether the application runs once per process (CGI)."
     )
 
     # -- JSON ----------------------------------------------------------------
 
     @property
-    def json(self) -> t.Any | None:
+    def json(self) -> t.Any:
         """The body parsed as JSON; see :meth:`get_json`."""
         return self.get_json()
 

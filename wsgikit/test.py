@@ -91,7 +91,7 @@ def _iter_data(data: t.Mapping[str, t.Any]) -> t.Iterator[tuple[str, t.Any]]:
 
 
 def _urlencode(query: t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]]) -> str:
-    items = _iter_data(query) if hasattr(query, "items") else iter(query)
+    items = _iter_data(query) if hasattr(query, "items") else iter(query)  # type: ignore[arg-type]  # with items(): the mapping
     return urlencode([(k, v) for k, v in items if v is not None], safe=_URLENCODE_SAFE)
 
 
@@ -237,7 +237,7 @@ def _stream_length(stream: t.Any) -> int | None:
 
 
 def _is_chunked(headers: Headers) -> bool:
-    return "chunked" in headers.get("Transfer-Encoding", "").lower()
+    return "chunked" in (headers.get("Transfer-Encoding") or "").lower()
 
 
 # -- EnvironBuilder ------------------------------------------------------------
@@ -402,7 +402,7 @@ class EnvironBuilder:
     ) -> None:
         """Add one upload from ``data``: a file, FileStorage or tuple."""
         if isinstance(value, tuple):
-            self.files.add_file(key, *value)
+            self.files.add_file(key, *value)  # pyright: ignore[reportArgumentType]  # (file, filename[, content_type]) in order
         else:
             self.files.add_file(key, value)
 
@@ -555,7 +555,7 @@ class EnvironBuilder:
     @property
     def content_length(self) -> int | None:
         """The ``Content-Length`` header as an int."""
-        return self.headers.get("Content-Length", type=int)
+        return self.headers.get("Content-Length", type=int)  # type: ignore[return-value, unused-ignore]  # type=int gives an int (until Headers.get is overloaded)
 
     @content_length.setter
     def content_length(self, value: int | None) -> None:
@@ -567,7 +567,7 @@ class EnvironBuilder:
     def _get_form(self, name: str, storage: type[_TAnyMultiDict]) -> _TAnyMultiDict:
         if self.input_stream is not None:
             raise AttributeError("an input stream is defined")
-        value = getattr(self, name)
+        value: _TAnyMultiDict | None = getattr(self, name)
         if value is None:
             value = storage()
             setattr(self, name, value)

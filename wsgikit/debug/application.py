@@ -135,7 +135,7 @@ class _ResponseTracker:
         attempts = [(type(error), error, error.__traceback__), None] if self.called else [None]
         for exc_info in attempts:
             try:
-                self._start_response("500 INTERNAL SERVER ERROR", headers, exc_info)
+                self._start_response("500 INTERNAL SERVER ERROR", headers, exc_info)  # type: ignore[arg-type]  # a raised error has its traceback
                 return True
             except Exception:
                 continue
@@ -276,7 +276,7 @@ class DebuggedApplication:
     ) -> t.Iterator[bytes]:
         tb = DebugTraceback(e, skip=1, hide=not self.show_hidden_frames)
         self._register(tb, contexts)
-        errors = environ.get("wsgi.errors", sys.stderr)
+        errors: t.Any = environ.get("wsgi.errors", sys.stderr)  # the server's text stream
         if tracker.started or not tracker.restart(self._traceback_page(tb, environ), e):
             # Part of the response was sent: nothing can be shown any more.
             # Log it, then let the exception reach the server, which closes
@@ -323,8 +323,8 @@ class DebuggedApplication:
         args = request.args
         cmd = args.get("cmd")
         if cmd == "resource":
-            return self.get_resource(request, args.get("f", ""))
-        if not hmac.compare_digest(args.get("s", "").encode(), self.secret.encode()):
+            return self.get_resource(request, args.get("f") or "")
+        if not hmac.compare_digest((args.get("s") or "").encode(), self.secret.encode()):
             return self._refuse(403, "Missing or wrong debugger secret.")
         if cmd == "pinauth":
             return self.pin_auth(request)
@@ -334,7 +334,7 @@ class DebuggedApplication:
             return self._refuse(400, "Unknown debugger command.")
         if self.check_pin_trust(request.environ) is not True:
             return self._refuse(403, "The console is locked: enter the PIN first.")
-        frame = self._frame(args.get("frm", ""))
+        frame = self._frame(args.get("frm") or "")
         if frame is None:
             return self._refuse(404, "No such frame (the server may have restarted).")
         return self.execute_command(request, cmd, frame)
@@ -415,7 +415,7 @@ class DebuggedApplication:
 
     def pin_auth(self, request: Request) -> Response:
         """Check an entered PIN; on success set the signed PIN cookie."""
-        entered = request.args.get("pin", "")
+        entered = request.args.get("pin") or ""
         with self._pin_lock:
             exhausted = self.pin_exhausted
             ok = not exhausted and (self._pin is None or _same_pin(entered, self._pin))

@@ -37,7 +37,7 @@ if t.TYPE_CHECKING:
     from .datastructures import Headers
 
     t_parse_result = t.Tuple[
-        t.IO[bytes], "MultiDict[str, t.Any]", "MultiDict[str, FileStorage]"
+        t.IO[bytes], "MultiDict[str, str]", "MultiDict[str, FileStorage]"
     ]
 
     class TStreamFactory(te.Protocol):

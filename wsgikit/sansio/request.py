@@ -255,11 +255,11 @@ class Request:
         return get_host(self.scheme, self.headers.get("host"), self.server, self.trusted_hosts)
 
     @_lazy
-    def cookies(self) -> MultiDict[str, str]:
+    def cookies(self) -> ImmutableMultiDict[str, str]:
         """The cookies sent with the request. Values are taken as the
         header carries them (no latin-1 to UTF-8 re-decoding), as in Werkzeug.
         """
-        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)
+        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)  # type: ignore[return-value]  # immutable unless a subclass swaps the storage class (typed as in Werkzeug)
 
     content_type: header_property[str] = header_property(
         "Content-Type", read_only=True, doc="The media type of the body, with its parameters."

@@ -24,6 +24,7 @@ from operator import sub
 from ..datastructures import CombinedMultiDict
 from ..datastructures import EnvironHeaders
 from ..datastructures import FileStorage
+from ..datastructures import ImmutableMultiDict
 from ..datastructures import MultiDict
 from ..exceptions import BadRequest
 from ..exceptions import HTTPException
@@ -345,7 +346,7 @@ class Request(_SansIORequest):
             # A form assigned by the application is kept as it is (and
             # ``files`` must not recurse into this method again).
             if "files" not in self.__dict__:
-                self.files = self.parameter_storage_class()
+                self.files = self.parameter_storage_class()  # type: ignore[assignment]  # immutable unless a subclass swaps the storage class (typed as in Werkzeug)
             return
         if self.want_form_data_parsed:
             parser = self.make_form_data_parser()
@@ -358,7 +359,7 @@ class Request(_SansIORequest):
         else:
             empty = self.parameter_storage_class
             data = (self.stream, empty(), empty())
-        self.stream, self.form, self.files = data
+        self.stream, self.form, self.files = data  # type: ignore[assignment]  # as above
         self._form_loaded = True
 
     def _get_stream_for_parsing(self) -> t.IO[bytes]:
@@ -448,7 +449,7 @@ class Request(_SansIORequest):
         return data
 
     @_lazy
-    def form(self) -> MultiDict[str, str]:
+    def form(self) -> ImmutableMultiDict[str, str]:
         """The form fields of a ``application/x-www-form-urlencoded`` or
         ``multipart/form-data`` body. Files are in :attr:`files`.
         """
@@ -466,7 +467,7 @@ class Request(_SansIORequest):
         )
 
     @_lazy
-    def files(self) -> MultiDict[str, FileStorage]:
+    def files(self) -> ImmutableMultiDict[str, FileStorage]:
         """The uploaded files of a ``multipart/form-data`` body, each a
         :class:`~wsgikit.datastructures.FileStorage`.
         """

@@ -154,7 +154,7 @@ class ResponseStream:
                 f"write() argument must be str or bytes, not {type(value).__name__!r}"
             )
         self.response._ensure_sequence(mutable=True)
-        self.response.response.append(value)  # type: ignore[attr-defined]  # a list now: _ensure_sequence(mutable=True)
+        self.response.response.append(value)  # type: ignore[union-attr]  # a list now: _ensure_sequence(mutable=True)
         self.response.headers.remove("Content-Length")
         return len(value)
 
@@ -272,7 +272,7 @@ class Response(_SansIOResponse):
     automatically_set_content_length = True
 
     #: The body: a list of bytes/str or any iterable of them.
-    response: t.Iterable[bytes | str]
+    response: t.Iterable[str] | t.Iterable[bytes]
     # The callbacks run by close() (see call_on_close).
     _on_close: list[t.Callable[[], t.Any]]
 
@@ -442,7 +442,7 @@ class Response(_SansIOResponse):
             raise TypeError(
                 f"The body must be str or bytes, not {type(value).__name__!r}."
             )
-        self.response = [value]
+        self.response = [value]  # type: ignore[assignment]  # bytes: a str was encoded above
         if self.automatically_set_content_length:
             self._set_content_length(len(value))
 
@@ -464,7 +464,7 @@ class Response(_SansIOResponse):
         """Make sure the body is a list (``mutable``) or at least a sequence."""
         if self.is_sequence:
             if mutable and not isinstance(self.response, list):
-                self.response = list(self.response)
+                self.response = list(self.response)  # type: ignore[assignment]  # the same items, now in a list
             return
         if self.direct_passthrough:
             raise RuntimeError(
@@ -516,7 +516,7 @@ class Response(_SansIOResponse):
     # -- JSON -------------------------------------------------------------
 
     @property
-    def json(self) -> t.Any:
+    def json(self) -> t.Any | None:
         """The body parsed as JSON if the mimetype is JSON, else ``None``."""
         return self.get_json()
 

@@ -147,11 +147,27 @@ def parse_accept_header(value: str | None, cls: type[_TAnyAccept] | None = None)
     return cls(result)
 
 
+@t.overload
 def parse_cache_control_header(
     value: str | None,
-    on_update: t.Callable[[_TAnyCC], None] | None = None,
-    cls: type[_TAnyCC] | None = None,
-) -> _TAnyCC:
+    on_update: t.Callable[[ds.RequestCacheControl], None] | None = None,
+    cls: None = None,
+) -> ds.RequestCacheControl: ...
+@t.overload
+def parse_cache_control_header(
+    value: str | None, on_update: t.Callable[[_TAnyCC], None] | None, cls: type[_TAnyCC]
+) -> _TAnyCC: ...
+@t.overload
+def parse_cache_control_header(
+    value: str | None, on_update: t.Callable[[_TAnyCC], None] | None = None, *, cls: type[_TAnyCC]
+) -> _TAnyCC: ...
+
+
+def parse_cache_control_header(
+    value: str | None,
+    on_update: t.Callable[[t.Any], None] | None = None,
+    cls: type[t.Any] | None = None,
+) -> t.Any:
     """Parse a ``Cache-Control`` header into a cache-control object.
 
     :param value: The header value.
@@ -159,19 +175,33 @@ def parse_cache_control_header(
     :param cls: The class to return; ``RequestCacheControl`` by default.
     """
     if cls is None:
-        cls = t.cast("type[_TAnyCC]", ds.RequestCacheControl)
-    # The object calls back with itself, so on_update fits whatever cls is.
-    callback: t.Any = on_update
+        cls = ds.RequestCacheControl
     if not value:
-        return cls(None, callback)
-    return cls(parse_dict_header(value), callback)
+        return cls(None, on_update)
+    return cls(parse_dict_header(value), on_update)
+
+
+@t.overload
+def parse_csp_header(
+    value: str | None,
+    on_update: t.Callable[[ds.ContentSecurityPolicy], None] | None = None,
+    cls: None = None,
+) -> ds.ContentSecurityPolicy: ...
+@t.overload
+def parse_csp_header(
+    value: str | None, on_update: t.Callable[[_TAnyCSP], None] | None, cls: type[_TAnyCSP]
+) -> _TAnyCSP: ...
+@t.overload
+def parse_csp_header(
+    value: str | None, on_update: t.Callable[[_TAnyCSP], None] | None = None, *, cls: type[_TAnyCSP]
+) -> _TAnyCSP: ...
 
 
 def parse_csp_header(
     value: str | None,
-    on_update: t.Callable[[_TAnyCSP], None] | None = None,
-    cls: type[_TAnyCSP] | None = None,
-) -> _TAnyCSP:
+    on_update: t.Callable[[t.Any], None] | None = None,
+    cls: type[t.Any] | None = None,
+) -> t.Any:
     """Parse a ``Content-Security-Policy`` header into its directives.
 
     Directives are ``;``-separated ``name value`` pairs; a directive
@@ -182,18 +212,16 @@ def parse_csp_header(
     :param cls: The class to return; ``ContentSecurityPolicy`` by default.
     """
     if cls is None:
-        cls = t.cast("type[_TAnyCSP]", ds.ContentSecurityPolicy)
-    # The object calls back with itself, so on_update fits whatever cls is.
-    callback: t.Any = on_update
+        cls = ds.ContentSecurityPolicy
     if value is None:
-        return cls(None, callback)
+        return cls(None, on_update)
     items = []
     for policy in value.split(";"):
         policy = policy.strip()
         if " " in policy:
             directive, _, policy_value = policy.partition(" ")
             items.append((directive.strip(), policy_value.strip()))
-    return cls(items, callback)
+    return cls(items, on_update)
 
 
 def parse_set_header(

@@ -159,7 +159,7 @@ def _pyright(*paths: str) -> list[str]:
     assert re.search(r"^\d+ errors?, \d+ warnings?, \d+ informations?", result.stdout, re.M), (
         result.stdout + result.stderr
     )
-    return [line for line in result.stdout.splitlines() if re.search(r":\d+:\d+ - error: ", line)]
+    return [line for line in result.stdout.splitlines() if re.search(r":\d+:\d+ - (error|warning): ", line)]
 
 
 @pytest.fixture(scope="module")

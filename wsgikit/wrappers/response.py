@@ -291,7 +291,7 @@ class Response(_SansIOResponse):
 
     def __init__(
         self,
-        response: t.Iterable[bytes] | bytes | t.Iterable[str] | str | None = None,
+        response: t.Iterable[bytes] | bytes | bytearray | t.Iterable[str] | str | None = None,
         status: int | str | HTTPStatus | None = None,
         headers: t.Mapping[str, str | t.Iterable[str]]
         | t.Iterable[tuple[str, str]]
@@ -424,7 +424,7 @@ class Response(_SansIOResponse):
             return rv.decode()
         return rv
 
-    def set_data(self, value: bytes | str) -> None:
+    def set_data(self, value: bytes | bytearray | str) -> None:
         """Replace the body; a string is encoded as UTF-8. Content-Length is
         updated when :attr:`automatically_set_content_length` is on.
         """

@@ -48,7 +48,8 @@ _EXPORTS = {
     "Response": "wrappers",
 }
 
-__all__ = ["__version__", "__werkzeug_version__", *_EXPORTS]
+# Spelled out (not built from _EXPORTS) so the checkers can read it.
+__all__ = ["__version__", "__werkzeug_version__", "run_simple", "Client", "Request", "Response"]
 
 # -- Werkzeug 0.8's top-level names --------------------------------------------
 # Old code does ``from werkzeug import url_quote, cached_property``. Each name

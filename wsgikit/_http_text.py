@@ -138,7 +138,7 @@ _ws_re = re.compile(r"\s*")
 # --------------------------------------------------------------------------
 
 
-def quote_header_value(value: t.Any, allow_token: bool = True) -> str:
+def quote_header_value(value: object, allow_token: bool = True) -> str:
     """Quote a value for use in a header, if it needs quoting.
 
     A value made only of token characters is returned as is (unless
@@ -474,8 +474,8 @@ def is_byte_range_valid(start: int | None, stop: int | None, length: int | None)
     if start is None:
         return length is None or length >= 0
     if length is None:
-        return 0 <= start < stop  # type: ignore[operator]
-    if start >= stop:  # type: ignore[operator]
+        return 0 <= start < stop  # type: ignore[operator]  # stop is set: the first check pairs it with start
+    if start >= stop:  # type: ignore[operator]  # stop is set, as above
         return False
     return 0 <= start < length
 

@@ -84,7 +84,7 @@ def _plain_int(value: str) -> int:
     return int(value)
 
 
-def _escape_html(value: t.Any) -> str:
+def _escape_html(value: object) -> str:
     """Escape ``&<>"'`` for HTML text and attribute values.
 
     Objects that provide ``__html__`` (``Markup`` strings) are already safe
@@ -116,6 +116,12 @@ def _get_environ(obj: t.Any) -> WSGIEnvironment:
     if not isinstance(env, dict):
         raise TypeError(f"{type(obj).__name__!r} is not a WSGI environment (has to be a dict)")
     return env
+
+
+@t.overload
+def _dt_as_utc(dt: None) -> None: ...
+@t.overload
+def _dt_as_utc(dt: datetime) -> datetime: ...
 
 
 def _dt_as_utc(dt: datetime | None) -> datetime | None:
@@ -201,7 +207,7 @@ class _DictAccessorProperty(t.Generic[_T]):
             self.read_only = read_only
         self.__doc__ = doc
 
-    def lookup(self, instance: t.Any) -> t.MutableMapping[str, t.Any]:
+    def lookup(self, obj: t.Any) -> t.MutableMapping[str, t.Any]:
         """Return the mapping this property reads from on ``instance``."""
         raise TypeError(f"{type(self).__name__} must override lookup() to say where its values live")
 
@@ -215,14 +221,14 @@ class _DictAccessorProperty(t.Generic[_T]):
             return self
         storage = self.lookup(instance)
         if self.name not in storage:
-            return self.default  # type: ignore[return-value]
+            return self.default  # type: ignore[return-value]  # None when no default: the descriptor's documented answer
         value = storage[self.name]
         if self.load_func is not None:
             try:
                 return self.load_func(value)
             except (ValueError, TypeError):
-                return self.default  # type: ignore[return-value]
-        return value  # type: ignore[no-any-return]
+                return self.default  # type: ignore[return-value]  # None when no default, as above
+        return value  # type: ignore[no-any-return]  # the mapping stores the loaded _T as it was set
 
     def __set__(self, instance: t.Any, value: _T) -> None:
         if self.read_only:

@@ -81,9 +81,9 @@ def _apply_caching(
 ) -> None:
     """Set Last-Modified, Cache-Control/Expires and ETag on ``rv``."""
     if last_modified is not None:
-        rv.last_modified = last_modified  # type: ignore[assignment]
+        rv.last_modified = last_modified  # type: ignore[assignment]  # the setter's http_date takes timestamps too
     elif mtime is not None:
-        rv.last_modified = mtime  # type: ignore[assignment]
+        rv.last_modified = mtime  # type: ignore[assignment]  # as above
 
     rv.cache_control.no_cache = True
     if callable(max_age):
@@ -93,7 +93,7 @@ def _apply_caching(
             rv.cache_control.no_cache = None
             rv.cache_control.public = True
         rv.cache_control.max_age = max_age
-        rv.expires = int(time.time() + max_age)  # type: ignore[assignment]
+        rv.expires = int(time.time() + max_age)  # type: ignore[assignment]  # as above
 
     if isinstance(etag, str):
         rv.set_etag(etag)
@@ -157,6 +157,7 @@ def send_file(
     from .wsgi import wrap_file
 
     if response_class is None:
+        # Upward too (see above): the default response class is a wrapper.
         from .wrappers.response import Response as response_class
 
     path: str | None = None
@@ -195,7 +196,7 @@ def send_file(
         data = None
     else:
         if file is None:
-            file = open(path, "rb")  # type: ignore[arg-type]  # noqa: SIM115
+            file = open(t.cast(str, path), "rb")  # noqa: SIM115  (a str: file is None only when a path was given)
         elif isinstance(file, io.BytesIO):
             # Count from the current position: that is where reading starts.
             size = file.getbuffer().nbytes - file.tell()
@@ -208,7 +209,7 @@ def send_file(
         data = wrap_file(environ, file, _BLOCK_SIZE)
 
     try:
-        rv = response_class(
+        rv = response_class(  # type: ignore[misc]  # not None: imported above when not given
             data, mimetype=mimetype, headers=headers, direct_passthrough=True
         )
         if size is not None:

@@ -49,7 +49,7 @@ def _status_name(code: int | None) -> str:
     global _status_names
     if _status_names is None:
         _status_names = HTTP_STATUS_CODES
-    return _status_names.get(code, "Unknown Error")  # type: ignore[arg-type]
+    return _status_names.get(code, "Unknown Error")  # type: ignore[arg-type]  # no code (None) is simply not found
 
 
 class HTTPException(Exception):
@@ -107,7 +107,7 @@ class HTTPException(Exception):
         self,
         environ: WSGIEnvironment | WSGIRequest | None = None,
         scope: dict[str, t.Any] | None = None,
-    ) -> WSGIResponse | SansIOResponse:
+    ) -> WSGIResponse:
         """Return :attr:`response` if one was given, else a new
         :class:`~wsgikit.wrappers.response.Response` with the HTML page.
 
@@ -115,7 +115,7 @@ class HTTPException(Exception):
         :param scope: an ASGI scope, passed on to the ``get_*`` methods.
         """
         if self.response is not None:
-            return self.response
+            return self.response  # type: ignore[return-value]  # typed as the WSGI response it is in a WSGI app (as Werkzeug does)
         if environ is not None:
             environ = _get_environ(environ)
         # Deliberate upward call: the wrappers sit above this module.
@@ -127,7 +127,7 @@ class HTTPException(Exception):
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
         """Run the exception as a WSGI application that sends its response."""
         response = self.get_response(environ)
-        return response(environ, start_response)  # type: ignore[operator]
+        return response(environ, start_response)
 
     def __str__(self) -> str:
         code = self.code if self.code is not None else "???"
@@ -189,12 +189,12 @@ class BadRequestKeyError(BadRequest, KeyError):
         else:
             KeyError.__init__(self, arg)
 
-    @property  # type: ignore[override]
+    @property
     def description(self) -> str:
-        base = self.__dict__.get("_description", BadRequest.description)
+        base: str = self.__dict__.get("_description", BadRequest.description)
         if self.show_exception:
             return f"{base}\n{KeyError.__name__}: {KeyError.__str__(self)}"
-        return base  # type: ignore[no-any-return]
+        return base
 
     @description.setter
     def description(self, value: str) -> None:
@@ -225,7 +225,7 @@ class Unauthorized(HTTPException):
     ) -> None:
         super().__init__(description, response)
         if www_authenticate is not None and not isinstance(www_authenticate, (tuple, list)):
-            www_authenticate = (www_authenticate,)  # type: ignore[assignment]
+            www_authenticate = (www_authenticate,)  # type: ignore[assignment]  # the lone challenge, wrapped
         #: The challenges sent as ``WWW-Authenticate`` headers, or ``None``.
         self.www_authenticate = www_authenticate
 
@@ -234,7 +234,7 @@ class Unauthorized(HTTPException):
     ) -> list[tuple[str, str]]:
         headers = super().get_headers(environ, scope)
         if self.www_authenticate:
-            headers.extend(("WWW-Authenticate", str(challenge)) for challenge in self.www_authenticate)
+            headers.extend(("WWW-Authenticate", str(challenge)) for challenge in self.www_authenticate)  # type: ignore[union-attr]  # __init__ wraps a lone challenge in a tuple
         return headers
 
 
@@ -483,7 +483,7 @@ class _RetryAfter(HTTPException):
             if isinstance(self.retry_after, datetime):
                 from email.utils import format_datetime
 
-                value = format_datetime(_dt_as_utc(self.retry_after), usegmt=True)  # type: ignore[arg-type]
+                value = format_datetime(_dt_as_utc(self.retry_after), usegmt=True)
             else:
                 value = str(self.retry_after)
             headers.append(("Retry-After", value))

@@ -37,7 +37,7 @@ if t.TYPE_CHECKING:
     from .datastructures import Headers
 
     t_parse_result = t.Tuple[
-        t.IO[bytes], "MultiDict[str, t.Any]", "MultiDict[str, FileStorage]"
+        t.IO[bytes], "MultiDict[str, str]", "MultiDict[str, FileStorage]"
     ]
 
     class TStreamFactory(te.Protocol):
@@ -283,7 +283,7 @@ def _parse_pairs(text: str) -> list[tuple[str, str]]:
     if "+" in text:
         text = text.replace("+", " ")
     if "%" not in text:
-        return [pair.partition("=")[::2] for pair in text.split("&") if pair]  # type: ignore[misc]
+        return [pair.partition("=")[::2] for pair in text.split("&") if pair]  # pyright: ignore[reportReturnType]  # (key, value): partition's two ends
     items = []
     for pair in text.split("&"):
         if not pair:
@@ -394,7 +394,7 @@ class MultiPartParser:
         """Return the container for the file part that ``event`` starts."""
         content_type = event.headers.get("content-type")
         try:
-            content_length = _plain_int(event.headers["content-length"])
+            content_length = _plain_int(event.headers["content-length"])  # type: ignore[arg-type, unused-ignore]  # a str key gives a str (Headers.__getitem__ not yet overloaded)
         except (KeyError, ValueError):
             content_length = 0
         return self.stream_factory(
@@ -459,7 +459,7 @@ class MultiPartParser:
             while event is not NEED_DATA:
                 if type(event) is Data:
                     if container is not None:
-                        write(event.data)  # type: ignore[misc]
+                        write(event.data)  # type: ignore[misc]  # set with container
                     else:
                         chunks.append(event.data)
                     if not event.more_data:
@@ -468,17 +468,17 @@ class MultiPartParser:
                             container = None
                         else:
                             value = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-                            charset = self.get_part_charset(part.headers)  # type: ignore[union-attr]
-                            fields.append((part.name, value.decode(charset, "replace")))  # type: ignore[union-attr]
+                            charset = self.get_part_charset(part.headers)  # type: ignore[union-attr]  # data follows its part
+                            fields.append((part.name, value.decode(charset, "replace")))  # type: ignore[union-attr]  # as above
                             chunks = []
                 elif type(event) is Field:
-                    part = event  # type: ignore[assignment]
+                    part = event
                 elif type(event) is File:
-                    part = event  # type: ignore[assignment]
-                    container = self.start_file_streaming(event, content_length)  # type: ignore[arg-type]
+                    part = event
+                    container = self.start_file_streaming(event, content_length)
                     write = container.write
                     files.append(
-                        (event.name, FileStorage(container, event.filename, event.name, headers=event.headers))  # type: ignore[attr-defined]
+                        (event.name, FileStorage(container, event.filename, event.name, headers=event.headers))
                     )
                 elif type(event) is Epilogue:
                     return fields

@@ -126,7 +126,7 @@ def parse_accept_header(value: str | None, cls: type[_TAnyAccept] | None = None)
         cls = t.cast("type[_TAnyAccept]", ds.Accept)
     if not value:
         return cls(None)
-    result = []
+    result: list[tuple[str, float]] = []
     for item in parse_list_header(value):
         if ";" not in item:
             # PERF: most items carry no options at all.
@@ -147,11 +147,27 @@ def parse_accept_header(value: str | None, cls: type[_TAnyAccept] | None = None)
     return cls(result)
 
 
+@t.overload
 def parse_cache_control_header(
     value: str | None,
-    on_update: t.Callable[[ds.cache_control._CacheControl], None] | None = None,
-    cls: type[_TAnyCC] | None = None,
-) -> _TAnyCC:
+    on_update: t.Callable[[ds.RequestCacheControl], None] | None = None,
+    cls: None = None,
+) -> ds.RequestCacheControl: ...
+@t.overload
+def parse_cache_control_header(
+    value: str | None, on_update: t.Callable[[_TAnyCC], None] | None, cls: type[_TAnyCC]
+) -> _TAnyCC: ...
+@t.overload
+def parse_cache_control_header(
+    value: str | None, on_update: t.Callable[[_TAnyCC], None] | None = None, *, cls: type[_TAnyCC]
+) -> _TAnyCC: ...
+
+
+def parse_cache_control_header(
+    value: str | None,
+    on_update: t.Callable[[t.Any], None] | None = None,
+    cls: type[t.Any] | None = None,
+) -> t.Any:
     """Parse a ``Cache-Control`` header into a cache-control object.
 
     :param value: The header value.
@@ -159,17 +175,33 @@ def parse_cache_control_header(
     :param cls: The class to return; ``RequestCacheControl`` by default.
     """
     if cls is None:
-        cls = t.cast("type[_TAnyCC]", ds.RequestCacheControl)
+        cls = ds.RequestCacheControl
     if not value:
         return cls(None, on_update)
     return cls(parse_dict_header(value), on_update)
 
 
+@t.overload
 def parse_csp_header(
     value: str | None,
     on_update: t.Callable[[ds.ContentSecurityPolicy], None] | None = None,
-    cls: type[_TAnyCSP] | None = None,
-) -> _TAnyCSP:
+    cls: None = None,
+) -> ds.ContentSecurityPolicy: ...
+@t.overload
+def parse_csp_header(
+    value: str | None, on_update: t.Callable[[_TAnyCSP], None] | None, cls: type[_TAnyCSP]
+) -> _TAnyCSP: ...
+@t.overload
+def parse_csp_header(
+    value: str | None, on_update: t.Callable[[_TAnyCSP], None] | None = None, *, cls: type[_TAnyCSP]
+) -> _TAnyCSP: ...
+
+
+def parse_csp_header(
+    value: str | None,
+    on_update: t.Callable[[t.Any], None] | None = None,
+    cls: type[t.Any] | None = None,
+) -> t.Any:
     """Parse a ``Content-Security-Policy`` header into its directives.
 
     Directives are ``;``-separated ``name value`` pairs; a directive
@@ -180,7 +212,7 @@ def parse_csp_header(
     :param cls: The class to return; ``ContentSecurityPolicy`` by default.
     """
     if cls is None:
-        cls = t.cast("type[_TAnyCSP]", ds.ContentSecurityPolicy)
+        cls = ds.ContentSecurityPolicy
     if value is None:
         return cls(None, on_update)
     items = []
@@ -345,9 +377,9 @@ class _EtagScanner:
         value = self.value
         if pos == self.n or (pos == self.n - 1 and value[pos] == "\n"):
             return pos
-        after = _ws_re.match(value, pos).end()  # type: ignore[union-attr]
+        after = _ws_re.match(value, pos).end()  # type: ignore[union-attr]  # a run of spaces always matches, maybe empty
         if after < self.n and value[after] == ",":
-            return _ws_re.match(value, after + 1).end()  # type: ignore[union-attr]
+            return _ws_re.match(value, after + 1).end()  # type: ignore[union-attr]  # as above
         return -1
 
     def quoted(self, start: int) -> tuple[str, int] | None:
@@ -536,7 +568,7 @@ def parse_date(value: str | None) -> datetime | None:
         else:
             parsed = _missing
         if parsed is not _missing:
-            return parsed  # type: ignore[return-value]
+            return parsed  # type: ignore[return-value]  # the checkers do not narrow on the sentinel
     # Imported here (PERF: ``email.utils`` costs at start-up); the formats
     # browsers send are parsed above without it.
     import email.utils
@@ -548,7 +580,7 @@ def parse_date(value: str | None) -> datetime | None:
         offset = fields[9]
         # A missing zone counts as UTC; ``timezone`` refuses offsets of a day or more.
         tzinfo = timezone.utc if not offset else timezone(timedelta(seconds=offset))
-        return datetime(*fields[:6], tzinfo=tzinfo)  # type: ignore[misc]
+        return datetime(*fields[:6], tzinfo=tzinfo)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
@@ -852,6 +884,7 @@ def dump_cookie(
         # PERF: without an expiry, everything around the value depends only
         # on the settings, the same on every request (a session cookie):
         # built and checked once per settings by the general path below.
+        settings: tuple[t.Any, ...] | None  # None once found unhashable
         settings = (key, path, domain, secure, httponly, samesite, partitioned)
         try:
             parts = _COOKIE_PARTS.get(settings)

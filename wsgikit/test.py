@@ -91,7 +91,7 @@ def _iter_data(data: t.Mapping[str, t.Any]) -> t.Iterator[tuple[str, t.Any]]:
 
 
 def _urlencode(query: t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]]) -> str:
-    items = _iter_data(query) if hasattr(query, "items") else iter(query)  # type: ignore[arg-type]
+    items = _iter_data(query) if hasattr(query, "items") else iter(query)  # type: ignore[arg-type]  # with items(): the mapping
     return urlencode([(k, v) for k, v in items if v is not None], safe=_URLENCODE_SAFE)
 
 
@@ -237,7 +237,7 @@ def _stream_length(stream: t.Any) -> int | None:
 
 
 def _is_chunked(headers: Headers) -> bool:
-    return "chunked" in headers.get("Transfer-Encoding", "").lower()
+    return "chunked" in (headers.get("Transfer-Encoding") or "").lower()
 
 
 # -- EnvironBuilder ------------------------------------------------------------
@@ -320,7 +320,7 @@ class EnvironBuilder:
         self.host: str
         #: ``http`` or ``https``.
         self.url_scheme: str
-        self.base_url = iri_to_uri(base_url) if base_url is not None else None  # type: ignore[assignment]
+        self.base_url = iri_to_uri(base_url) if base_url is not None else None
         self._query_string: str | None = None
         self._args: MultiDict[str, t.Any] | None = None
         if query_string is None:
@@ -402,7 +402,7 @@ class EnvironBuilder:
     ) -> None:
         """Add one upload from ``data``: a file, FileStorage or tuple."""
         if isinstance(value, tuple):
-            self.files.add_file(key, *value)
+            self.files.add_file(key, *value)  # pyright: ignore[reportArgumentType]  # (file, filename[, content_type]) in order
         else:
             self.files.add_file(key, value)
 
@@ -555,7 +555,7 @@ class EnvironBuilder:
     @property
     def content_length(self) -> int | None:
         """The ``Content-Length`` header as an int."""
-        return self.headers.get("Content-Length", type=int)
+        return self.headers.get("Content-Length", type=int)  # type: ignore[return-value, unused-ignore]  # type=int gives an int (until Headers.get is overloaded)
 
     @content_length.setter
     def content_length(self, value: int | None) -> None:
@@ -567,11 +567,11 @@ class EnvironBuilder:
     def _get_form(self, name: str, storage: type[_TAnyMultiDict]) -> _TAnyMultiDict:
         if self.input_stream is not None:
             raise AttributeError("an input stream is defined")
-        value = getattr(self, name)
+        value: _TAnyMultiDict | None = getattr(self, name)
         if value is None:
             value = storage()
             setattr(self, name, value)
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _set_form(self, name: str, value: MultiDict[str, t.Any]) -> None:
         self._input_stream = None
@@ -841,7 +841,7 @@ class TestResponse(Response):
     @cached_property
     def text(self) -> str:
         """The body decoded as UTF-8 (read once and cached)."""
-        return self.get_data(as_text=True)  # type: ignore[return-value]
+        return self.get_data(as_text=True)
 
 
 #: Status codes whose ``Location`` the client follows.

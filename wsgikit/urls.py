@@ -36,13 +36,17 @@ _always_safe = frozenset(_ALNUM + b"-._~" + b"$!'()*+,;")
 
 #: Hex pair -> byte value, both letter cases. A dict lookup refuses
 #: everything ``int(x, 16)`` would wrongly accept (" 1", "+1", "1_").
-_hex_to_byte: dict[str, int] = {}
-for _i in range(256):
-    _hi, _lo = f"{_i:02x}"
-    for _pair in (_hi + _lo, _hi.upper() + _lo, _hi + _lo.upper(), _hi.upper() + _lo.upper()):
-        _hex_to_byte[_pair] = _i
+def _make_hex_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for byte in range(256):
+        hi, lo = "0123456789abcdef"[byte >> 4], "0123456789abcdef"[byte & 15]
+        for pair in (hi + lo, hi.upper() + lo, hi + lo.upper(), hi.upper() + lo.upper()):
+            table[pair] = byte
+    return table
+
+
+_hex_to_byte = _make_hex_table()
 _hex_to_byte_b: dict[bytes, int] = {k.encode("ascii"): v for k, v in _hex_to_byte.items()}
-del _i, _pair, _hi, _lo
 
 
 def _make_fast_url_quote(
@@ -314,8 +318,8 @@ def url_quote(
     if isinstance(string, str):
         string = string.encode(charset, errors)
     if safe == "/:" and not unsafe:
-        return _fast_url_quote(string)  # type: ignore[arg-type]
-    return _cached_quoter(charset, errors, safe, unsafe)(string)  # type: ignore[arg-type]
+        return _fast_url_quote(string)
+    return _cached_quoter(charset, errors, safe, unsafe)(string)
 
 
 # PERF: callers pass the same few safe/unsafe sets again and again
@@ -377,6 +381,12 @@ def url_unquote(
     if charset is None:
         return data
     return data.decode(charset, errors)
+
+
+@t.overload
+def url_unquote_plus(s: str | bytes, charset: str = ..., errors: str = ...) -> str: ...
+@t.overload
+def url_unquote_plus(s: str | bytes, charset: None, errors: str = ...) -> bytes: ...
 
 
 def url_unquote_plus(s: str | bytes, charset: str | None = "utf-8", errors: str = "replace") -> str | bytes:
@@ -475,17 +485,38 @@ def _url_decode_impl(
     for pair in pairs:
         if not pair:
             continue
-        equal = "=" if isinstance(pair, str) else b"="
+        equal: t.Any = "=" if isinstance(pair, str) else b"="  # str or bytes, as pair is
         if equal in pair:
-            name, value = pair.split(equal, 1)  # type: ignore[arg-type]
+            name, value = pair.split(equal, 1)
         elif include_empty:
             name, value = pair, pair[:0]
         else:
             continue
         yield (
-            url_unquote_plus(name, charset, errors),  # type: ignore[misc]
+            url_unquote_plus(name, charset, errors),
             url_unquote_plus(value, charset, errors),
         )
+
+
+@t.overload
+def url_decode(
+    s: str | bytes,
+    charset: str = ...,
+    include_empty: bool = ...,
+    errors: str = ...,
+    separator: str | bytes = ...,
+    cls: None = None,
+) -> MultiDict[str, str]: ...
+@t.overload
+def url_decode(
+    s: str | bytes,
+    charset: str = ...,
+    include_empty: bool = ...,
+    errors: str = ...,
+    separator: str | bytes = ...,
+    *,
+    cls: t.Callable[[t.Iterator[tuple[str, str]]], _T],
+) -> _T: ...
 
 
 def url_decode(
@@ -493,9 +524,9 @@ def url_decode(
     charset: str = "utf-8",
     include_empty: bool = True,
     errors: str = "replace",
-    separator: str = "&",
-    cls: type[_T] | None = None,
-) -> MultiDict[str, str] | _T:
+    separator: str | bytes = "&",
+    cls: t.Callable[[t.Iterator[tuple[str, str]]], t.Any] | None = None,
+) -> t.Any:
     """Parse a query string into a :class:`~wsgikit.datastructures.MultiDict`.
 
     Only ``separator`` splits pairs (``a=1;b=2`` is the single key ``a``).
@@ -515,10 +546,10 @@ def url_decode(
         # Deliberate upward call: urls sits below datastructures in the layer stack.
         from .datastructures import MultiDict
 
-        cls = MultiDict  # type: ignore[assignment]
+        cls = MultiDict
     if isinstance(s, str) and charset == "utf-8" and separator != "+":
-        return cls(_url_decode_utf8_text(s, separator, include_empty, errors))  # type: ignore[misc]
-    return cls(_url_decode_impl(s.split(separator), charset, include_empty, errors))  # type: ignore[arg-type, misc]
+        return cls(_url_decode_utf8_text(s, separator, include_empty, errors))  # type: ignore[arg-type]  # separator is str: converted to s's type above
+    return cls(_url_decode_impl(s.split(separator), charset, include_empty, errors))  # type: ignore[arg-type, type-var]  # separator has s's type, converted above
 
 
 def _url_decode_utf8_text(s: str, separator: str, include_empty: bool, errors: str) -> t.Iterator[tuple[str, str]]:
@@ -574,15 +605,38 @@ def _iter_stream_pairs(
         yield b"".join(partial)
 
 
+@t.overload
+def url_decode_stream(
+    stream: t.IO[bytes],
+    charset: str = ...,
+    include_empty: bool = ...,
+    errors: str = ...,
+    separator: bytes | str = ...,
+    cls: None = None,
+    limit: int | None = ...,
+) -> MultiDict[str, str]: ...
+@t.overload
+def url_decode_stream(
+    stream: t.IO[bytes],
+    charset: str = ...,
+    include_empty: bool = ...,
+    errors: str = ...,
+    separator: bytes | str = ...,
+    *,
+    cls: t.Callable[[t.Iterator[tuple[str, str]]], _T],
+    limit: int | None = ...,
+) -> _T: ...
+
+
 def url_decode_stream(
     stream: t.IO[bytes],
     charset: str = "utf-8",
     include_empty: bool = True,
     errors: str = "replace",
     separator: bytes | str = b"&",
-    cls: type[_T] | None = None,
+    cls: t.Callable[[t.Iterator[tuple[str, str]]], t.Any] | None = None,
     limit: int | None = None,
-) -> MultiDict[str, str] | _T:
+) -> t.Any:
     """Like :func:`url_decode` but read the query string from a binary
     stream in chunks.
 
@@ -597,9 +651,9 @@ def url_decode_stream(
         # Deliberate upward call: urls sits below datastructures in the layer stack.
         from .datastructures import MultiDict
 
-        cls = MultiDict  # type: ignore[assignment]
+        cls = MultiDict
     pairs = _iter_stream_pairs(stream, separator, limit)
-    return cls(_url_decode_impl(pairs, charset, include_empty, errors))  # type: ignore[arg-type, misc]
+    return cls(_url_decode_impl(pairs, charset, include_empty, errors))
 
 
 __all__ = [

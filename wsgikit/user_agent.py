@@ -200,13 +200,13 @@ class UserAgent:
     """
 
     #: The operating system, such as ``"windows"``, ``"macos"``, ``"iphone"``.
-    platform: str | None = _Parsed(0)  # type: ignore[assignment]
+    platform: str | None = _Parsed(0)  # type: ignore[assignment]  # a lazy descriptor; instances see str | None
     #: The browser or bot, such as ``"chrome"``, ``"firefox"``, ``"google"``.
-    browser: str | None = _Parsed(1)  # type: ignore[assignment]
+    browser: str | None = _Parsed(1)  # type: ignore[assignment]  # a lazy descriptor; instances see str | None
     #: The browser's version, such as ``"120.0.0.0"``.
-    version: str | None = _Parsed(2)  # type: ignore[assignment]
+    version: str | None = _Parsed(2)  # type: ignore[assignment]  # a lazy descriptor; instances see str | None
     #: A language tag the browser included, such as ``"en-US"``.
-    language: str | None = _Parsed(3)  # type: ignore[assignment]
+    language: str | None = _Parsed(3)  # type: ignore[assignment]  # a lazy descriptor; instances see str | None
 
     def __init__(self, string: str) -> None:
         #: The original header value.

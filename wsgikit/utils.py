@@ -68,23 +68,23 @@ class cached_property(property, t.Generic[_T]):
         # PERF: the cached case is one dict lookup inside a try block, which
         # costs nothing when it succeeds.
         try:
-            return obj.__dict__[self.__name__]  # type: ignore[no-any-return]
+            return obj.__dict__[self.__name__]  # type: ignore[no-any-return]  # what fget returned, stored below
         except KeyError:
             pass
         except AttributeError:
             return self._get_from_slot(obj)
         # Computed outside the except block so errors from fget are not
         # chained to the KeyError.
-        value = self.fget(obj)  # type: ignore[misc]
+        value = self.fget(obj)  # type: ignore[misc]  # never None: __init__ requires fget
         obj.__dict__[self.__name__] = value
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]  # property types fget's result as Any
 
     def _get_from_slot(self, obj: object) -> _T:
         value = getattr(obj, self.slot_name, _missing)
         if value is _missing:
-            value = self.fget(obj)  # type: ignore[misc]
+            value = self.fget(obj)  # type: ignore[misc]  # never None: __init__ requires fget
             setattr(obj, self.slot_name, value)
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[return-value]  # _missing was replaced by fget's result
 
     def __set__(self, obj: object, value: _T) -> None:
         obj_dict = getattr(obj, "__dict__", None)
@@ -115,7 +115,7 @@ class environ_property(_DictAccessorProperty[_T]):
     read_only = True
 
     def lookup(self, obj: t.Any) -> WSGIEnvironment:
-        return obj.environ  # type: ignore[no-any-return]
+        return obj.environ  # type: ignore[no-any-return]  # obj is a request: its environ is a WSGI environ
 
 
 class header_property(_DictAccessorProperty[_T]):
@@ -242,7 +242,7 @@ def redirect(location: str, code: int = 302, Response: type[_Response] | None = 
         "<h1>Redirecting...</h1>\n"
         f"<p>You should be redirected automatically to the target URL: {link}\n"
     )
-    response = Response(body, code, mimetype="text/html")  # type: ignore[misc]
+    response = Response(body, code, mimetype="text/html")  # type: ignore[misc]  # not None: imported above when not given
     response.headers["Location"] = location
     return response
 

@@ -60,7 +60,7 @@ def responder(f: t.Callable[..., WSGIApplication]) -> WSGIApplication:
     def application(*args: t.Any) -> t.Iterable[bytes]:
         return f(*args)(*args[-2:])
 
-    return update_wrapper(application, f)  # type: ignore[return-value]
+    return update_wrapper(application, f)
 
 
 def _get_server(environ: WSGIEnvironment) -> tuple[str, int | None] | None:
@@ -69,7 +69,7 @@ def _get_server(environ: WSGIEnvironment) -> tuple[str, int | None] | None:
     if name is None:
         return None
     try:
-        port: int | None = int(environ.get("SERVER_PORT", None))  # type: ignore[arg-type]
+        port: int | None = int(environ.get("SERVER_PORT", None))  # type: ignore[arg-type]  # None raises TypeError, caught below
     except (TypeError, ValueError):
         port = None
     return name, port
@@ -158,11 +158,11 @@ def get_input_stream(
             raise RequestEntityTooLarge()
     if "wsgi.input_terminated" in environ:
         if max_content_length is not None:
-            return LimitedStream(stream, max_content_length, is_max=True)  # type: ignore[return-value]
+            return LimitedStream(stream, max_content_length, is_max=True)  # type: ignore[return-value]  # a RawIOBase: reads as IO[bytes]
         return stream
     if content_length is None:
         return io.BytesIO() if safe_fallback else stream
-    return LimitedStream(stream, content_length)  # type: ignore[return-value]
+    return LimitedStream(stream, content_length)  # type: ignore[return-value]  # as above
 
 
 def get_path_info(environ: WSGIEnvironment) -> str:
@@ -184,7 +184,7 @@ def peek_path_info(environ: WSGIEnvironment, charset: str = "utf-8", errors: str
     :param charset: the encoding of the path bytes.
     :param errors: the decoding error handling.
     """
-    segment = environ.get("PATH_INFO", "").lstrip("/").partition("/")[0]
+    segment: str = environ.get("PATH_INFO", "").lstrip("/").partition("/")[0]
     return segment.encode("latin1").decode(charset, errors)
 
 
@@ -202,7 +202,7 @@ def pop_path_info(
     :param charset: the encoding of the path bytes.
     :param errors: the decoding error handling.
     """
-    path = environ.get("PATH_INFO")
+    path: str | None = environ.get("PATH_INFO")
     if not path:
         return None
     script_name = environ.get("SCRIPT_NAME", "")
@@ -329,7 +329,7 @@ def wrap_file(environ: WSGIEnvironment, file: t.IO[bytes], buffer_size: int = 81
     :param file: a binary file opened for reading.
     :param buffer_size: the block size.
     """
-    return environ.get("wsgi.file_wrapper", FileWrapper)(file, buffer_size)  # type: ignore[no-any-return]
+    return environ.get("wsgi.file_wrapper", FileWrapper)(file, buffer_size)  # type: ignore[no-any-return]  # the server's (PEP 3333) or ours: bytes chunks
 
 
 class FileWrapper:
@@ -418,7 +418,7 @@ class _RangeWrapper:
     def _start(self) -> None:
         self._started = True
         if self.seekable and self.start_byte:
-            self._source.seek(self.start_byte)  # type: ignore[union-attr]
+            self._source.seek(self.start_byte)  # type: ignore[union-attr]  # seekable: a file
             self.read_length = self.start_byte
 
     def __next__(self) -> bytes:
@@ -536,7 +536,7 @@ class LimitedStream(io.RawIOBase):
             return b""
         return self._read_inner(min(size, remaining))
 
-    def readinto(self, b: bytearray) -> int | None:  # type: ignore[override]
+    def readinto(self, b: bytearray) -> int | None:  # type: ignore[override]  # any writable buffer taking slice assignment
         """Read into a buffer; returns the number of bytes read."""
         data = self.read(len(b))
         size = len(data)
@@ -571,7 +571,7 @@ class LimitedStream(io.RawIOBase):
         capped_by_limit = size is None or size < 0 or size > remaining
         want = remaining if capped_by_limit else t.cast(int, size)
         try:
-            line = inner_readline(want)
+            line: bytes = inner_readline(want)
         except (OSError, ValueError) as e:
             self.on_disconnect(error=e)
             return b""

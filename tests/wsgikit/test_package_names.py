@@ -80,6 +80,12 @@ def test_legacy_names_stay_out_of_all():
     assert set(wsgikit.__all__) == {"__version__", "__werkzeug_version__", "Client", "Request", "Response", "run_simple"}
 
 
+def test_all_names_every_lazy_export_once():
+    # __all__ is spelled out for the type checkers; it must not drift from the table.
+    assert sorted(wsgikit.__all__) == sorted({"__version__", "__werkzeug_version__", *wsgikit._EXPORTS})
+    assert len(wsgikit.__all__) == len(set(wsgikit.__all__))
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [

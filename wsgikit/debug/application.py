@@ -36,6 +36,14 @@ import typing as t
 from collections import OrderedDict
 from contextlib import ExitStack
 
+from .._internal import _log
+from ..http import parse_cookie
+from ..sansio.utils import host_is_trusted
+from ..wrappers import Request
+from ..wrappers import Response
+from ..wsgi import get_current_url
+from .console import Console
+from .console import _format_exception
 from .pin import PIN_TIME
 from .pin import check_pin_cookie
 from .pin import get_pin_and_cookie_name
@@ -48,9 +56,6 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
-
-    from ..wrappers import Request
-    from ..wrappers import Response
 
 #: Wrong PINs accepted before the console locks until restart.
 MAX_PIN_FAILURES = 10
@@ -87,8 +92,6 @@ class _ConsoleFrame:
     """The standalone console's stand-in for a frame."""
 
     def __init__(self, namespace: dict[str, t.Any]) -> None:
-        from .console import Console
-
         #: The console evaluating in ``namespace``.
         self.console = Console(namespace)
 
@@ -132,7 +135,7 @@ class _ResponseTracker:
         attempts = [(type(error), error, error.__traceback__), None] if self.called else [None]
         for exc_info in attempts:
             try:
-                self._start_response("500 INTERNAL SERVER ERROR", headers, exc_info)  # type: ignore[arg-type]
+                self._start_response("500 INTERNAL SERVER ERROR", headers, exc_info)  # type: ignore[arg-type]  # a raised error has its traceback
                 return True
             except Exception:
                 continue
@@ -225,8 +228,6 @@ class DebuggedApplication:
 
     def log_pin(self) -> None:
         """Print the PIN (or that it is off) to the server's log."""
-        from .._internal import _log
-
         if self._pin is None:
             _log("warning", " * Debugger PIN disabled. DEBUGGER UNSECURED!")
         else:
@@ -242,14 +243,10 @@ class DebuggedApplication:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
         query = environ.get("QUERY_STRING", "")
         if "__debugger__" in query:
-            from ..wrappers import Request
-
             request = Request(environ)
             if request.args.get("__debugger__") == "yes":
                 return self._dispatch_command(request)(environ, start_response)
         if self.evalex and self.console_path is not None and environ.get("PATH_INFO") == self.console_path:
-            from ..wrappers import Request
-
             return self.display_console(Request(environ))(environ, start_response)
         return self.debug_application(environ, start_response)
 
@@ -279,7 +276,7 @@ class DebuggedApplication:
     ) -> t.Iterator[bytes]:
         tb = DebugTraceback(e, skip=1, hide=not self.show_hidden_frames)
         self._register(tb, contexts)
-        errors = environ.get("wsgi.errors", sys.stderr)
+        errors: t.Any = environ.get("wsgi.errors", sys.stderr)  # the server's text stream
         if tracker.started or not tracker.restart(self._traceback_page(tb, environ), e):
             # Part of the response was sent: nothing can be shown any more.
             # Log it, then let the exception reach the server, which closes
@@ -291,8 +288,6 @@ class DebuggedApplication:
         yield tracker.page_body
 
     def _traceback_page(self, tb: DebugTraceback, environ: WSGIEnvironment) -> Response:
-        from ..wsgi import get_current_url
-
         is_trusted = self.check_pin_trust(environ) is True
         try:
             request_line = f"{environ.get('REQUEST_METHOD', 'GET')} {get_current_url(environ)}"
@@ -328,8 +323,8 @@ class DebuggedApplication:
         args = request.args
         cmd = args.get("cmd")
         if cmd == "resource":
-            return self.get_resource(request, args.get("f", ""))
-        if not hmac.compare_digest(args.get("s", "").encode(), self.secret.encode()):
+            return self.get_resource(request, args.get("f") or "")
+        if not hmac.compare_digest((args.get("s") or "").encode(), self.secret.encode()):
             return self._refuse(403, "Missing or wrong debugger secret.")
         if cmd == "pinauth":
             return self.pin_auth(request)
@@ -339,7 +334,7 @@ class DebuggedApplication:
             return self._refuse(400, "Unknown debugger command.")
         if self.check_pin_trust(request.environ) is not True:
             return self._refuse(403, "The console is locked: enter the PIN first.")
-        frame = self._frame(args.get("frm", ""))
+        frame = self._frame(args.get("frm") or "")
         if frame is None:
             return self._refuse(404, "No such frame (the server may have restarted).")
         return self.execute_command(request, cmd, frame)
@@ -364,8 +359,6 @@ class DebuggedApplication:
 
         :param environ: the request's environ.
         """
-        from ..sansio.utils import host_is_trusted
-
         trusted = [_bracket_ipv6(h) for h in self.trusted_hosts if h]
         return bool(trusted) and host_is_trusted(environ.get("HTTP_HOST"), trusted)
 
@@ -378,8 +371,6 @@ class DebuggedApplication:
         """
         if self._pin is None:
             return True
-        from ..http import parse_cookie
-
         value = parse_cookie(environ).get(self.pin_cookie_name)
         if not value:
             return False
@@ -397,8 +388,6 @@ class DebuggedApplication:
         except Exception as e:
             # Entering or leaving a preserved context failed (a teardown
             # function raised): show it in the console, not as a 500.
-            from .console import _format_exception
-
             output = _format_exception(e)
         response = self._response(output, "command", mimetype="text/html")
         # Tells the page to show a "..." prompt while a block is unfinished.
@@ -426,7 +415,7 @@ class DebuggedApplication:
 
     def pin_auth(self, request: Request) -> Response:
         """Check an entered PIN; on success set the signed PIN cookie."""
-        entered = request.args.get("pin", "")
+        entered = request.args.get("pin") or ""
         with self._pin_lock:
             exhausted = self.pin_exhausted
             ok = not exhausted and (self._pin is None or _same_pin(entered, self._pin))
@@ -462,8 +451,6 @@ class DebuggedApplication:
     def log_pin_request(self, request: Request) -> Response:
         """Print the PIN on the server's terminal again (asked by the page)."""
         if self.pin_logging and self._pin is not None:
-            from .._internal import _log
-
             _log("info", " * To enable the debugger you need to enter the security pin:")
             _log("info", " * Debugger pin code: %s", self._pin)
         return self._response("", "printpin", mimetype="text/plain")
@@ -471,8 +458,6 @@ class DebuggedApplication:
     # -- responses -----------------------------------------------------------
 
     def _response(self, body: str | bytes, kind: str, status: int = 200, mimetype: str = "text/plain") -> Response:
-        from ..wrappers import Response
-
         response = Response(body, status=status, mimetype=mimetype)
         headers = response.headers
         headers[DEBUGGER_HEADER] = kind

@@ -28,6 +28,7 @@ from .._internal import _escape_html as escape
 from .repr import debug_repr
 from .repr import dump
 from .repr import helper
+from .tbtools import DebugTraceback
 
 _eval_lock = threading.Lock()
 _input_counter = itertools.count(1)
@@ -201,7 +202,7 @@ class Console:
         stream = HTMLStringO()
         with _eval_lock:
             saved_stdout, saved_hook = sys.stdout, sys.displayhook
-            sys.stdout = _ThreadRouter(saved_stdout, threading.get_ident(), stream)  # type: ignore[assignment]
+            sys.stdout = _ThreadRouter(saved_stdout, threading.get_ident(), stream)
             if saved_hook is not ThreadedStream.displayhook:
                 _outer_displayhook = saved_hook
             sys.displayhook = ThreadedStream.displayhook
@@ -233,7 +234,5 @@ def _format_syntax_error(e: BaseException) -> str:
 
 
 def _format_exception(e: BaseException) -> str:
-    from .tbtools import DebugTraceback
-
     # skip=1 drops Console._run, where the exception was caught.
     return DebugTraceback(e, skip=1).render_traceback_html(include_title=False)

@@ -92,6 +92,8 @@ def _hostname() -> str:
 
 
 def _windows_machine_guid() -> str:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # never called elsewhere; lets the checkers see winreg's Windows API
+        return ""
     try:
         import winreg
 

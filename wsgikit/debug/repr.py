@@ -73,11 +73,11 @@ class DebugReprGenerator:
             return _subclass_wrap("[...]", obj, (list,))
         return _subclass_wrap(f"[{self._items(obj, SEQUENCE_LIMIT)}]", obj, (list,))
 
-    def tuple_repr(self, obj: t.Iterable[t.Any], recursive: bool) -> str:
+    def tuple_repr(self, obj: tuple[t.Any, ...], recursive: bool) -> str:
         if recursive:
             return _subclass_wrap("(...)", obj, (tuple,))
         items = self._items(obj, SEQUENCE_LIMIT)
-        comma = "," if len(obj) == 1 else ""  # type: ignore[arg-type]
+        comma = "," if len(obj) == 1 else ""
         return _subclass_wrap(f"({items}{comma})", obj, (tuple,))
 
     def set_repr(self, obj: t.Iterable[t.Any], recursive: bool) -> str:
@@ -180,8 +180,8 @@ class DebugReprGenerator:
         """A box listing ``obj``'s items (for a dict) or attributes."""
         repr_html: str | None = None
         items: list[tuple[str, str]] = []
+        title = "Contents of"
         if isinstance(obj, dict):
-            title = "Contents of"
             for key, value in obj.items():
                 if isinstance(key, str):
                     items.append((escape(key), self.repr(value)))
@@ -253,7 +253,7 @@ class _Helper:
             return
         try:
             # The title pydoc's own help() uses: "Help on ... :".
-            text = pydoc.render_doc(topic, "Help on %s:", renderer=pydoc.plaintext)
+            text = pydoc.render_doc(topic, "Help on %s:", renderer=pydoc.plaintext)  # type: ignore[attr-defined]  # pydoc's text renderer, missing from typeshed
         except ImportError as e:
             text = f"No help found: {e}"
         title, _, body = text.partition("\n")

@@ -116,6 +116,8 @@ class DebugFrameSummary(traceback.FrameSummary):
         """The console evaluating in this frame (made on first use, then kept
         so names defined in it persist)."""
         if self._console is None:
+            # Inside the function: the console module imports this one (it
+            # formats its exceptions with DebugTraceback), at module level.
             from .console import Console
 
             self._console = Console(self.global_ns, self.local_ns)
@@ -258,7 +260,7 @@ def _process_traceback(
             todo.append((cur_te.__context__, cur_exc.__context__, 0))
         members = getattr(cur_te, "exceptions", None)
         if members:
-            for member_te, member_exc in zip(members, cur_exc.exceptions):  # type: ignore[attr-defined]
+            for member_te, member_exc in zip(members, cur_exc.exceptions):  # type: ignore[attr-defined]  # a group: it has members
                 todo.append((member_te, member_exc, 0))
     return te
 
@@ -372,7 +374,7 @@ class DebugTraceback:
     @property
     def all_frames(self) -> list[DebugFrameSummary]:
         """Every frame of every level, for looking frames up by id."""
-        return [f for _, te in self.all_tracebacks for f in te.stack]  # type: ignore[misc]
+        return [f for _, te in self.all_tracebacks for f in te.stack]  # type: ignore[misc]  # _filter_stack filled the stacks with DebugFrameSummary
 
     @property
     def exception_summary(self) -> str:
@@ -403,7 +405,7 @@ class DebugTraceback:
             seen.add(id(item))
             if note:
                 parts.append(f'<p class="chain-note">{escape(note)}</p>')
-            parts.append(f'<ul class="frames">{_render_frames(item.stack)}</ul>')  # type: ignore[arg-type]
+            parts.append(f'<ul class="frames">{_render_frames(item.stack)}</ul>')  # type: ignore[arg-type]  # DebugFrameSummary items, as above
             parts.append(f'<blockquote class="exception">{escape(_exception_only(item))}</blockquote>')
             members = getattr(item, "exceptions", None)
             if members:

@@ -350,7 +350,7 @@ class LintMiddleware:
                 warn(f"Invalid number of arguments: {len(args)}, expected 2 or 3.", WSGIWarning, stacklevel=2)
             if kwargs:
                 warn("'start_response' does not take keyword arguments.", WSGIWarning, stacklevel=2)
-            status = args[0] if args else kwargs.get("status")
+            status: t.Any = args[0] if args else kwargs.get("status")
             headers = args[1] if len(args) > 1 else kwargs.get("headers", [])
             exc_info = args[2] if len(args) > 2 else kwargs.get("exc_info")
             headers_set[:] = self.check_start_response(status, headers, exc_info)

@@ -87,12 +87,12 @@ class SharedDataMiddleware:
         self.fallback_mimetype = fallback_mimetype
         items = exports.items() if isinstance(exports, cabc.Mapping) else exports
         for prefix, target in items:
-            self.exports.append((prefix, self._loader_for(target)))
+            self.exports.append((prefix, self._loader_for(target)))  # pyright: ignore[reportArgumentType]  # str keys: pyright also imagines a Mapping with tuple keys
         if disallow is not None:
             from fnmatch import fnmatch
 
             pattern = disallow
-            self.is_allowed = lambda filename: not fnmatch(filename, pattern)  # type: ignore[method-assign]
+            self.is_allowed = lambda filename: not fnmatch(filename, pattern)
 
     def _loader_for(self, target: str | tuple[str, str]) -> _TLoader:
         if isinstance(target, tuple):

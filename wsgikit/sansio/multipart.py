@@ -429,8 +429,9 @@ class MultipartDecoder:
             return self._header_wait(start)  # "\r\r" or "\r\n" + more to come
         return start, end - start
 
-    def _header_wait(self, position: int) -> None:
-        """Remember where the header search resumes; check caps and EOF."""
+    def _header_wait(self, position: int) -> tuple[int, int] | None:
+        """Remember where the header search resumes; check caps and EOF.
+        Always ``None`` (not yet), typed as the answer it stands for."""
         # The block will be at least ``position + 1`` bytes long.
         if position + 1 > self.max_part_header_size:
             raise self._headersRequestEntityTooLarge()
@@ -568,7 +569,7 @@ class MultipartDecoder:
             position += 1
         if buffer[position : position + 2] == b"\r\n":
             position += 2
-        elif buffer[position : position + 1] in (b"\n", b"\r"):
+        elif buffer[position : position + 1] in (b"\n", b"\r"):  # type: ignore[comparison-overlap]  # a bytearray equals the bytes it holds
             position += 1
         data = bytes(buffer[position:])
         buffer.clear()

@@ -69,6 +69,12 @@ class _lazy(t.Generic[_T]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.__name__ = name
 
+    if t.TYPE_CHECKING:
+        # Only for the checkers: assigning the attribute is allowed (it
+        # replaces the value). At runtime a __set__ would make this a data
+        # descriptor, and every read a Python call.
+        def __set__(self, obj: object, value: _T) -> None: ...
+
     @t.overload
     def __get__(self, obj: None, owner: type | None = None) -> _lazy[_T]: ...
     @t.overload
@@ -111,7 +117,7 @@ def _parse_query(query: bytes) -> list[tuple[str, str]]:
     if not query:
         return []
     text = query.decode("utf-8", _QUOTE_ERRORS)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     append = pairs.append
     for item in text.split("&"):
         if not item:
@@ -249,13 +255,13 @@ class Request:
         return get_host(self.scheme, self.headers.get("host"), self.server, self.trusted_hosts)
 
     @_lazy
-    def cookies(self) -> MultiDict[str, str]:
+    def cookies(self) -> ImmutableMultiDict[str, str]:
         """The cookies sent with the request. Values are taken as the
         header carries them (no latin-1 to UTF-8 re-decoding), as in Werkzeug.
         """
-        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)  # type: ignore[no-any-return]
+        return parse_cookie(self.headers.get("Cookie"), cls=self.dict_storage_class)  # type: ignore[return-value]  # immutable unless a subclass swaps the storage class (typed as in Werkzeug)
 
-    content_type = header_property(
+    content_type: header_property[str] = header_property(
         "Content-Type", read_only=True, doc="The media type of the body, with its parameters."
     )
 
@@ -264,13 +270,13 @@ class Request:
         """The body length in bytes; ``None`` when unknown or chunked."""
         return get_content_length(self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding"))
 
-    content_encoding = header_property(
+    content_encoding: header_property[str] = header_property(
         "Content-Encoding", read_only=True, doc="The coding applied to the body, such as ``gzip``."
     )
-    content_md5 = header_property(
+    content_md5: header_property[str] = header_property(
         "Content-MD5", read_only=True, doc="The base64 MD5 digest of the body (RFC 1864)."
     )
-    referrer = header_property(
+    referrer: header_property[str] = header_property(
         "Referer", read_only=True, doc="The address of the page that linked here."
     )
     date = header_property(
@@ -368,14 +374,14 @@ class Request:
     @_lazy
     def user_agent(self) -> UserAgent:
         """The ``User-Agent`` header as a :attr:`user_agent_class`."""
-        return self.user_agent_class(self.headers.get("User-Agent", ""))
+        return self.user_agent_class(self.headers.get("User-Agent") or "")
 
     @_lazy
     def authorization(self) -> Authorization | None:
         """The credentials from ``Authorization``, ``None`` when absent."""
         return Authorization.from_header(self.headers.get("Authorization"))
 
-    origin = header_property(
+    origin: header_property[str] = header_property(
         "Origin", read_only=True, doc="The origin (scheme, host, port) a cross-origin request came from."
     )
     access_control_request_headers = header_property(
@@ -384,7 +390,7 @@ class Request:
         read_only=True,
         doc="The headers a CORS preflight asks permission to send.",
     )
-    access_control_request_method = header_property(
+    access_control_request_method: header_property[str] = header_property(
         "Access-Control-Request-Method",
         read_only=True,
         doc="The method a CORS preflight asks permission to use.",

@@ -239,10 +239,10 @@ class Response:
         # the status from the precomputed table for plain int codes.
         if status is None:
             status = self.default_status
-        line = _STATUS_LINES.get(status) if type(status) is int else None  # type: ignore[call-overload]
+        line = _STATUS_LINES.get(status) if type(status) is int else None
         if line is not None:
             self._status = line
-            self._status_code = status  # type: ignore[assignment]
+            self._status_code = status  # type: ignore[assignment]  # an int: only int keys are in the table
         else:
             self._status, self._status_code = _clean_status_value(status)
 
@@ -323,7 +323,7 @@ class Response:
 
     @status_code.setter
     def status_code(self, code: int) -> None:
-        self.status = code  # type: ignore[assignment]
+        self.status = code
 
     @property
     def status(self) -> str:
@@ -454,7 +454,7 @@ class Response:
 
     # -- plain header properties ------------------------------------------
 
-    location = header_property(
+    location: header_property[str] = header_property(
         "Location",
         doc="Where a redirect points. A relative URL is sent as given unless"
         " :attr:`autocorrect_location_header` is set on the WSGI response.",
@@ -463,10 +463,10 @@ class Response:
         "Age",
         None,
         parse_age,
-        dump_age,  # type: ignore[arg-type]
+        dump_age,  # type: ignore[arg-type]  # it also takes the None a getter may give back
         doc="How long the response has been in a proxy cache, as a timedelta.",
     )
-    content_type = header_property(
+    content_type: header_property[str] = header_property(
         "Content-Type", doc="The full Content-Type header value."
     )
     content_length = header_property(
@@ -476,15 +476,15 @@ class Response:
         str,
         doc="The body size in bytes, as an int.",
     )
-    content_location = header_property(
+    content_location: header_property[str] = header_property(
         "Content-Location",
         doc="Another URL at which the returned content is available.",
     )
-    content_encoding = header_property(
+    content_encoding: header_property[str] = header_property(
         "Content-Encoding",
         doc="The coding (such as ``gzip``) applied to the body.",
     )
-    content_md5 = header_property(
+    content_md5: header_property[str] = header_property(
         "Content-MD5",
         doc="Base64 MD5 digest of the body (obsolete, kept for compatibility).",
     )
@@ -509,7 +509,7 @@ class Response:
         http_date,
         doc="When the resource last changed, as an aware datetime.",
     )
-    accept_ranges = header_property(
+    accept_ranges: header_property[str] = header_property(
         "Accept-Ranges",
         doc="The range units the resource supports (``bytes`` or ``none``).",
     )
@@ -627,7 +627,7 @@ class Response:
 
         # The datastructure has no public hook for this; like Werkzeug, the
         # callback is attached after construction.
-        value._on_update = on_update  # type: ignore[attr-defined]
+        value._on_update = on_update
         return value
 
     @www_authenticate.setter
@@ -688,7 +688,7 @@ class Response:
         dump_func=dump_header,
         doc="The methods a cross-origin request may use.",
     )
-    access_control_allow_origin = header_property(
+    access_control_allow_origin: header_property[str] = header_property(
         "Access-Control-Allow-Origin",
         doc="The origin (or ``*``) allowed to read the response.",
     )

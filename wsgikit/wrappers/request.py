@@ -24,6 +24,7 @@ from operator import sub
 from ..datastructures import CombinedMultiDict
 from ..datastructures import EnvironHeaders
 from ..datastructures import FileStorage
+from ..datastructures import ImmutableMultiDict
 from ..datastructures import MultiDict
 from ..exceptions import BadRequest
 from ..exceptions import HTTPException
@@ -76,6 +77,8 @@ def check_json_depth(data: bytes | str, max_depth: int) -> None:
 
 
 if t.TYPE_CHECKING:
+    from types import TracebackType
+
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -155,7 +158,7 @@ class Request(_SansIORequest):
     #: Largest number of multipart parts parsed.
     max_form_parts: int | None = 1000
     #: The parser of ``form``/``files``.
-    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()  # type: ignore[assignment]
+    form_data_parser_class: type[FormDataParser] = _FormDataParserClass()  # type: ignore[assignment]  # a lazy descriptor that reads as type[FormDataParser]
     #: The module :meth:`get_json` decodes with (``loads``).
     json_module: t.Any = json
     #: Deepest nesting of JSON arrays and objects :meth:`get_json` accepts;
@@ -192,32 +195,32 @@ class Request(_SansIORequest):
     # -- the base values, read from the environ on first access --------------
 
     @_lazy
-    def method(self) -> str:  # type: ignore[override]
+    def method(self) -> str:
         """The request method, upper-cased (``"GET"`` when missing). A
         method some Python 2 era middleware stored as bytes is decoded as
         latin-1."""
         method = self.environ.get("REQUEST_METHOD", "GET")
         if type(method) is bytes:
             method = method.decode("latin-1")
-        return method.upper()
+        return method.upper()  # type: ignore[no-any-return]  # the environ is dict[str, Any]; PEP 3333 makes this a str
 
     @_lazy
-    def scheme(self) -> str:  # type: ignore[override]
+    def scheme(self) -> str:
         """The URL scheme (``wsgi.url_scheme``)."""
-        return self.environ.get("wsgi.url_scheme", "http")
+        return self.environ.get("wsgi.url_scheme", "http")  # type: ignore[no-any-return]  # a str by PEP 3333
 
     @_lazy
-    def server(self) -> tuple[str, int | None] | None:  # type: ignore[override]
+    def server(self) -> tuple[str, int | None] | None:
         """The ``(SERVER_NAME, SERVER_PORT)`` pair."""
         return _get_server(self.environ)
 
     @_lazy
-    def root_path(self) -> str:  # type: ignore[override]
+    def root_path(self) -> str:
         """``SCRIPT_NAME`` as text, without a trailing slash."""
         return _decode_native(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
 
     @_lazy
-    def path(self) -> str:  # type: ignore[override]
+    def path(self) -> str:
         """``PATH_INFO`` as text, starting with exactly one slash. Invalid
         UTF-8 becomes U+FFFD.
         """
@@ -227,17 +230,17 @@ class Request(_SansIORequest):
         return path
 
     @_lazy
-    def query_string(self) -> bytes:  # type: ignore[override]
+    def query_string(self) -> bytes:
         """The raw query string bytes."""
         return _native_bytes(self.environ.get("QUERY_STRING", ""))
 
     @_lazy
-    def headers(self) -> Headers:  # type: ignore[override]
+    def headers(self) -> Headers:
         """The request headers, a read-only view of the environ."""
         return EnvironHeaders(self.environ)
 
     @_lazy
-    def remote_addr(self) -> str | None:  # type: ignore[override]
+    def remote_addr(self) -> str | None:
         """The client's address (``REMOTE_ADDR``)."""
         return self.environ.get("REMOTE_ADDR")
 
@@ -275,13 +278,16 @@ class Request(_SansIORequest):
         The request is closed (uploaded files released) when the function
         has returned.
         """
+        # A method gets its own arguments before the request.
+        view: t.Callable[..., WSGIApplication] = f
+
         @functools.wraps(f)
         def application(*args: t.Any) -> t.Iterable[bytes]:
             environ = args[-2]
             request = cls(environ)
             with request:
                 try:
-                    response = f(*args[:-2], request)
+                    response = view(*args[:-2], request)
                 except HTTPException as e:
                     response = e.get_response(environ)
                 return response(environ, args[-1])
@@ -340,7 +346,7 @@ class Request(_SansIORequest):
             # A form assigned by the application is kept as it is (and
             # ``files`` must not recurse into this method again).
             if "files" not in self.__dict__:
-                self.files = self.parameter_storage_class()
+                self.files = self.parameter_storage_class()  # type: ignore[assignment]  # immutable unless a subclass swaps the storage class (typed as in Werkzeug)
             return
         if self.want_form_data_parsed:
             parser = self.make_form_data_parser()
@@ -353,7 +359,7 @@ class Request(_SansIORequest):
         else:
             empty = self.parameter_storage_class
             data = (self.stream, empty(), empty())
-        self.stream, self.form, self.files = data
+        self.stream, self.form, self.files = data  # type: ignore[assignment]  # as above
         self._form_loaded = True
 
     def _get_stream_for_parsing(self) -> t.IO[bytes]:
@@ -379,7 +385,9 @@ class Request(_SansIORequest):
     def __enter__(self) -> Request:
         return self
 
-    def __exit__(self, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_value: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     @_lazy
@@ -398,7 +406,7 @@ class Request(_SansIORequest):
             return BytesIO()
         return get_input_stream(self.environ, max_content_length=self.max_content_length)
 
-    input_stream = environ_property(
+    input_stream: environ_property[t.IO[bytes]] = environ_property(
         "wsgi.input",
         doc="The raw WSGI input stream, without any limit; prefer :attr:`stream`.",
     )
@@ -406,14 +414,18 @@ class Request(_SansIORequest):
     @_lazy
     def data(self) -> bytes:
         """The body as bytes; empty when it was parsed as a form."""
-        return self.get_data(parse_form_data=True)  # type: ignore[return-value]
+        return self.get_data(parse_form_data=True)
 
     @t.overload
     def get_data(
-        self, cache: bool = True, as_text: t.Literal[False] = False, parse_form_data: bool = False
+        self, cache: bool = ..., as_text: t.Literal[False] = ..., parse_form_data: bool = ...
     ) -> bytes: ...
     @t.overload
-    def get_data(self, cache: bool = True, as_text: t.Literal[True] = ..., parse_form_data: bool = False) -> str: ...
+    def get_data(self, cache: bool, as_text: t.Literal[True], parse_form_data: bool = ...) -> str: ...
+    @t.overload
+    def get_data(self, cache: bool = ..., *, as_text: t.Literal[True], parse_form_data: bool = ...) -> str: ...
+    @t.overload
+    def get_data(self, cache: bool = ..., as_text: bool = ..., parse_form_data: bool = ...) -> bytes | str: ...
 
     def get_data(self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False) -> bytes | str:
         """Read the whole body.
@@ -437,7 +449,7 @@ class Request(_SansIORequest):
         return data
 
     @_lazy
-    def form(self) -> MultiDict[str, str]:
+    def form(self) -> ImmutableMultiDict[str, str]:
         """The form fields of a ``application/x-www-form-urlencoded`` or
         ``multipart/form-data`` body. Files are in :attr:`files`.
         """
@@ -455,7 +467,7 @@ class Request(_SansIORequest):
         )
 
     @_lazy
-    def files(self) -> MultiDict[str, FileStorage]:
+    def files(self) -> ImmutableMultiDict[str, FileStorage]:
         """The uploaded files of a ``multipart/form-data`` body, each a
         :class:`~wsgikit.datastructures.FileStorage`.
         """
@@ -472,21 +484,21 @@ class Request(_SansIORequest):
         """Alias of :attr:`root_url`."""
         return self.root_url
 
-    remote_user = environ_property("REMOTE_USER", doc="The user the server authenticated, if any.")
-    is_multithread = environ_property(
+    remote_user: environ_property[str] = environ_property("REMOTE_USER", doc="The user the server authenticated, if any.")
+    is_multithread: environ_property[bool] = environ_property(
         "wsgi.multithread", doc="Whether the server may run the application in several threads."
     )
-    is_multiprocess = environ_property(
+    is_multiprocess: environ_property[bool] = environ_property(
         "wsgi.multiprocess", doc="Whether the server may run the application in several processes."
     )
-    is_run_once = environ_property(
+    is_run_once: environ_property[bool] = environ_property(
         "wsgi.run_once", doc="Whether the application runs once per process (CGI)."
     )
 
     # -- JSON ----------------------------------------------------------------
 
     @property
-    def json(self) -> t.Any | None:
+    def json(self) -> t.Any:
         """The body parsed as JSON; see :meth:`get_json`."""
         return self.get_json()
 

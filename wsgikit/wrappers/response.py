@@ -96,7 +96,7 @@ class _RangeWrapper:
         if seekable is not None and seekable():
             tell = getattr(iterable, "tell", None)
             base = tell() if tell is not None else 0
-            iterable.seek(base + start)  # type: ignore[attr-defined]
+            iterable.seek(base + start)  # type: ignore[attr-defined]  # seekable() said it is a file
             skip = 0
         if length <= 0:
             return
@@ -154,7 +154,7 @@ class ResponseStream:
                 f"write() argument must be str or bytes, not {type(value).__name__!r}"
             )
         self.response._ensure_sequence(mutable=True)
-        self.response.response.append(value)  # type: ignore[attr-defined]
+        self.response.response.append(value)  # type: ignore[union-attr]  # a list now: _ensure_sequence(mutable=True)
         self.response.headers.remove("Content-Length")
         return len(value)
 
@@ -273,6 +273,8 @@ class Response(_SansIOResponse):
 
     #: The body: a list of bytes/str or any iterable of them.
     response: t.Iterable[str] | t.Iterable[bytes]
+    # The callbacks run by close() (see call_on_close).
+    _on_close: list[t.Callable[[], t.Any]]
 
     #: Whether the WSGI output may skip get_wsgi_headers/get_app_iter (set
     #: per class: only when a subclass does not override them).
@@ -289,7 +291,7 @@ class Response(_SansIOResponse):
 
     def __init__(
         self,
-        response: t.Iterable[bytes] | bytes | t.Iterable[str] | str | None = None,
+        response: t.Iterable[bytes] | bytes | bytearray | t.Iterable[str] | str | None = None,
         status: int | str | HTTPStatus | None = None,
         headers: t.Mapping[str, str | t.Iterable[str]]
         | t.Iterable[tuple[str, str]]
@@ -331,7 +333,7 @@ class Response(_SansIOResponse):
         super().__init__(status, headers, mimetype, content_type)
         #: Hand the body to the server as is (see the class docstring).
         self.direct_passthrough = direct_passthrough
-        self._on_close: list[t.Callable[[], t.Any]] = []
+        self._on_close = []
         if response is None:
             self.response = []
         elif isinstance(response, (str, bytes, bytearray)):
@@ -403,6 +405,13 @@ class Response(_SansIOResponse):
 
     # -- body -------------------------------------------------------------
 
+    @t.overload
+    def get_data(self, as_text: t.Literal[False] = ...) -> bytes: ...
+    @t.overload
+    def get_data(self, as_text: t.Literal[True]) -> str: ...
+    @t.overload
+    def get_data(self, as_text: bool = ...) -> bytes | str: ...
+
     def get_data(self, as_text: bool = False) -> bytes | str:
         """Return the whole body, as bytes or (``as_text``) decoded UTF-8.
 
@@ -415,14 +424,14 @@ class Response(_SansIOResponse):
             return rv.decode()
         return rv
 
-    def set_data(self, value: bytes | str) -> None:
+    def set_data(self, value: bytes | bytearray | str) -> None:
         """Replace the body; a string is encoded as UTF-8. Content-Length is
         updated when :attr:`automatically_set_content_length` is on.
         """
         # PERF: exact type checks first; str and bytes are nearly every call.
         cls = type(value)
         if cls is str:
-            value = value.encode()  # type: ignore[union-attr]
+            value = value.encode()  # type: ignore[union-attr]  # a str: its exact type was just checked
         elif cls is bytes:
             pass
         elif isinstance(value, str):
@@ -433,7 +442,7 @@ class Response(_SansIOResponse):
             raise TypeError(
                 f"The body must be str or bytes, not {type(value).__name__!r}."
             )
-        self.response = [value]
+        self.response = [value]  # type: ignore[assignment]  # bytes: a str was encoded above
         if self.automatically_set_content_length:
             self._set_content_length(len(value))
 
@@ -455,7 +464,7 @@ class Response(_SansIOResponse):
         """Make sure the body is a list (``mutable``) or at least a sequence."""
         if self.is_sequence:
             if mutable and not isinstance(self.response, list):
-                self.response = list(self.response)
+                self.response = list(self.response)  # type: ignore[assignment]  # the same items, now in a list
             return
         if self.direct_passthrough:
             raise RuntimeError(
@@ -489,7 +498,7 @@ class Response(_SansIOResponse):
     def is_streamed(self) -> bool:
         """Whether the body's length is unknown (it has no ``len()``)."""
         try:
-            len(self.response)  # type: ignore[arg-type]
+            len(self.response)  # type: ignore[arg-type]  # probing: a streamed body has no len()
         except (TypeError, AttributeError):
             return True
         return False
@@ -511,7 +520,7 @@ class Response(_SansIOResponse):
         """The body parsed as JSON if the mimetype is JSON, else ``None``."""
         return self.get_json()
 
-    def get_json(self, force: bool = False, silent: bool = False) -> t.Any | None:
+    def get_json(self, force: bool = False, silent: bool = False) -> t.Any:
         """Parse the body as JSON.
 
         :param force: parse even if the mimetype does not say JSON.
@@ -571,7 +580,7 @@ class Response(_SansIOResponse):
         :param weak: mark the ETag weak.
         """
         if overwrite or "etag" not in self.headers:
-            self.set_etag(generate_etag(self.get_data()), weak)  # type: ignore[arg-type]
+            self.set_etag(generate_etag(self.get_data()), weak)
 
     # -- conditional requests ---------------------------------------------
 
@@ -627,9 +636,9 @@ class Response(_SansIOResponse):
         if (
             if_none_match is not None
             and if_none_match == etag
-            and etag.endswith('"')
-            and etag.count('"') == 2
-            and (etag.startswith('"') or etag.startswith('W/"'))
+            and etag.endswith('"')  # type: ignore[union-attr]  # not None: it equals if_none_match
+            and etag.count('"') == 2  # type: ignore[union-attr]  # as above
+            and (etag.startswith('"') or etag.startswith('W/"'))  # type: ignore[union-attr]  # as above
             and "HTTP_IF_MODIFIED_SINCE" not in environ
             and "HTTP_IF_MATCH" not in environ
         ):
@@ -686,7 +695,7 @@ class Response(_SansIOResponse):
 
     def _wrap_range_response(self, start: int, length: int) -> None:
         if self.status_code == 206:
-            self.response = _RangeWrapper(self.response, start, length)  # type: ignore[assignment]
+            self.response = _RangeWrapper(self.response, start, length)
 
     # -- WSGI -------------------------------------------------------------
 
@@ -750,7 +759,7 @@ class Response(_SansIOResponse):
         if not _sends_body(_wire_rule(self.status_code), environ):
             iterable: t.Iterable[bytes] = ()
         elif self.direct_passthrough:
-            return self.response  # type: ignore[return-value]
+            return self.response  # type: ignore[return-value]  # passed through as the app gave it: bytes, by the WSGI contract
         else:
             iterable = self.iter_encoded()
         return ClosingIterator(iterable, self.close)

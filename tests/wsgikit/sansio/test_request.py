@@ -340,3 +340,24 @@ def test_user_agent_class_is_configurable() -> None:
         user_agent_class = Agent  # type: ignore[assignment]
 
     assert make(headers={"User-Agent": "x"}, cls=Custom).user_agent.string == "X"
+
+
+def test_lazy_attributes_stay_non_data_descriptors() -> None:
+    # The checkers see a __set__ (so assigning type-checks); at runtime there
+    # is none, so after the first read the instance attribute answers alone.
+    from wsgikit.sansio.request import _lazy
+
+    assert not hasattr(_lazy, "__set__")
+    calls = []
+
+    class Thing:
+        @_lazy
+        def value(self) -> int:
+            calls.append(1)
+            return 42
+
+    thing = Thing()
+    assert (thing.value, thing.value) == (42, 42)
+    assert calls == [1]
+    thing.value = 7
+    assert thing.value == 7

@@ -19,24 +19,35 @@ fix restarts the server) and the extra files. ``inotify``
 sleeps in ``select`` until the kernel reports an event, so idle cost is
 nothing; it falls back to ``stat`` where inotify is unavailable or when the
 kernel runs out of watches.
+
+Layers: this module sits below :mod:`wsgikit.serving` (which imports
+:func:`is_running_from_reloader` and :func:`run_with_reloader` from here at
+import time) and imports nothing of wsgikit but :mod:`wsgikit._internal`.
+So that ``import wsgikit.serving`` stays cheap, what only the supervisor or
+the watcher needs (``subprocess``, ``signal``, ``sysconfig``, the library
+roots) is loaded or computed on first use.
 """
 
 from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import os
 import select
-import signal
 import struct
-import subprocess
 import sys
-import sysconfig
 import threading
 import time
 import typing as t
 
 from ._internal import _log
+
+
+def is_running_from_reloader() -> bool:
+    """Whether this process is the reloader's child, which runs the server."""
+    return os.environ.get("WSGIKIT_RUN_MAIN") == "true" or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+
 
 #: Directory names never watched: VCS data, caches, dependencies.
 _ignore_common_dirs = frozenset(
@@ -58,8 +69,15 @@ _ignore_common_dirs = frozenset(
 )
 
 
+@functools.cache
 def _library_roots() -> tuple[str, ...]:
-    """Directories of the standard library and installed packages."""
+    """Directories of the standard library and installed packages; paths
+    under these are libraries, not the project, and are not watched.
+
+    Computed on first use, not at import (see the module docstring).
+    """
+    import sysconfig  # cold start: only the watcher needs it
+
     roots = set()
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         path = sysconfig.get_paths().get(name)
@@ -77,12 +95,8 @@ def _library_roots() -> tuple[str, ...]:
     return tuple(sorted(roots))
 
 
-#: Paths under these are libraries, not the project, and are not watched.
-_ignore_always = _library_roots()
-
-
 def _is_library(path: str) -> bool:
-    return path.startswith(_ignore_always) or "site-packages" in path or "dist-packages" in path
+    return path.startswith(_library_roots()) or "site-packages" in path or "dist-packages" in path
 
 
 # PERF: module name -> project file (or None), so a poll does not redo the
@@ -243,6 +257,8 @@ class ReloaderLoop:
     def restart_with_reloader(self) -> int:
         """Run this program in a child until it exits with a code other
         than 3, restarting it on 3. Return that exit code."""
+        import subprocess  # cold start: only the supervisor starts children
+
         while True:
             _log("info", f" * Restarting with {self.name}")
             args = _get_args_for_reloading()
@@ -366,7 +382,8 @@ class InotifyReloaderLoop(ReloaderLoop):
         self._fallback: StatReloaderLoop | None = None
         self._dirs: dict[int, str] = {}
         self._watched: set[str] = set()
-        self._inotify = _Inotify()
+        #: ``None`` once closed, or after falling back to polling.
+        self._inotify: _Inotify | None = _Inotify()
         try:
             for root in _find_watch_roots(self.extra_files, self.exclude_patterns):
                 self._watch_tree(root)
@@ -385,8 +402,9 @@ class InotifyReloaderLoop(ReloaderLoop):
             " * WARNING: the system ran out of inotify watches (raise"
             " fs.inotify.max_user_watches); the reloader falls back to polling.",
         )
-        self._inotify.close()
-        self._inotify = None  # type: ignore[assignment]
+        if self._inotify is not None:
+            self._inotify.close()
+            self._inotify = None
         fallback = StatReloaderLoop(self.extra_files, self.exclude_patterns, self.interval)
         self._fallback = fallback
         fallback.__enter__()
@@ -400,13 +418,15 @@ class InotifyReloaderLoop(ReloaderLoop):
 
     def _watch_tree(self, root: str) -> None:
         """Watch ``root`` and every directory below it, once each."""
+        inotify = self._inotify
+        assert inotify is not None, "only called while watching with inotify"
         stack = [root]
         while stack:
             path = stack.pop()
             if path in self._watched:
                 continue
             try:
-                wd = self._inotify.add_watch(path)
+                wd = inotify.add_watch(path)
             except OSError as e:
                 if e.errno == errno.ENOSPC:
                     raise _WatchesExhausted() from None
@@ -434,7 +454,9 @@ class InotifyReloaderLoop(ReloaderLoop):
 
     def _read_changes(self, timeout: float) -> str | None:
         """Wait up to ``timeout`` for events; return a changed file or None."""
-        fd = self._inotify.fd
+        inotify = self._inotify
+        assert inotify is not None, "only called while watching with inotify"
+        fd = inotify.fd
         readable, _, _ = select.select([fd], [], [], timeout)
         if not readable:
             return None
@@ -554,7 +576,7 @@ def run_with_reloader(
     :param interval: seconds between checks (polling) or wake-ups.
     :param reloader_type: ``"auto"``, ``"stat"``, ``"inotify"`` or ``"watchdog"``.
     """
-    from .serving import is_running_from_reloader
+    import signal  # cold start: only a reloading server installs the handler
 
     loop_class = _select_loop(reloader_type)
     signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))

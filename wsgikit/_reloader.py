@@ -43,6 +43,9 @@ import typing as t
 
 from ._internal import _log
 
+if t.TYPE_CHECKING:
+    from types import TracebackType
+
 
 def is_running_from_reloader() -> bool:
     """Whether this process is the reloader's child, which runs the server."""
@@ -242,7 +245,9 @@ class ReloaderLoop:
         self.run_step()
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):  # type: ignore[no-untyped-def]
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None
+    ) -> None:
         """Release watch resources."""
 
     def run(self) -> None:
@@ -345,11 +350,11 @@ class _Inotify:
         self.fd = fd
 
     def add_watch(self, path: str) -> int:
-        wd = self._add(self.fd, os.fsencode(path), _WATCH_MASK | _IN_ONLYDIR)
+        wd: int = self._add(self.fd, os.fsencode(path), _WATCH_MASK | _IN_ONLYDIR)
         if wd < 0:
             code = self._ctypes.get_errno()
             raise OSError(code, os.strerror(code), path)
-        return wd  # type: ignore[no-any-return]
+        return wd
 
     def close(self) -> None:
         os.close(self.fd)
@@ -391,7 +396,9 @@ class InotifyReloaderLoop(ReloaderLoop):
             self._use_fallback()
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):  # type: ignore[no-untyped-def]
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None
+    ) -> None:
         if self._inotify is not None:
             self._inotify.close()
             self._inotify = None

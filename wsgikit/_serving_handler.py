@@ -142,7 +142,8 @@ class _HeaderView:
         return found or failobj
 
     def __getitem__(self, name: str) -> str | None:
-        return self.get(name)  # type: ignore[no-any-return]
+        value: str | None = self.get(name)
+        return value
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.get(name) is not None
@@ -180,7 +181,8 @@ def _http_date() -> str:
     if _date_cache[0] != now:
         _date_cache[1] = formatdate(now, usegmt=True)
         _date_cache[0] = now
-    return _date_cache[1]  # type: ignore[no-any-return]
+    value: str = _date_cache[1]
+    return value
 
 
 _NO_BODY_STATUS = frozenset({204, 304})
@@ -222,7 +224,9 @@ def _check_response_header_name(name: str) -> None:
 class WSGIRequestHandler(BaseHTTPRequestHandler):
     """Serve HTTP/1.x requests on one connection by calling the WSGI app."""
 
-    server: BaseWSGIServer
+    # The stdlib types it as any BaseServer; these handlers only ever run
+    # under a BaseWSGIServer and use its attributes.
+    server: BaseWSGIServer  # pyright: ignore[reportIncompatibleVariableOverride]
 
     #: Seconds an idle keep-alive connection waits for the next request.
     keep_alive_timeout: float = 5.0
@@ -234,15 +238,14 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
 
     environ: WSGIEnvironment
 
-    @property
-    def server_version(self) -> str:  # type: ignore[override]
-        return f"wsgikit/{__version__}"
+    #: ``SERVER_SOFTWARE``, and the start of the ``Server`` header.
+    server_version = f"wsgikit/{__version__}"
 
     def setup(self) -> None:
         self.connection = self.request
         if isinstance(self.client_address, str) or not self.client_address:
             # AF_UNIX peers have no address.
-            self.client_address = (self.client_address or "", 0)  # type: ignore[assignment]
+            self.client_address = (self.client_address or "", 0)
         self._handshake_failed = False
         if isinstance(self.connection, ssl.SSLSocket):
             self.connection.settimeout(self.request_timeout)
@@ -254,8 +257,8 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
         if self.server.address_family in (socket.AF_INET, socket.AF_INET6):
             # PERF: responses are written whole; do not wait for ACKs.
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.wfile = _Writer(self.connection)  # type: ignore[assignment]
-        self.rfile = None  # type: ignore[assignment]
+        self.wfile = _Writer(self.connection)  # type: ignore[assignment]  # unbuffered socket writer
+        self.rfile = None  # type: ignore[assignment]  # the handler reads the socket itself (see _read_head)
         self._buf = b""
         self.protocol_version = self.server._protocol_for(type(self))
         self.server._track(self.connection, True)
@@ -283,7 +286,7 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         """Read, run and answer one request."""
         self.close_connection = True
-        self.path = None  # type: ignore[assignment]
+        self.path = None  # type: ignore[assignment]  # no request line yet: log_request then logs the raw line
         self.requestline = ""
         try:
             head = self._read_head()
@@ -300,7 +303,7 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
         self.path = "/" + head.target.lstrip("/") if head.target[:2] == "//" else head.target
         self.request_version = head.version
         self.requestline = head.request_line
-        self.headers = _HeaderView(head.headers)  # type: ignore[assignment]
+        self.headers = _HeaderView(head.headers)  # type: ignore[assignment]  # Message's read part
         try:
             request_host(head)
             kind, length = body_framing(head.version, head.headers)
@@ -464,7 +467,7 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
 
     def _add_client_cert(self, environ: dict[str, t.Any]) -> None:
         try:
-            der = self.connection.getpeercert(binary_form=True)  # type: ignore[attr-defined]
+            der = self.connection.getpeercert(binary_form=True)
         except (ValueError, AttributeError):
             return
         if der is not None:
@@ -504,7 +507,8 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
         fresh = _ResponseState(state.head_only)
         self._state = fresh
         try:
-            self._execute(error if is_http else InternalServerError(), environ, fresh)  # type: ignore[arg-type]
+            answer = error if isinstance(error, HTTPException) else InternalServerError()
+            self._execute(answer, environ, fresh)
         except OSError:
             pass
         state.code = fresh.code
@@ -535,7 +539,7 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
                 return
             if type(app_iter) in (list, tuple) and state.status is not None:
                 # PERF: a known body gets a Content-Length, not chunked framing.
-                self._set_length(state, sum(map(len, app_iter)))  # type: ignore[arg-type]
+                self._set_length(state, sum(map(len, app_iter)))
             for data in app_iter:
                 write(data)
             if not state.sent:
@@ -653,7 +657,7 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
             state.headers.append(("Content-Length", str(length)))
         self.connection.sendall(self._response_head(state))
         if length:
-            self.connection.sendfile(wrapper.file, offset, length)  # type: ignore[arg-type]
+            self.connection.sendfile(wrapper.file, offset, length)
         return True
 
     def connection_dropped(self, error: BaseException, environ: WSGIEnvironment | None = None) -> None:
@@ -661,13 +665,14 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
 
     def address_string(self) -> str:
         if getattr(self, "environ", None):
-            return self.environ["REMOTE_ADDR"]  # type: ignore[no-any-return]
+            address: str = self.environ["REMOTE_ADDR"]
+            return address
         if not self.client_address or not self.client_address[0]:
             return "<local>"
-        return self.client_address[0]  # type: ignore[no-any-return]
+        return self.client_address[0]
 
     def port_integer(self) -> int:
-        return self.client_address[1]  # type: ignore[no-any-return]
+        return self.client_address[1]
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Write the access log line for the current request."""
@@ -724,5 +729,6 @@ def _log_date() -> str:
         y, m, d, hh, mm, ss, *_ = time.localtime(now)
         _log_date_cache[1] = f"{d:02d}/{_MONTHS[m]}/{y:04d} {hh:02d}:{mm:02d}:{ss:02d}"
         _log_date_cache[0] = now
-    return _log_date_cache[1]  # type: ignore[no-any-return]
+    value: str = _log_date_cache[1]
+    return value
 

@@ -15,7 +15,8 @@ here). Layers (imports only point down)::
 
     _serving_input (the request body: ``wsgi.input``),
     _serving_tls (SSL contexts, ad-hoc certificates),
-    _reloader (restarting on changes; ``is_running_from_reloader``)
+    _reloader (restarting on changes; ``is_running_from_reloader``;
+               loaded on first use, see ``_LAZY_EXPORTS``)
     -> _serving_handler (the request handler, the access log)
     -> serving (this module: addresses, servers, make_server, run_simple)
 """
@@ -23,6 +24,7 @@ here). Layers (imports only point down)::
 from __future__ import annotations
 
 import errno
+import importlib
 import ipaddress
 import os
 import socket
@@ -36,8 +38,6 @@ from http.server import HTTPServer
 
 from ._http11 import MAX_HEADER_BYTES
 from ._internal import _log
-from ._reloader import is_running_from_reloader
-from ._reloader import run_with_reloader
 from ._serving_handler import WSGIRequestHandler
 from ._serving_handler import _ansi_style
 from ._serving_handler import connection_dropped_errors as connection_dropped_errors
@@ -52,6 +52,8 @@ from ._serving_tls import make_ssl_devcert
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
+
+    from ._reloader import is_running_from_reloader as is_running_from_reloader
 
 __all__ = [
     "BaseWSGIServer",
@@ -88,6 +90,32 @@ _DEV_WARNING = (
     " deployment. Use a production WSGI server instead."
 )
 
+# PERF: names whose defining module loads on first use, as the package does
+# for its top-level names. Only run_simple needs the reloader, and importing
+# its file watchers here would make ``import wsgikit.serving`` about a tenth
+# slower for everyone who only calls make_server.
+_LAZY_EXPORTS = {"is_running_from_reloader": "_reloader"}
+
+
+def __getattr__(name: str) -> t.Any:
+    module = _LAZY_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_EXPORTS})
+
+
+def _from_reloader() -> bool:
+    """Whether this process is the reloader's child (see :data:`_LAZY_EXPORTS`)."""
+    from ._reloader import is_running_from_reloader  # PERF: cold start, see _LAZY_EXPORTS
+
+    return is_running_from_reloader()
+
 
 # --------------------------------------------------------------------------
 # Addresses
@@ -112,7 +140,7 @@ def get_sockaddr(host: str, port: int, family: socket.AddressFamily) -> tuple[st
         info = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     except socket.gaierror:
         return host, port
-    return info[0][4]  # type: ignore[return-value]
+    return info[0][4]  # type: ignore[return-value]  # IPv6 gives a 4-tuple; the annotation is Werkzeug's
 
 
 def get_interface_ip(family: socket.AddressFamily) -> str:
@@ -126,7 +154,8 @@ def get_interface_ip(family: socket.AddressFamily) -> str:
             s.connect((probe, 58162))
         except OSError:
             return "::1" if family == socket.AF_INET6 else "127.0.0.1"
-        return s.getsockname()[0]  # type: ignore[no-any-return]
+        address: str = s.getsockname()[0]
+        return address
 
 
 # --------------------------------------------------------------------------
@@ -182,7 +211,7 @@ class BaseWSGIServer(HTTPServer):
         self._protocols: dict[type, str] = {}
         if family == af_unix and fd is None and os.path.exists(t.cast(str, server_address)):
             os.unlink(t.cast(str, server_address))
-        super().__init__(server_address, handler, bind_and_activate=False)  # type: ignore[arg-type]
+        super().__init__(server_address, handler, bind_and_activate=False)  # type: ignore[arg-type]  # or an AF_UNIX path
         if fd is None:
             self._bind_or_exit()
         else:
@@ -223,14 +252,14 @@ class BaseWSGIServer(HTTPServer):
             self.server_name = str(self.server_address[0])
             self.server_port = self.server_address[1]
 
-    def _protocol_for(self, handler: type) -> str:
+    def _protocol_for(self, handler: type[BaseHTTPRequestHandler]) -> str:
         """HTTP/1.1 (keep-alive) when requests can run concurrently, unless
         the handler class chose a protocol itself."""
         protocol = self._protocols.get(handler)
         if protocol is None:
             explicit = next((c for c in handler.__mro__ if "protocol_version" in vars(c)), None)
             if explicit is not None and explicit is not BaseHTTPRequestHandler:
-                protocol = handler.protocol_version  # type: ignore[attr-defined]
+                protocol = handler.protocol_version
             else:
                 protocol = "HTTP/1.1" if self.multithread or self.multiprocess else "HTTP/1.0"
             self._protocols[handler] = protocol
@@ -267,7 +296,7 @@ class BaseWSGIServer(HTTPServer):
             except OSError:
                 pass
         if self._unlink_on_close and os.path.exists(self._unlink_on_close):
-            if not is_running_from_reloader():
+            if not _from_reloader():
                 os.unlink(self._unlink_on_close)
             self._unlink_on_close = None
 
@@ -354,7 +383,7 @@ def make_server(
 
 def _inherited_fd() -> int | None:
     """The listening socket's fd handed down by the reloader parent."""
-    if not is_running_from_reloader():
+    if not _from_reloader():
         return None
     value = os.environ.get(_SERVER_FD_ENV) or os.environ.get("WERKZEUG_SERVER_FD")
     return int(value) if value else None
@@ -421,10 +450,12 @@ def run_simple(
     )
     srv.socket.set_inheritable(True)
     os.environ[_SERVER_FD_ENV] = str(srv.fileno())
-    if not is_running_from_reloader():
+    if not _from_reloader():
         srv.log_startup()
         _log("info", _ansi_style("Press CTRL+C to quit", "yellow"))
     if use_reloader:
+        from ._reloader import run_with_reloader  # PERF: cold start, see _LAZY_EXPORTS
+
         try:
             run_with_reloader(srv.serve_forever, extra_files, exclude_patterns, reloader_interval, reloader_type)
         finally:
@@ -445,7 +476,7 @@ def _wrap_debugger(
             "The interactive debugger (use_debugger=True) is not available in this"
             f" build of wsgikit: 'wsgikit.debug' could not be imported ({e})."
         ) from None
-    from_reloader = is_running_from_reloader()
+    from_reloader = _from_reloader()
     if from_reloader or not use_reloader:
         # The process that serves says so, before the PIN line (under the
         # reloader the DebuggedApplication logs its PIN as it is made).
@@ -458,7 +489,7 @@ def _wrap_debugger(
         debugged.log_pin()
     if not from_reloader and not _is_loopback_host(hostname):
         _log("warning", _ansi_style(_EXPOSED_DEBUGGER_WARNING % hostname, "bold", "red"))
-    return debugged  # type: ignore[no-any-return]
+    return debugged
 
 
 _EXPOSED_DEBUGGER_WARNING = (

@@ -350,7 +350,11 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
         if end < 0:
             conn = self.connection
             if not buf:
-                conn.settimeout(self.keep_alive_timeout)
+                timeout = self.keep_alive_timeout
+                if conn.gettimeout() != timeout:
+                    # PERF: settimeout is a system call even when the value
+                    # stays; on a keep-alive connection it rarely changes.
+                    conn.settimeout(timeout)
                 try:
                     buf = conn.recv(65536)
                 except (socket.timeout, ConnectionError):
@@ -452,7 +456,8 @@ class WSGIRequestHandler(BaseHTTPRequestHandler):
             "SERVER_PROTOCOL": head.version,
         }
         for name, value in head.headers:
-            key = _environ_key(name)
+            # PERF: the memo inlined; the function only for names not seen yet.
+            key = _ENVIRON_KEYS.get(name) or _environ_key(name)
             if key in environ:
                 environ[key] = f"{environ[key]},{value}"
             else:

@@ -71,8 +71,11 @@ class _BodyInput(io.RawIOBase):
             self.continue_pending = False
             handler._send_continue()
         try:
-            handler.connection.settimeout(handler.request_timeout)
-            data = handler.connection.recv(65536)
+            conn = handler.connection
+            if conn.gettimeout() != handler.request_timeout:
+                # PERF: settimeout is a system call even when the value stays.
+                conn.settimeout(handler.request_timeout)
+            data = conn.recv(65536)
         except (OSError, ValueError):
             data = b""
         if not data:

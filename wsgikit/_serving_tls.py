@@ -144,9 +144,9 @@ def is_ssl_error(error: Exception | None = None) -> bool:
     return isinstance(error, ssl.SSLError)
 
 
-def _make_ssl_context(arg: _TSSLContextArg | None) -> ssl.SSLContext | None:
-    """The server's context for an ``ssl_context`` argument (``None``: plain HTTP)."""
-    if arg is None or isinstance(arg, ssl.SSLContext):
+def _make_ssl_context(arg: ssl.SSLContext | tuple[str, str | None] | t.Literal["adhoc"]) -> ssl.SSLContext:
+    """The server's context for a (not ``None``) ``ssl_context`` argument."""
+    if isinstance(arg, ssl.SSLContext):
         return arg
     if isinstance(arg, tuple):
         return load_ssl_context(*arg)

@@ -15,8 +15,8 @@ here). Layers (imports only point down)::
 
     _serving_input (the request body: ``wsgi.input``),
     _serving_tls (SSL contexts, ad-hoc certificates),
-    _reloader (restarting on changes; ``is_running_from_reloader``;
-               loaded on first use, see ``_LAZY_EXPORTS``)
+    _reloader (restarting on changes; ``is_running_from_reloader``)
+    (these two load on first use, see ``_LAZY_EXPORTS``)
     -> _serving_handler (the request handler, the access log)
     -> serving (this module: addresses, servers, make_server, run_simple)
 """
@@ -42,18 +42,17 @@ from ._serving_handler import WSGIRequestHandler
 from ._serving_handler import _ansi_style
 from ._serving_handler import connection_dropped_errors as connection_dropped_errors
 from ._serving_input import DechunkedInput as DechunkedInput
-from ._serving_tls import _make_ssl_context
-from ._serving_tls import _TSSLContextArg
-from ._serving_tls import generate_adhoc_ssl_context
-from ._serving_tls import generate_adhoc_ssl_pair
-from ._serving_tls import is_ssl_error
-from ._serving_tls import load_ssl_context
-from ._serving_tls import make_ssl_devcert
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
     from ._reloader import is_running_from_reloader as is_running_from_reloader
+    from ._serving_tls import _TSSLContextArg as _TSSLContextArg
+    from ._serving_tls import generate_adhoc_ssl_context as generate_adhoc_ssl_context
+    from ._serving_tls import generate_adhoc_ssl_pair as generate_adhoc_ssl_pair
+    from ._serving_tls import is_ssl_error as is_ssl_error
+    from ._serving_tls import load_ssl_context as load_ssl_context
+    from ._serving_tls import make_ssl_devcert as make_ssl_devcert
 
 __all__ = [
     "BaseWSGIServer",
@@ -91,10 +90,19 @@ _DEV_WARNING = (
 )
 
 # PERF: names whose defining module loads on first use, as the package does
-# for its top-level names. Only run_simple needs the reloader, and importing
-# its file watchers here would make ``import wsgikit.serving`` about a tenth
-# slower for everyone who only calls make_server.
-_LAZY_EXPORTS = {"is_running_from_reloader": "_reloader"}
+# for its top-level names, so ``import wsgikit.serving`` costs no more than
+# before the split. Only run_simple needs the reloader (its file watchers
+# would make the import about a tenth slower for everyone who only calls
+# make_server), and only an HTTPS server or a certificate needs the TLS part.
+_LAZY_EXPORTS = {
+    "is_running_from_reloader": "_reloader",
+    "generate_adhoc_ssl_context": "_serving_tls",
+    "generate_adhoc_ssl_pair": "_serving_tls",
+    "is_ssl_error": "_serving_tls",
+    "load_ssl_context": "_serving_tls",
+    "make_ssl_devcert": "_serving_tls",
+    "_TSSLContextArg": "_serving_tls",
+}
 
 
 def __getattr__(name: str) -> t.Any:
@@ -224,9 +232,12 @@ class BaseWSGIServer(HTTPServer):
         else:
             self._environ_name, self._environ_port = str(self.server_address), ""
         #: The TLS context, or ``None`` for plain HTTP.
-        self.ssl_context: ssl.SSLContext | None = _make_ssl_context(ssl_context)
-        if self.ssl_context is not None:
-            self.socket = self.ssl_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+        self.ssl_context: ssl.SSLContext | None = None
+        if ssl_context is not None:
+            from ._serving_tls import _make_ssl_context  # PERF: cold start, see _LAZY_EXPORTS
+
+            self.ssl_context = context = _make_ssl_context(ssl_context)
+            self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     def _bind_or_exit(self) -> None:
         try:

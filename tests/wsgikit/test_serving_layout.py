@@ -69,6 +69,7 @@ def test_star_import_gives_all() -> None:
 
 def test_lazy_name_is_listed_and_unknown_names_fail() -> None:
     assert "is_running_from_reloader" in dir(serving)
+    assert "make_ssl_devcert" in dir(serving)
     assert "run_simple" in dir(serving)
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         serving.nope  # type: ignore[attr-defined]  # the missing name is the point  # noqa: B018
@@ -103,9 +104,22 @@ def _loaded_after(statement: str, setup: str = "pass") -> set[str]:
 
 def test_import_serving_loads_no_reloader_debugger_or_middleware() -> None:
     loaded = _loaded_after("import wsgikit.serving")
-    assert {"wsgikit._serving_input", "wsgikit._serving_handler", "wsgikit._serving_tls"} <= loaded
-    unwanted = {"wsgikit._reloader", "wsgikit.debug", "wsgikit.middleware", "subprocess", "tempfile"}
+    assert {"wsgikit._serving_input", "wsgikit._serving_handler"} <= loaded
+    # The reloader and TLS load with their first use (see _LAZY_EXPORTS).
+    unwanted = {"wsgikit._reloader", "wsgikit._serving_tls", "wsgikit.debug", "wsgikit.middleware", "subprocess", "tempfile"}
     assert not loaded & unwanted
+
+
+@pytest.mark.parametrize(
+    ("statement", "module"),
+    [
+        ("wsgikit.serving.is_running_from_reloader()", "wsgikit._reloader"),
+        ("from wsgikit.serving import make_ssl_devcert", "wsgikit._serving_tls"),
+        ("wsgikit.serving.is_ssl_error(ValueError())", "wsgikit._serving_tls"),
+    ],
+)
+def test_lazy_names_load_their_module_on_first_use(statement: str, module: str) -> None:
+    assert module in _loaded_after(statement, setup="import wsgikit.serving")
 
 
 def test_import_reloader_loads_only_what_is_running_from_reloader_needs() -> None:

@@ -142,14 +142,3 @@ def is_ssl_error(error: Exception | None = None) -> bool:
     if error is None:
         error = t.cast(Exception, sys.exc_info()[1])
     return isinstance(error, ssl.SSLError)
-
-
-def _make_ssl_context(arg: ssl.SSLContext | tuple[str, str | None] | t.Literal["adhoc"]) -> ssl.SSLContext:
-    """The server's context for a (not ``None``) ``ssl_context`` argument."""
-    if isinstance(arg, ssl.SSLContext):
-        return arg
-    if isinstance(arg, tuple):
-        return load_ssl_context(*arg)
-    if arg == "adhoc":
-        return generate_adhoc_ssl_context()
-    raise TypeError(f"Invalid ssl_context {arg!r}: use an SSLContext, a (cert, key) tuple or 'adhoc'.")

@@ -118,11 +118,32 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY_EXPORTS})
 
 
-def _from_reloader() -> bool:
-    """Whether this process is the reloader's child (see :data:`_LAZY_EXPORTS`)."""
-    from ._reloader import is_running_from_reloader  # PERF: cold start, see _LAZY_EXPORTS
+def _lazy(name: str) -> t.Any:
+    """A lazily exported name as this module has it now: a value set on the
+    module (a test's monkeypatch) wins, as when these names were defined here."""
+    try:
+        return globals()[name]
+    except KeyError:
+        return __getattr__(name)
 
-    return is_running_from_reloader()
+
+def _from_reloader() -> bool:
+    """Whether this process is the reloader's child."""
+    check: t.Callable[[], bool] = _lazy("is_running_from_reloader")
+    return check()
+
+
+def _make_ssl_context(arg: ssl.SSLContext | tuple[str, str | None] | t.Literal["adhoc"]) -> ssl.SSLContext:
+    """The server's context for a (not ``None``) ``ssl_context`` argument."""
+    if isinstance(arg, ssl.SSLContext):
+        return arg
+    if isinstance(arg, tuple):
+        load: t.Callable[..., ssl.SSLContext] = _lazy("load_ssl_context")
+        return load(*arg)
+    if arg == "adhoc":
+        generate: t.Callable[[], ssl.SSLContext] = _lazy("generate_adhoc_ssl_context")
+        return generate()
+    raise TypeError(f"Invalid ssl_context {arg!r}: use an SSLContext, a (cert, key) tuple or 'adhoc'.")
 
 
 # --------------------------------------------------------------------------
@@ -234,9 +255,12 @@ class BaseWSGIServer(HTTPServer):
         #: The TLS context, or ``None`` for plain HTTP.
         self.ssl_context: ssl.SSLContext | None = None
         if ssl_context is not None:
-            from ._serving_tls import _make_ssl_context  # PERF: cold start, see _LAZY_EXPORTS
-
-            self.ssl_context = context = _make_ssl_context(ssl_context)
+            try:
+                self.ssl_context = context = _make_ssl_context(ssl_context)
+            except BaseException:
+                # A bad ssl_context must not leave the bound socket open.
+                self.server_close()
+                raise
             self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     def _bind_or_exit(self) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,46 @@ def test_server_version_is_the_project_version() -> None:
         server_version = "custom/1"
 
     assert Custom.server_version == "custom/1"
+
+
+def test_patched_is_running_from_reloader_is_what_the_server_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As when the function was defined in this module: run_simple's helpers
+    # ask wsgikit.serving, so patching the name there takes effect.
+    monkeypatch.delenv("WSGIKIT_RUN_MAIN", raising=False)
+    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    monkeypatch.setenv("WSGIKIT_SERVER_FD", "7")
+    assert serving._inherited_fd() is None
+    monkeypatch.setattr(serving, "is_running_from_reloader", lambda: True)
+    assert serving._inherited_fd() == 7
+
+
+def test_patched_tls_names_are_what_the_server_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssl
+
+    made: list[tuple[str, str | None]] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+
+    def load(cert: str, key: str | None = None) -> ssl.SSLContext:
+        made.append((cert, key))
+        return context
+
+    monkeypatch.setattr(serving, "load_ssl_context", load)
+    monkeypatch.setattr(serving, "generate_adhoc_ssl_context", lambda: context)
+    for arg, expected in ((("c.pem", "k.pem"), [("c.pem", "k.pem")]), ("adhoc", [])):
+        made.clear()
+        srv = serving.make_server("127.0.0.1", 0, _hello, ssl_context=arg)  # type: ignore[arg-type]  # a tuple or "adhoc"
+        try:
+            assert srv.ssl_context is context
+            assert made == expected
+        finally:
+            srv.server_close()
+
+
+def test_invalid_ssl_context_is_refused() -> None:
+    with pytest.raises(TypeError, match="Invalid ssl_context"):
+        serving.make_server("127.0.0.1", 0, _hello, ssl_context="nope")  # type: ignore[arg-type]  # the wrong value is the point
+
+
+def _hello(environ: dict[str, object], start_response: t.Any) -> list[bytes]:
+    start_response("200 OK", [])
+    return [b"hi"]

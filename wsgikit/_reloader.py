@@ -20,12 +20,12 @@ sleeps in ``select`` until the kernel reports an event, so idle cost is
 nothing; it falls back to ``stat`` where inotify is unavailable or when the
 kernel runs out of watches.
 
-Layers: this module sits below :mod:`wsgikit.serving` (which imports
-:func:`is_running_from_reloader` and :func:`run_with_reloader` from here at
-import time) and imports nothing of wsgikit but :mod:`wsgikit._internal`.
-So that ``import wsgikit.serving`` stays cheap, what only the supervisor or
-the watcher needs (``subprocess``, ``signal``, ``sysconfig``, the library
-roots) is loaded or computed on first use.
+Layers: this module sits below :mod:`wsgikit.serving` (which re-exports
+:func:`is_running_from_reloader` and loads this module on first use) and
+imports nothing of wsgikit but :mod:`wsgikit._internal`. Every
+``run_simple`` asks :func:`is_running_from_reloader`, reloading or not, so
+what only the supervisor or the watcher needs (``subprocess``, ``signal``,
+``sysconfig``, the library roots) is loaded or computed on first use.
 """
 
 from __future__ import annotations

@@ -44,6 +44,9 @@ LAYERS: dict[str, int] = {
     "wsgikit.middleware": 7,
     "wsgikit.debug": 7,
     "wsgikit.serving": 7,
+    "wsgikit._serving_handler": 7,  # below serving: the request handler
+    "wsgikit._serving_input": 7,  # below the handler: wsgi.input
+    "wsgikit._serving_tls": 7,  # below serving: SSL contexts
     "wsgikit._reloader": 7,
     # microflask (above every wsgikit layer)
     "microflask": 10,  # the package itself only holds a lazy name table

@@ -19,24 +19,38 @@ fix restarts the server) and the extra files. ``inotify``
 sleeps in ``select`` until the kernel reports an event, so idle cost is
 nothing; it falls back to ``stat`` where inotify is unavailable or when the
 kernel runs out of watches.
+
+Layers: this module sits below :mod:`wsgikit.serving` (which re-exports
+:func:`is_running_from_reloader` and loads this module on first use) and
+imports nothing of wsgikit but :mod:`wsgikit._internal`. Every
+``run_simple`` asks :func:`is_running_from_reloader`, reloading or not, so
+what only the supervisor or the watcher needs (``subprocess``, ``signal``,
+``sysconfig``, the library roots) is loaded or computed on first use.
 """
 
 from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import os
 import select
-import signal
 import struct
-import subprocess
 import sys
-import sysconfig
 import threading
 import time
 import typing as t
 
 from ._internal import _log
+
+if t.TYPE_CHECKING:
+    from types import TracebackType
+
+
+def is_running_from_reloader() -> bool:
+    """Whether this process is the reloader's child, which runs the server."""
+    return os.environ.get("WSGIKIT_RUN_MAIN") == "true" or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+
 
 #: Directory names never watched: VCS data, caches, dependencies.
 _ignore_common_dirs = frozenset(
@@ -58,8 +72,15 @@ _ignore_common_dirs = frozenset(
 )
 
 
+@functools.cache
 def _library_roots() -> tuple[str, ...]:
-    """Directories of the standard library and installed packages."""
+    """Directories of the standard library and installed packages; paths
+    under these are libraries, not the project, and are not watched.
+
+    Computed on first use, not at import (see the module docstring).
+    """
+    import sysconfig  # cold start: only the watcher needs it
+
     roots = set()
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         path = sysconfig.get_paths().get(name)
@@ -77,12 +98,8 @@ def _library_roots() -> tuple[str, ...]:
     return tuple(sorted(roots))
 
 
-#: Paths under these are libraries, not the project, and are not watched.
-_ignore_always = _library_roots()
-
-
 def _is_library(path: str) -> bool:
-    return path.startswith(_ignore_always) or "site-packages" in path or "dist-packages" in path
+    return path.startswith(_library_roots()) or "site-packages" in path or "dist-packages" in path
 
 
 # PERF: module name -> project file (or None), so a poll does not redo the
@@ -228,7 +245,9 @@ class ReloaderLoop:
         self.run_step()
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):  # type: ignore[no-untyped-def]
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None
+    ) -> None:
         """Release watch resources."""
 
     def run(self) -> None:
@@ -243,6 +262,8 @@ class ReloaderLoop:
     def restart_with_reloader(self) -> int:
         """Run this program in a child until it exits with a code other
         than 3, restarting it on 3. Return that exit code."""
+        import subprocess  # cold start: only the supervisor starts children
+
         while True:
             _log("info", f" * Restarting with {self.name}")
             args = _get_args_for_reloading()
@@ -329,11 +350,11 @@ class _Inotify:
         self.fd = fd
 
     def add_watch(self, path: str) -> int:
-        wd = self._add(self.fd, os.fsencode(path), _WATCH_MASK | _IN_ONLYDIR)
+        wd: int = self._add(self.fd, os.fsencode(path), _WATCH_MASK | _IN_ONLYDIR)
         if wd < 0:
             code = self._ctypes.get_errno()
             raise OSError(code, os.strerror(code), path)
-        return wd  # type: ignore[no-any-return]
+        return wd
 
     def close(self) -> None:
         os.close(self.fd)
@@ -366,7 +387,8 @@ class InotifyReloaderLoop(ReloaderLoop):
         self._fallback: StatReloaderLoop | None = None
         self._dirs: dict[int, str] = {}
         self._watched: set[str] = set()
-        self._inotify = _Inotify()
+        #: ``None`` once closed, or after falling back to polling.
+        self._inotify: _Inotify | None = _Inotify()
         try:
             for root in _find_watch_roots(self.extra_files, self.exclude_patterns):
                 self._watch_tree(root)
@@ -374,7 +396,9 @@ class InotifyReloaderLoop(ReloaderLoop):
             self._use_fallback()
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):  # type: ignore[no-untyped-def]
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: TracebackType | None
+    ) -> None:
         if self._inotify is not None:
             self._inotify.close()
             self._inotify = None
@@ -385,8 +409,9 @@ class InotifyReloaderLoop(ReloaderLoop):
             " * WARNING: the system ran out of inotify watches (raise"
             " fs.inotify.max_user_watches); the reloader falls back to polling.",
         )
-        self._inotify.close()
-        self._inotify = None  # type: ignore[assignment]
+        if self._inotify is not None:
+            self._inotify.close()
+            self._inotify = None
         fallback = StatReloaderLoop(self.extra_files, self.exclude_patterns, self.interval)
         self._fallback = fallback
         fallback.__enter__()
@@ -400,13 +425,15 @@ class InotifyReloaderLoop(ReloaderLoop):
 
     def _watch_tree(self, root: str) -> None:
         """Watch ``root`` and every directory below it, once each."""
+        inotify = self._inotify
+        assert inotify is not None, "only called while watching with inotify"
         stack = [root]
         while stack:
             path = stack.pop()
             if path in self._watched:
                 continue
             try:
-                wd = self._inotify.add_watch(path)
+                wd = inotify.add_watch(path)
             except OSError as e:
                 if e.errno == errno.ENOSPC:
                     raise _WatchesExhausted() from None
@@ -434,7 +461,9 @@ class InotifyReloaderLoop(ReloaderLoop):
 
     def _read_changes(self, timeout: float) -> str | None:
         """Wait up to ``timeout`` for events; return a changed file or None."""
-        fd = self._inotify.fd
+        inotify = self._inotify
+        assert inotify is not None, "only called while watching with inotify"
+        fd = inotify.fd
         readable, _, _ = select.select([fd], [], [], timeout)
         if not readable:
             return None
@@ -554,7 +583,7 @@ def run_with_reloader(
     :param interval: seconds between checks (polling) or wake-ups.
     :param reloader_type: ``"auto"``, ``"stat"``, ``"inotify"`` or ``"watchdog"``.
     """
-    from .serving import is_running_from_reloader
+    import signal  # cold start: only a reloading server installs the handler
 
     loop_class = _select_loop(reloader_type)
     signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))

@@ -14,7 +14,8 @@ Layers (imports only point down; tests/test_layering.py checks it)::
     -> sansio
     -> wsgi, formparser, local
     -> wrappers, routing
-    -> test, middleware, debug, serving, _reloader
+    -> test, middleware, debug, serving (its parts: _serving_input, _serving_tls,
+       _serving_handler), _reloader
 
 A deliberate call upward (``exceptions`` building a ``Response``, the
 wrappers reaching for the test tools) imports inside the function, with a

@@ -67,7 +67,7 @@ class Accept(ImmutableList[tuple[str, float]]):
     def __getitem__(self, key: t.SupportsIndex) -> tuple[str, float]: ...
     @t.overload
     def __getitem__(self, key: slice) -> list[tuple[str, float]]: ...
-    def __getitem__(
+    def __getitem__(  # pyright: ignore[reportIncompatibleMethodOverride]  # also takes a name
         self, key: str | t.SupportsIndex | slice
     ) -> float | tuple[str, float] | list[tuple[str, float]]:
         if isinstance(key, str):

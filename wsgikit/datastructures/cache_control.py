@@ -117,7 +117,7 @@ class RequestCacheControl(ImmutableDictMixin[str, t.Optional[str]], _CacheContro
     :exc:`TypeError`), with the request-only directives.
     """
 
-    no_cache: bool = cache_control_property("no-cache", None, bool)
+    no_cache: bool = cache_control_property("no-cache", None, bool)  # pyright: ignore[reportIncompatibleVariableOverride]  # a flag in requests
     max_stale: int | bool | None = cache_control_property("max-stale", True, int)
     min_fresh: int | None = cache_control_property("min-fresh", None, int)
     only_if_cached: bool = cache_control_property("only-if-cached", None, bool)

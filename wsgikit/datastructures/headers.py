@@ -158,7 +158,7 @@ class Headers:
         if key.__class__ is str:
             # PERF: most lookups use the stored casing, so an equality test
             # avoids lowering every stored name.
-            ikey = key.lower()
+            ikey = key.lower()  # pyright: ignore[reportAttributeAccessIssue]  # a str: tested just above
             for k, v in self._list:
                 if k == key or k.lower() == ikey:
                     return v
@@ -324,13 +324,13 @@ class Headers:
             return self._list.pop()
         if isinstance(key, int):
             return self._list.pop(key)
-        rv: str = self.get(key, _missing)
+        rv = self.get(key, _missing)
         if rv is _missing:
             if default is not _missing:
                 return default
             raise _bad_request_key(key)
         self._del_key(key)
-        return rv
+        return t.cast(str, rv)  # not the sentinel: a stored value
 
     def popitem(self) -> tuple[str, str]:
         """Remove and return the last pair."""
@@ -476,10 +476,12 @@ class Headers:
         """
         if arg is not None:
             if isinstance(arg, (Headers, MultiDict)):
-                for key in dict.fromkeys(arg.keys()):
-                    self.setlist(key, arg.getlist(key))
+                # pyright narrows "an iterable of pairs" to a multi dict keyed by pairs.
+                multi: Headers | MultiDict[str, t.Any] = arg  # pyright: ignore[reportAssignmentType]  # as above
+                for key in dict.fromkeys(multi.keys()):
+                    self.setlist(key, multi.getlist(key))
             elif isinstance(arg, Mapping):
-                self._update_from_mapping(arg)
+                self._update_from_mapping(arg)  # pyright: ignore[reportArgumentType]  # as above, for a Mapping
             else:
                 for key, value in arg:
                     self.set(key, value)
@@ -626,7 +628,7 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):
     def getlist(self, key: str, type: cabc.Callable[[str], T]) -> list[T]: ...
     def getlist(self, key: str, type: cabc.Callable[[str], T] | None = None) -> list[str] | list[T]:
         # A WSGI server folds repeated headers into one environ value.
-        rv = self.get(key, _missing, type)
+        rv: t.Any = self.get(key, _missing, type)  # a value, a converted value or the sentinel
         return [] if rv is _missing else [rv]
 
     def __contains__(self, key: str) -> bool:

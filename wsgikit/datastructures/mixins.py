@@ -230,6 +230,12 @@ class UpdateDictMixin(dict[K, V]):
             self._changed()
         return rv
 
+    @t.overload
+    def pop(self, key: K) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: V) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: T) -> V | T: ...
     def pop(self, key: K, default: V | T = _missing) -> V | T:
         modified = key in self
         rv: V | T

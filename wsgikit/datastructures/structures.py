@@ -82,17 +82,21 @@ def iter_multi_items(
     tuple and set values are spread into one pair per item) or an iterable
     of pairs.
     """
-    if isinstance(mapping, MultiDict):
-        yield from mapping.items(multi=True)
-    elif isinstance(mapping, Mapping):
-        for key, value in mapping.items():
+    # The checkers narrow the union below differently (pyright reads "an
+    # iterable of pairs" that is a Mapping as one keyed by pairs), so the
+    # branches work on an untyped name; the signature says what comes out.
+    source: t.Any = mapping
+    if isinstance(source, MultiDict):
+        yield from source.items(multi=True)
+    elif isinstance(source, Mapping):
+        for key, value in source.items():
             if isinstance(value, _list_types):
                 for v in value:
                     yield key, v
             else:
                 yield key, value
     else:
-        yield from mapping
+        yield from source
 
 
 class ImmutableList(ImmutableListMixin, list[V]):  # type: ignore[misc]  # the mixin refuses what the base would change
@@ -191,7 +195,8 @@ class MultiDict(TypeConversionDict[K, V]):
         # skipped for it.
         elif type(mapping) is not list and isinstance(mapping, Mapping):
             tmp = {}
-            items: cabc.Iterable[tuple[K, V | list[V] | tuple[V, ...] | set[V]]] = mapping.items()
+            # pyright reads an iterable of pairs that is a Mapping as one keyed by pairs.
+            items: cabc.Iterable[tuple[K, V | list[V] | tuple[V, ...] | set[V]]] = mapping.items()  # pyright: ignore[reportAssignmentType]  # as above
             for key, value in items:
                 if isinstance(value, _list_types):
                     values = list(value)

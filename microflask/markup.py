@@ -19,6 +19,12 @@ class _HasHTML(t.Protocol):
     def __html__(self) -> str: ...
 
 
+class _FormatMapping(t.Protocol):
+    """What ``format_map`` needs of its argument (as ``str.format_map``)."""
+
+    def __getitem__(self, key: str, /) -> t.Any: ...
+
+
 def escape(s: t.Any) -> Markup:
     """Replace ``& < > ' "`` with HTML-safe sequences and mark the result safe.
 
@@ -130,11 +136,13 @@ class Markup(str):
         # the ``__html__`` lookup, which fails slowly on a ``str``.
         if type(base) is str and encoding is None:
             return _new_markup(cls, base)
-        if hasattr(base, "__html__"):
-            base = base.__html__()
+        # Anything str() accepts; bytes-like when an encoding is given.
+        value: t.Any = base
+        if hasattr(value, "__html__"):
+            value = value.__html__()
         if encoding is None:
-            return super().__new__(cls, base)
-        return super().__new__(cls, base, encoding, errors)
+            return super().__new__(cls, value)
+        return super().__new__(cls, value, encoding, errors)
 
     def __html__(self) -> Markup:
         return self
@@ -173,17 +181,17 @@ class Markup(str):
     def join(self, iterable: t.Iterable[t.Any]) -> Markup:
         return self.__class__(str.join(self, map(self.escape, iterable)))
 
-    def split(
+    def split(  # type: ignore[override]  # the parts are Markup too
         self, sep: str | None = None, maxsplit: t.SupportsIndex = -1
     ) -> list[Markup]:
         return [self.__class__(v) for v in str.split(self, sep, maxsplit)]
 
-    def rsplit(
+    def rsplit(  # type: ignore[override]  # the parts are Markup too
         self, sep: str | None = None, maxsplit: t.SupportsIndex = -1
     ) -> list[Markup]:
         return [self.__class__(v) for v in str.rsplit(self, sep, maxsplit)]
 
-    def splitlines(self, keepends: bool = False) -> list[Markup]:
+    def splitlines(self, keepends: bool = False) -> list[Markup]:  # type: ignore[override]  # the lines are Markup too
         return [self.__class__(v) for v in str.splitlines(self, keepends)]
 
     def unescape(self) -> str:
@@ -279,9 +287,9 @@ class Markup(str):
         formatter = _EscapeFormatter(self.escape)
         return self.__class__(formatter.vformat(self, args, kwargs))
 
-    def format_map(self, mapping: t.Mapping[str, t.Any]) -> Markup:
+    def format_map(self, mapping: _FormatMapping) -> Markup:
         formatter = _EscapeFormatter(self.escape)
-        return self.__class__(formatter.vformat(self, (), mapping))
+        return self.__class__(formatter.vformat(self, (), mapping))  # type: ignore[call-overload]  # vformat only indexes it
 
     def __html_format__(self, format_spec: str) -> Markup:
         if format_spec:
@@ -357,4 +365,4 @@ class _EscapeHelper:
         return float(self.obj)
 
     def __index__(self) -> int:
-        return self.obj.__index__()  # type: ignore[no-any-return]
+        return self.obj.__index__()  # type: ignore[no-any-return]  # __index__ returns an int by contract

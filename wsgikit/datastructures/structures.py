@@ -176,6 +176,18 @@ class MultiDict(TypeConversionDict[K, V]):
     ``_dict_*`` helpers above.
     """
 
+    # One overload per input shape, so that the checkers can infer K and V
+    # from a mapping of lists as from a mapping of single values.
+    @t.overload
+    def __init__(self, mapping: None = None) -> None: ...
+    @t.overload
+    def __init__(self, mapping: MultiDict[K, V]) -> None: ...
+    @t.overload
+    def __init__(self, mapping: cabc.Mapping[K, list[V] | tuple[V, ...] | set[V]]) -> None: ...
+    @t.overload
+    def __init__(self, mapping: cabc.Mapping[K, V | list[V] | tuple[V, ...] | set[V]]) -> None: ...
+    @t.overload
+    def __init__(self, mapping: cabc.Iterable[tuple[K, V]]) -> None: ...
     def __init__(
         self,
         mapping: (

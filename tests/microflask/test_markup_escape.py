@@ -68,6 +68,9 @@ class HTMLObject:
     def __html__(self) -> t.Any:
         return self.html
 
+    def __repr__(self) -> str:  # stable test ids (pytest-xdist compares them)
+        return f"HTMLObject({self.html!r})"
+
 
 class StrReturns:
     """No ``__html__``; ``__str__`` returns a given object (maybe a Markup)."""
@@ -77,6 +80,9 @@ class StrReturns:
 
     def __str__(self) -> str:
         return self.value
+
+    def __repr__(self) -> str:  # stable test ids (pytest-xdist compares them)
+        return f"StrReturns({self.value!r})"
 
 
 def _cases(text: str) -> list[t.Any]:

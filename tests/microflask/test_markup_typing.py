@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SNIPPET = """
 from __future__ import annotations
 
-from typing import assert_type
+from typing_extensions import assert_type
 
 from microflask import Markup
 from microflask import escape
@@ -85,7 +85,7 @@ def test_user_code_sees_markup_types(tmp_path: Path) -> None:
     errors = [line for line in proc.stdout.splitlines() if line.startswith(str(snippet))]
     assert errors == []
     # mypy did look at the snippet: a wrong claim about it is reported.
-    snippet.write_text("from typing import assert_type\nfrom microflask import escape\nassert_type(escape('x'), str)\n")
+    snippet.write_text("from typing_extensions import assert_type\nfrom microflask import escape\nassert_type(escape('x'), str)\n")
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), str(snippet)],
         cwd=ROOT,

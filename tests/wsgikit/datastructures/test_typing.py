@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SNIPPET = """
 from __future__ import annotations
 
-from typing import assert_type
+from typing_extensions import assert_type
 
 from wsgikit.datastructures import CombinedMultiDict
 from wsgikit.datastructures import EnvironHeaders
@@ -153,7 +153,7 @@ def test_the_typing_check_can_fail(tmp_path: Path) -> None:
     errors = run_mypy(
         tmp_path,
         """
-        from typing import assert_type
+        from typing_extensions import assert_type
         from wsgikit.datastructures import MultiDict
 
         def f(d: MultiDict[str, str]) -> None:

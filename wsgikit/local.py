@@ -142,16 +142,16 @@ class LocalStack(t.Generic[T]):
         """Remove and return the top item, or ``None`` if the stack is empty."""
         storage = self._storage
         if self._holds_list:
-            items = storage.get([])
+            items: list[T] = storage.get([])
             if not items:
                 return None
             storage.set(items[:-1])
-            return items[-1]  # type: ignore[no-any-return]
-        node = storage.get(None)
+            return items[-1]
+        node: tuple[T, t.Any] | None = storage.get(None)
         if node is None:
             return None
         storage.set(node[1])
-        return node[0]  # type: ignore[no-any-return]
+        return node[0]
 
     @property
     def top(self) -> T | None:
@@ -242,7 +242,8 @@ class _ProxyDoc:
     def __get__(self, instance: LocalProxy[t.Any] | None, owner: type) -> str | None:
         if instance is not None:
             try:
-                return instance._get_current_object().__doc__  # type: ignore[no-any-return]
+                doc: str | None = instance._get_current_object().__doc__
+                return doc
             except RuntimeError:
                 pass
         return _PROXY_DOC
@@ -319,7 +320,8 @@ def _proxy_getter(local: t.Any, name: str | None, unbound_message: str) -> t.Cal
 
     if callable(local):
         if name is None:
-            return local  # type: ignore[no-any-return]
+            getter: t.Callable[[], t.Any] = local
+            return getter
         return lambda: select(local())
 
     raise TypeError(f"Don't know how to proxy '{type(local)}'.")
@@ -329,10 +331,33 @@ def _identity(obj: T) -> T:
     return obj
 
 
+# The in-place operators the proxy forwards to, typed here once because
+# typeshed leaves them unannotated (a call to them is an untyped call).
+# PERF: a module global is also one lookup cheaper than ``operator.iadd``.
+_iadd: t.Callable[[t.Any, t.Any], t.Any] = operator.iadd
+_isub: t.Callable[[t.Any, t.Any], t.Any] = operator.isub
+_imul: t.Callable[[t.Any, t.Any], t.Any] = operator.imul
+_imatmul: t.Callable[[t.Any, t.Any], t.Any] = operator.imatmul
+_itruediv: t.Callable[[t.Any, t.Any], t.Any] = operator.itruediv
+_ifloordiv: t.Callable[[t.Any, t.Any], t.Any] = operator.ifloordiv
+_imod: t.Callable[[t.Any, t.Any], t.Any] = operator.imod
+_ipow: t.Callable[[t.Any, t.Any], t.Any] = operator.ipow
+_ilshift: t.Callable[[t.Any, t.Any], t.Any] = operator.ilshift
+_irshift: t.Callable[[t.Any, t.Any], t.Any] = operator.irshift
+_iand: t.Callable[[t.Any, t.Any], t.Any] = operator.iand
+_ixor: t.Callable[[t.Any, t.Any], t.Any] = operator.ixor
+_ior: t.Callable[[t.Any, t.Any], t.Any] = operator.ior
+
+
 class LocalProxy(t.Generic[T]):
+    # Typing: ``LocalProxy[Request]`` says what ``_get_current_object()``
+    # returns. The forwarding methods take ``self: LocalProxy[t.Any]``: they
+    # apply an operator to whatever the target is and return its result as
+    # is, which no bound on T could describe. The annotation is free at run
+    # time (annotations are never evaluated here).
     __slots__ = ("__wrapped", "_get_current_object")
 
-    __doc__ = _ProxyDoc()  # type: ignore[assignment]
+    __doc__ = _ProxyDoc()  # pyright: ignore[reportAssignmentType]  # a descriptor giving str | None
     __wrapped__ = _ProxyWrapped()
 
     #: Return the object the proxy currently stands for (set per instance).
@@ -354,85 +379,88 @@ class LocalProxy(t.Generic[T]):
 
     # -- the ones with a fallback when unbound ---------------------------------
 
-    def __repr__(self) -> str:
+    def __repr__(self: LocalProxy[t.Any]) -> str:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return f"<{type(self).__name__} unbound>"
         return repr(obj)
 
-    def __bool__(self) -> bool:
+    def __bool__(self: LocalProxy[t.Any]) -> bool:
         try:
             return bool(self._get_current_object())
         except RuntimeError:
             return False
 
-    def __dir__(self) -> t.Iterable[str]:
+    def __dir__(self: LocalProxy[t.Any]) -> t.Iterable[str]:
         try:
             return dir(self._get_current_object())
         except RuntimeError:
             return []
 
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
+    # The checkers expect object's settable ``__class__``; a proxy only reports
+    # its target's class and never lets it be reassigned.
+    @property  # type: ignore[misc]  # read-only property over object.__class__
+    def __class__(self: LocalProxy[t.Any]) -> type:  # pyright: ignore[reportIncompatibleMethodOverride]  # as above
         try:
-            return self._get_current_object().__class__  # type: ignore[no-any-return]
+            cls: type = self._get_current_object().__class__
+            return cls
         except RuntimeError:
             return type(self)
 
     # Comparisons give NotImplemented when unbound, so == and != fall back
     # to identity and ordering raises TypeError.
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self: LocalProxy[t.Any], other: object) -> bool:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return NotImplemented
-        return obj == other  # type: ignore[no-any-return]
+        return obj == other  # type: ignore[no-any-return]  # the target decides what a comparison returns
 
-    def __ne__(self, other: object) -> bool:
+    def __ne__(self: LocalProxy[t.Any], other: object) -> bool:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return NotImplemented
-        return obj != other  # type: ignore[no-any-return]
+        return obj != other  # type: ignore[no-any-return]  # the target decides what a comparison returns
 
-    def __lt__(self, other: t.Any) -> bool:
+    def __lt__(self: LocalProxy[t.Any], other: t.Any) -> bool:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return NotImplemented
-        return obj < other  # type: ignore[no-any-return]
+        return obj < other  # type: ignore[no-any-return]  # the target decides what a comparison returns
 
-    def __le__(self, other: t.Any) -> bool:
+    def __le__(self: LocalProxy[t.Any], other: t.Any) -> bool:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return NotImplemented
-        return obj <= other  # type: ignore[no-any-return]
+        return obj <= other  # type: ignore[no-any-return]  # the target decides what a comparison returns
 
-    def __gt__(self, other: t.Any) -> bool:
+    def __gt__(self: LocalProxy[t.Any], other: t.Any) -> bool:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return NotImplemented
-        return obj > other  # type: ignore[no-any-return]
+        return obj > other  # type: ignore[no-any-return]  # the target decides what a comparison returns
 
-    def __ge__(self, other: t.Any) -> bool:
+    def __ge__(self: LocalProxy[t.Any], other: t.Any) -> bool:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             return NotImplemented
-        return obj >= other  # type: ignore[no-any-return]
+        return obj >= other  # type: ignore[no-any-return]  # the target decides what a comparison returns
 
-    def __hash__(self) -> int:
+    def __hash__(self: LocalProxy[t.Any]) -> int:
         try:
             obj = self._get_current_object()
         except RuntimeError:
             raise TypeError(f"unhashable type: {type(self).__name__!r}") from None
         return hash(obj)
 
-    def __iter__(self) -> t.Iterator[t.Any]:
+    def __iter__(self: LocalProxy[t.Any]) -> t.Iterator[t.Any]:
         try:
             obj = self._get_current_object()
         except RuntimeError:
@@ -441,213 +469,213 @@ class LocalProxy(t.Generic[T]):
 
     # -- attributes -------------------------------------------------------------
 
-    def __getattr__(self, name: str) -> t.Any:
+    def __getattr__(self: LocalProxy[t.Any], name: str) -> t.Any:
         # Only called for names the proxy class itself does not define.
         return getattr(self._get_current_object(), name)
 
-    def __setattr__(self, name: str, value: t.Any) -> None:
+    def __setattr__(self: LocalProxy[t.Any], name: str, value: t.Any) -> None:
         setattr(self._get_current_object(), name, value)
 
-    def __delattr__(self, name: str) -> None:
+    def __delattr__(self: LocalProxy[t.Any], name: str) -> None:
         delattr(self._get_current_object(), name)
 
     # -- conversions and formatting --------------------------------------------
 
-    def __str__(self) -> str:
+    def __str__(self: LocalProxy[t.Any]) -> str:
         return str(self._get_current_object())
 
-    def __bytes__(self) -> bytes:
+    def __bytes__(self: LocalProxy[t.Any]) -> bytes:
         return bytes(self._get_current_object())
 
-    def __format__(self, format_spec: str) -> str:
+    def __format__(self: LocalProxy[t.Any], format_spec: str) -> str:
         return format(self._get_current_object(), format_spec)
 
-    def __complex__(self) -> complex:
+    def __complex__(self: LocalProxy[t.Any]) -> complex:
         return complex(self._get_current_object())
 
-    def __int__(self) -> int:
+    def __int__(self: LocalProxy[t.Any]) -> int:
         return int(self._get_current_object())
 
-    def __float__(self) -> float:
+    def __float__(self: LocalProxy[t.Any]) -> float:
         return float(self._get_current_object())
 
-    def __index__(self) -> int:
+    def __index__(self: LocalProxy[t.Any]) -> int:
         return operator.index(self._get_current_object())
 
-    def __round__(self, ndigits: int | None = None) -> t.Any:
+    def __round__(self: LocalProxy[t.Any], ndigits: int | None = None) -> t.Any:
         return round(self._get_current_object(), ndigits)
 
-    def __trunc__(self) -> t.Any:
+    def __trunc__(self: LocalProxy[t.Any]) -> t.Any:
         return math.trunc(self._get_current_object())
 
-    def __floor__(self) -> t.Any:
+    def __floor__(self: LocalProxy[t.Any]) -> t.Any:
         return math.floor(self._get_current_object())
 
-    def __ceil__(self) -> t.Any:
+    def __ceil__(self: LocalProxy[t.Any]) -> t.Any:
         return math.ceil(self._get_current_object())
 
     # -- containers, calls, class checks ----------------------------------------
 
-    def __len__(self) -> int:
+    def __len__(self: LocalProxy[t.Any]) -> int:
         return len(self._get_current_object())
 
-    def __length_hint__(self) -> int:
+    def __length_hint__(self: LocalProxy[t.Any]) -> int:
         return operator.length_hint(self._get_current_object())
 
-    def __getitem__(self, key: t.Any) -> t.Any:
+    def __getitem__(self: LocalProxy[t.Any], key: t.Any) -> t.Any:
         return self._get_current_object()[key]
 
-    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+    def __setitem__(self: LocalProxy[t.Any], key: t.Any, value: t.Any) -> None:
         self._get_current_object()[key] = value
 
-    def __delitem__(self, key: t.Any) -> None:
+    def __delitem__(self: LocalProxy[t.Any], key: t.Any) -> None:
         del self._get_current_object()[key]
 
-    def __contains__(self, item: t.Any) -> bool:
+    def __contains__(self: LocalProxy[t.Any], item: t.Any) -> bool:
         return item in self._get_current_object()
 
-    def __next__(self) -> t.Any:
+    def __next__(self: LocalProxy[t.Any]) -> t.Any:
         return next(self._get_current_object())
 
-    def __reversed__(self) -> t.Iterator[t.Any]:
-        return reversed(self._get_current_object())
+    def __reversed__(self: LocalProxy[t.Any]) -> t.Iterator[t.Any]:
+        return reversed(self._get_current_object())  # type: ignore[no-any-return]  # the target's __reversed__ result, as is
 
-    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    def __call__(self: LocalProxy[t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:
         return self._get_current_object()(*args, **kwargs)
 
-    def __instancecheck__(self, instance: t.Any) -> bool:
+    def __instancecheck__(self: LocalProxy[t.Any], instance: t.Any) -> bool:
         return isinstance(instance, self._get_current_object())
 
-    def __subclasscheck__(self, subclass: type) -> bool:
+    def __subclasscheck__(self: LocalProxy[t.Any], subclass: type) -> bool:
         return issubclass(subclass, self._get_current_object())
 
     # -- context managers, async protocols, copying -----------------------------
 
-    def __enter__(self) -> t.Any:
+    def __enter__(self: LocalProxy[t.Any]) -> t.Any:
         return self._get_current_object().__enter__()
 
-    def __exit__(self, *exc_info: t.Any) -> t.Any:
+    def __exit__(self: LocalProxy[t.Any], *exc_info: t.Any) -> t.Any:
         return self._get_current_object().__exit__(*exc_info)
 
-    def __await__(self) -> t.Generator[t.Any, None, t.Any]:
-        return self._get_current_object().__await__()  # type: ignore[no-any-return]
+    def __await__(self: LocalProxy[t.Any]) -> t.Generator[t.Any, None, t.Any]:
+        return self._get_current_object().__await__()  # type: ignore[no-any-return]  # the target's own awaitable protocol
 
-    def __aiter__(self) -> t.Any:
+    def __aiter__(self: LocalProxy[t.Any]) -> t.Any:
         return self._get_current_object().__aiter__()
 
-    def __anext__(self) -> t.Any:
+    def __anext__(self: LocalProxy[t.Any]) -> t.Any:
         return self._get_current_object().__anext__()
 
-    def __aenter__(self) -> t.Any:
+    def __aenter__(self: LocalProxy[t.Any]) -> t.Any:
         return self._get_current_object().__aenter__()
 
-    def __aexit__(self, *exc_info: t.Any) -> t.Any:
+    def __aexit__(self: LocalProxy[t.Any], *exc_info: t.Any) -> t.Any:
         return self._get_current_object().__aexit__(*exc_info)
 
-    def __copy__(self) -> t.Any:
+    def __copy__(self: LocalProxy[t.Any]) -> t.Any:
         return copy.copy(self._get_current_object())
 
-    def __deepcopy__(self, memo: dict[int, t.Any]) -> t.Any:
+    def __deepcopy__(self: LocalProxy[t.Any], memo: dict[int, t.Any]) -> t.Any:
         return copy.deepcopy(self._get_current_object(), memo)
 
     # -- unary operators ---------------------------------------------------------
 
-    def __neg__(self) -> t.Any:
+    def __neg__(self: LocalProxy[t.Any]) -> t.Any:
         return -self._get_current_object()
 
-    def __pos__(self) -> t.Any:
+    def __pos__(self: LocalProxy[t.Any]) -> t.Any:
         return +self._get_current_object()
 
-    def __abs__(self) -> t.Any:
+    def __abs__(self: LocalProxy[t.Any]) -> t.Any:
         return abs(self._get_current_object())
 
-    def __invert__(self) -> t.Any:
+    def __invert__(self: LocalProxy[t.Any]) -> t.Any:
         return ~self._get_current_object()
 
     # -- binary operators; reflected ones evaluate ``other <op> obj`` -----------
 
-    def __add__(self, other: t.Any) -> t.Any:
+    def __add__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() + other
 
-    def __radd__(self, other: t.Any) -> t.Any:
+    def __radd__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other + self._get_current_object()
 
-    def __sub__(self, other: t.Any) -> t.Any:
+    def __sub__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() - other
 
-    def __rsub__(self, other: t.Any) -> t.Any:
+    def __rsub__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other - self._get_current_object()
 
-    def __mul__(self, other: t.Any) -> t.Any:
+    def __mul__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() * other
 
-    def __rmul__(self, other: t.Any) -> t.Any:
+    def __rmul__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other * self._get_current_object()
 
-    def __matmul__(self, other: t.Any) -> t.Any:
+    def __matmul__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() @ other
 
-    def __rmatmul__(self, other: t.Any) -> t.Any:
+    def __rmatmul__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other @ self._get_current_object()
 
-    def __truediv__(self, other: t.Any) -> t.Any:
+    def __truediv__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() / other
 
-    def __rtruediv__(self, other: t.Any) -> t.Any:
+    def __rtruediv__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other / self._get_current_object()
 
-    def __floordiv__(self, other: t.Any) -> t.Any:
+    def __floordiv__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() // other
 
-    def __rfloordiv__(self, other: t.Any) -> t.Any:
+    def __rfloordiv__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other // self._get_current_object()
 
-    def __mod__(self, other: t.Any) -> t.Any:
+    def __mod__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() % other
 
-    def __rmod__(self, other: t.Any) -> t.Any:
+    def __rmod__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other % self._get_current_object()
 
-    def __divmod__(self, other: t.Any) -> t.Any:
+    def __divmod__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return divmod(self._get_current_object(), other)
 
-    def __rdivmod__(self, other: t.Any) -> t.Any:
+    def __rdivmod__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return divmod(other, self._get_current_object())
 
-    def __pow__(self, other: t.Any, modulo: t.Any = None) -> t.Any:
+    def __pow__(self: LocalProxy[t.Any], other: t.Any, modulo: t.Any = None) -> t.Any:
         return pow(self._get_current_object(), other, modulo)
 
-    def __rpow__(self, other: t.Any) -> t.Any:
+    def __rpow__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other ** self._get_current_object()
 
-    def __lshift__(self, other: t.Any) -> t.Any:
+    def __lshift__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() << other
 
-    def __rlshift__(self, other: t.Any) -> t.Any:
+    def __rlshift__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other << self._get_current_object()
 
-    def __rshift__(self, other: t.Any) -> t.Any:
+    def __rshift__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() >> other
 
-    def __rrshift__(self, other: t.Any) -> t.Any:
+    def __rrshift__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other >> self._get_current_object()
 
-    def __and__(self, other: t.Any) -> t.Any:
+    def __and__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() & other
 
-    def __rand__(self, other: t.Any) -> t.Any:
+    def __rand__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other & self._get_current_object()
 
-    def __xor__(self, other: t.Any) -> t.Any:
+    def __xor__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() ^ other
 
-    def __rxor__(self, other: t.Any) -> t.Any:
+    def __rxor__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other ^ self._get_current_object()
 
-    def __or__(self, other: t.Any) -> t.Any:
+    def __or__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return self._get_current_object() | other
 
-    def __ror__(self, other: t.Any) -> t.Any:
+    def __ror__(self: LocalProxy[t.Any], other: t.Any) -> t.Any:
         return other | self._get_current_object()
 
     # -- in-place operators ---------------------------------------------------
@@ -656,53 +684,53 @@ class LocalProxy(t.Generic[T]):
     # the local holds, so ``x += 1`` on a proxied int leaves the int as it was.
 
     def __iadd__(self, other: t.Any) -> LocalProxy[T]:
-        operator.iadd(self._get_current_object(), other)
+        _iadd(self._get_current_object(), other)
         return self
 
     def __isub__(self, other: t.Any) -> LocalProxy[T]:
-        operator.isub(self._get_current_object(), other)
+        _isub(self._get_current_object(), other)
         return self
 
     def __imul__(self, other: t.Any) -> LocalProxy[T]:
-        operator.imul(self._get_current_object(), other)
+        _imul(self._get_current_object(), other)
         return self
 
     def __imatmul__(self, other: t.Any) -> LocalProxy[T]:
-        operator.imatmul(self._get_current_object(), other)
+        _imatmul(self._get_current_object(), other)
         return self
 
     def __itruediv__(self, other: t.Any) -> LocalProxy[T]:
-        operator.itruediv(self._get_current_object(), other)
+        _itruediv(self._get_current_object(), other)
         return self
 
     def __ifloordiv__(self, other: t.Any) -> LocalProxy[T]:
-        operator.ifloordiv(self._get_current_object(), other)
+        _ifloordiv(self._get_current_object(), other)
         return self
 
     def __imod__(self, other: t.Any) -> LocalProxy[T]:
-        operator.imod(self._get_current_object(), other)
+        _imod(self._get_current_object(), other)
         return self
 
-    def __ipow__(self, other: t.Any) -> LocalProxy[T]:
-        operator.ipow(self._get_current_object(), other)
+    def __ipow__(self, other: t.Any) -> LocalProxy[T]:  # type: ignore[misc]  # ``**=`` has no 3-argument form to mirror __pow__
+        _ipow(self._get_current_object(), other)
         return self
 
     def __ilshift__(self, other: t.Any) -> LocalProxy[T]:
-        operator.ilshift(self._get_current_object(), other)
+        _ilshift(self._get_current_object(), other)
         return self
 
     def __irshift__(self, other: t.Any) -> LocalProxy[T]:
-        operator.irshift(self._get_current_object(), other)
+        _irshift(self._get_current_object(), other)
         return self
 
     def __iand__(self, other: t.Any) -> LocalProxy[T]:
-        operator.iand(self._get_current_object(), other)
+        _iand(self._get_current_object(), other)
         return self
 
     def __ixor__(self, other: t.Any) -> LocalProxy[T]:
-        operator.ixor(self._get_current_object(), other)
+        _ixor(self._get_current_object(), other)
         return self
 
     def __ior__(self, other: t.Any) -> LocalProxy[T]:
-        operator.ior(self._get_current_object(), other)
+        _ior(self._get_current_object(), other)
         return self

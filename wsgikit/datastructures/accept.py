@@ -67,12 +67,12 @@ class Accept(ImmutableList[tuple[str, float]]):
     def __getitem__(self, key: t.SupportsIndex) -> tuple[str, float]: ...
     @t.overload
     def __getitem__(self, key: slice) -> list[tuple[str, float]]: ...
-    def __getitem__(
+    def __getitem__(  # pyright: ignore[reportIncompatibleMethodOverride]  # also takes a name
         self, key: str | t.SupportsIndex | slice
     ) -> float | tuple[str, float] | list[tuple[str, float]]:
         if isinstance(key, str):
             return self.quality(key)
-        return list.__getitem__(self, key)  # type: ignore[no-any-return]
+        return list.__getitem__(self, key)
 
     def quality(self, key: str) -> float:
         """Return the quality of ``key`` (``0`` if not accepted). Only the
@@ -83,7 +83,7 @@ class Accept(ImmutableList[tuple[str, float]]):
                 return quality
         return 0
 
-    def __contains__(self, value: str) -> bool:  # type: ignore[override]
+    def __contains__(self, value: str) -> bool:  # type: ignore[override]  # takes a name to match, not a pair
         for item, _quality in self:
             if self._value_matches(value, item):
                 return True
@@ -93,7 +93,7 @@ class Accept(ImmutableList[tuple[str, float]]):
         pairs = ", ".join(f"({x!r}, {y})" for x, y in self)
         return f"{type(self).__name__}([{pairs}])"
 
-    def index(self, key: str | tuple[str, float]) -> int:  # type: ignore[override]
+    def index(self, key: str | tuple[str, float]) -> int:  # type: ignore[override]  # also takes a name to match
         """Return the position of the first entry accepting ``key`` (or of
         the exact pair); :exc:`ValueError` if there is none.
         """
@@ -224,17 +224,17 @@ class MIMEAccept(Accept):
     @property
     def accept_html(self) -> bool:
         """Whether HTML (or XHTML) is acceptable."""
-        return "text/html" in self or "application/xhtml+xml" in self or self.accept_xhtml
+        return "text/html" in self or "application/xhtml+xml" in self or self.accept_xhtml  # type: ignore[comparison-overlap]  # __contains__ takes a name
 
     @property
     def accept_xhtml(self) -> bool:
         """Whether XHTML (or generic XML) is acceptable."""
-        return "application/xhtml+xml" in self or "application/xml" in self
+        return "application/xhtml+xml" in self or "application/xml" in self  # type: ignore[comparison-overlap]  # __contains__ takes a name
 
     @property
     def accept_json(self) -> bool:
         """Whether JSON is acceptable."""
-        return "application/json" in self
+        return "application/json" in self  # type: ignore[comparison-overlap]  # __contains__ takes a name
 
 
 def _normalize_lang(value: str) -> str:

@@ -87,7 +87,7 @@ class Authorization:
             and other.parameters == self.parameters
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable
 
     @classmethod
     def from_header(cls, value: str | None) -> te.Self | None:
@@ -231,7 +231,7 @@ class WWWAuthenticate:
             and other.parameters == self.parameters
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """Return parameter ``key``, or ``default``."""

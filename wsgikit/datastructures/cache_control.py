@@ -112,12 +112,12 @@ class _CacheControl(CallbackDict[str, t.Optional[str]]):
         return f"<{type(self).__name__} {kv_str}>"
 
 
-class RequestCacheControl(ImmutableDictMixin[str, t.Optional[str]], _CacheControl):  # type: ignore[misc]
+class RequestCacheControl(ImmutableDictMixin[str, t.Optional[str]], _CacheControl):  # type: ignore[misc]  # the mixin refuses what the dict would change
     """A request's ``Cache-Control``: read-only (setting raises
     :exc:`TypeError`), with the request-only directives.
     """
 
-    no_cache: bool = cache_control_property("no-cache", None, bool)  # type: ignore[assignment]
+    no_cache: bool = cache_control_property("no-cache", None, bool)  # pyright: ignore[reportIncompatibleVariableOverride]  # a flag in requests
     max_stale: int | bool | None = cache_control_property("max-stale", True, int)
     min_fresh: int | None = cache_control_property("min-fresh", None, int)
     only_if_cached: bool = cache_control_property("only-if-cached", None, bool)

@@ -69,8 +69,8 @@ class ETags(Collection[str]):
         """
         tag, weak = unquote_etag(etag)
         if weak:
-            return self.contains_weak(tag)  # type: ignore[arg-type]
-        return self.contains(tag)  # type: ignore[arg-type]
+            return self.contains_weak(tag)  # type: ignore[arg-type]  # unquote_etag gives a str for a str
+        return self.contains(tag)  # type: ignore[arg-type]  # unquote_etag gives a str for a str
 
     def to_header(self) -> str:
         """Format as a header value (``*``, or quoted tags)."""
@@ -105,7 +105,7 @@ class ETags(Collection[str]):
     def __iter__(self) -> cabc.Iterator[str]:
         return iter(self._strong)
 
-    def __contains__(self, etag: str) -> bool:  # type: ignore[override]
+    def __contains__(self, etag: str) -> bool:  # type: ignore[override]  # takes a tag
         return self.contains(etag)
 
     def __repr__(self) -> str:

@@ -144,7 +144,7 @@ class FileStorage:
         except AttributeError:
             # Some file-like objects expose the real file as ``_file``.
             if hasattr(self.stream, "_file"):
-                return getattr(self.stream._file, name)
+                return getattr(getattr(self.stream, "_file"), name)
             raise
 
     def __iter__(self) -> cabc.Iterator[bytes]:
@@ -183,7 +183,7 @@ class FileMultiDict(MultiDict[str, FileStorage]):
                 filename = fspath(file)
             stream: t.IO[bytes] = open(file, "rb")
         else:
-            stream = file
+            stream = file  # type: ignore[assignment]  # a FileStorage was added and returned above
         if filename and content_type is None:
             content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         self.add(name, FileStorage(stream, filename, name, content_type))

@@ -44,7 +44,7 @@ def _str_header_value(value: t.Any) -> str:
         raise ValueError("Header values must not contain newline characters.")
     if "\x00" in value:
         raise ValueError("Header values must not contain NUL characters.")
-    return value  # type: ignore[no-any-return]
+    return value  # type: ignore[no-any-return]  # a str by now: converted above
 
 
 # RFC 9110 section 5.1: a field name is a token.
@@ -118,7 +118,7 @@ class Headers:
         defaults: (
             Headers
             | MultiDict[str, t.Any]
-            | cabc.Mapping[str, t.Any | list[t.Any] | tuple[t.Any, ...] | set[t.Any]]
+            | cabc.Mapping[str, t.Any | list[t.Any] | tuple[t.Any, ...] | cabc.Set[t.Any]]
             | cabc.Iterable[tuple[str, t.Any]]
             | None
         ) = None,
@@ -131,7 +131,7 @@ class Headers:
             # view's headers) is checked and stored in one tight loop.
             # Deliberately inlines _str_header_value/_check_header_name.
             append = self._list.append
-            for key, value in defaults:  # type: ignore[union-attr]
+            for key, value in defaults:
                 if value.__class__ is not str:
                     value = str(value)
                 if "\n" in value or "\r" in value or "\x00" in value:
@@ -145,14 +145,20 @@ class Headers:
         else:
             self.extend(defaults)
 
-    def __getitem__(self, key: str | int | slice) -> str | tuple[str, str] | te.Self:  # type: ignore[override]
+    @t.overload
+    def __getitem__(self, key: str) -> str: ...
+    @t.overload
+    def __getitem__(self, key: int) -> tuple[str, str]: ...
+    @t.overload
+    def __getitem__(self, key: slice) -> te.Self: ...
+    def __getitem__(self, key: str | int | slice) -> str | tuple[str, str] | te.Self:
         """Return the first value of a header name, the pair at an index, or
         a new :class:`Headers` for a slice.
         """
         if key.__class__ is str:
             # PERF: most lookups use the stored casing, so an equality test
             # avoids lowering every stored name.
-            ikey = key.lower()  # type: ignore[union-attr]
+            ikey = key.lower()  # pyright: ignore[reportAttributeAccessIssue]  # a str: tested just above
             for k, v in self._list:
                 if k == key or k.lower() == ikey:
                     return v
@@ -175,9 +181,19 @@ class Headers:
 
         return lowered(self) == lowered(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable: compared by content, in any order
 
-    def get(  # type: ignore[override]
+    @t.overload
+    def get(self, key: str, default: None = None, type: None = None) -> str | None: ...
+    @t.overload
+    def get(self, key: str, default: str, type: None = None) -> str: ...
+    @t.overload
+    def get(self, key: str, default: T, type: None = None) -> str | T: ...
+    @t.overload
+    def get(self, key: str, default: None = None, *, type: cabc.Callable[[str], T]) -> T | None: ...
+    @t.overload
+    def get(self, key: str, default: T, type: cabc.Callable[[str], T]) -> T: ...
+    def get(
         self,
         key: str,
         default: str | T | None = None,
@@ -201,6 +217,10 @@ class Headers:
         except (ValueError, TypeError):
             return default
 
+    @t.overload
+    def getlist(self, key: str) -> list[str]: ...
+    @t.overload
+    def getlist(self, key: str, type: cabc.Callable[[str], T]) -> list[T]: ...
     def getlist(self, key: str, type: cabc.Callable[[str], T] | None = None) -> list[str] | list[T]:
         """Return every value of header ``key`` (empty list if missing).
 
@@ -223,7 +243,7 @@ class Headers:
         """Return every value of header ``name`` (like
         :meth:`email.message.Message.get_all`).
         """
-        return self.getlist(name)  # type: ignore[return-value]
+        return self.getlist(name)
 
     def items(self, lower: bool = False) -> t.Iterable[tuple[str, str]]:
         """Yield ``(name, value)`` pairs; names lower-cased if ``lower``."""
@@ -247,7 +267,7 @@ class Headers:
         arg: (
             Headers
             | MultiDict[str, t.Any]
-            | cabc.Mapping[str, t.Any | list[t.Any] | tuple[t.Any, ...] | set[t.Any]]
+            | cabc.Mapping[str, t.Any | list[t.Any] | tuple[t.Any, ...] | cabc.Set[t.Any]]
             | cabc.Iterable[tuple[str, t.Any]]
             | None
         ) = None,
@@ -259,7 +279,7 @@ class Headers:
         Accepts what the constructor accepts, plus keyword arguments.
         """
         if arg is not None:
-            for key, value in iter_multi_items(arg):  # type: ignore[arg-type]
+            for key, value in iter_multi_items(arg):
                 self.add(key, value)
         for key, value in iter_multi_items(kwargs):
             self.add(key, value)
@@ -310,13 +330,13 @@ class Headers:
                 return default
             raise _bad_request_key(key)
         self._del_key(key)
-        return rv  # type: ignore[return-value]
+        return t.cast(str, rv)  # not the sentinel: a stored value
 
     def popitem(self) -> tuple[str, str]:
         """Remove and return the last pair."""
         return self.pop()
 
-    def __contains__(self, key: str) -> bool:  # type: ignore[override]
+    def __contains__(self, key: str) -> bool:
         """Whether a header named ``key`` is present (any casing)."""
         if not isinstance(key, str):
             return False
@@ -404,7 +424,7 @@ class Headers:
         """
         if key not in self:
             self.set(key, default)
-        return self[key]  # type: ignore[return-value]
+        return self[key]
 
     def setlistdefault(self, key: str, default: cabc.Iterable[t.Any]) -> list[str]:
         """Return every value of ``key``, setting ``default`` first if the
@@ -412,7 +432,7 @@ class Headers:
         """
         if key not in self:
             self.setlist(key, default)
-        return self.getlist(key)  # type: ignore[return-value]
+        return self.getlist(key)
 
     @t.overload
     def __setitem__(self, key: str, value: t.Any) -> None: ...
@@ -423,7 +443,7 @@ class Headers:
     def __setitem__(
         self,
         key: str | int | slice,
-        value: t.Any | tuple[str, t.Any] | cabc.Iterable[tuple[str, t.Any]],
+        value: t.Any,
     ) -> None:
         """Set a header by name (like :meth:`set`), or replace the pair at
         an index or the pairs in a slice.
@@ -441,12 +461,12 @@ class Headers:
         arg: (
             Headers
             | MultiDict[str, t.Any]
-            | cabc.Mapping[str, t.Any | list[t.Any] | tuple[t.Any, ...] | set[t.Any]]
+            | cabc.Mapping[str, t.Any | list[t.Any] | tuple[t.Any, ...] | cabc.Set[t.Any]]
             | cabc.Iterable[tuple[str, t.Any]]
             | None
         ) = None,
         /,
-        **kwargs: t.Any | list[t.Any] | tuple[t.Any, ...] | set[t.Any],
+        **kwargs: t.Any | list[t.Any] | tuple[t.Any, ...] | cabc.Set[t.Any],
     ) -> None:
         """Replace headers with those given (unlike :meth:`extend`).
 
@@ -456,10 +476,12 @@ class Headers:
         """
         if arg is not None:
             if isinstance(arg, (Headers, MultiDict)):
-                for key in dict.fromkeys(arg.keys()):
-                    self.setlist(key, arg.getlist(key))
+                # pyright narrows "an iterable of pairs" to a multi dict keyed by pairs.
+                multi: Headers | MultiDict[str, t.Any] = arg  # pyright: ignore[reportAssignmentType]  # as above
+                for key in dict.fromkeys(multi.keys()):
+                    self.setlist(key, multi.getlist(key))
             elif isinstance(arg, Mapping):
-                self._update_from_mapping(arg)
+                self._update_from_mapping(arg)  # pyright: ignore[reportArgumentType]  # as above, for a Mapping
             else:
                 for key, value in arg:
                     self.set(key, value)
@@ -525,7 +547,7 @@ _CONTENT_KEYS = frozenset(("CONTENT_TYPE", "CONTENT_LENGTH"))
 _HTTP_CONTENT_KEYS = frozenset(("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))
 
 
-class EnvironHeaders(ImmutableHeadersMixin, Headers):  # type: ignore[misc]
+class EnvironHeaders(ImmutableHeadersMixin, Headers):
     """A read-only :class:`Headers` view of a WSGI environ.
 
     Names map to environ keys the CGI way (``X-Forwarded-For`` is
@@ -545,15 +567,15 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):  # type: ignore[misc]
 
     # The inherited list-based methods (getlist, items, to_wsgi_list, ...)
     # read ``_list``; here it is computed from the environ on each access.
-    @property  # type: ignore[override]
-    def _list(self) -> list[tuple[str, str]]:  # type: ignore[override]
+    @property
+    def _list(self) -> list[tuple[str, str]]:  # type: ignore[override]  # computed from the environ, not stored
         return list(self.__iter__())
 
     def __eq__(self, other: object) -> bool:
         # Identity of the environ: comparing contents would need two scans.
         return isinstance(other, EnvironHeaders) and self.environ is other.environ
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     @staticmethod
     def _environ_key(key: str) -> str:
@@ -562,7 +584,7 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):  # type: ignore[misc]
             return key
         return f"HTTP_{key}"
 
-    def __getitem__(self, key: str) -> str:  # type: ignore[override]
+    def __getitem__(self, key: str) -> str:  # type: ignore[override]  # names only; an int or slice raises
         """Return the value of header ``key``.
 
         :raises KeyError: if it is missing (a plain one, like Werkzeug).
@@ -571,9 +593,19 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):  # type: ignore[misc]
         """
         if not isinstance(key, str):
             raise _bad_request_key(key)
-        return self.environ[self._environ_key(key)]  # type: ignore[no-any-return]
+        return self.environ[self._environ_key(key)]  # type: ignore[no-any-return]  # environ values are str (PEP 3333)
 
-    def get(  # type: ignore[override]
+    @t.overload
+    def get(self, key: str, default: None = None, type: None = None) -> str | None: ...
+    @t.overload
+    def get(self, key: str, default: str, type: None = None) -> str: ...
+    @t.overload
+    def get(self, key: str, default: T, type: None = None) -> str | T: ...
+    @t.overload
+    def get(self, key: str, default: None = None, *, type: cabc.Callable[[str], T]) -> T | None: ...
+    @t.overload
+    def get(self, key: str, default: T, type: cabc.Callable[[str], T]) -> T: ...
+    def get(
         self,
         key: str,
         default: str | T | None = None,
@@ -584,18 +616,22 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):  # type: ignore[misc]
         if rv is _missing:
             return default
         if type is None:
-            return rv  # type: ignore[no-any-return]
+            return rv  # type: ignore[no-any-return]  # environ values are str (PEP 3333)
         try:
             return type(rv)
         except (ValueError, TypeError):
             return default
 
+    @t.overload
+    def getlist(self, key: str) -> list[str]: ...
+    @t.overload
+    def getlist(self, key: str, type: cabc.Callable[[str], T]) -> list[T]: ...
     def getlist(self, key: str, type: cabc.Callable[[str], T] | None = None) -> list[str] | list[T]:
         # A WSGI server folds repeated headers into one environ value.
-        rv = self.get(key, _missing, type)
+        rv: t.Any = self.get(key, _missing, type)  # a value, a converted value or the sentinel
         return [] if rv is _missing else [rv]
 
-    def __contains__(self, key: str) -> bool:  # type: ignore[override]
+    def __contains__(self, key: str) -> bool:
         if not isinstance(key, str):
             return False
         return self._environ_key(key) in self.environ

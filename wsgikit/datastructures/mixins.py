@@ -37,14 +37,14 @@ class ImmutableListMixin:
 
     _hash_cache: int | None = None
 
-    def __hash__(self) -> int:  # type: ignore[override]
+    def __hash__(self) -> int:
         if self._hash_cache is not None:
             return self._hash_cache
-        rv = self._hash_cache = hash(tuple(self))  # type: ignore[arg-type]
+        rv = self._hash_cache = hash(tuple(self))  # type: ignore[arg-type]  # mixed into a list
         return rv
 
     def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
-        return type(self), (list(self),)  # type: ignore[call-overload]
+        return type(self), (list(self),)  # type: ignore[call-overload]  # mixed into a list
 
     def __delitem__(self, key: t.Any) -> t.NoReturn:
         is_immutable(self)
@@ -86,17 +86,19 @@ class ImmutableDictMixin(t.Generic[K, V]):
     _hash_cache: int | None = None
 
     @classmethod
-    def fromkeys(cls, keys: cabc.Iterable[K], value: V | None = None) -> te.Self:  # type: ignore[override]
+    def fromkeys(cls, keys: cabc.Iterable[K], value: V | None = None) -> te.Self:
         # The normal dict.fromkeys would call __setitem__, which refuses.
-        instance = super().__new__(cls)  # type: ignore[misc]
-        instance.__init__(zip(keys, repeat(value)))
-        return instance  # type: ignore[no-any-return]
+        instance = super().__new__(cls)
+        # The mixin cannot know its dict's __init__ signature.
+        uninitialised: t.Any = instance
+        uninitialised.__init__(zip(keys, repeat(value)))
+        return instance
 
     def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
-        return type(self), (dict(self),)  # type: ignore[call-overload]
+        return type(self), (dict(self),)  # type: ignore[call-overload]  # mixed into a dict
 
     def _iter_hashitems(self) -> t.Iterable[t.Any]:
-        return self.items()  # type: ignore[attr-defined,no-any-return]
+        return self.items()  # type: ignore[attr-defined,no-any-return]  # mixed into a dict
 
     def __hash__(self) -> int:
         if self._hash_cache is not None:
@@ -133,10 +135,10 @@ class ImmutableMultiDictMixin(ImmutableDictMixin[K, V]):
     """Make a :class:`MultiDict` subclass read-only and hashable."""
 
     def __reduce_ex__(self, protocol: t.SupportsIndex) -> t.Any:
-        return type(self), (list(self.items(multi=True)),)  # type: ignore[attr-defined]
+        return type(self), (list(self.items(multi=True)),)  # type: ignore[attr-defined]  # mixed into a MultiDict
 
     def _iter_hashitems(self) -> t.Iterable[t.Any]:
-        return self.items(multi=True)  # type: ignore[attr-defined,no-any-return]
+        return self.items(multi=True)  # type: ignore[attr-defined,no-any-return]  # mixed into a MultiDict
 
     def add(self, key: t.Any, value: t.Any) -> t.NoReturn:
         is_immutable(self)
@@ -217,23 +219,30 @@ class UpdateDictMixin(dict[K, V]):
     #: Called with the dict after each change; ``None`` to report nothing.
     on_update: cabc.Callable[[te.Self], None] | None = None
 
-    def _changed(self) -> None:
+    def _changed(self: te.Self) -> None:
         if self.on_update is not None:
             self.on_update(self)
 
-    def setdefault(self, key: K, default: V | None = None) -> V:  # type: ignore[override]
+    def setdefault(self, key: K, default: V | None = None) -> V:
         modified = key not in self
-        rv = super().setdefault(key, default)  # type: ignore[arg-type]
+        rv = super().setdefault(key, default)  # type: ignore[arg-type]  # None is stored when no default is given, as dict does
         if modified:
             self._changed()
         return rv
 
-    def pop(self, key: K, default: V | T = _missing) -> V | T:  # type: ignore[override]
+    @t.overload
+    def pop(self, key: K) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: V) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: T) -> V | T: ...
+    def pop(self, key: K, default: V | T = _missing) -> V | T:
         modified = key in self
+        rv: V | T
         if default is _missing:
             rv = super().pop(key)
         else:
-            rv = super().pop(key, default)  # type: ignore[arg-type]
+            rv = super().pop(key, default)
         if modified:
             self._changed()
         return rv
@@ -255,13 +264,13 @@ class UpdateDictMixin(dict[K, V]):
         self._changed()
         return rv
 
-    def update(self, arg: t.Any = None, /, **kwargs: V) -> None:  # type: ignore[override]
+    def update(self, arg: t.Any = None, /, **kwargs: V) -> None:
         if arg is None:
-            super().update(**kwargs)
+            super().update(**kwargs)  # type: ignore[call-overload]  # keyword names are the str keys
         else:
             super().update(arg, **kwargs)
         self._changed()
 
-    def __ior__(self, other: t.Any) -> te.Self:  # type: ignore[override]
+    def __ior__(self, other: t.Any) -> te.Self:  # type: ignore[misc,override]  # updates in place, keeping its own type
         self.update(other)
         return self

@@ -144,13 +144,13 @@ class ContentRange:
     """
 
     #: The unit, or ``None`` when unset.
-    units: str | None = _CallbackProperty()  # type: ignore[assignment]
+    units: str | None = _CallbackProperty()  # type: ignore[assignment]  # a descriptor giving this type
     #: The first position, or ``None``.
-    start: int | None = _CallbackProperty()  # type: ignore[assignment]
+    start: int | None = _CallbackProperty()  # type: ignore[assignment]  # a descriptor giving this type
     #: The position after the last one, or ``None``.
-    stop: int | None = _CallbackProperty()  # type: ignore[assignment]
+    stop: int | None = _CallbackProperty()  # type: ignore[assignment]  # a descriptor giving this type
     #: The full length, or ``None`` if unknown.
-    length: int | None = _CallbackProperty()  # type: ignore[assignment]
+    length: int | None = _CallbackProperty()  # type: ignore[assignment]  # a descriptor giving this type
 
     def __init__(
         self,

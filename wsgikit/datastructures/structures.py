@@ -33,10 +33,29 @@ V = t.TypeVar("V")
 T = t.TypeVar("T")
 
 # PERF: unbound dict methods, so hot paths skip our overrides and the
-# attribute lookup through the MRO.
-_dict_getitem = dict.__getitem__
-_dict_setitem = dict.__setitem__
-_dict_get = dict.get
+# attribute lookup through the MRO. A MultiDict[K, V] stores a list[V] per
+# key, which its dict[K, V] base cannot say, so the checkers see these as
+# functions over that storage instead.
+if t.TYPE_CHECKING:
+
+    def _dict_getitem(md: MultiDict[K, V], key: K, /) -> list[V]: ...
+    def _dict_setitem(md: MultiDict[K, V], key: K, values: list[V], /) -> None: ...
+    def _dict_get(md: MultiDict[K, V], key: K, /) -> list[V] | None: ...
+    def _dict_setdefault(md: MultiDict[K, V], key: K, default: list[V], /) -> list[V]: ...
+    def _dict_pop(md: MultiDict[K, V], key: K, default: T, /) -> list[V] | T: ...
+    def _dict_popitem(md: MultiDict[K, V], /) -> tuple[K, list[V]]: ...
+    def _dict_lists(md: MultiDict[K, V], /) -> cabc.ItemsView[K, list[V]]: ...
+    def _dict_listvalues(md: MultiDict[K, V], /) -> cabc.ValuesView[list[V]]: ...
+
+else:
+    _dict_getitem = dict.__getitem__
+    _dict_setitem = dict.__setitem__
+    _dict_get = dict.get
+    _dict_setdefault = dict.setdefault
+    _dict_pop = dict.pop
+    _dict_popitem = dict.popitem
+    _dict_lists = dict.items
+    _dict_listvalues = dict.values
 _list_types = (list, tuple, set)
 
 
@@ -63,20 +82,24 @@ def iter_multi_items(
     tuple and set values are spread into one pair per item) or an iterable
     of pairs.
     """
-    if isinstance(mapping, MultiDict):
-        yield from mapping.items(multi=True)
-    elif isinstance(mapping, Mapping):
-        for key, value in mapping.items():
+    # The checkers narrow the union below differently (pyright reads "an
+    # iterable of pairs" that is a Mapping as one keyed by pairs), so the
+    # branches work on an untyped name; the signature says what comes out.
+    source: t.Any = mapping
+    if isinstance(source, MultiDict):
+        yield from source.items(multi=True)
+    elif isinstance(source, Mapping):
+        for key, value in source.items():
             if isinstance(value, _list_types):
                 for v in value:
                     yield key, v
             else:
                 yield key, value
     else:
-        yield from mapping  # type: ignore[misc]
+        yield from source
 
 
-class ImmutableList(ImmutableListMixin, list[V]):  # type: ignore[misc]
+class ImmutableList(ImmutableListMixin, list[V]):  # type: ignore[misc]  # the mixin refuses what the base would change
     """A ``list`` that refuses changes and can be hashed."""
 
     def __repr__(self) -> str:
@@ -86,7 +109,17 @@ class ImmutableList(ImmutableListMixin, list[V]):  # type: ignore[misc]
 class TypeConversionDict(dict[K, V]):
     """A ``dict`` whose :meth:`get` can convert the value it returns."""
 
-    def get(  # type: ignore[override]
+    @t.overload
+    def get(self, key: K, default: None = None, type: None = None) -> V | None: ...
+    @t.overload
+    def get(self, key: K, default: V, type: None = None) -> V: ...
+    @t.overload
+    def get(self, key: K, default: T, type: None = None) -> V | T: ...
+    @t.overload
+    def get(self, key: K, default: None = None, *, type: cabc.Callable[[V], T]) -> T | None: ...
+    @t.overload
+    def get(self, key: K, default: T, type: cabc.Callable[[V], T]) -> T: ...
+    def get(
         self,
         key: K,
         default: V | T | None = None,
@@ -112,10 +145,10 @@ class TypeConversionDict(dict[K, V]):
             return default
 
 
-class ImmutableTypeConversionDict(ImmutableDictMixin[K, V], TypeConversionDict[K, V]):  # type: ignore[misc]
+class ImmutableTypeConversionDict(ImmutableDictMixin[K, V], TypeConversionDict[K, V]):  # type: ignore[misc]  # the mixin refuses what the base would change
     """A read-only, hashable :class:`TypeConversionDict`."""
 
-    def copy(self) -> TypeConversionDict[K, V]:  # type: ignore[override]
+    def copy(self) -> TypeConversionDict[K, V]:
         """Return a mutable :class:`TypeConversionDict` with the same items."""
         return TypeConversionDict(self)
 
@@ -137,8 +170,24 @@ class MultiDict(TypeConversionDict[K, V]):
     A missing key raises :exc:`~wsgikit.exceptions.BadRequestKeyError`, a
     :exc:`KeyError` that a WSGI app turns into 400 Bad Request when it is
     not caught.
+
+    Typing: ``MultiDict[K, V]`` maps ``K`` to values of type ``V`` as the
+    mapping API shows them; the stored lists are reached through the
+    ``_dict_*`` helpers above.
     """
 
+    # One overload per input shape, so that the checkers can infer K and V
+    # from a mapping of lists as from a mapping of single values.
+    @t.overload
+    def __init__(self, mapping: None = None) -> None: ...
+    @t.overload
+    def __init__(self, mapping: MultiDict[K, V]) -> None: ...
+    @t.overload
+    def __init__(self, mapping: cabc.Mapping[K, list[V] | tuple[V, ...] | set[V]]) -> None: ...
+    @t.overload
+    def __init__(self, mapping: cabc.Mapping[K, V | list[V] | tuple[V, ...] | set[V]]) -> None: ...
+    @t.overload
+    def __init__(self, mapping: cabc.Iterable[tuple[K, V]]) -> None: ...
     def __init__(
         self,
         mapping: (
@@ -148,38 +197,42 @@ class MultiDict(TypeConversionDict[K, V]):
             | None
         ) = None,
     ) -> None:
+        tmp: dict[K, list[V]]
         if mapping is None:
             super().__init__()
         elif type(mapping) is not list and isinstance(mapping, MultiDict):
-            super().__init__((k, list(v)) for k, v in mapping.lists())
+            super().__init__((k, list(v)) for k, v in mapping.lists())  # type: ignore[misc]  # the dict stores lists
         # PERF: a list (what the parsers produce) is pairs; the isinstance
         # test against the Mapping ABC runs Python-level code, so it is
         # skipped for it.
         elif type(mapping) is not list and isinstance(mapping, Mapping):
             tmp = {}
-            for key, value in mapping.items():
+            # pyright reads an iterable of pairs that is a Mapping as one keyed by pairs.
+            items: cabc.Iterable[tuple[K, V | list[V] | tuple[V, ...] | set[V]]] = mapping.items()  # pyright: ignore[reportAssignmentType]  # as above
+            for key, value in items:
                 if isinstance(value, _list_types):
-                    value = list(value)
-                    if not value:
+                    values = list(value)
+                    if not values:
                         continue
                 else:
-                    value = [value]
-                tmp[key] = value
-            super().__init__(tmp)
+                    values = [value]
+                tmp[key] = values
+            super().__init__(tmp)  # type: ignore[arg-type]  # the dict stores lists
         else:
             # PERF: the common case (parsed query strings and forms) is a
             # list of pairs; one dict.get per pair, one list per new key.
             # Filled in a plain dict (bound methods of a builtin dict are
             # the cheapest calls), then copied in once at C speed.
-            tmp: dict[K, list[V]] = {}
+            tmp = {}
             get = tmp.get
-            for key, value in mapping:
-                values = get(key)
-                if values is None:
+            pairs: cabc.Iterable[tuple[K, V]] = mapping
+            for key, value in pairs:
+                stored = get(key)
+                if stored is None:
                     tmp[key] = [value]
                 else:
-                    values.append(value)
-            super().__init__(tmp)
+                    stored.append(value)
+            super().__init__(tmp)  # type: ignore[arg-type]  # the dict stores lists
 
     def __getstate__(self) -> t.Any:
         return dict(self.lists())
@@ -198,7 +251,7 @@ class MultiDict(TypeConversionDict[K, V]):
         """
         # PERF: EAFP; a hit costs one dict lookup and one index.
         try:
-            return _dict_getitem(self, key)[0]  # type: ignore[no-any-return]
+            return _dict_getitem(self, key)[0]
         except (KeyError, IndexError):
             raise _bad_request_key(key) from None
 
@@ -208,9 +261,19 @@ class MultiDict(TypeConversionDict[K, V]):
 
     def add(self, key: K, value: V) -> None:
         """Append ``value`` to the values of ``key``."""
-        dict.setdefault(self, key, []).append(value)  # type: ignore[arg-type,attr-defined]
+        _dict_setdefault(self, key, []).append(value)
 
-    def get(  # type: ignore[override]
+    @t.overload
+    def get(self, key: K, default: None = None, type: None = None) -> V | None: ...
+    @t.overload
+    def get(self, key: K, default: V, type: None = None) -> V: ...
+    @t.overload
+    def get(self, key: K, default: T, type: None = None) -> V | T: ...
+    @t.overload
+    def get(self, key: K, default: None = None, *, type: cabc.Callable[[V], T]) -> T | None: ...
+    @t.overload
+    def get(self, key: K, default: T, type: cabc.Callable[[V], T]) -> T: ...
+    def get(
         self,
         key: K,
         default: V | T | None = None,
@@ -226,12 +289,16 @@ class MultiDict(TypeConversionDict[K, V]):
         if not values:
             return default
         if type is None:
-            return values[0]  # type: ignore[no-any-return]
+            return values[0]
         try:
             return type(values[0])
         except (ValueError, TypeError):
             return default
 
+    @t.overload
+    def getlist(self, key: K) -> list[V]: ...
+    @t.overload
+    def getlist(self, key: K, type: cabc.Callable[[V], T]) -> list[T]: ...
     def getlist(self, key: K, type: cabc.Callable[[V], T] | None = None) -> list[V] | list[T]:
         """Return a new list of every value for ``key`` (empty if missing).
 
@@ -243,7 +310,7 @@ class MultiDict(TypeConversionDict[K, V]):
             return []
         if type is None:
             return list(values)
-        result = []
+        result: list[T] = []
         for value in values:
             try:
                 result.append(type(value))
@@ -255,11 +322,11 @@ class MultiDict(TypeConversionDict[K, V]):
         """Replace the values of ``key`` with a copy of ``new_list``."""
         _dict_setitem(self, key, list(new_list))
 
-    def setdefault(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
+    def setdefault(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]  # returns the first value, stores a list
         """Return the first value of ``key``, storing ``default`` if missing."""
         if key in self:
             return self[key]
-        self[key] = default  # type: ignore[assignment]
+        self[key] = default  # type: ignore[assignment]  # None is stored as a value, as in Werkzeug
         return default
 
     def setlistdefault(self, key: K, default_list: cabc.Iterable[V] | None = None) -> list[V]:
@@ -268,11 +335,11 @@ class MultiDict(TypeConversionDict[K, V]):
         """
         if key not in self:
             _dict_setitem(self, key, list(default_list or ()))
-        return _dict_getitem(self, key)  # type: ignore[no-any-return]
+        return _dict_getitem(self, key)
 
-    def items(self, multi: bool = False) -> cabc.Iterable[tuple[K, V]]:  # type: ignore[override]
+    def items(self, multi: bool = False) -> cabc.Iterable[tuple[K, V]]:  # type: ignore[override]  # a generator, with ``multi``
         """Yield ``(key, first value)``, or every pair when ``multi``."""
-        for key, values in dict.items(self):
+        for key, values in _dict_lists(self):
             if multi:
                 for value in values:
                     yield key, value
@@ -281,17 +348,17 @@ class MultiDict(TypeConversionDict[K, V]):
 
     def lists(self) -> cabc.Iterable[tuple[K, list[V]]]:
         """Yield ``(key, stored list)`` for every key."""
-        yield from dict.items(self)
+        yield from _dict_lists(self)
 
-    def values(self) -> cabc.Iterable[V]:  # type: ignore[override]
+    def values(self) -> cabc.Iterable[V]:  # type: ignore[override]  # a generator of first values
         """Yield the first value of every key."""
-        for values in dict.values(self):
+        for values in _dict_listvalues(self):
             if values:
                 yield values[0]
 
     def listvalues(self) -> cabc.Iterable[list[V]]:
         """Yield the stored list of every key."""
-        return iter(dict.values(self))
+        return iter(_dict_listvalues(self))
 
     def copy(self) -> te.Self:
         """Return a shallow copy (the value lists are new lists)."""
@@ -307,13 +374,19 @@ class MultiDict(TypeConversionDict[K, V]):
     def __deepcopy__(self, memo: t.Any) -> te.Self:
         return self.deepcopy(memo=memo)
 
+    @t.overload
+    def to_dict(self) -> dict[K, V]: ...
+    @t.overload
+    def to_dict(self, flat: t.Literal[False]) -> dict[K, list[V]]: ...
+    @t.overload
+    def to_dict(self, flat: bool = True) -> dict[K, V] | dict[K, list[V]]: ...
     def to_dict(self, flat: bool = True) -> dict[K, V] | dict[K, list[V]]:
         """Return a plain dict: first values, or lists when not ``flat``."""
         if flat:
             return dict(self.items())
         return dict(self.lists())
 
-    def update(  # type: ignore[override]
+    def update(  # type: ignore[override]  # adds values instead of replacing them
         self,
         mapping: (
             MultiDict[K, V]
@@ -327,14 +400,16 @@ class MultiDict(TypeConversionDict[K, V]):
         for key, value in iter_multi_items(mapping):
             self.add(key, value)
 
-    def __or__(self, other: cabc.Mapping[K, V | list[V] | tuple[V, ...] | set[V]]) -> MultiDict[K, V]:  # type: ignore[override]
+    def __or__(  # type: ignore[override]  # a MultiDict union adds values
+        self, other: cabc.Mapping[K, V | list[V] | tuple[V, ...] | set[V]]
+    ) -> MultiDict[K, V]:
         if not isinstance(other, Mapping):
             return NotImplemented
         rv = self.copy()
         rv.update(other)
         return rv
 
-    def __ior__(  # type: ignore[override]
+    def __ior__(  # type: ignore[override]  # a MultiDict union adds values
         self,
         other: cabc.Mapping[K, V | list[V] | tuple[V, ...] | set[V]] | cabc.Iterable[tuple[K, V]],
     ) -> te.Self:
@@ -343,15 +418,21 @@ class MultiDict(TypeConversionDict[K, V]):
         self.update(other)
         return self
 
-    def pop(self, key: K, default: V | T = _missing) -> V | T:  # type: ignore[override]
+    @t.overload
+    def pop(self, key: K) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: V) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: T) -> V | T: ...
+    def pop(self, key: K, default: V | T = _missing) -> V | T:
         """Remove ``key`` and return its first value.
 
         :raises ~wsgikit.exceptions.BadRequestKeyError: if it is missing
             and no ``default`` is given.
         """
-        values = dict.pop(self, key, None)  # type: ignore[arg-type]
+        values = _dict_pop(self, key, None)
         if values:
-            return values[0]  # type: ignore[no-any-return]
+            return values[0]
         if default is not _missing:
             return default
         raise _bad_request_key(key)
@@ -359,7 +440,7 @@ class MultiDict(TypeConversionDict[K, V]):
     def popitem(self) -> tuple[K, V]:
         """Remove a key and return ``(key, first value)``."""
         try:
-            key, values = dict.popitem(self)
+            key, values = _dict_popitem(self)
         except KeyError as e:
             raise _bad_request_key(e.args[0]) from None
         if not values:
@@ -368,12 +449,12 @@ class MultiDict(TypeConversionDict[K, V]):
 
     def poplist(self, key: K) -> list[V]:
         """Remove ``key`` and return all its values (empty if missing)."""
-        return dict.pop(self, key, [])  # type: ignore[arg-type,no-any-return]
+        return _dict_pop(self, key, [])
 
     def popitemlist(self) -> tuple[K, list[V]]:
         """Remove a key and return ``(key, all its values)``."""
         try:
-            return dict.popitem(self)
+            return _dict_popitem(self)
         except KeyError as e:
             raise _bad_request_key(e.args[0]) from None
 
@@ -381,10 +462,10 @@ class MultiDict(TypeConversionDict[K, V]):
         return f"{type(self).__name__}({list(self.items(multi=True))!r})"
 
 
-class ImmutableMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type: ignore[misc]
+class ImmutableMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type: ignore[misc]  # the mixin refuses what the base would change
     """A read-only, hashable :class:`MultiDict` (what ``request.args`` is)."""
 
-    def copy(self) -> MultiDict[K, V]:  # type: ignore[override]
+    def copy(self) -> MultiDict[K, V]:  # type: ignore[override]  # the mutable base class, as in Werkzeug
         """Return a mutable :class:`MultiDict` with the same items."""
         return MultiDict(self)
 
@@ -445,13 +526,13 @@ class _OrderedMultiDict(MultiDict[K, V]):
         rv = self.__eq__(other)
         return rv if rv is NotImplemented else not rv
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like a dict
 
     def _forget(self, key: K) -> None:
         self._order = [k for k in self._order if k != key]
 
     def add(self, key: K, value: V) -> None:
-        dict.setdefault(self, key, []).append(value)  # type: ignore[arg-type,attr-defined]
+        _dict_setdefault(self, key, []).append(value)
         self._order.append(key)
 
     def __setitem__(self, key: K, value: V) -> None:
@@ -469,7 +550,7 @@ class _OrderedMultiDict(MultiDict[K, V]):
     def setlistdefault(self, key: K, default_list: cabc.Iterable[V] | None = None) -> t.NoReturn:
         raise TypeError("setlistdefault is unsupported for ordered multi dicts")
 
-    def items(self, multi: bool = False) -> cabc.Iterable[tuple[K, V]]:  # type: ignore[override]
+    def items(self, multi: bool = False) -> cabc.Iterable[tuple[K, V]]:  # type: ignore[override]  # a generator, with ``multi``
         if not multi:
             yield from super().items()
             return
@@ -479,7 +560,13 @@ class _OrderedMultiDict(MultiDict[K, V]):
             seen[key] = index + 1
             yield key, _dict_getitem(self, key)[index]
 
-    def pop(self, key: K, default: V | T = _missing) -> V | T:  # type: ignore[override]
+    @t.overload
+    def pop(self, key: K) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: V) -> V: ...
+    @t.overload
+    def pop(self, key: K, default: T) -> V | T: ...
+    def pop(self, key: K, default: V | T = _missing) -> V | T:
         if key in self:
             self._forget(key)
         return super().pop(key, default)
@@ -502,7 +589,7 @@ class _OrderedMultiDict(MultiDict[K, V]):
         dict.clear(self)
         self._order = []
 
-    def update(  # type: ignore[override]
+    def update(  # type: ignore[override]  # adds values instead of replacing them
         self,
         mapping: (
             MultiDict[K, V]
@@ -513,27 +600,27 @@ class _OrderedMultiDict(MultiDict[K, V]):
         for key, value in iter_multi_items(mapping):
             self.add(key, value)
 
-    def setdefault(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
+    def setdefault(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]  # returns the first value, stores a list
         if key in self:
             return self[key]
-        self.add(key, default)  # type: ignore[arg-type]
+        self.add(key, default)  # type: ignore[arg-type]  # None is stored as a value, as in Werkzeug
         return default
 
 
-class _ImmutableOrderedMultiDict(ImmutableMultiDictMixin[K, V], _OrderedMultiDict[K, V]):  # type: ignore[misc]
+class _ImmutableOrderedMultiDict(ImmutableMultiDictMixin[K, V], _OrderedMultiDict[K, V]):  # type: ignore[misc]  # the mixin refuses what the base would change
     """A read-only, hashable :class:`OrderedMultiDict` (deprecated)."""
 
     def _iter_hashitems(self) -> t.Iterable[t.Any]:
         return enumerate(self.items(multi=True))
 
-    def copy(self) -> _OrderedMultiDict[K, V]:  # type: ignore[override]
+    def copy(self) -> _OrderedMultiDict[K, V]:  # type: ignore[override]  # the mutable base class, as in Werkzeug
         return _OrderedMultiDict(self)
 
     def __copy__(self) -> te.Self:
         return self
 
 
-class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type: ignore[misc]
+class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type: ignore[misc]  # the mixin refuses what the base would change
     """A read-only view over several multi dicts, searched in order.
 
     ``request.values`` combines ``args`` and ``form`` this way: a key's
@@ -559,7 +646,17 @@ class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type
                 return d[key]
         raise _bad_request_key(key)
 
-    def get(  # type: ignore[override]
+    @t.overload
+    def get(self, key: K, default: None = None, type: None = None) -> V | None: ...
+    @t.overload
+    def get(self, key: K, default: V, type: None = None) -> V: ...
+    @t.overload
+    def get(self, key: K, default: T, type: None = None) -> V | T: ...
+    @t.overload
+    def get(self, key: K, default: None = None, *, type: cabc.Callable[[V], T]) -> T | None: ...
+    @t.overload
+    def get(self, key: K, default: T, type: cabc.Callable[[V], T]) -> T: ...
+    def get(
         self,
         key: K,
         default: V | T | None = None,
@@ -578,10 +675,14 @@ class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type
                     continue
         return default
 
+    @t.overload
+    def getlist(self, key: K) -> list[V]: ...
+    @t.overload
+    def getlist(self, key: K, type: cabc.Callable[[V], T]) -> list[T]: ...
     def getlist(self, key: K, type: cabc.Callable[[V], T] | None = None) -> list[V] | list[T]:
         rv: list[t.Any] = []
         for d in self.dicts:
-            rv.extend(d.getlist(key, type))  # type: ignore[arg-type]
+            rv.extend(d.getlist(key, type))  # type: ignore[arg-type]  # type=None is getlist's no-conversion default
         return rv
 
     def _keys_impl(self) -> dict[K, None]:
@@ -591,13 +692,13 @@ class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type
             rv.update(dict.fromkeys(d.keys()))
         return rv
 
-    def keys(self) -> cabc.Iterable[K]:  # type: ignore[override]
+    def keys(self) -> cabc.Iterable[K]:  # type: ignore[override]  # a view of the combined keys
         return self._keys_impl().keys()
 
     def __iter__(self) -> cabc.Iterator[K]:
         return iter(self._keys_impl())
 
-    def items(self, multi: bool = False) -> cabc.Iterable[tuple[K, V]]:  # type: ignore[override]
+    def items(self, multi: bool = False) -> cabc.Iterable[tuple[K, V]]:  # type: ignore[override]  # a generator, with ``multi``
         found = set()
         for d in self.dicts:
             for key, value in d.items(multi):
@@ -607,7 +708,7 @@ class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type
                     found.add(key)
                     yield key, value
 
-    def values(self) -> cabc.Iterable[V]:  # type: ignore[override]
+    def values(self) -> cabc.Iterable[V]:  # type: ignore[override]  # a generator of first values
         for _key, value in self.items():
             yield value
 
@@ -621,7 +722,7 @@ class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type
     def listvalues(self) -> cabc.Iterable[list[V]]:
         return (values for _key, values in self.lists())
 
-    def copy(self) -> MultiDict[K, V]:  # type: ignore[override]
+    def copy(self) -> MultiDict[K, V]:  # type: ignore[override]  # the mutable base class, as in Werkzeug
         """Return a mutable :class:`MultiDict` holding every pair."""
         return MultiDict(self.items(multi=True))
 
@@ -634,19 +735,25 @@ class CombinedMultiDict(ImmutableMultiDictMixin[K, V], MultiDict[K, V]):  # type
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.dicts!r})"
 
+    @t.overload
+    def to_dict(self) -> dict[K, V]: ...
+    @t.overload
+    def to_dict(self, flat: t.Literal[False]) -> dict[K, list[V]]: ...
+    @t.overload
+    def to_dict(self, flat: bool = True) -> dict[K, V] | dict[K, list[V]]: ...
     def to_dict(self, flat: bool = True) -> dict[K, V] | dict[K, list[V]]:
         if flat:
             return dict(self.items())
         return dict(self.lists())
 
 
-class ImmutableDict(ImmutableDictMixin[K, V], dict[K, V]):  # type: ignore[misc]
+class ImmutableDict(ImmutableDictMixin[K, V], dict[K, V]):  # type: ignore[misc]  # the mixin refuses what the base would change
     """A read-only, hashable ``dict``."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({dict.__repr__(self)})"
 
-    def copy(self) -> dict[K, V]:  # type: ignore[override]
+    def copy(self) -> dict[K, V]:
         """Return a mutable ``dict`` with the same items."""
         return dict(self)
 
@@ -681,7 +788,7 @@ class HeaderSet(MutableSet[str]):
     def __init__(
         self,
         headers: cabc.Iterable[str] | None = None,
-        on_update: cabc.Callable[[te.Self], None] | None = None,
+        on_update: cabc.Callable[[HeaderSet], None] | None = None,
     ) -> None:
         self._headers = list(headers or ())
         self._set = {x.lower() for x in self._headers}

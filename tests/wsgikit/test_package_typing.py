@@ -1,12 +1,9 @@
-"""Type checking (issue 16): the core modules (wrappers, sansio, http, urls,
-wsgi, utils, test, exceptions, formparser, middleware, debug, ...) pass
-``mypy --strict`` and ``pyright`` (basic), and code written against
-Werkzeug 3.1 sees the same types here.
+"""Type checking (issue 16): code written against Werkzeug 3.1 sees the same
+types here. (That both packages pass ``mypy --strict`` and ``pyright`` is
+tests/test_types.py's one whole-package check.)
 
-The modules are checked with ``--follow-imports=silent``: the errors of the
-modules they import (datastructures, routing, ...) are those modules' own
-checks. The user-code sample is checked the same way; it asserts the types
-with ``assert_type`` so a drift (an ``Any`` where Werkzeug gives ``str``, a
+The user-code sample is checked with ``--follow-imports=silent``; it asserts
+the types with ``assert_type`` so a drift (an ``Any`` where Werkzeug gives ``str``, a
 union where it gives ``bytes``) fails. The checkers are optional here: the
 tests skip without them.
 """
@@ -24,29 +21,6 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-#: The modules held to the checkers here.
-MODULES = [
-    "wsgikit/__init__.py",
-    "wsgikit/_cookiejar.py",
-    "wsgikit/_http11.py",
-    "wsgikit/_http_text.py",
-    "wsgikit/_internal.py",
-    "wsgikit/_send_file.py",
-    "wsgikit/debug",
-    "wsgikit/exceptions.py",
-    "wsgikit/formparser.py",
-    "wsgikit/http.py",
-    "wsgikit/middleware",
-    "wsgikit/sansio",
-    "wsgikit/security.py",
-    "wsgikit/test.py",
-    "wsgikit/urls.py",
-    "wsgikit/user_agent.py",
-    "wsgikit/utils.py",
-    "wsgikit/wrappers",
-    "wsgikit/wsgi.py",
-]
 
 #: Code a Werkzeug 3.1 user writes, with the types Werkzeug 3.1 gives it.
 USER_CODE = '''
@@ -172,16 +146,6 @@ def user_code(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("user") / "user_code.py"
     path.write_text(USER_CODE, encoding="utf-8")
     return str(path)
-
-
-def test_modules_pass_mypy_strict(cache_dir: pathlib.Path) -> None:
-    errors = _mypy(cache_dir, *MODULES)
-    assert errors == [], "\n".join(errors)
-
-
-def test_modules_pass_pyright() -> None:
-    errors = _pyright(*MODULES)
-    assert errors == [], "\n".join(errors)
 
 
 def test_user_code_sees_werkzeugs_types_under_mypy(cache_dir: pathlib.Path, user_code: str) -> None:

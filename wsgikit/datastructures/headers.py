@@ -391,18 +391,27 @@ class Headers:
         """
         if kwargs:
             value = _options_header_vkw(value, kwargs)
-        value = _str_header_value(value)
-        _check_header_name(key)
+        # PERF: the same inlined checks as :meth:`add`; the helpers only run
+        # to raise.
+        if value.__class__ is not str:
+            value = str(value)
+        if "\n" in value or "\r" in value or "\x00" in value:
+            _str_header_value(value)
+        if key.__class__ is not str or key not in _CHECKED_NAMES:
+            _check_header_name(key)
         lst = self._list
         ikey = key.lower()
-        for idx, (old_key, _) in enumerate(lst):
+        idx = 0
+        for old_key, _ in lst:
             if old_key.lower() == ikey:
-                lst[idx] = (key, value)
                 break
+            idx += 1
         else:
             lst.append((key, value))
             return
-        lst[idx + 1 :] = [item for item in lst[idx + 1 :] if item[0].lower() != ikey]
+        lst[idx] = (key, value)
+        if idx + 1 < len(lst):
+            lst[idx + 1 :] = [item for item in lst[idx + 1 :] if item[0].lower() != ikey]
 
     def setlist(self, key: str, values: cabc.Iterable[t.Any]) -> None:
         """Replace header ``key`` with one header per item of ``values``

@@ -790,8 +790,14 @@ class HeaderSet(MutableSet[str]):
         headers: cabc.Iterable[str] | None = None,
         on_update: cabc.Callable[[HeaderSet], None] | None = None,
     ) -> None:
-        self._headers = list(headers or ())
-        self._set = {x.lower() for x in self._headers}
+        if headers is None:
+            # PERF: the usual case (``response.vary`` of a response without
+            # the header) builds nothing to iterate.
+            self._headers: list[str] = []
+            self._set: set[str] = set()
+        else:
+            self._headers = list(headers)
+            self._set = {x.lower() for x in self._headers}
         #: Called with the set after each change, or ``None``.
         self.on_update = on_update
 

@@ -158,7 +158,7 @@ class NoMatch(Exception):
 
     __slots__ = ("have_match_for", "websocket_mismatch")
 
-    def __init__(self, have_match_for: set[str], websocket_mismatch: bool) -> None:
+    def __init__(self, have_match_for: t.AbstractSet[str], websocket_mismatch: bool) -> None:
         super().__init__(have_match_for, websocket_mismatch)
         self.have_match_for = have_match_for
         self.websocket_mismatch = websocket_mismatch

@@ -499,6 +499,8 @@ class Rule(RuleFactory):
             None if type(conv).to_python is BaseConverter.to_python else conv.to_python
             for conv in (self._converters[name] for name in self._names)
         )
+        #: Whether no converter changes its text (``_to_python`` all ``None``).
+        self._texts_are_values = not any(self._to_python)
         #: The generated URL builders (without / with extra values in the
         #: query string), made on first use by :meth:`_builder`.
         self._build: t.Callable[..., tuple[str, str] | None] | None = None
@@ -547,9 +549,13 @@ class Rule(RuleFactory):
 
         :raises ValidationError: when a converter rejects its text.
         """
-        values = {}
-        for name, to_python, text in zip(self._names, self._to_python, raw):
-            values[name] = text if to_python is None else to_python(text)
+        if self._texts_are_values:
+            # PERF: the common rule (``/hello/<name>``) needs no calls.
+            values = dict(zip(self._names, raw))
+        else:
+            values = {}
+            for name, to_python, text in zip(self._names, self._to_python, raw):
+                values[name] = text if to_python is None else to_python(text)
         if self.defaults:
             values.update(self.defaults)
         return values

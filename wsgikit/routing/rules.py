@@ -660,6 +660,8 @@ _QUERY_PLAIN_RE = re.compile(_QUERY_PLAIN)
 #: ``key=value`` where neither needs more than spaces made ``+`` (``=`` is
 #: not plain, so the one ``=`` matched is the separator).
 _QUERY_PLAIN_PAIR_RE = re.compile(f"{_QUERY_PLAIN}={_QUERY_PLAIN}")
+#: Such pairs joined by ``&``.
+_QUERY_PLAIN_PAIRS_RE = re.compile(f"{_QUERY_PLAIN}={_QUERY_PLAIN}(?:&{_QUERY_PLAIN}={_QUERY_PLAIN})*")
 
 
 def _quote_query(text: str | bytes) -> str:
@@ -677,6 +679,16 @@ def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
     for spaces), which one regex match per pair tells, and only the others
     go through ``quote_plus``.
     """
+    pairs = []
+    for key, value in items:
+        kind = type(value)
+        if type(key) is not str or (kind is not str and kind is not int):
+            break
+        pairs.append(f"{key}={value}")
+    else:
+        query = _join_plain(pairs)
+        if query is not None:
+            return query
     plain_pair = _QUERY_PLAIN_PAIR_RE.fullmatch
     parts = []
     for key, value in items:
@@ -712,22 +724,43 @@ def _query_items(query_vars: t.Mapping[str, t.Any]) -> list[tuple[str, t.Any]]:
 def _encode_extra(values: t.Mapping[str, t.Any], arguments: t.Container[str], map: Map) -> str:
     """The query string of the values that are not rule ``arguments``:
     ``rule._encode_query_vars({k: v for k, v in values.items() if k not in
-    arguments})`` of a stock :class:`Rule`, in one pass.
+    arguments})`` of a stock :class:`Rule`.
 
-    PERF: the URL builders of stock rules call this.  The usual values
-    (a plain dict of texts and integers, unsorted) are encoded as they are
-    read, without the intermediate dict and item list; anything else takes
-    the general path.  ``Map.sort_parameters`` is read on every call, as the
-    general path reads it.
+    PERF: the URL builders of stock rules call this.  The usual values (a
+    plain dict, as :meth:`MapAdapter.build` passes, of texts and integers,
+    or lists of them, unsorted) are joined into ``key=value`` pairs as they
+    are read, and one regex match over the whole string tells that nothing
+    needs quoting (spaces aside).  Anything else takes the general path.
+    ``Map.sort_parameters`` is read on every call, as the general path does.
     """
-    if type(values) is not dict:
-        items = _query_items({k: v for k, v in values.items() if k not in arguments})
-        if map.sort_parameters:
-            items = sorted(items, key=map.sort_key)
-        return _encode_query(items)
-    if map.sort_parameters:
-        # ``_query_items`` of the extra values, then sorted (stable, as
-        # ``sorted`` is) on the values as given, not their texts.
+    if type(values) is dict and not map.sort_parameters:
+        pairs: list[str] = []
+        for key, value in values.items():
+            if key in arguments:
+                continue
+            kind = type(value)
+            if type(key) is not str:
+                break
+            if kind is str or kind is int:
+                pairs.append(f"{key}={value}")
+            elif kind is list or kind is tuple:
+                for item in value:
+                    if type(item) is str or type(item) is int:
+                        pairs.append(f"{key}={item}")
+                    elif item is not None:
+                        break
+                else:
+                    continue
+                break
+            elif value is not None:
+                break
+        else:
+            query = _join_plain(pairs)
+            if query is not None:
+                return query
+    elif type(values) is dict:
+        # ``_query_items`` of the extra values in one loop, then sorted
+        # (stably, as ``sorted`` does) on the values as given.
         items = []
         for key, value in values.items():
             if key in arguments or value is None:
@@ -738,30 +771,23 @@ def _encode_extra(values: t.Mapping[str, t.Any], arguments: t.Container[str], ma
                 items.append((key, value))
         items.sort(key=map.sort_key)
         return _encode_query(items)
-    plain_pair = _QUERY_PLAIN_PAIR_RE.fullmatch
-    parts = []
-    for key, value in values.items():
-        if key in arguments:
-            continue
-        kind = type(value)
-        if kind is int:
-            value = str(value)
-        elif kind is not str or type(key) is not str:
-            # Lists (repeated keys), None, bytes, other objects, keys that
-            # are not text.
-            if kind is list or kind is tuple:
-                query = _encode_query([(key, v) for v in value if v is not None])
-            else:
-                query = _encode_query(_query_items({key: value}))
-            if query:
-                parts.append(query)
-            continue
-        pair = f"{key}={value}"
-        if plain_pair(pair) is not None:
-            parts.append(pair.replace(" ", "+"))
-        else:
-            parts.append(f"{_quote_query(key)}={_quote_query(value)}")
-    return "&".join(parts)
+    items = _query_items({k: v for k, v in values.items() if k not in arguments})
+    if map.sort_parameters:
+        items = sorted(items, key=map.sort_key)
+    return _encode_query(items)
+
+
+def _join_plain(pairs: list[str]) -> str | None:
+    """``"&".join(pairs)`` with spaces made ``+`` when every pair is
+    ``key=value`` of plain texts, else ``None`` (quoting is needed).
+
+    Each pair has its one ``=`` and no ``&``: one match over the joined
+    string (plain pairs joined by ``&``) and the count of ``=`` make sure.
+    """
+    query = "&".join(pairs)
+    if not pairs or (_QUERY_PLAIN_PAIRS_RE.fullmatch(query) is not None and query.count("=") == len(pairs)):
+        return query.replace(" ", "+")
+    return None
 
 
 # -- URL builders: generated Python source per rule ------------------------------

@@ -319,6 +319,12 @@ def test_path_values_quoted(value: str, expected: str) -> None:
         ({"k y": "v", "n": True}, "/s?k+y=v&n=True"),
         ({"tags": ["a b", None, 2], "none": None, "t": ("x",)}, "/s?tags=a+b&tags=2&t=x"),
         ({"b": b"by tes", 3: "int key"}, "/s?b=by+tes&3=int+key"),
+        # Texts that would pass for extra pairs once joined must be quoted.
+        ({"q": "a&b=c", "x": 1}, "/s?q=a%26b%3Dc&x=1"),
+        ({"k": "a&b"}, "/s?k=a%26b"),
+        ({"a=b": "c"}, "/s?a%3Db=c"),
+        ({"a": "=", "b": "&"}, "/s?a=%3D&b=%26"),
+        ({"t": ["x&y=z", "w"]}, "/s?t=x%26y%3Dz&t=w"),
     ],
 )
 def test_query_values_encoded(values: dict[t.Any, t.Any], expected: str) -> None:

@@ -144,8 +144,8 @@ class NumberConverter(BaseConverter):
         self,
         map: Map,
         fixed_digits: int = 0,
-        min: int | None = None,
-        max: int | None = None,
+        min: float | None = None,
+        max: float | None = None,
         signed: bool = False,
     ) -> None:
         if signed:
@@ -206,7 +206,7 @@ class FloatConverter(NumberConverter):
         max: float | None = None,
         signed: bool = False,
     ) -> None:
-        super().__init__(map, min=min, max=max, signed=signed)  # type: ignore[arg-type]
+        super().__init__(map, min=min, max=max, signed=signed)
 
 
 class UUIDConverter(BaseConverter):

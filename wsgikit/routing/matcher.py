@@ -295,20 +295,20 @@ class StateMachineMatcher:
         """Insert ``rule``'s parts into the tree."""
         self._outcomes.clear()
         node = self._root
-        static = True
+        texts: list[str] = []
         for part in rule._parts:
             if part.text is not None:
+                texts.append(part.text)
                 child = node.static.get(part.text)
                 if child is None:
                     child = node.static[part.text] = _Node()
                 node = child
                 continue
-            static = False
             node = self._dynamic_child(node, part, rule)
         node.rules.append(rule)
-        if static:
-            domain, *segments = (part.text for part in rule._parts)
-            self._static.setdefault(domain, {})["/" + "/".join(segments)] = node  # type: ignore[arg-type]
+        if len(texts) == len(rule._parts):
+            domain, *segments = texts
+            self._static.setdefault(domain, {})["/" + "/".join(segments)] = node
 
     def _dynamic_child(self, node: _Node, part: _Part, rule: Rule) -> _Node:
         ident = (part.key, part.pattern, part.final)

@@ -366,7 +366,7 @@ class Rule(RuleFactory):
         self.is_leaf = not string.endswith("/")
         self.is_branch = string.endswith("/")
         #: The map this rule is bound to, or ``None``.
-        self.map: Map = None  # type: ignore[assignment]
+        self.map: Map = None  # type: ignore[assignment]  # unbound until Map.add; typed as bound for the code that runs after
         self.strict_slashes = strict_slashes
         self.merge_slashes = merge_slashes
         self.subdomain = subdomain
@@ -386,7 +386,7 @@ class Rule(RuleFactory):
                     "WebSocket rules can only use 'GET', 'HEAD', and 'OPTIONS' methods."
                 )
         #: The accepted methods (upper case), or ``None`` for any method.
-        self.methods: set[str] | None = methods  # type: ignore[assignment]
+        self.methods: set[str] | None = methods
         self.endpoint: t.Any = endpoint
         self.redirect_to = redirect_to
         #: Every variable name: the URL's and the defaults' keys.
@@ -397,7 +397,7 @@ class Rule(RuleFactory):
         #: Rules of the same endpoint this one redirects to when the matched
         #: values equal their defaults: ``None`` until worked out by the
         #: adapter, ``False`` when there are none.
-        self._default_redirects: list[Rule] | bool | None = None
+        self._default_redirects: list[Rule] | t.Literal[False] | None = None
         #: Registration order in the map (set by :meth:`Map.add`).
         self._index = 0
 
@@ -533,7 +533,7 @@ class Rule(RuleFactory):
 
     def _part_for(self, pieces: list[_Piece], final: bool) -> _Part:
         if all(p.text is not None for p in pieces):
-            return _Part("".join(p.text for p in pieces))  # type: ignore[misc]
+            return _Part("".join(p.text or "" for p in pieces))
         return _dynamic_part(pieces, self._converters, final)
 
     @staticmethod
@@ -625,7 +625,7 @@ class Rule(RuleFactory):
             if key not in defaults and key not in values:
                 return False
         if defaults:
-            for key, value in defaults.items():  # type: ignore[union-attr]
+            for key, value in defaults.items():
                 if key in values and value != values[key]:
                     return False
         return True
@@ -638,7 +638,7 @@ class Rule(RuleFactory):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, type(self)) and self._trace == other._trace
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable (equality is by value), as in Werkzeug
 
     def __str__(self) -> str:
         return self.rule
@@ -761,7 +761,7 @@ def _encode_extra(values: t.Mapping[str, t.Any], arguments: t.Container[str], ma
     elif type(values) is dict:
         # ``_query_items`` of the extra values in one loop, then sorted
         # (stably, as ``sorted`` does) on the values as given.
-        items = []
+        items: list[tuple[str, t.Any]] = []
         for key, value in values.items():
             if key in arguments or value is None:
                 continue

@@ -676,8 +676,9 @@ def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
 
     PERF: URL building spent most of its time in ``urlencode``; keys and
     values are usually short texts and numbers that need no quoting (but
-    for spaces), which one regex match per pair tells, and only the others
-    go through ``quote_plus``.
+    for spaces), which one regex match over the joined pairs tells
+    (:func:`_join_plain`); otherwise each pair is checked, and only the
+    texts that need it go through ``quote_plus``.
     """
     pairs = []
     for key, value in items:

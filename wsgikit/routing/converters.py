@@ -24,11 +24,18 @@ if t.TYPE_CHECKING:
 PATH_SAFE = "!$&'()*+,/:;=@"
 
 
+#: Texts ``quote(text, safe=PATH_SAFE)`` leaves as they are.
+_PATH_PLAIN_RE = re.compile(r"[A-Za-z0-9_.\-~!$&'()*+,/:;=@]*")
+
+
 def quote_path(value: str) -> str:
     """Percent-encode ``value`` for a URL path (UTF-8, ``PATH_SAFE`` kept)."""
     # PERF: identifiers and numbers (the usual URL values) need no quoting;
-    # ``isascii() and isalnum()`` runs in C and skips urllib entirely.
+    # ``isascii() and isalnum()`` runs in C and skips urllib entirely, and
+    # one regex match tells the other texts that need none (``post-1``).
     if value.isascii() and value.isalnum():
+        return value
+    if type(value) is str and _PATH_PLAIN_RE.fullmatch(value) is not None:
         return value
     return quote(value, safe=PATH_SAFE)
 
@@ -137,8 +144,8 @@ class NumberConverter(BaseConverter):
         self,
         map: Map,
         fixed_digits: int = 0,
-        min: int | None = None,
-        max: int | None = None,
+        min: float | None = None,
+        max: float | None = None,
         signed: bool = False,
     ) -> None:
         if signed:
@@ -199,7 +206,7 @@ class FloatConverter(NumberConverter):
         max: float | None = None,
         signed: bool = False,
     ) -> None:
-        super().__init__(map, min=min, max=max, signed=signed)  # type: ignore[arg-type]
+        super().__init__(map, min=min, max=max, signed=signed)
 
 
 class UUIDConverter(BaseConverter):

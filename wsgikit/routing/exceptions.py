@@ -39,20 +39,21 @@ class RequestRedirect(HTTPException, RoutingException):
     ``308 Permanent Redirect`` (the method and body are preserved).
     """
 
-    code = 308
+    code: int | None = 308
 
     def __init__(self, new_url: str) -> None:
         super().__init__(new_url)
         #: The absolute URL the client is sent to.
         self.new_url = new_url
 
-    def get_response(  # type: ignore[override]
+    def get_response(
         self,
         environ: WSGIEnvironment | t.Any | None = None,
         scope: dict[str, t.Any] | None = None,
     ) -> t.Any:
         """Return a redirect response pointing at :attr:`new_url`."""
-        return redirect(self.new_url, self.code)
+        # ``code`` is ``int | None`` on HTTPException (as the checkers see it here too); this class sets an int.
+        return redirect(self.new_url, t.cast(int, self.code))
 
 
 class RequestPath(RoutingException):
@@ -158,7 +159,7 @@ class NoMatch(Exception):
 
     __slots__ = ("have_match_for", "websocket_mismatch")
 
-    def __init__(self, have_match_for: set[str], websocket_mismatch: bool) -> None:
+    def __init__(self, have_match_for: t.AbstractSet[str], websocket_mismatch: bool) -> None:
         super().__init__(have_match_for, websocket_mismatch)
         self.have_match_for = have_match_for
         self.websocket_mismatch = websocket_mismatch

@@ -212,7 +212,7 @@ class Map:
         # per distinct key. Only the per-request parts (path, method, query
         # string, WebSocket flag) are read each time. The key holds the raw
         # values, so two hosts never share an entry.
-        key = (
+        key: tuple[t.Any, ...] = (
             get("HTTP_HOST"),
             get("SERVER_NAME"),
             get("SERVER_PORT"),
@@ -226,11 +226,11 @@ class Map:
         try:
             bound = self._bind_cache.get(key)
         except TypeError:  # an unhashable environ value: no caching
-            key = None
+            key = ()
             bound = None
         if bound is None:
             bound = self._bind_parts(env, server_name, subdomain)
-            if key is not None and bound[4]:
+            if key and bound[4]:
                 cache = self._bind_cache
                 # Bounded: the Host header comes from the client.
                 if len(cache) >= _BIND_CACHE_SIZE:
@@ -472,7 +472,7 @@ class MapAdapter:
         if path_info[:1] != "/" or path_info[1:2] == "/":
             path_info = f"/{path_info.lstrip('/')}" if path_info else ""
         try:
-            rule, values = map._matcher.match(domain, path_info, method, websocket)  # type: ignore[arg-type]
+            rule, values = map._matcher.match(domain, path_info, method, websocket)  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
         except RequestPath as signal:
             if query_args is None:
                 query_args = self.query_args or {}
@@ -498,7 +498,7 @@ class MapAdapter:
     def _check_redirects(
         self,
         rule: Rule,
-        values: dict[str, t.Any],
+        values: t.MutableMapping[str, t.Any],
         method: str,
         path_info: str,
         query_args: t.Mapping[str, t.Any] | str | None,
@@ -511,13 +511,15 @@ class MapAdapter:
             if url is not None:
                 raise RequestRedirect(url)
         if rule.redirect_to is not None:
-            raise RequestRedirect(self._redirect_to_url(rule, values))
+            raise RequestRedirect(self._redirect_to_url(rule.redirect_to, rule, values))
         if rule.alias and self.map.redirect_defaults:
             url = self.make_alias_redirect_url(path_info, rule.endpoint, values, method, query_args)
             raise RequestRedirect(url)
 
-    def _redirect_to_url(self, rule: Rule, values: t.Mapping[str, t.Any]) -> str:
-        target = rule.redirect_to
+    def _redirect_to_url(
+        self, target: str | t.Callable[..., str], rule: Rule, values: t.Mapping[str, t.Any]
+    ) -> str:
+        """The URL of ``rule.redirect_to`` (``target``) for the matched values."""
         if isinstance(target, str):
             pieces = []
             for piece in _tokenize(target, target):
@@ -529,7 +531,7 @@ class MapAdapter:
                 pieces.append(converter.to_url(value) if converter else quote_path(str(value)))
             target = "".join(pieces)
         else:
-            target = target(self, **values)  # type: ignore[operator]
+            target = target(self, **values)
         base = f"{self.url_scheme}://{self.get_host(None)}{self.script_name}"
         return str(urljoin(base, target))
 
@@ -549,7 +551,7 @@ class MapAdapter:
         try:
             self.match(path_info, method="--")
         except MethodNotAllowed as error:
-            return error.valid_methods  # type: ignore[return-value]
+            return error.valid_methods or []
         except HTTPException:
             pass
         return []
@@ -585,7 +587,7 @@ class MapAdapter:
             rule._default_redirects = candidates or False
         for other in candidates or ():
             if other.suitable_for(values, method):
-                values.update(other.defaults)  # type: ignore[arg-type]
+                values.update(other.defaults or {})
                 built = other.build(values)
                 if built is not None:
                     domain_part, path = built

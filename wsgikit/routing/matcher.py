@@ -4,8 +4,8 @@ Theory of operation.  Every rule is a list of parts (see :mod:`.rules`):
 the domain, then one part per path segment, maybe ending in a *final* part
 that spans the rest of the path.  Rules are inserted into a tree whose
 edges are parts: static parts live in a dict per node (one lookup, however
-many siblings), dynamic parts in a list per node sorted by priority
-(:attr:`_Part.key`).  Equal parts of different rules share an edge; when
+many siblings), dynamic parts in a list of :class:`_Edge` per node sorted
+by priority (:attr:`_Part.key`).  Equal parts of different rules share an edge; when
 different parts have equal priority, all of them are tried and the rules'
 own order (later parts, then registration) picks the winner, so unrelated
 rules never change the result.  A request ``(domain, path)`` is split on ``/`` and walked
@@ -13,7 +13,8 @@ from the root: at each node the static child for the segment is tried
 first, then each dynamic child whose regex matches the segment (or, for a
 final part, the rest of the path), backtracking on failure.  At the end of
 the path the node's rules are checked in order (method, WebSocket flag,
-converters' ``to_python``); the first that passes wins.  Every node is
+converters' ``to_python``); the first that passes wins, and is returned
+up the recursion as a ``(rule, values, captured texts)`` tuple.  Every node is
 visited at most once per walk, so the cost depends on the rules that share
 the request's prefixes, not on the size of the map.  Fully static paths are
 also indexed in a dict (domain -> path -> node) to skip the walk, and the
@@ -47,6 +48,41 @@ class SlashRequired(Exception):
     """Internal: the path matches a rule with a trailing slash (redirect)."""
 
 
+#: Marks a final part whose rule ends with ``/`` (see :func:`_slash_for_final`).
+_SUFFIXED = 2
+
+
+class _Edge(t.NamedTuple):
+    """A dynamic child of a node, as the walk uses it."""
+
+    #: The part's ``Pattern.fullmatch``: called with the segment, or (final
+    #: parts) with the whole request and the position where the rest starts.
+    fullmatch: t.Callable[..., re.Match[str] | None]
+    #: The indexes of the groups holding the variables, or ``None`` when
+    #: the one variable is group 1 (the common case, read without a tuple).
+    groups: tuple[int, ...] | None
+    #: ``0`` for a segment, ``1`` for a final part, :data:`_SUFFIXED` for a
+    #: final part whose rule ends with ``/``.
+    final: int
+    #: The node after this part.
+    child: _Node
+    #: Whether the next edge has the same priority (both are tried).
+    tied: bool
+
+
+class _PendingEdge(t.NamedTuple):
+    """A dynamic child as added; :meth:`StateMachineMatcher.update` sorts
+    these by ``(key, order)`` into the node's :class:`_Edge` list."""
+
+    #: The part's priority (:attr:`_Part.key`).
+    key: tuple[t.Any, ...]
+    #: When the edge was made: ties keep the order of registration.
+    order: int
+    pattern: re.Pattern[str]
+    final: bool
+    child: _Node
+
+
 class _Node:
     """One state of the matcher: the children and rules after some parts."""
 
@@ -55,15 +91,13 @@ class _Node:
     def __init__(self) -> None:
         #: Children by exact segment text.
         self.static: dict[str, _Node] = {}
-        #: ``(fullmatch, group indexes or None for just group 1, final,
-        #: child, tied)`` in priority order; ``tied`` says the next child
-        #: has the same priority.
-        self.dynamic: list[tuple[t.Any, tuple[int, ...] | None, int, _Node, bool]] = []
+        #: Dynamic children in priority order.
+        self.dynamic: list[_Edge] = []
         #: Rules that end here, in registration order.
         self.rules: list[Rule] = []
-        #: ``(key, pattern, final, order, child)`` of dynamic children,
-        #: sorted into :attr:`dynamic` by :meth:`StateMachineMatcher.update`.
-        self._pending: list[tuple[t.Any, int, re.Pattern[str], bool, _Node]] = []
+        #: Dynamic children as added, sorted into :attr:`dynamic` by
+        #: :meth:`StateMachineMatcher.update`.
+        self._pending: list[_PendingEdge] = []
         #: Dynamic children by ``(key, pattern, final)``, to share equal parts.
         self._by_part: dict[tuple[t.Any, str, bool], _Node] = {}
 
@@ -71,19 +105,27 @@ class _Node:
 class _Walk:
     """What one match call is looking for, and what it learned on the way."""
 
-    __slots__ = ("method", "websocket", "have_match_for", "websocket_mismatch", "refused")
+    __slots__ = ("method", "websocket", "have_match_for", "websocket_mismatch", "refused", "settled")
 
     def __init__(self, method: str, websocket: bool) -> None:
         self.method = method
         self.websocket = websocket
-        #: Methods of rules that matched the path but not the method.
-        self.have_match_for: set[str] = set()
+        #: Methods of rules that matched the path but not the method (a
+        #: shared empty set until the first one: PERF, most walks find none).
+        self.have_match_for: t.AbstractSet[str] = _NO_METHODS
         #: Whether a rule matched the path but not the WebSocket flag.
         self.websocket_mismatch = False
         #: Whether a converter refused a text (``ValidationError``): its
         #: answer may change over time (a lookup), so the outcome of this
         #: walk is not remembered.
         self.refused = False
+        #: Whether the match being returned ends the search: a non-strict
+        #: rule reached by adding its trailing slash is taken as it is,
+        #: without comparing it with the alternatives of the nodes above.
+        self.settled = False
+
+
+_NO_METHODS: frozenset[str] = frozenset()
 
 
 #: What a walk finds: the rule, its converted values and the captured texts.
@@ -94,7 +136,7 @@ def _accept(rule: Rule, raw: list[str], walk: _Walk) -> _Match | None:
     """Check one candidate rule at the end of the path."""
     methods = rule.methods
     if methods is not None and walk.method not in methods:
-        walk.have_match_for.update(methods)
+        walk.have_match_for = walk.have_match_for | methods
         return None
     if rule.websocket != walk.websocket:
         walk.websocket_mismatch = True
@@ -114,7 +156,7 @@ def _at_end(node: _Node, raw: list[str], walk: _Walk) -> _Match | None:
     for rule in node.rules:
         methods = rule.methods
         if methods is not None and walk.method not in methods:
-            walk.have_match_for.update(methods)
+            walk.have_match_for = walk.have_match_for | methods
             continue
         if rule.websocket != walk.websocket:
             walk.websocket_mismatch = True
@@ -137,17 +179,13 @@ def _at_end(node: _Node, raw: list[str], walk: _Walk) -> _Match | None:
     return None
 
 
-#: Marks a final part whose rule ends with ``/`` (see :func:`_slash_for_final`).
-_SUFFIXED = 2
-
-
 def _slash_for_final(
     match: re.Match[str] | None, groups: tuple[int, ...] | None, node: _Node, raw: list[str], walk: _Walk
-) -> None:
+) -> _Match | None:
     """The path lacks the trailing slash of a final part's rule: redirect
-    (strict rule) or accept (the match is raised as :class:`_Found`)."""
+    (strict rule) or accept, and settle the walk (see :attr:`_Walk.settled`)."""
     if match is None:
-        return
+        return None
     for rule in node.rules:
         if rule.websocket == walk.websocket and (rule.methods is None or walk.method in rule.methods):
             if rule.strict_slashes:
@@ -155,15 +193,9 @@ def _slash_for_final(
             captured = (match[1],) if groups is None else match.group(*groups)
             found = _accept(rule, [*raw, *captured], walk)
             if found is not None:
-                raise _Found(found)
-
-
-class _Found(Exception):
-    """Carries a match found in a helper out of the walk."""
-
-    def __init__(self, found: _Match) -> None:
-        super().__init__()
-        self.found = found
+                walk.settled = True
+                return found
+    return None
 
 
 def _ranks_before(rule: Rule, other: Rule, depth: int) -> bool:
@@ -217,12 +249,17 @@ def _walk(
             else:
                 found = _walk(child, parts, index + 1, full, pos + len(segment) + 1, raw, walk)
             del raw[size:]
-            if found is not None and (best is None or _ranks_before(found[0], best[0], index)):
-                best = found
+            if found is not None:
+                if walk.settled:
+                    return found
+                if best is None or _ranks_before(found[0], best[0], index):
+                    best = found
         elif final is _SUFFIXED and best is None:
             # Adding the rule's trailing slash is only offered when no tied
             # part before it (registered earlier) matched the path as it is.
-            _slash_for_final(fullmatch(full[pos:] + "/"), groups, child, raw, walk)
+            found = _slash_for_final(fullmatch(full[pos:] + "/"), groups, child, raw, walk)
+            if found is not None:
+                return found
         # Children with equal priority (``tied``) are all tried; the best
         # of their matches is chosen by the rules' own order.
         if best is not None and not tied:
@@ -258,20 +295,20 @@ class StateMachineMatcher:
         """Insert ``rule``'s parts into the tree."""
         self._outcomes.clear()
         node = self._root
-        static = True
+        texts: list[str] = []
         for part in rule._parts:
             if part.text is not None:
+                texts.append(part.text)
                 child = node.static.get(part.text)
                 if child is None:
                     child = node.static[part.text] = _Node()
                 node = child
                 continue
-            static = False
             node = self._dynamic_child(node, part, rule)
         node.rules.append(rule)
-        if static:
-            domain, *segments = (part.text for part in rule._parts)
-            self._static.setdefault(domain, {})["/" + "/".join(segments)] = node  # type: ignore[arg-type]
+        if len(texts) == len(rule._parts):
+            domain, *segments = texts
+            self._static.setdefault(domain, {})["/" + "/".join(segments)] = node
 
     def _dynamic_child(self, node: _Node, part: _Part, rule: Rule) -> _Node:
         ident = (part.key, part.pattern, part.final)
@@ -287,7 +324,7 @@ class StateMachineMatcher:
             self._compiled[part.pattern] = compiled
         child = node._by_part[ident] = _Node()
         self._order += 1
-        node._pending.append((part.key, self._order, compiled, part.final, child))
+        node._pending.append(_PendingEdge(part.key, self._order, compiled, part.final, child))
         self._dirty = True
         return child
 
@@ -300,19 +337,19 @@ class StateMachineMatcher:
         while stack:
             node = stack.pop()
             stack.extend(node.static.values())
-            node._pending.sort(key=lambda item: (item[0], item[1]))
+            node._pending.sort(key=lambda edge: (edge.key, edge.order))
             node.dynamic = []
             pending = node._pending
-            for position, (key, _, compiled, final, child) in enumerate(pending):
-                tied = position + 1 < len(pending) and pending[position + 1][0] == key
-                names = compiled.groupindex
+            for position, edge in enumerate(pending):
+                tied = position + 1 < len(pending) and pending[position + 1].key == edge.key
+                names = edge.pattern.groupindex
                 indexes = tuple(names[f"_{i}"] for i in range(len(names)) if f"_{i}" in names)
                 # PERF: one variable is always group 1 (only escaped static
                 # text comes before it); ``None`` selects that fast path.
                 groups = None if indexes == (1,) else indexes
-                flag = _SUFFIXED if final and compiled.pattern.endswith("/") else final
-                node.dynamic.append((compiled.fullmatch, groups, flag, child, tied))
-                stack.append(child)
+                final = _SUFFIXED if edge.final and edge.pattern.pattern.endswith("/") else int(edge.final)
+                node.dynamic.append(_Edge(edge.pattern.fullmatch, groups, final, edge.child, tied))
+                stack.append(edge.child)
         self._dirty = False
 
     def match(
@@ -366,13 +403,9 @@ class StateMachineMatcher:
         return rule, values
 
     def _walk_path(self, domain: str, path: str, walk: _Walk) -> _Match | None:
-        parts = [domain]
         rest = path[1:]
-        if path:
-            parts.extend(rest.split("/"))
+        parts = [domain, *rest.split("/")] if path else [domain]
         try:
             return _walk(self._root, parts, 0, domain + "/" + rest, 0, [], walk)
         except SlashRequired:
             raise RequestPath(path + "/") from None
-        except _Found as found:
-            return found.found

@@ -21,6 +21,7 @@ from string import Template
 from types import FunctionType
 from urllib.parse import quote_plus
 
+from .._internal import _keeps_stock
 from .converters import BaseConverter
 from .converters import NumberConverter
 from .converters import ValidationError
@@ -335,6 +336,14 @@ class Rule(RuleFactory):
     :param websocket: match only WebSocket requests.
     """
 
+    #: Whether the class keeps :meth:`_encode_query_vars`, so that its URL
+    #: builders may encode the extra values in one pass (:func:`_encode_extra`).
+    _stock_query_encoding = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._stock_query_encoding = _keeps_stock(cls, Rule, ("_encode_query_vars",))
+
     def __init__(
         self,
         string: str,
@@ -357,7 +366,7 @@ class Rule(RuleFactory):
         self.is_leaf = not string.endswith("/")
         self.is_branch = string.endswith("/")
         #: The map this rule is bound to, or ``None``.
-        self.map: Map = None  # type: ignore[assignment]
+        self.map: Map = None  # type: ignore[assignment]  # unbound until Map.add; typed as bound for the code that runs after
         self.strict_slashes = strict_slashes
         self.merge_slashes = merge_slashes
         self.subdomain = subdomain
@@ -377,7 +386,7 @@ class Rule(RuleFactory):
                     "WebSocket rules can only use 'GET', 'HEAD', and 'OPTIONS' methods."
                 )
         #: The accepted methods (upper case), or ``None`` for any method.
-        self.methods: set[str] | None = methods  # type: ignore[assignment]
+        self.methods: set[str] | None = methods
         self.endpoint: t.Any = endpoint
         self.redirect_to = redirect_to
         #: Every variable name: the URL's and the defaults' keys.
@@ -388,7 +397,7 @@ class Rule(RuleFactory):
         #: Rules of the same endpoint this one redirects to when the matched
         #: values equal their defaults: ``None`` until worked out by the
         #: adapter, ``False`` when there are none.
-        self._default_redirects: list[Rule] | bool | None = None
+        self._default_redirects: list[Rule] | t.Literal[False] | None = None
         #: Registration order in the map (set by :meth:`Map.add`).
         self._index = 0
 
@@ -499,6 +508,8 @@ class Rule(RuleFactory):
             None if type(conv).to_python is BaseConverter.to_python else conv.to_python
             for conv in (self._converters[name] for name in self._names)
         )
+        #: Whether no converter changes its text (``_to_python`` all ``None``).
+        self._texts_are_values = not any(self._to_python)
         #: The generated URL builders (without / with extra values in the
         #: query string), made on first use by :meth:`_builder`.
         self._build: t.Callable[..., tuple[str, str] | None] | None = None
@@ -522,7 +533,7 @@ class Rule(RuleFactory):
 
     def _part_for(self, pieces: list[_Piece], final: bool) -> _Part:
         if all(p.text is not None for p in pieces):
-            return _Part("".join(p.text for p in pieces))  # type: ignore[misc]
+            return _Part("".join(p.text or "" for p in pieces))
         return _dynamic_part(pieces, self._converters, final)
 
     @staticmethod
@@ -547,9 +558,13 @@ class Rule(RuleFactory):
 
         :raises ValidationError: when a converter rejects its text.
         """
-        values = {}
-        for name, to_python, text in zip(self._names, self._to_python, raw):
-            values[name] = text if to_python is None else to_python(text)
+        if self._texts_are_values:
+            # PERF: the common rule (``/hello/<name>``) needs no calls.
+            values = dict(zip(self._names, raw))
+        else:
+            values = {}
+            for name, to_python, text in zip(self._names, self._to_python, raw):
+                values[name] = text if to_python is None else to_python(text)
         if self.defaults:
             values.update(self.defaults)
         return values
@@ -610,7 +625,7 @@ class Rule(RuleFactory):
             if key not in defaults and key not in values:
                 return False
         if defaults:
-            for key, value in defaults.items():  # type: ignore[union-attr]
+            for key, value in defaults.items():
                 if key in values and value != values[key]:
                     return False
         return True
@@ -623,7 +638,7 @@ class Rule(RuleFactory):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, type(self)) and self._trace == other._trace
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable (equality is by value), as in Werkzeug
 
     def __str__(self) -> str:
         return self.rule
@@ -638,40 +653,58 @@ class Rule(RuleFactory):
 
 #: Characters left unquoted in query strings built from extra values.
 QUERY_SAFE = "!$'()*,/:;?@"
-#: Texts ``quote_plus(text, safe=QUERY_SAFE)`` leaves as they are.
-_QUERY_PLAIN = r"[A-Za-z0-9_.\-~!$'()*,/:;?@]*"
+#: Texts ``quote_plus(text, safe=QUERY_SAFE)`` leaves as they are, but for
+#: spaces, which become ``+`` (``+`` itself is not plain: it is quoted).
+_QUERY_PLAIN = r"[A-Za-z0-9_.\-~!$'()*,/:;?@ ]*"
 _QUERY_PLAIN_RE = re.compile(_QUERY_PLAIN)
-#: ``key=value`` where neither needs quoting (``=`` is not plain, so the
-#: one ``=`` matched is the separator).
+#: ``key=value`` where neither needs more than spaces made ``+`` (``=`` is
+#: not plain, so the one ``=`` matched is the separator).
 _QUERY_PLAIN_PAIR_RE = re.compile(f"{_QUERY_PLAIN}={_QUERY_PLAIN}")
+#: Such pairs joined by ``&``.
+_QUERY_PLAIN_PAIRS_RE = re.compile(f"{_QUERY_PLAIN}={_QUERY_PLAIN}(?:&{_QUERY_PLAIN}={_QUERY_PLAIN})*")
+
+
+def _quote_query(text: str | bytes) -> str:
+    """``quote_plus(text, safe=QUERY_SAFE)``, without urllib for plain texts."""
+    if type(text) is str and _QUERY_PLAIN_RE.fullmatch(text) is not None:
+        return text.replace(" ", "+")
+    return quote_plus(text, safe=QUERY_SAFE)
 
 
 def _encode_query(items: list[tuple[t.Any, t.Any]]) -> str:
     """``urlencode(items, safe=QUERY_SAFE)``.
 
     PERF: URL building spent most of its time in ``urlencode``; keys and
-    values are usually short texts and numbers that need no quoting, which
-    one regex match per pair tells, and only the others go through
-    ``quote_plus``.
+    values are usually short texts and numbers that need no quoting (but
+    for spaces), which one regex match over the joined pairs tells
+    (:func:`_join_plain`); otherwise each pair is checked, and only the
+    texts that need it go through ``quote_plus``.
     """
+    pairs = []
+    for key, value in items:
+        kind = type(value)
+        if type(key) is not str or (kind is not str and kind is not int):
+            break
+        pairs.append(f"{key}={value}")
+    else:
+        query = _join_plain(pairs)
+        if query is not None:
+            return query
     plain_pair = _QUERY_PLAIN_PAIR_RE.fullmatch
-    plain = _QUERY_PLAIN_RE.fullmatch
     parts = []
     for key, value in items:
-        if type(key) is not str:
-            key = key if isinstance(key, bytes) else str(key)
-        if type(value) is not str:
-            value = value if isinstance(value, bytes) else str(value)
-        if type(key) is str and type(value) is str:
+        kind = type(value)
+        if type(key) is str and (kind is str or kind is int):
+            # An exact int formats as ``str(value)``.
             pair = f"{key}={value}"
             if plain_pair(pair) is not None:
-                parts.append(pair)
+                parts.append(pair.replace(" ", "+"))
                 continue
-        if type(key) is bytes or plain(key) is None:
-            key = quote_plus(key, safe=QUERY_SAFE)
-        if type(value) is bytes or plain(value) is None:
-            value = quote_plus(value, safe=QUERY_SAFE)
-        parts.append(f"{key}={value}")
+        if type(key) is not str:
+            key = key if isinstance(key, bytes) else str(key)
+        if kind is not str:
+            value = value if isinstance(value, bytes) else str(value)
+        parts.append(f"{_quote_query(key)}={_quote_query(value)}")
     return "&".join(parts)
 
 
@@ -689,6 +722,75 @@ def _query_items(query_vars: t.Mapping[str, t.Any]) -> list[tuple[str, t.Any]]:
     return items
 
 
+def _encode_extra(values: t.Mapping[str, t.Any], arguments: t.Container[str], map: Map) -> str:
+    """The query string of the values that are not rule ``arguments``:
+    ``rule._encode_query_vars({k: v for k, v in values.items() if k not in
+    arguments})`` of a stock :class:`Rule`.
+
+    PERF: the URL builders of stock rules call this.  The usual values (a
+    plain dict, as :meth:`MapAdapter.build` passes, of texts and integers,
+    or lists of them, unsorted) are joined into ``key=value`` pairs as they
+    are read, and one regex match over the whole string tells that nothing
+    needs quoting (spaces aside).  Anything else takes the general path.
+    ``Map.sort_parameters`` is read on every call, as the general path does.
+    """
+    if type(values) is dict and not map.sort_parameters:
+        pairs: list[str] = []
+        for key, value in values.items():
+            if key in arguments:
+                continue
+            kind = type(value)
+            if type(key) is not str:
+                break
+            if kind is str or kind is int:
+                pairs.append(f"{key}={value}")
+            elif kind is list or kind is tuple:
+                for item in value:
+                    if type(item) is str or type(item) is int:
+                        pairs.append(f"{key}={item}")
+                    elif item is not None:
+                        break
+                else:
+                    continue
+                break
+            elif value is not None:
+                break
+        else:
+            query = _join_plain(pairs)
+            if query is not None:
+                return query
+    elif type(values) is dict:
+        # ``_query_items`` of the extra values in one loop, then sorted
+        # (stably, as ``sorted`` does) on the values as given.
+        items: list[tuple[str, t.Any]] = []
+        for key, value in values.items():
+            if key in arguments or value is None:
+                continue
+            if isinstance(value, (list, tuple)):
+                items.extend((key, v) for v in value if v is not None)
+            else:
+                items.append((key, value))
+        items.sort(key=map.sort_key)
+        return _encode_query(items)
+    items = _query_items({k: v for k, v in values.items() if k not in arguments})
+    if map.sort_parameters:
+        items = sorted(items, key=map.sort_key)
+    return _encode_query(items)
+
+
+def _join_plain(pairs: list[str]) -> str | None:
+    """``"&".join(pairs)`` with spaces made ``+`` when every pair is
+    ``key=value`` of plain texts, else ``None`` (quoting is needed).
+
+    Each pair has its one ``=`` and no ``&``: one match over the joined
+    string (plain pairs joined by ``&``) and the count of ``=`` make sure.
+    """
+    query = "&".join(pairs)
+    if not pairs or (_QUERY_PLAIN_PAIRS_RE.fullmatch(query) is not None and query.count("=") == len(pairs)):
+        return query.replace(" ", "+")
+    return None
+
+
 # -- URL builders: generated Python source per rule ------------------------------
 #
 # Each rule gets a function ``build(values)`` that returns ``(domain, url)``.
@@ -701,16 +803,19 @@ def _query_items(query_vars: t.Mapping[str, t.Any]) -> list[tuple[str, t.Any]]:
 #     def build(values):
 #         if 'id' not in values:
 #             return None
-#         extra = None
-#         if len(values) > 1:
-#             extra = {k: v for k, v in values.items() if k not in args}
 #         domain = s0
-#         url = s1 + c0(values['id']) + s2
-#         if extra:
-#             query = encode(extra)
+#         url = s1 + str(n2(values['id'])) + s3
+#         if len(values) > 1:
+#             query = encode(values, args, url_map)
 #             if query:
 #                 url += '?' + query
 #         return domain, url
+#
+# ``encode`` is :func:`_encode_extra`, which skips the rule's ``args``.  A
+# rule whose class (or instance) overrides ``_encode_query_vars`` gets the
+# general form instead: the extra values are collected into a dict first
+# (``extra = {k: v for k, v in values.items() if k not in args}``) and
+# handed to that method.
 
 _CODE_CACHE: dict[str, t.Any] = {}
 
@@ -730,13 +835,14 @@ def _expression(rule: Rule, pieces: list[_Piece], env: dict[str, t.Any], default
             name = f"d{len(env)}"
             env[name] = defaults[piece.name]
             value = f"(values[{piece.name!r}] if {piece.name!r} in values else {name})"
-        if type(converter).to_url is BaseConverter.to_url:
+        to_url = _own_to_url(converter)
+        if to_url is BaseConverter.to_url:
             # PERF: the plain converter only quotes; call the helper directly.
             terms.append(f"quote(str({value}))")
-        elif type(converter).to_url is NumberConverter.to_url and not converter.fixed_digits:  # type: ignore[attr-defined]
+        elif to_url is NumberConverter.to_url and isinstance(converter, NumberConverter) and not converter.fixed_digits:
             # PERF: a number without padding is just str(int(value)).
             name = f"n{len(env)}"
-            env[name] = type(converter).num_convert  # type: ignore[attr-defined]
+            env[name] = converter.num_convert
             terms.append(f"str({name}({value}))")
         else:
             name = f"c{len(env)}"
@@ -748,6 +854,13 @@ def _expression(rule: Rule, pieces: list[_Piece], env: dict[str, t.Any], default
         # recursion limit; a tuple stays flat at any length.
         return f"''.join(({', '.join(terms)},))"
     return " + ".join(terms) or "''"
+
+
+def _own_to_url(converter: BaseConverter) -> t.Any:
+    """The converter's ``to_url`` as defined (an instance's own, else its
+    class's function), to tell the stock ones the builders inline."""
+    own = vars(converter).get("to_url") if hasattr(converter, "__dict__") else None
+    return own if own is not None else type(converter).to_url
 
 
 #: Up to this many pieces a part is built with ``+`` (PERF: cheaper than a
@@ -787,25 +900,39 @@ def _builder_source(rule: Rule, append_unknown: bool) -> tuple[str, dict[str, t.
         name = f"d{len(env)}"
         env[name] = defaults[key]
         lines += [f"    if {key!r} in values and values[{key!r}] != {name}:", "        return None"]
-    if append_unknown:
-        # Without defaults every argument is in ``values`` (suitable_for
-        # checked it), so a longer mapping is the only sign of extra keys.
-        limit = len(rule.arguments) if not defaults else 0
+    # Without defaults every argument is in ``values`` (suitable_for
+    # checked it), so a longer mapping is the only sign of extra keys.
+    limit = len(rule.arguments) if not defaults else 0
+    general = append_unknown and not _stock_query_encoding(rule)
+    if general:
         lines += [
             "    extra = None",
             f"    if len(values) > {limit}:",
             "        extra = {k: v for k, v in values.items() if k not in args}",
         ]
     lines += [f"    domain = {domain}", f"    url = {url}"]
-    if append_unknown:
+    if general:
         lines += [
             "    if extra:",
             "        query = encode(extra)",
             "        if query:",
             "            url += '?' + query",
         ]
+    elif append_unknown:
+        lines += [
+            f"    if len(values) > {limit}:",
+            "        query = encode(values, args, url_map)",
+            "        if query:",
+            "            url += '?' + query",
+        ]
     lines.append("    return domain, url")
     return "\n".join(lines) + "\n", env
+
+
+def _stock_query_encoding(rule: Rule) -> bool:
+    """Whether ``rule`` encodes extra values with the stock method (neither
+    its class nor the instance replaced ``_encode_query_vars``)."""
+    return rule._stock_query_encoding and "_encode_query_vars" not in vars(rule)
 
 
 def _builder_for(rule: Rule, append_unknown: bool) -> t.Callable[..., tuple[str, str]]:
@@ -815,5 +942,9 @@ def _builder_for(rule: Rule, append_unknown: bool) -> t.Callable[..., tuple[str,
     if code is None:
         module = compile(source, f"<url builder for {rule.rule!r}>", "exec")
         code = _CODE_CACHE[source] = next(c for c in module.co_consts if hasattr(c, "co_code"))
-    env.update(quote=quote_path, args=rule.arguments, encode=rule._encode_query_vars)
+    env.update(quote=quote_path, args=rule.arguments)
+    if append_unknown and _stock_query_encoding(rule):
+        env.update(encode=_encode_extra, url_map=rule.map)
+    else:
+        env.update(encode=rule._encode_query_vars)
     return FunctionType(code, env, "build")

@@ -126,7 +126,7 @@ class Node(metaclass=NodeType):
                     raise TypeError(f"{type(self).__name__!r} takes 0 arguments")
                 plural = "" if len(names) == 1 else "s"
                 raise TypeError(f"{type(self).__name__!r} takes 0 or {len(names)} argument{plural}")
-            self.__dict__.update(zip(names, fields))
+            vars(self).update(zip(names, fields))
         if attributes:
             # PERF: the parser passes exactly ``lineno``; skip the general loop
             if len(attributes) == 1 and "lineno" in attributes:
@@ -193,11 +193,11 @@ class Node(metaclass=NodeType):
         """Yield every descendant that is an instance of ``node_type``."""
         for child in self.iter_child_nodes():
             if isinstance(child, node_type):
-                yield child  # type: ignore[misc]
+                yield child
             yield from child.find_all(node_type)
 
     def _walk(self) -> t.Iterator[Node]:
-        todo = deque([self])
+        todo: deque[Node] = deque([self])
         while todo:
             node = todo.popleft()
             todo.extend(node.iter_child_nodes())
@@ -230,7 +230,8 @@ class Node(metaclass=NodeType):
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
             return NotImplemented
-        return tuple(self.iter_fields()) == tuple(other.iter_fields())  # type: ignore[attr-defined]
+        # the same class, so ``other`` is a node (a check here would be redundant)
+        return tuple(self.iter_fields()) == tuple(t.cast(Node, other).iter_fields())
 
     __hash__ = object.__hash__
 
@@ -654,7 +655,7 @@ class CondExpr(Expr):
 
 class _FilterTestCommon(Expr):
     fields = ("node", "name", "args", "kwargs", "dyn_args", "dyn_kwargs")
-    node: Expr | None
+    # ``node`` is declared by each subclass: a filter's may be ``None``, a test's not
     name: str
     args: list[Expr]
     kwargs: list[Keyword]
@@ -666,9 +667,13 @@ class _FilterTestCommon(Expr):
 class Filter(_FilterTestCommon):
     """``node|name(args)``; ``node`` is ``None`` in a filter block's chain."""
 
+    node: Expr | None
+
 
 class Test(_FilterTestCommon):
     """``node is name(args)``."""
+
+    node: Expr
 
 
 class Call(Expr):

@@ -51,9 +51,9 @@ def fake_traceback(frame_locals: t.Mapping[str, t.Any] | None, function: str | N
     """A traceback entry pointing at ``filename``:``lineno`` with the template's variables."""
     code = compile("\n" * (lineno - 1) + "raise _j_fake_signal", filename, "exec")
     name = _location(function)
-    try:
-        code = code.replace(co_name=name, co_qualname=name)  # type: ignore[call-arg]
-    except TypeError:  # pragma: no cover - Python 3.10 has no co_qualname
+    if sys.version_info >= (3, 11):
+        code = code.replace(co_name=name, co_qualname=name)
+    else:  # pragma: no cover - Python 3.10 has no co_qualname
         code = code.replace(co_name=name)
     variables = get_template_locals(frame_locals) if frame_locals is not None else {}
     globals_ = {"__name__": filename, "__file__": filename, "_j_fake_signal": _FakeFrameSignal()}

@@ -85,7 +85,7 @@ def _call_with_locals(local_vars: dict[str, t.Any], context: Context, obj: t.Any
         if kind == "context":
             context = context.derived(local_vars)
     if context.environment.sandboxed:
-        return context.environment.call(context, obj, *args, **kwargs)
+        return context.environment.call(context, obj, *args, **kwargs)  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment, which has call
     return context.call(obj, *args, **kwargs)
 
 
@@ -276,7 +276,8 @@ class Environment:
     def _cache_size(self) -> int:
         if self.cache is None:
             return 0
-        return getattr(self.cache, "capacity", -1)  # type: ignore[no-any-return]
+        capacity: int = getattr(self.cache, "capacity", -1)
+        return capacity
 
     def __getstate__(self) -> dict[str, t.Any]:
         state = dict(self.__dict__)
@@ -588,7 +589,7 @@ class Environment:
             raise TypeError("no loader for this environment specified")
         cache_key = (weakref.ref(self.loader), name)
         if self.cache is not None:
-            template = self.cache.get(cache_key)
+            template: Template | None = self.cache.get(cache_key)
             if template is not None and (not self.auto_reload or template.is_up_to_date):
                 if globals:
                     template.globals.update(globals)
@@ -718,7 +719,7 @@ def _create_cache(size: int) -> _LRUCache | dict[t.Any, t.Any] | None:
     return _LRUCache(size)
 
 
-class _LRUCache(OrderedDict):  # type: ignore[type-arg]
+class _LRUCache(OrderedDict[t.Any, t.Any]):
     """A dict that forgets its least recently used entry beyond ``capacity``."""
 
     def __init__(self, capacity: int) -> None:
@@ -970,7 +971,8 @@ class Template:
         return self._get_default_module()
 
     def _line_map(self) -> list[int]:
-        return self.root_render_func.__globals__.get("_j_line_map") or []  # type: ignore[no-any-return]
+        line_map: list[int] = self.root_render_func.__globals__.get("_j_line_map") or []
+        return line_map
 
     @property
     def debug_info(self) -> list[tuple[int, int]]:
@@ -1045,7 +1047,7 @@ class TemplateExpression:
         try:
             if template.environment.is_async:
                 async def consume_async() -> None:
-                    async for _ in template.root_render_func(context):  # type: ignore[attr-defined]
+                    async for _ in template.root_render_func(context):  # type: ignore[attr-defined]  # async mode: an async generator function
                         pass
 
                 run_sync(consume_async())
@@ -1063,6 +1065,9 @@ class TemplateExpression:
 class TemplateStream:
     """Iterates a rendering, optionally in buffered chunks, and can write it to a file."""
 
+    #: Returns the next piece (or chunk, when buffered).
+    _next: t.Callable[[], str]
+
     def __init__(self, gen: t.Iterator[str]) -> None:
         self._gen = gen
         self.disable_buffering()
@@ -1073,11 +1078,11 @@ class TemplateStream:
         if isinstance(fp, str):
             if encoding is None:
                 encoding = "utf-8"
-            fp = open(fp, "wb")
+            fp = t.cast(t.IO[t.Any], open(fp, "wb"))  # a binary file: the pieces are encoded below
             close = True
         try:
             if encoding is not None:
-                iterable: t.Iterable[t.Any] = (x.encode(encoding, errors) for x in self)  # type: ignore[arg-type]
+                iterable: t.Iterable[t.Any] = (x.encode(encoding, errors) for x in self)  # type: ignore[arg-type]  # errors=None fails as in Jinja2
             else:
                 iterable = self
             if hasattr(fp, "writelines"):
@@ -1118,13 +1123,14 @@ class TemplateStream:
         if size <= 1:
             raise ValueError("buffer size too small")
         self.buffered = True
-        self._next = lambda gen=self._buffered_generator(size): next(gen)  # type: ignore[misc]
+        gen = self._buffered_generator(size)
+        self._next = lambda: next(gen)
 
     def __iter__(self) -> TemplateStream:
         return self
 
     def __next__(self) -> str:
-        return self._next()  # type: ignore[no-any-return]
+        return self._next()
 
 
 # -- jinja2.environment's other public names -----------------------------------------------
@@ -1158,7 +1164,7 @@ _SPONTANEOUS: dict[t.Any, t.Any] = {}
 def get_spontaneous_environment(cls: type[Environment], *args: t.Any) -> Environment:
     """A shared environment of class ``cls`` built from the positional
     ``args`` (one per distinct configuration; ``env.shared`` is true)."""
-    key = (cls, args)
+    key: tuple[type[Environment], tuple[t.Any, ...]] | None = (cls, args)
     try:
         env = _SPONTANEOUS.get(key)
     except TypeError:  # unhashable options: a private one
@@ -1179,13 +1185,16 @@ def create_cache(size: int) -> t.MutableMapping[t.Any, t.Any] | None:
         return None
     if size < 0:
         return {}
-    return LRUCache(size)
+    return LRUCache(size)  # type: ignore[return-value]  # has the mapping methods a cache uses, not the ABC (as Jinja2's)
 
 
 def copy_cache(cache: t.MutableMapping[t.Any, t.Any] | None) -> t.MutableMapping[t.Any, t.Any] | None:
     """An empty cache of the same kind and size as ``cache``."""
     if cache is None:
         return None
-    if isinstance(cache, (LRUCache, _LRUCache)):
-        return LRUCache(cache.capacity) if isinstance(cache, LRUCache) else _LRUCache(cache.capacity)
+    if isinstance(cache, LRUCache):
+        # has the mapping methods a cache uses, not the ABC (see create_cache)
+        return t.cast(t.MutableMapping[t.Any, t.Any], LRUCache(cache.capacity))
+    if isinstance(cache, _LRUCache):
+        return _LRUCache(cache.capacity)
     return {}

@@ -24,7 +24,7 @@ class TemplateNotFound(IOError, LookupError, TemplateError):
     """A loader could not find the template named ``name``."""
 
     #: Set by :class:`TemplatesNotFound`; ``None`` means "the name itself".
-    message: str | None = None  # type: ignore[assignment]
+    message: str | None = None
 
     def __init__(self, name: str | Undefined | None, message: str | None = None) -> None:
         IOError.__init__(self, name)
@@ -33,8 +33,8 @@ class TemplateNotFound(IOError, LookupError, TemplateError):
 
             if isinstance(name, Undefined):
                 name._fail_with_undefined_error()
-            message = name  # type: ignore[assignment]
-        self.message = message
+            message = name
+        self.message = message  # pyright: ignore[reportIncompatibleMethodOverride]  # as Jinja2: an attribute here, a property on the base
         #: The template name that was asked for.
         self.name = name
         #: Every name that was tried.

@@ -112,7 +112,7 @@ def _gettext_alias(__context: Context, *args: t.Any, **kwargs: t.Any) -> t.Any:
 def _finish(context: Context, value: str, variables: dict[str, t.Any]) -> str:
     if context.eval_ctx.autoescape:
         value = Markup(value)
-    return value % variables  # type: ignore[no-any-return]
+    return value % variables
 
 
 def _make_new_gettext(func: t.Callable[[str], str]) -> t.Callable[..., str]:
@@ -229,8 +229,8 @@ class InternationalizationExtension(Extension):
         lineno = next(stream).lineno
         context_token = stream.next_if("string")
         context = context_token.value if context_token is not None else None
-        variables: dict[str, nodes.Expr] = {}
-        plural_expr: nodes.Expr | None = None
+        variables: dict[str, nodes.Node] = {}
+        plural_expr: nodes.Node | None = None
         count_assignment: nodes.Assign | None = None
         num_called_num = False
         trimmed: bool | None = None
@@ -349,8 +349,8 @@ class InternationalizationExtension(Extension):
         singular: str,
         plural: str | None,
         context: str | None,
-        variables: dict[str, nodes.Expr],
-        plural_expr: nodes.Expr | None,
+        variables: dict[str, nodes.Node],
+        plural_expr: nodes.Node | None,
         vars_referenced: bool,
         num_called_num: bool,
     ) -> nodes.Output:
@@ -361,7 +361,7 @@ class InternationalizationExtension(Extension):
             if plural is not None:
                 plural = plural.replace("%%", "%")
         func_name = "gettext"
-        args: list[nodes.Expr] = [nodes.Const(singular)]
+        args: list[nodes.Node] = [nodes.Const(singular)]
         if context is not None:
             args.insert(0, nodes.Const(context))
             func_name = "p" + func_name

@@ -68,7 +68,7 @@ class Environment(BaseEnvironment):
         # The base class assigned its default through the property setter.
         self._auto_reload: bool | None = auto_reload
 
-    @property  # type: ignore[override]
+    @property
     def auto_reload(self) -> bool:
         """Whether a cached template is checked for a newer source on use."""
         if self._auto_reload is not None:
@@ -221,7 +221,7 @@ def _stream(app: t.Any, template: Template, context: dict[str, t.Any]) -> t.Iter
 
     rv = generate()
     if _cv_request.get(None) is not None:
-        rv = stream_with_context(rv)  # type: ignore[assignment]
+        return stream_with_context(rv)  # type: ignore[return-value]  # given an iterator, it returns one
     return rv
 
 

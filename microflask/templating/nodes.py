@@ -228,10 +228,9 @@ class Node(metaclass=NodeType):
     # -- comparison and display ----------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
-        if type(self) is not type(other):
+        if type(self) is not type(other) or not isinstance(other, Node):
             return NotImplemented
-        # the same class, so ``other`` is a node (a check here would be redundant)
-        return tuple(self.iter_fields()) == tuple(t.cast(Node, other).iter_fields())
+        return tuple(self.iter_fields()) == tuple(other.iter_fields())
 
     __hash__ = object.__hash__
 

@@ -303,7 +303,7 @@ class Parser:
         stream = self.stream
         if stream.current.type == "name" and stream.current.value in ("with", "without"):
             if stream.look().test("name:context"):
-                with_context = stream.next().value == "with"
+                with_context: bool = stream.next().value == "with"
                 stream.next()
                 return with_context
         return default
@@ -810,11 +810,16 @@ class Parser:
         return n.Call(node, args, kwargs, dyn_args, dyn_kwargs, lineno=lineno)
 
     def _dotted_name(self) -> str:
-        name = self.stream.expect("name").value
+        name: str = self.stream.expect("name").value
         while self.stream.test("dot"):
             self.stream.next()
             name += "." + self.stream.expect("name").value
         return name
+
+    @t.overload
+    def parse_filter(self, node: n.Node, start_inline: bool = False) -> n.Node: ...
+    @t.overload
+    def parse_filter(self, node: n.Node | None, start_inline: bool = False) -> n.Node | None: ...
 
     def parse_filter(self, node: n.Node | None, start_inline: bool = False) -> n.Node | None:
         """Parse ``|f(args)|g`` applied to ``node``."""

@@ -251,7 +251,7 @@ class Context:
         return f"<{type(self).__name__} {self.get_all()!r} of {self.name!r}>"
 
 
-abc.Mapping.register(Context)
+abc.Mapping.register(Context)  # pyright: ignore[reportAttributeAccessIssue]  # typeshed's Mapping hides ABCMeta.register
 
 
 def new_context(
@@ -690,8 +690,8 @@ class StrictUndefined(Undefined):
     """An undefined that raises on printing, iterating, testing truth or comparing."""
 
     __slots__ = ()
-    __iter__ = __str__ = __len__ = Undefined._fail_with_undefined_error  # type: ignore[assignment]
-    __eq__ = __ne__ = __bool__ = __hash__ = Undefined._fail_with_undefined_error  # type: ignore[assignment]
+    __iter__ = __str__ = __len__ = Undefined._fail_with_undefined_error
+    __eq__ = __ne__ = __bool__ = __hash__ = Undefined._fail_with_undefined_error
     __contains__ = Undefined._fail_with_undefined_error
 
 
@@ -713,7 +713,7 @@ def make_logging_undefined(logger: t.Any = None, base: type[Undefined] = Undefin
     class LoggingUndefined(base):  # type: ignore[valid-type,misc]
         __slots__ = ()
 
-        def _fail_with_undefined_error(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        def _fail_with_undefined_error(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:  # type: ignore[misc]  # the base (a dynamic class here) always raises
             try:
                 super()._fail_with_undefined_error(*args, **kwargs)
             except self._undefined_exception as e:

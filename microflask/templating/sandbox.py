@@ -169,7 +169,7 @@ def _unbound_format_name(func: t.Any, first: str) -> str | None:
         return "format_map"
     name = getattr(func, "__name__", None)
     if name in _FORMAT_NAMES and getattr(type(first), name, None) is func:
-        return name  # type: ignore[return-value]
+        return t.cast(str, name)  # one of _FORMAT_NAMES
     return None
 
 

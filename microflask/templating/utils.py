@@ -184,7 +184,8 @@ class LRUCache:
         return list(self)
 
     def __iter__(self) -> t.Iterator[t.Any]:
-        return reversed(tuple(self._queue))
+        newest_first: t.Iterator[t.Any] = reversed(tuple(self._queue))
+        return newest_first
 
     def __reversed__(self) -> t.Iterator[t.Any]:
         """Least recently used first."""

@@ -109,7 +109,7 @@ def async_variant(normal_func: t.Callable[..., t.Any]) -> t.Callable[[t.Callable
 
 def __getattr__(name: str) -> t.Any:
     if name == "pass_eval_context":
-        from .runtime import pass_eval_context
+        from .runtime import pass_eval_context  # cycle: the runtime imports this module
 
         return pass_eval_context
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

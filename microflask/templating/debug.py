@@ -20,8 +20,7 @@ import sys
 import typing as t
 from types import CodeType, TracebackType
 
-if t.TYPE_CHECKING:
-    from .exceptions import TemplateSyntaxError
+from .exceptions import TemplateSyntaxError
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
@@ -73,7 +72,7 @@ def get_template_locals(real_locals: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     variables, overridden by the template's local identifiers
     (``l_<scope>_<name>``, the innermost scope winning).
     """
-    from .runtime import Context, missing
+    from .runtime import Context, missing  # cycle: the runtime imports this module
 
     context = real_locals.get("context")
     data: dict[str, t.Any] = dict(context.get_all()) if isinstance(context, Context) else {}
@@ -116,8 +115,6 @@ def rewrite_traceback_stack(exc: BaseException, skip_first: bool = True) -> Base
 
     :param skip_first: drop the first entry (the render call that caught it).
     """
-    from .exceptions import TemplateSyntaxError
-
     if isinstance(exc, TemplateSyntaxError) and not exc.translated:
         translate_syntax_error(exc)
         return exc
@@ -147,13 +144,9 @@ __all__ = ["get_template_locals", "rewrite_traceback_stack", "fake_traceback", "
 
 
 def __getattr__(name: str) -> t.Any:
-    # jinja2.debug's re-exports (imported late: the runtime imports this module)
-    if name == "TemplateSyntaxError":
-        from .exceptions import TemplateSyntaxError
-
-        return TemplateSyntaxError
+    # jinja2.debug's re-export of ``missing``
     if name == "missing":
-        from .runtime import missing
+        from .runtime import missing  # cycle: the runtime imports this module
 
         return missing
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

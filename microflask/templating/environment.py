@@ -25,6 +25,7 @@ from .exceptions import (
 from .filters import FILTERS
 from .lexer import Lexer, reverse_operators
 from .lexer import Token, TokenStream
+from .loaders import ModuleLoader, _compiled_module_source
 from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
 from .filters import async_variant_of
@@ -341,8 +342,6 @@ class Environment:
         return self._call_named(self.tests, "test", name, value, args, kwargs, context, eval_ctx)
 
     def _call_named(self, table: dict[str, t.Any], kind: str, name: str, value: t.Any, args: t.Any, kwargs: t.Any, context: Context | None, eval_ctx: t.Any) -> t.Any:
-        from .runtime import EvalContext, _PassArg
-
         func = table.get(name)
         if func is None:
             raise TemplateRuntimeError(f"No {kind} named {name!r}.")
@@ -522,9 +521,7 @@ class Environment:
         :param log_function: called with a line of progress per template.
         :param ignore_errors: log templates that fail to compile instead of raising.
         """
-        import zipfile
-
-        from .loaders import ModuleLoader, _compiled_module_source
+        import zipfile  # lazy on purpose: only this rarely used method writes archives
 
         if log_function is None:
             log_function = _ignore_log
@@ -700,7 +697,7 @@ def load_extensions(environment: Environment, extensions: t.Sequence[str | type[
             # the installed Jinja2's own built-in classes: use ours instead
             extension = extension.identifier
         if isinstance(extension, str):
-            from .ext import resolve_extension_name
+            from .ext import resolve_extension_name  # cycle: ext imports this module
 
             extension = resolve_extension_name(extension)
         result[extension.identifier] = extension(environment)

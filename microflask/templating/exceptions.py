@@ -29,7 +29,7 @@ class TemplateNotFound(IOError, LookupError, TemplateError):
     def __init__(self, name: str | Undefined | None, message: str | None = None) -> None:
         IOError.__init__(self, name)
         if message is None:
-            from .runtime import Undefined
+            from .runtime import Undefined  # cycle: the runtime imports this module
 
             if isinstance(name, Undefined):
                 name._fail_with_undefined_error()
@@ -51,7 +51,7 @@ class TemplatesNotFound(TemplateNotFound):
         self, names: t.Sequence[str | Undefined] = (), message: str | None = None
     ) -> None:
         if message is None:
-            from .runtime import Undefined
+            from .runtime import Undefined  # cycle: the runtime imports this module
 
             parts = []
             for name in names:
@@ -92,7 +92,7 @@ class TemplateSyntaxError(TemplateError):
 
     def add_location_note(self) -> None:
         """Replace the parser's frames in the traceback by one at the template line."""
-        from .debug import translate_syntax_error
+        from .debug import translate_syntax_error  # cycle: debug imports this module
 
         translate_syntax_error(self)
 

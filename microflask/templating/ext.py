@@ -551,8 +551,6 @@ def babel_extract(
     separated list), ``encoding``, ``silent`` (default true: skip templates
     that do not parse), ``newstyle_gettext`` and ``trimmed``.
     """
-    from .environment import Environment
-
     extensions: list[t.Any] = [InternationalizationExtension]
     for name in options.get("extensions", "").split(","):
         name = name.strip()

@@ -77,7 +77,7 @@ def pformat(obj: t.Any) -> str:
 
 def clear_caches() -> None:
     """Forget the environments shared by ``Template(...)`` constructors."""
-    from .environment import _SHARED
+    from .environment import _SHARED  # cycle: the environment imports this module
 
     _SHARED.clear()
 

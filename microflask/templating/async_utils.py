@@ -98,10 +98,10 @@ def async_variant(normal_func: t.Callable[..., t.Any]) -> t.Callable[[t.Callable
                 setattr(wrapper, attr, getattr(normal_func, attr))
             except AttributeError:
                 pass
-        wrapper.__wrapped__ = normal_func  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = normal_func  # type: ignore[attr-defined]  # marker attributes on a function object
         if kind is not None:
-            wrapper.jinja_pass_arg = normal_func.jinja_pass_arg  # type: ignore[attr-defined]
-        wrapper.jinja_async_variant = True  # type: ignore[attr-defined]
+            wrapper.jinja_pass_arg = normal_func.jinja_pass_arg  # type: ignore[attr-defined]  # set by the pass_* decorators
+        wrapper.jinja_async_variant = True  # type: ignore[attr-defined]  # a marker attribute (as in Jinja2)
         return wrapper
 
     return decorator

@@ -31,6 +31,7 @@ _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq"
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
+_R = t.TypeVar("_R")
 
 
 class Frame:
@@ -570,7 +571,7 @@ class CodeGenerator:
         finally:
             self._conditional -= 1
 
-    def _without_conditional(self, method: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+    def _without_conditional(self, method: t.Callable[..., _R], *args: t.Any) -> _R:
         """Run ``method``: as in Jinja2, loops, macros and filter blocks reset the ``if`` leniency."""
         saved, self._conditional = self._conditional, 0
         try:
@@ -974,7 +975,7 @@ class CodeGenerator:
 
     def _function_scope(self, node: n.Macro | n.CallBlock, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         """Emit ``def`` for a macro/caller; return its identifier, frame and flags."""
-        return self._without_conditional(self._function_scope_body, node, frame, name)  # type: ignore[no-any-return]
+        return self._without_conditional(self._function_scope_body, node, frame, name)
 
     def _function_scope_body(self, node: n.Macro | n.CallBlock, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         func = self.temp("macro")
@@ -1249,12 +1250,12 @@ class CodeGenerator:
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
     def expr_BinOp(self, node: n.BinExpr, frame: Frame) -> str:
-        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
             return f"environment.call_binop(context, {node.op!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
         return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
 
     def expr_UnaryOp(self, node: n.UnaryExpr, frame: Frame) -> str:
-        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
             return f"environment.call_unop(context, {node.op!r}, {self.visit(node.node, frame)})"
         op = "not " if node.op == "not" else node.op
         return f"({op}{self.visit(node.node, frame)})"

@@ -414,7 +414,7 @@ class Environment:
         stream = TokenStream(tokens, name, filename)
         if self.extensions:
             for extension in self.iter_extensions():
-                stream = extension.filter_stream(stream)  # type: ignore[assignment]
+                stream = extension.filter_stream(stream)  # type: ignore[assignment]  # any token iterable: wrapped below
                 if not isinstance(stream, TokenStream):
                     stream = TokenStream(stream, name, filename)
         return stream
@@ -635,7 +635,7 @@ class Environment:
                 return self._load_template(name, globals)
             except (TemplateNotFound, UndefinedError):
                 pass
-        raise TemplatesNotFound(names)  # type: ignore[arg-type]
+        raise TemplatesNotFound(names)  # type: ignore[arg-type]  # Templates were returned above: only names are left
 
     def get_or_select_template(
         self,
@@ -645,7 +645,7 @@ class Environment:
     ) -> Template:
         """:meth:`get_template` for a name, :meth:`select_template` for a list."""
         if isinstance(template_name_or_list, (str, Undefined)):
-            return self.get_template(template_name_or_list, parent, globals)  # type: ignore[arg-type]
+            return self.get_template(template_name_or_list, parent, globals)  # type: ignore[arg-type]  # an Undefined name fails in there, as in Jinja2
         if isinstance(template_name_or_list, Template):
             return template_name_or_list
         return self.select_template(template_name_or_list, parent, globals)
@@ -866,7 +866,8 @@ class Template:
         In an async environment this runs :meth:`render_async` to completion.
         """
         if self.environment.is_async:
-            return run_sync(self.render_async(*args, **kwargs))  # type: ignore[no-any-return]
+            rendered: str = run_sync(self.render_async(*args, **kwargs))
+            return rendered
         context = self.new_context(dict(*args, **kwargs))
         try:
             return "".join(self.root_render_func(context))
@@ -879,7 +880,7 @@ class Template:
             raise RuntimeError("The environment was not created with async mode enabled.")
         context = self.new_context(dict(*args, **kwargs))
         try:
-            return "".join([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
+            return "".join([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]  # async mode: an async generator function
         except Exception:
             self.environment.handle_exception()
 
@@ -889,7 +890,7 @@ class Template:
             raise RuntimeError("The environment was not created with async mode enabled.")
         context = self.new_context(dict(*args, **kwargs))
         try:
-            async for piece in self.root_render_func(context):  # type: ignore[attr-defined]
+            async for piece in self.root_render_func(context):  # type: ignore[attr-defined]  # async mode: an async generator function
                 yield piece
         except Exception:
             self.environment.handle_exception()
@@ -900,7 +901,7 @@ class Template:
         """:meth:`make_module` for an async environment."""
         context = self.new_context(vars, shared, locals)
         try:
-            body = [piece async for piece in self.root_render_func(context)]  # type: ignore[attr-defined]
+            body = [piece async for piece in self.root_render_func(context)]  # type: ignore[attr-defined]  # async mode: an async generator function
         except Exception:
             self.environment.handle_exception()
         return TemplateModule(self, context, body)

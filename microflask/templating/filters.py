@@ -75,7 +75,7 @@ def make_multi_attrgetter(
     if isinstance(attribute, str):
         names = attribute.split(",")
     else:
-        names = [attribute]  # type: ignore[list-item]
+        names = [attribute]  # type: ignore[list-item]  # an int index or None, looked up as is
     getters = [_split_attribute(name) for name in names]
 
     def getter(item: t.Any) -> list[t.Any]:
@@ -601,11 +601,11 @@ def do_attr(environment: Environment, obj: t.Any, name: str) -> t.Any:
         return environment.undefined(obj=obj, name=name)
     if environment.sandboxed:
         # the sandbox's own checks, so ``|attr`` is no way around them
-        fmt = environment.wrap_str_format(value)  # type: ignore[attr-defined]
+        fmt = environment.wrap_str_format(value)  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
         if fmt is not None:
             return fmt
-        if not environment.is_safe_attribute(obj, name, value):  # type: ignore[attr-defined]
-            return environment.unsafe_undefined(obj, name)  # type: ignore[attr-defined]
+        if not environment.is_safe_attribute(obj, name, value):  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
+            return environment.unsafe_undefined(obj, name)  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
     return value
 
 
@@ -659,7 +659,7 @@ def _prepare_select_or_reject(
             return context.environment.call_test(name, item, args, kwargs, context=context)
 
     except LookupError:
-        func = bool  # type: ignore[assignment]
+        func = bool  # type: ignore[assignment]  # no test given: truthiness
     return lambda item: modfunc(func(transfunc(item)))
 
 
@@ -825,7 +825,7 @@ def _materializing_variant(sync_func: t.Callable[..., t.Any]) -> t.Callable[...,
                 value = await auto_to_list(value)
             return sync_func(first, value, *args, **kwargs)
 
-        variant.jinja_pass_arg = sync_func.jinja_pass_arg  # type: ignore[attr-defined]
+        variant.jinja_pass_arg = sync_func.jinja_pass_arg  # type: ignore[attr-defined]  # set by the pass_* decorators
     variant.__name__ = variant.__qualname__ = f"async_{sync_func.__name__}"
     variant.__doc__ = sync_func.__doc__
     return variant

@@ -141,7 +141,8 @@ def describe_token_type(token_type: str) -> str:
 def describe_token(token: Token) -> str:
     """How an error message names a token (a name by its value)."""
     if token.type == TOKEN_NAME:
-        return token.value  # type: ignore[no-any-return]
+        name: str = token.value
+        return name
     return describe_token_type(token.type)
 
 
@@ -832,7 +833,7 @@ class Failure:
         raise self.error_class(self.message, lineno, None, filename)
 
 
-class OptionalLStrip(tuple):  # type: ignore[type-arg]
+class OptionalLStrip(tuple[t.Any, ...]):
     """A tuple of rule parts marking that ``lstrip_blocks`` may strip before it."""
 
     __slots__ = ()

@@ -206,7 +206,7 @@ class PackageLoader(FileSystemLoader):
             return super().get_source(environment, template)
         path = os.path.join(self._template_root, *split_template_path(template))
         try:
-            data = self._loader.get_data(path)  # type: ignore[union-attr]
+            data = self._loader.get_data(path)  # type: ignore[union-attr]  # a zip archive: its loader has get_data
         except OSError:
             raise TemplateNotFound(template) from None
         # a zip's contents do not change under a running process

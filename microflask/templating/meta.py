@@ -13,7 +13,7 @@ _IMPLICIT = frozenset(("self",))
 _MACRO_IMPLICIT = frozenset(("caller", "varargs", "kwargs"))
 
 
-class _Sink(set):  # type: ignore[type-arg]
+class _Sink(set[str]):
     """A scope whose bindings do not count (the inside of an ``if`` branch)."""
 
     def add(self, item: t.Any) -> None:

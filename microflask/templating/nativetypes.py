@@ -110,7 +110,7 @@ class NativeTemplate(Template):
             raise RuntimeError("The environment was not created with async mode enabled.")
         context = self.new_context(dict(*args, **kwargs))
         try:
-            return self.environment.concat([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
+            return self.environment.concat([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]  # async mode: an async generator function
         except Exception:
             self.environment.handle_exception()
 
@@ -120,7 +120,7 @@ class NativeEnvironment(Environment):
 
     code_generator_class = NativeCodeGenerator
     #: Joins the rendered pieces into the result.
-    concat = staticmethod(native_concat)  # type: ignore[assignment]
+    concat = staticmethod(native_concat)  # type: ignore[assignment]  # returns any value, not a str
 
 
 NativeEnvironment.template_class = NativeTemplate

@@ -209,7 +209,7 @@ class Node(metaclass=NodeType):
         """Set ``ctx`` (``load``/``store``/``param``) on this node and every descendant having it."""
         for node in self._walk():
             if "ctx" in node.fields:
-                node.ctx = ctx  # type: ignore[attr-defined]
+                node.ctx = ctx  # type: ignore[attr-defined]  # "ctx" is one of its fields
         return self
 
     def set_lineno(self: _N, lineno: int, override: bool = False) -> _N:

@@ -195,7 +195,8 @@ class Parser:
         try:
             if token.value in _STATEMENTS:
                 method = _STATEMENT_METHODS[token.value]
-                return getattr(self, method)()  # type: ignore[no-any-return]
+                parsed: n.Node | list[n.Node] = getattr(self, method)()
+                return parsed
             extension = self.extensions.get(token.value)
             if extension is not None:
                 return extension(self)

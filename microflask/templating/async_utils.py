@@ -36,14 +36,14 @@ async def _sync_aiter(iterable: t.Iterable[t.Any]) -> t.AsyncIterator[t.Any]:
 def auto_aiter(iterable: t.AsyncIterable[t.Any] | t.Iterable[t.Any]) -> t.AsyncIterator[t.Any]:
     """An async iterator over a sync or async iterable."""
     if hasattr(iterable, "__aiter__"):
-        return t.cast(t.AsyncIterable[t.Any], iterable).__aiter__()  # the check above, in the cheap way
+        return iterable.__aiter__()  # pyright: ignore[reportAttributeAccessIssue]  # hasattr above (mypy narrows it)
     return _sync_aiter(iterable)  # pyright: ignore[reportArgumentType]  # no __aiter__: a plain iterable
 
 
 async def auto_to_list(value: t.AsyncIterable[t.Any] | t.Iterable[t.Any]) -> list[t.Any]:
     """Read a sync or async iterable into a list."""
     if hasattr(value, "__aiter__"):
-        return [item async for item in t.cast(t.AsyncIterable[t.Any], value)]  # the check above, in the cheap way
+        return [item async for item in value]  # pyright: ignore[reportGeneralTypeIssues]  # hasattr above (mypy narrows it)
     return list(value)  # pyright: ignore[reportArgumentType]  # no __aiter__: a plain iterable
 
 

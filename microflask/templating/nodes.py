@@ -126,7 +126,7 @@ class Node(metaclass=NodeType):
                     raise TypeError(f"{type(self).__name__!r} takes 0 arguments")
                 plural = "" if len(names) == 1 else "s"
                 raise TypeError(f"{type(self).__name__!r} takes 0 or {len(names)} argument{plural}")
-            vars(self).update(zip(names, fields))
+            self.__dict__.update(zip(names, fields))  # pyright: ignore[reportAttributeAccessIssue]  # it reads the metaclass's mappingproxy
         if attributes:
             # PERF: the parser passes exactly ``lineno``; skip the general loop
             if len(attributes) == 1 and "lineno" in attributes:

@@ -89,8 +89,5 @@ DEFAULT_POLICIES: dict[str, t.Any] = {
 }
 
 # The built-in filters and tests (imported last: ``filters`` needs this module's lipsum via ``utils``).
-from .filters import FILTERS as _FILTERS  # noqa: E402
-from .tests import TESTS as _TESTS  # noqa: E402
-
-DEFAULT_FILTERS = _FILTERS
-DEFAULT_TESTS = _TESTS
+from .filters import FILTERS as DEFAULT_FILTERS  # noqa: E402
+from .tests import TESTS as DEFAULT_TESTS  # noqa: E402

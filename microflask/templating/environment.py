@@ -1138,8 +1138,6 @@ from .defaults import (  # noqa: E402
     BLOCK_START_STRING as BLOCK_START_STRING,
     COMMENT_END_STRING as COMMENT_END_STRING,
     COMMENT_START_STRING as COMMENT_START_STRING,
-    DEFAULT_FILTERS as DEFAULT_FILTERS,
-    DEFAULT_TESTS as DEFAULT_TESTS,
     KEEP_TRAILING_NEWLINE as KEEP_TRAILING_NEWLINE,
     LINE_COMMENT_PREFIX as LINE_COMMENT_PREFIX,
     LINE_STATEMENT_PREFIX as LINE_STATEMENT_PREFIX,
@@ -1149,6 +1147,9 @@ from .defaults import (  # noqa: E402
     VARIABLE_END_STRING as VARIABLE_END_STRING,
     VARIABLE_START_STRING as VARIABLE_START_STRING,
 )
+# defaults holds these under Jinja2's names without re-exporting them (kept off its own API listing)
+from .defaults import DEFAULT_FILTERS as DEFAULT_FILTERS  # type: ignore[attr-defined]  # see above  # noqa: E402
+from .defaults import DEFAULT_TESTS as DEFAULT_TESTS  # type: ignore[attr-defined]  # see above  # noqa: E402
 from .lexer import get_lexer as get_lexer  # noqa: E402
 from .runtime import EvalContext as EvalContext  # noqa: E402
 from .utils import LRUCache as LRUCache  # noqa: E402

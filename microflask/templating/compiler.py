@@ -31,6 +31,9 @@ _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq"
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
+#: ``loop`` attributes read directly from a LoopContext (their getters run no
+#: template or user code, so they answer exactly as ``environment.getattr``).
+_LOOP_DIRECT_ATTRS = frozenset(("index", "index0", "first", "depth", "depth0"))
 _R = t.TypeVar("_R")
 
 
@@ -275,6 +278,7 @@ class CodeGenerator:
         self._autoescape = bool(autoescape)
         self._finalize = environment.finalize is not None
         self._finalize_kind = _PassArg.from_obj(environment.finalize) if self._finalize else None
+        self._direct_loop = environment._direct_loop_access()
 
     # -- output helpers ------------------------------------------------------------------
 
@@ -1276,7 +1280,12 @@ class CodeGenerator:
         return "(" + " ".join(parts) + ")"
 
     def expr_Getattr(self, node: n.Getattr, frame: Frame) -> str:
-        return self._auto_await(f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})")
+        obj = self.visit(node.node, frame)
+        if self._direct_loop and node.attr in _LOOP_DIRECT_ATTRS:
+            # PERF: ``loop.index`` and friends on a LoopContext skip ``environment.getattr``
+            value = self.temp("v")
+            return f"({value}.{node.attr} if type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
+        return self._auto_await(f"_j_getattr({obj}, {node.attr!r})")
 
     def expr_Getitem(self, node: n.Getitem, frame: Frame) -> str:
         if isinstance(node.arg, n.Slice):
@@ -1306,6 +1315,9 @@ class CodeGenerator:
         return self._call_code(node, frame)
 
     def _call_code(self, node: n.Call, frame: Frame, extra_kwargs: list[str] | None = None) -> str:
+        callee = node.node
+        if self._direct_loop and isinstance(callee, n.Getattr) and callee.attr == "cycle" and not self._has_calls(node):
+            return self._loop_cycle_code(node, callee, frame, extra_kwargs)
         func = self.visit(node.node, frame)
         args = self._arguments(node, frame, extra_kwargs)
         joined = ", ".join(args)
@@ -1324,6 +1336,20 @@ class CodeGenerator:
                 return f"((await {func}._func({joined})) if type({func}) is _j_Macro else {call})"
             return f"({func}._func({joined}) if type({func}) is _j_Macro else {general})"
         return self._auto_await(general)
+
+    def _loop_cycle_code(self, node: n.Call, callee: n.Getattr, frame: Frame, extra_kwargs: list[str] | None) -> str:
+        """``loop.cycle(...)``: PERF: called directly on a LoopContext (it runs no
+        user code, so ``Context.call`` would add nothing); anything else named
+        ``cycle`` goes the general way. (The argument code appears twice.)"""
+        value = self.temp("v")
+        obj = self.visit(callee.node, frame)
+        joined = ", ".join(self._arguments(node, frame, extra_kwargs))
+        func = f"_j_getattr({value}, 'cycle')"
+        if frame.local_vars is not None:
+            general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
+        else:
+            general = f"_j_call({func}{', ' if joined else ''}{joined})"
+        return f"({value}.cycle({joined}) if type({value} := {obj}) is _j_LoopContext else {general})"
 
     @staticmethod
     def _has_calls(node: n.Call) -> bool:

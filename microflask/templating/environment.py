@@ -170,6 +170,28 @@ class Environment:
     overlayed = False
     #: The environment an overlay was made from.
     linked_to: Environment | None = None
+    #: PERF: compiled templates read ``loop.index``/``index0``/``first``/``depth``/
+    #: ``depth0`` and call ``loop.cycle(...)`` on a ``for`` loop's own
+    #: :class:`~.runtime.LoopContext` directly instead of through :meth:`getattr`
+    #: and ``Context.call`` (which would do the same). Decided per class: off
+    #: once a subclass overrides :meth:`getattr` or is sandboxed; see
+    #: :meth:`_direct_loop_access` for what turns it off per instance.
+    _loop_access_direct: t.ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._loop_access_direct = cls.getattr is Environment.getattr and not cls.sandboxed
+
+    def _direct_loop_access(self) -> bool:
+        """Whether templates compiled now may use the direct loop access (see
+        above): not in async mode, nor with an instance's own ``getattr`` or a
+        context class with its own ``call``."""
+        return (
+            self._loop_access_direct
+            and not self.is_async
+            and "getattr" not in vars(self)
+            and self.context_class.call is Context.call
+        )
 
     def __init__(
         self,

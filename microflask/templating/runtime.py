@@ -412,7 +412,11 @@ class LoopContext:
 
     @property
     def last(self) -> bool:
-        return self._peek_next() is missing
+        # PERF: ``_peek_next`` inlined (``loop.last`` is read on every pass of many loops)
+        after = self._after
+        if after is missing:
+            after = self._after = next(self._iterator, missing)
+        return after is missing
 
     @property
     def previtem(self) -> t.Any:

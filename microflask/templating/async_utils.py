@@ -36,15 +36,15 @@ async def _sync_aiter(iterable: t.Iterable[t.Any]) -> t.AsyncIterator[t.Any]:
 def auto_aiter(iterable: t.AsyncIterable[t.Any] | t.Iterable[t.Any]) -> t.AsyncIterator[t.Any]:
     """An async iterator over a sync or async iterable."""
     if hasattr(iterable, "__aiter__"):
-        return iterable.__aiter__()  # type: ignore[union-attr]
-    return _sync_aiter(iterable)  # type: ignore[arg-type]
+        return iterable.__aiter__()  # pyright: ignore[reportAttributeAccessIssue]  # hasattr above (mypy narrows it)
+    return _sync_aiter(iterable)  # pyright: ignore[reportArgumentType]  # no __aiter__: a plain iterable
 
 
 async def auto_to_list(value: t.AsyncIterable[t.Any] | t.Iterable[t.Any]) -> list[t.Any]:
     """Read a sync or async iterable into a list."""
     if hasattr(value, "__aiter__"):
-        return [item async for item in value]  # type: ignore[union-attr]
-    return list(value)  # type: ignore[arg-type]
+        return [item async for item in value]  # pyright: ignore[reportGeneralTypeIssues]  # hasattr above (mypy narrows it)
+    return list(value)  # pyright: ignore[reportArgumentType]  # no __aiter__: a plain iterable
 
 
 def run_sync(coro: t.Coroutine[t.Any, t.Any, t.Any]) -> t.Any:
@@ -98,10 +98,10 @@ def async_variant(normal_func: t.Callable[..., t.Any]) -> t.Callable[[t.Callable
                 setattr(wrapper, attr, getattr(normal_func, attr))
             except AttributeError:
                 pass
-        wrapper.__wrapped__ = normal_func  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = normal_func  # type: ignore[attr-defined]  # marker attributes on a function object
         if kind is not None:
-            wrapper.jinja_pass_arg = normal_func.jinja_pass_arg  # type: ignore[attr-defined]
-        wrapper.jinja_async_variant = True  # type: ignore[attr-defined]
+            wrapper.jinja_pass_arg = normal_func.jinja_pass_arg  # type: ignore[attr-defined]  # set by the pass_* decorators
+        wrapper.jinja_async_variant = True  # type: ignore[attr-defined]  # a marker attribute (as in Jinja2)
         return wrapper
 
     return decorator
@@ -109,7 +109,7 @@ def async_variant(normal_func: t.Callable[..., t.Any]) -> t.Callable[[t.Callable
 
 def __getattr__(name: str) -> t.Any:
     if name == "pass_eval_context":
-        from .runtime import pass_eval_context
+        from .runtime import pass_eval_context  # cycle: the runtime imports this module
 
         return pass_eval_context
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -31,6 +31,10 @@ _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq"
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
+#: ``loop`` attributes read directly from a LoopContext (their getters run no
+#: template or user code, so they answer exactly as ``environment.getattr``).
+_LOOP_DIRECT_ATTRS = frozenset(("index", "index0", "first", "depth", "depth0"))
+_R = t.TypeVar("_R")
 
 
 class Frame:
@@ -50,7 +54,8 @@ class Frame:
         self.volatile: bool = parent.volatile if parent else False
         self.block_func: str | None = parent.block_func if parent else None
         self.loop_depth = 0
-        self.in_function = parent.in_function if parent else False
+        #: Inside a macro, ``call`` body or recursive loop (a nested ``def``).
+        self.in_function: bool = parent.in_function if parent else False
         #: For a ``for`` body or a ``block``: the dict its ``set`` variables
         #: are also recorded in, for ``pass_context`` calls (see ``_track_sets``).
         self.local_vars: str | None = None
@@ -273,11 +278,13 @@ class CodeGenerator:
         self._autoescape = bool(autoescape)
         self._finalize = environment.finalize is not None
         self._finalize_kind = _PassArg.from_obj(environment.finalize) if self._finalize else None
+        self._direct_loop = environment._direct_loop_access()
 
     # -- output helpers ------------------------------------------------------------------
 
-    def fail(self, message: str, lineno: int, cls: type = TemplateSyntaxError) -> t.NoReturn:
-        raise cls(message, lineno, self.name, self.filename)
+    def fail(self, message: str, lineno: int | None, cls: type[TemplateSyntaxError] = TemplateSyntaxError) -> t.NoReturn:
+        # a node an extension built may carry no line: passed on as is, like Jinja2
+        raise cls(message, lineno, self.name, self.filename)  # type: ignore[arg-type]  # lineno may be None (see above)
 
     def writeline(self, code: str, node: n.Node | None = None) -> None:
         if node is not None and node.lineno:
@@ -489,7 +496,7 @@ class CodeGenerator:
             return True
         return False
 
-    def visit_Output(self, node: n.Node, frame: Frame) -> None:
+    def visit_Output(self, node: n.Output, frame: Frame) -> None:
         if self._known_extends and frame.toplevel:
             return
         parts: list[str] = []
@@ -508,9 +515,10 @@ class CodeGenerator:
             return
         template = "".join(parts)
         exprs = [c for c in node.nodes if not isinstance(c, n.TemplateData)]
+        where: n.Node = node
         if exprs:
             # point errors at the first expression, not at leading text
-            node = exprs[0]
+            where = exprs[0]
         if not args:
             code = repr(template.replace("%%", "%"))
         elif template == "%s":
@@ -518,7 +526,7 @@ class CodeGenerator:
         else:
             code = f"{template!r} % ({', '.join(args)},)"
         guarded = self._guard_output(frame)
-        self._emit(code, frame, node)
+        self._emit(code, frame, where)
         if guarded:
             self.outdent()
 
@@ -560,14 +568,14 @@ class CodeGenerator:
             return f"_j_escape({code})"
         return f"_j_str({code})"
 
-    def visit_If(self, node: n.Node, frame: Frame) -> None:
+    def visit_If(self, node: n.If, frame: Frame) -> None:
         self._conditional += 1
         try:
             self._visit_if(node, frame)
         finally:
             self._conditional -= 1
 
-    def _without_conditional(self, method: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+    def _without_conditional(self, method: t.Callable[..., _R], *args: t.Any) -> _R:
         """Run ``method``: as in Jinja2, loops, macros and filter blocks reset the ``if`` leniency."""
         saved, self._conditional = self._conditional, 0
         try:
@@ -575,7 +583,7 @@ class CodeGenerator:
         finally:
             self._conditional = saved
 
-    def _visit_if(self, node: n.Node, frame: Frame) -> None:
+    def _visit_if(self, node: n.If, frame: Frame) -> None:
         self.writeline(f"if {self.visit(node.test, frame)}:", node)
         # ``{% if 'name' is filter %}`` guards a filter that may not exist:
         # as in Jinja, an unknown one inside is only an error if it runs.
@@ -600,12 +608,12 @@ class CodeGenerator:
             self.writeline("pass")
         self.outdent()
 
-    def visit_For(self, node: n.Node, frame: Frame) -> None:
+    def visit_For(self, node: n.For, frame: Frame) -> None:
         if "loop" in _target_names(node.target):
             self.fail("Can't assign to special loop variable in for-loop target", node.lineno, TemplateAssertionError)
         self._without_conditional(self._visit_for, node, frame)
 
-    def _visit_for(self, node: n.Node, frame: Frame) -> None:
+    def _visit_for(self, node: n.For, frame: Frame) -> None:
         if node.recursive:
             self._visit_recursive_for(node, frame)
             return
@@ -621,7 +629,7 @@ class CodeGenerator:
         scope_body = list(node.body)
         self._bind_targets(loop_frame, bound)
         if node.test is not None:
-            iter_code = self._loop_filter(node, frame, iter_code, targets)
+            iter_code = self._loop_filter(node, node.test, frame, iter_code, targets)
         iterated = None
         if node.else_:
             iterated = self.temp("iterated")
@@ -713,7 +721,7 @@ class CodeGenerator:
             elif self._needs_locals:
                 self.writeline(f"{ident} = _j_missing")
 
-    def _loop_filter(self, node: n.Node, frame: Frame, iter_code: str, targets: list[str]) -> str:
+    def _loop_filter(self, node: n.For, test: n.Node, frame: Frame, iter_code: str, targets: list[str]) -> str:
         func = self.temp("loopfilter")
         test_frame = frame.child()
         test_frame.toplevel = False
@@ -727,7 +735,7 @@ class CodeGenerator:
             self.writeline(f"for {item} in _j_iter:")
         self.indent()
         self.writeline(f"{self.visit_target(node.target, test_frame)} = {item}")
-        self.writeline(f"if {self.visit(node.test, test_frame)}:")
+        self.writeline(f"if {self.visit(test, test_frame)}:")
         self.indent()
         self.writeline(f"yield {item}")
         self.outdent()
@@ -735,7 +743,7 @@ class CodeGenerator:
         self.outdent()
         return f"{func}({iter_code})"
 
-    def _visit_recursive_for(self, node: n.Node, frame: Frame) -> None:
+    def _visit_recursive_for(self, node: n.For, frame: Frame) -> None:
         func = self.temp("loop")
         buffer = self.temp("buf")
         loop_frame = Frame(frame, buffer)
@@ -748,7 +756,7 @@ class CodeGenerator:
         self.writeline(f"{buffer} = []")
         iter_code = "_j_reciter"
         if node.test is not None:
-            iter_code = self._loop_filter(node, frame, iter_code, targets)
+            iter_code = self._loop_filter(node, node.test, frame, iter_code, targets)
         loop_ident = loop_frame.symbols["loop"]
         iterated = self.temp("iterated")
         self.writeline(f"{iterated} = False")
@@ -816,7 +824,7 @@ class CodeGenerator:
             elif not export:
                 self.writeline(f"context.exported_vars.discard({name!r})")
 
-    def visit_Assign(self, node: n.Node, frame: Frame) -> None:
+    def visit_Assign(self, node: n.Assign, frame: Frame) -> None:
         value = self.visit(node.node, frame)
         if isinstance(node.target, n.NSRef):
             ns = self.visit(n.Name(node.target.name, "load"), frame)
@@ -829,9 +837,9 @@ class CodeGenerator:
         self._export(_target_names(node.target), frame)
         self._record_sets(_target_names(node.target), frame)
 
-    def _assign_with_namespaces(self, node: n.Node, frame: Frame, value: str) -> None:
+    def _assign_with_namespaces(self, node: n.Assign, frame: Frame, value: str) -> None:
         """``{% set ns.a, b = 1, 2 %}``: unpack into temporaries, then set each attribute."""
-        pending: list[tuple[n.Node, str]] = []
+        pending: list[tuple[n.NSRef, str]] = []
         for ref in node.target.find_all(n.NSRef):
             # the targets are checked before the value is computed, as in Jinja2
             self.writeline(f"_j_ns_check({self.visit(n.Name(ref.name, 'load'), frame)})", node)
@@ -852,7 +860,7 @@ class CodeGenerator:
         self._export(_target_names(node.target), frame)
         self._record_sets(_target_names(node.target), frame)
 
-    def visit_AssignBlock(self, node: n.Node, frame: Frame) -> None:
+    def visit_AssignBlock(self, node: n.AssignBlock, frame: Frame) -> None:
         buffer = self.temp("buf")
         inner = frame.child(buffer)
         inner.toplevel = False
@@ -874,7 +882,7 @@ class CodeGenerator:
         self._export(_target_names(node.target), frame)
         self._record_sets(_target_names(node.target), frame)
 
-    def visit_With(self, node: n.Node, frame: Frame) -> None:
+    def visit_With(self, node: n.With, frame: Frame) -> None:
         inner = frame.child()
         inner.toplevel = False
         values = [self.visit(value, frame) for value in node.values]
@@ -887,7 +895,7 @@ class CodeGenerator:
         self._declare_child_scope(inner, node.body, bound=names)
         self.visit_body(node.body, inner)
 
-    def visit_ScopedEvalContextModifier(self, node: n.Node, frame: Frame) -> None:
+    def visit_ScopedEvalContextModifier(self, node: n.ScopedEvalContextModifier, frame: Frame) -> None:
         inner = frame.child()
         inner.toplevel = False
         saved = self.temp("saved")
@@ -897,10 +905,10 @@ class CodeGenerator:
         self.visit_body(node.body, inner)
         self.writeline(f"context.eval_ctx.revert({saved})")
 
-    def visit_EvalContextModifier(self, node: n.Node, frame: Frame) -> None:
+    def visit_EvalContextModifier(self, node: n.EvalContextModifier, frame: Frame) -> None:
         self._eval_context_options(node, frame, frame)
 
-    def _eval_context_options(self, node: n.Node, frame: Frame, target: Frame) -> None:
+    def _eval_context_options(self, node: n.EvalContextModifier, frame: Frame, target: Frame) -> None:
         """Set the eval context's options at runtime; track ``autoescape`` in ``target``."""
         for keyword in node.options:
             self.writeline(f"context.eval_ctx.{keyword.key} = {self.visit(keyword.value, frame)}", node)
@@ -913,13 +921,13 @@ class CodeGenerator:
                 # not known at compile time (or changed mid-scope): ask at runtime
                 target.volatile = True
 
-    def visit_Scope(self, node: n.Node, frame: Frame) -> None:
+    def visit_Scope(self, node: n.Scope, frame: Frame) -> None:
         inner = frame.child()
         inner.toplevel = False
         self._declare_child_scope(inner, node.body)
         self.visit_body(node.body, inner)
 
-    def visit_OverlayScope(self, node: n.Node, frame: Frame) -> None:
+    def visit_OverlayScope(self, node: n.OverlayScope, frame: Frame) -> None:
         inner = frame.child()
         inner.toplevel = False
         overlay = self.temp("overlay")
@@ -932,19 +940,19 @@ class CodeGenerator:
             inner.symbols[name] = ident
         self.visit_body(node.body, inner)
 
-    def visit_ExprStmt(self, node: n.Node, frame: Frame) -> None:
+    def visit_ExprStmt(self, node: n.ExprStmt, frame: Frame) -> None:
         self.writeline(self.visit(node.node, frame), node)
 
-    def visit_Break(self, node: n.Node, frame: Frame) -> None:
+    def visit_Break(self, node: n.Break, frame: Frame) -> None:
         self.writeline("break", node)
 
-    def visit_Continue(self, node: n.Node, frame: Frame) -> None:
+    def visit_Continue(self, node: n.Continue, frame: Frame) -> None:
         self.writeline("continue", node)
 
-    def visit_FilterBlock(self, node: n.Node, frame: Frame) -> None:
+    def visit_FilterBlock(self, node: n.FilterBlock, frame: Frame) -> None:
         self._without_conditional(self._visit_filter_block, node, frame)
 
-    def _visit_filter_block(self, node: n.Node, frame: Frame) -> None:
+    def _visit_filter_block(self, node: n.FilterBlock, frame: Frame) -> None:
         buffer = self.temp("buf")
         inner = frame.child(buffer)
         inner.toplevel = False
@@ -969,11 +977,11 @@ class CodeGenerator:
 
     # -- macros and calls -----------------------------------------------------------------------
 
-    def _function_scope(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
+    def _function_scope(self, node: n.Macro | n.CallBlock, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         """Emit ``def`` for a macro/caller; return its identifier, frame and flags."""
-        return self._without_conditional(self._function_scope_body, node, frame, name)  # type: ignore[no-any-return]
+        return self._without_conditional(self._function_scope_body, node, frame, name)
 
-    def _function_scope_body(self, node: n.Node, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
+    def _function_scope_body(self, node: n.Macro | n.CallBlock, frame: Frame, name: str) -> tuple[str, Frame, dict[str, bool]]:
         func = self.temp("macro")
         buffer = self.temp("buf")
         inner = Frame(frame, buffer)
@@ -1054,20 +1062,20 @@ class CodeGenerator:
             frame.symbols[arg] = f"({ident} if {ident} is not _j_missing else _j_undefined(name={arg!r}))"
         return frame
 
-    def _macro_object(self, func: str, name: str, node: n.Node, flags: dict[str, bool]) -> str:
+    def _macro_object(self, func: str, name: str, node: n.Macro | n.CallBlock, flags: dict[str, bool]) -> str:
         args = [arg.name for arg in node.args]
         return (
             f"_j_Macro(environment, {func}, {name!r}, {args!r}, "
             f"{flags['kwargs']}, {flags['varargs']}, {flags['caller']})"
         )
 
-    def visit_Macro(self, node: n.Node, frame: Frame) -> None:
+    def visit_Macro(self, node: n.Macro, frame: Frame) -> None:
         func, _, flags = self._function_scope(node, frame, node.name)
         ident = frame.lookup(node.name)
         self.writeline(f"{ident} = {self._macro_object(func, node.name, node, flags)}")
         self._export([node.name], frame)
 
-    def visit_CallBlock(self, node: n.Node, frame: Frame) -> None:
+    def visit_CallBlock(self, node: n.CallBlock, frame: Frame) -> None:
         func, _, flags = self._function_scope(node, frame, "caller")
         caller = self._macro_object(func, "caller", node, flags)
         call = node.call
@@ -1087,7 +1095,7 @@ class CodeGenerator:
 
     # -- inheritance and inclusion ------------------------------------------------------------
 
-    def visit_Extends(self, node: n.Node, frame: Frame) -> None:
+    def visit_Extends(self, node: n.Extends, frame: Frame) -> None:
         if not frame.toplevel:
             self.fail("cannot use extend from a non top-level scope", node.lineno)
         if self._known_extends:
@@ -1109,7 +1117,7 @@ class CodeGenerator:
     def _at_top(self, node: n.Node, frame: Frame) -> bool:
         return frame.toplevel and self._indent == 1
 
-    def visit_Block(self, node: n.Node, frame: Frame) -> None:
+    def visit_Block(self, node: n.Block, frame: Frame) -> None:
         if self._known_extends and frame.toplevel:
             return
         if node.scoped:
@@ -1125,7 +1133,7 @@ class CodeGenerator:
         items = [f"{name!r}: {ident}" for name, ident in frame.visible().items() if not ident.startswith("_j_")]
         return "{" + ", ".join(items) + "}"
 
-    def _get_template_code(self, node: n.Node, frame: Frame) -> str:
+    def _get_template_code(self, node: n.Include | n.Import | n.FromImport, frame: Frame) -> str:
         template = node.template
         code = self.visit(template, frame)
         if isinstance(template, n.Const):
@@ -1137,7 +1145,7 @@ class CodeGenerator:
             return f"environment.select_template({code}, {self.name!r})"
         return f"environment.get_or_select_template({code}, {self.name!r})"
 
-    def visit_Include(self, node: n.Node, frame: Frame) -> None:
+    def visit_Include(self, node: n.Include, frame: Frame) -> None:
         template = self.temp("template")
         get = self._get_template_code(node, frame)
         if node.ignore_missing:
@@ -1164,7 +1172,7 @@ class CodeGenerator:
         if node.ignore_missing:
             self.outdent()
 
-    def _module_code(self, node: n.Node, frame: Frame) -> str:
+    def _module_code(self, node: n.Import | n.FromImport, frame: Frame) -> str:
         get = self._get_template_code(node, frame)
         if self.environment.is_async:
             if node.with_context:
@@ -1174,12 +1182,12 @@ class CodeGenerator:
             return f"{get}.make_module(context.get_all(), True, {self._locals_dict(frame)})"
         return f"{get}._get_default_module(context)"
 
-    def visit_Import(self, node: n.Node, frame: Frame) -> None:
+    def visit_Import(self, node: n.Import, frame: Frame) -> None:
         ident = frame.lookup(node.target)
         self.writeline(f"{ident} = {self._module_code(node, frame)}", node)
         self._export([node.target], frame, export=False)
 
-    def visit_FromImport(self, node: n.Node, frame: Frame) -> None:
+    def visit_FromImport(self, node: n.FromImport, frame: Frame) -> None:
         module = self.temp("module")
         self.writeline(f"{module} = {self._module_code(node, frame)}", node)
         names = [item if isinstance(item, tuple) else (item, item) for item in node.names]
@@ -1196,19 +1204,20 @@ class CodeGenerator:
     # -- expressions ------------------------------------------------------------------------------
 
     def visit(self, node: n.Node, frame: Frame) -> str:
-        return getattr(self, "expr_" + type(node).__name__)(node, frame)  # type: ignore[no-any-return]
+        method: t.Callable[[n.Node, Frame], str] = getattr(self, "expr_" + type(node).__name__)
+        return method(node, frame)
 
-    def expr_Const(self, node: n.Node, frame: Frame) -> str:
+    def expr_Const(self, node: n.Const, frame: Frame) -> str:
         value = node.value
         if isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
                 return f"float({str(value)!r})"
         return repr(value)
 
-    def expr_TemplateData(self, node: n.Node, frame: Frame) -> str:
+    def expr_TemplateData(self, node: n.TemplateData, frame: Frame) -> str:
         return repr(node.data)
 
-    def expr_Name(self, node: n.Node, frame: Frame) -> str:
+    def expr_Name(self, node: n.Name, frame: Frame) -> str:
         ident = frame.lookup(node.name)
         if ident is None:
             return f"context.resolve({node.name!r})"
@@ -1216,25 +1225,25 @@ class CodeGenerator:
             return f"(_j_undefined(name={node.name!r}) if {ident} is _j_missing else {ident})"
         return ident
 
-    def expr_Tuple(self, node: n.Node, frame: Frame) -> str:
+    def expr_Tuple(self, node: n.Tuple, frame: Frame) -> str:
         items = [self.visit(item, frame) for item in node.items]
         return "(" + "".join(item + ", " for item in items) + ")"
 
-    def expr_List(self, node: n.Node, frame: Frame) -> str:
+    def expr_List(self, node: n.List, frame: Frame) -> str:
         return "[" + ", ".join(self.visit(item, frame) for item in node.items) + "]"
 
-    def expr_Dict(self, node: n.Node, frame: Frame) -> str:
+    def expr_Dict(self, node: n.Dict, frame: Frame) -> str:
         items = [f"{self.visit(p.key, frame)}: {self.visit(p.value, frame)}" for p in node.items]
         return "{" + ", ".join(items) + "}"
 
-    def expr_CondExpr(self, node: n.Node, frame: Frame) -> str:
+    def expr_CondExpr(self, node: n.CondExpr, frame: Frame) -> str:
         self._conditional += 1
         try:
             return self._cond_expr(node, frame)
         finally:
             self._conditional -= 1
 
-    def _cond_expr(self, node: n.Node, frame: Frame) -> str:
+    def _cond_expr(self, node: n.CondExpr, frame: Frame) -> str:
         if node.expr2 is None:
             where = f" in {self.name!r}" if self.name is not None else ""
             hint = f"the inline if-expression on line {node.lineno}{where} evaluated to false and no else section was defined."
@@ -1244,18 +1253,18 @@ class CodeGenerator:
             other = self.visit(node.expr2, frame)
         return f"({self.visit(node.expr1, frame)} if {self.visit(node.test, frame)} else {other})"
 
-    def expr_BinOp(self, node: n.Node, frame: Frame) -> str:
-        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]
+    def expr_BinOp(self, node: n.BinExpr, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_binops:  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
             return f"environment.call_binop(context, {node.op!r}, {self.visit(node.left, frame)}, {self.visit(node.right, frame)})"
         return f"({self.visit(node.left, frame)} {node.op} {self.visit(node.right, frame)})"
 
-    def expr_UnaryOp(self, node: n.Node, frame: Frame) -> str:
-        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]
+    def expr_UnaryOp(self, node: n.UnaryExpr, frame: Frame) -> str:
+        if self.environment.sandboxed and node.op in self.environment.intercepted_unops:  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
             return f"environment.call_unop(context, {node.op!r}, {self.visit(node.node, frame)})"
         op = "not " if node.op == "not" else node.op
         return f"({op}{self.visit(node.node, frame)})"
 
-    def expr_Concat(self, node: n.Node, frame: Frame) -> str:
+    def expr_Concat(self, node: n.Concat, frame: Frame) -> str:
         items = "".join(self.visit(item, frame) + ", " for item in node.nodes)
         if frame.volatile:
             return f"(_j_markup_join if context.eval_ctx.autoescape else _j_str_join)(({items}))"
@@ -1263,26 +1272,31 @@ class CodeGenerator:
             return f"_j_markup_join(({items}))"
         return f"_j_str_join(({items}))"
 
-    def expr_Compare(self, node: n.Node, frame: Frame) -> str:
+    def expr_Compare(self, node: n.Compare, frame: Frame) -> str:
         parts = [self.visit(node.expr, frame)]
         for operand in node.ops:
             parts.append(_OPERATORS[operand.op])
             parts.append(self.visit(operand.expr, frame))
         return "(" + " ".join(parts) + ")"
 
-    def expr_Getattr(self, node: n.Node, frame: Frame) -> str:
-        return self._auto_await(f"_j_getattr({self.visit(node.node, frame)}, {node.attr!r})")
+    def expr_Getattr(self, node: n.Getattr, frame: Frame) -> str:
+        obj = self.visit(node.node, frame)
+        if self._direct_loop and node.attr in _LOOP_DIRECT_ATTRS:
+            # PERF: ``loop.index`` and friends on a LoopContext skip ``environment.getattr``
+            value = self.temp("v")
+            return f"({value}.{node.attr} if type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
+        return self._auto_await(f"_j_getattr({obj}, {node.attr!r})")
 
-    def expr_Getitem(self, node: n.Node, frame: Frame) -> str:
+    def expr_Getitem(self, node: n.Getitem, frame: Frame) -> str:
         if isinstance(node.arg, n.Slice):
             return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
         return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
 
-    def expr_Slice(self, node: n.Node, frame: Frame) -> str:
+    def expr_Slice(self, node: n.Slice, frame: Frame) -> str:
         parts = [self.visit(x, frame) if x is not None else "None" for x in (node.start, node.stop, node.step)]
         return f"slice({', '.join(parts)})"
 
-    def _arguments(self, node: n.Node, frame: Frame, extra_kwargs: list[str] | None = None) -> list[str]:
+    def _arguments(self, node: n.Call | n.Filter | n.Test, frame: Frame, extra_kwargs: list[str] | None = None) -> list[str]:
         args = [self.visit(arg, frame) for arg in node.args]
         for kw in node.kwargs:
             if not kw.key.isidentifier() or keyword.iskeyword(kw.key):
@@ -1297,10 +1311,13 @@ class CodeGenerator:
             args.append(f"**{self.visit(node.dyn_kwargs, frame)}")
         return args
 
-    def expr_Call(self, node: n.Node, frame: Frame) -> str:
+    def expr_Call(self, node: n.Call, frame: Frame) -> str:
         return self._call_code(node, frame)
 
-    def _call_code(self, node: n.Node, frame: Frame, extra_kwargs: list[str] | None = None) -> str:
+    def _call_code(self, node: n.Call, frame: Frame, extra_kwargs: list[str] | None = None) -> str:
+        callee = node.node
+        if self._direct_loop and isinstance(callee, n.Getattr) and callee.attr == "cycle" and not self._has_calls(node):
+            return self._loop_cycle_code(node, callee, frame, extra_kwargs)
         func = self.visit(node.node, frame)
         args = self._arguments(node, frame, extra_kwargs)
         joined = ", ".join(args)
@@ -1320,8 +1337,22 @@ class CodeGenerator:
             return f"({func}._func({joined}) if type({func}) is _j_Macro else {general})"
         return self._auto_await(general)
 
+    def _loop_cycle_code(self, node: n.Call, callee: n.Getattr, frame: Frame, extra_kwargs: list[str] | None) -> str:
+        """``loop.cycle(...)``: PERF: called directly on a LoopContext (it runs no
+        user code, so ``Context.call`` would add nothing); anything else named
+        ``cycle`` goes the general way. (The argument code appears twice.)"""
+        value = self.temp("v")
+        obj = self.visit(callee.node, frame)
+        joined = ", ".join(self._arguments(node, frame, extra_kwargs))
+        func = f"_j_getattr({value}, 'cycle')"
+        if frame.local_vars is not None:
+            general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
+        else:
+            general = f"_j_call({func}{', ' if joined else ''}{joined})"
+        return f"({value}.cycle({joined}) if type({value} := {obj}) is _j_LoopContext else {general})"
+
     @staticmethod
-    def _has_calls(node: n.Node) -> bool:
+    def _has_calls(node: n.Call) -> bool:
         for child in node.iter_child_nodes():
             if child is node.node:
                 continue
@@ -1338,7 +1369,7 @@ class CodeGenerator:
                 names.add((item.name, item.node.value))
         return names
 
-    def _resolve_named(self, kind: str, name: str, lineno: int, frame: Frame) -> tuple[str, str | None]:
+    def _resolve_named(self, kind: str, name: str, lineno: int | None, frame: Frame) -> tuple[str, str | None]:
         table = self.environment.filters if kind == "filter" else self.environment.tests
         registry = self._filters if kind == "filter" else self._tests
         func = table.get(name)
@@ -1352,7 +1383,7 @@ class CodeGenerator:
             ident = registry[name] = f"_j_{kind[0]}_{len(registry)}"
         return ident, _PassArg.from_obj(func)
 
-    def _named_call(self, kind: str, node: n.Node, frame: Frame, value: str) -> str:
+    def _named_call(self, kind: str, node: n.Filter | n.Test, frame: Frame, value: str) -> str:
         ident, pass_arg = self._resolve_named(kind, node.name, node.lineno, frame)
         args = [value] + self._arguments(node, frame)
         if pass_arg == "context":
@@ -1363,7 +1394,7 @@ class CodeGenerator:
             args.insert(0, "environment")
         return self._auto_await(f"{ident}({', '.join(args)})")
 
-    def _filter_call(self, node: n.Node, frame: Frame, value: str) -> str:
+    def _filter_call(self, node: n.Filter, frame: Frame, value: str) -> str:
         """Apply a (chain of) filter node(s) whose innermost value is ``value``."""
         if node.node is None:
             inner = value
@@ -1371,31 +1402,31 @@ class CodeGenerator:
             inner = self._filter_call(node.node, frame, value) if isinstance(node.node, n.Filter) else self.visit(node.node, frame)
         return self._named_call("filter", node, frame, inner)
 
-    def expr_Filter(self, node: n.Node, frame: Frame) -> str:
-        return self._named_call("filter", node, frame, self.visit(node.node, frame))
+    def expr_Filter(self, node: n.Filter, frame: Frame) -> str:
+        return self._named_call("filter", node, frame, self.visit(node.node, frame))  # type: ignore[arg-type]  # only a filter block's chain has no node
 
-    def expr_Test(self, node: n.Node, frame: Frame) -> str:
+    def expr_Test(self, node: n.Test, frame: Frame) -> str:
         return self._named_call("test", node, frame, self.visit(node.node, frame))
 
-    def expr_ExtensionAttribute(self, node: n.Node, frame: Frame) -> str:
+    def expr_ExtensionAttribute(self, node: n.ExtensionAttribute, frame: Frame) -> str:
         return f"environment.extensions[{node.identifier!r}].{node.name}"
 
-    def expr_EnvironmentAttribute(self, node: n.Node, frame: Frame) -> str:
+    def expr_EnvironmentAttribute(self, node: n.EnvironmentAttribute, frame: Frame) -> str:
         return f"environment.{node.name}"
 
-    def expr_ImportedName(self, node: n.Node, frame: Frame) -> str:
+    def expr_ImportedName(self, node: n.ImportedName, frame: Frame) -> str:
         ident = self._imports.get(node.importname)
         if ident is None:
             ident = self._imports[node.importname] = f"_j_imported_{len(self._imports)}"
         return ident
 
-    def expr_InternalName(self, node: n.Node, frame: Frame) -> str:
+    def expr_InternalName(self, node: n.InternalName, frame: Frame) -> str:
         return f"_j_internal_{node.name}"
 
-    def expr_MarkSafe(self, node: n.Node, frame: Frame) -> str:
+    def expr_MarkSafe(self, node: n.MarkSafe, frame: Frame) -> str:
         return f"_j_Markup({self.visit(node.expr, frame)})"
 
-    def expr_MarkSafeIfAutoescape(self, node: n.Node, frame: Frame) -> str:
+    def expr_MarkSafeIfAutoescape(self, node: n.MarkSafeIfAutoescape, frame: Frame) -> str:
         code = self.visit(node.expr, frame)
         if frame.volatile:
             return f"(_j_Markup if context.eval_ctx.autoescape else _j_identity)({code})"
@@ -1403,10 +1434,10 @@ class CodeGenerator:
             return f"_j_Markup({code})"
         return code
 
-    def expr_ContextReference(self, node: n.Node, frame: Frame) -> str:
+    def expr_ContextReference(self, node: n.ContextReference, frame: Frame) -> str:
         return "context"
 
-    def expr_DerivedContextReference(self, node: n.Node, frame: Frame) -> str:
+    def expr_DerivedContextReference(self, node: n.DerivedContextReference, frame: Frame) -> str:
         return f"context.derived({self._locals_dict(frame)})"
 
     # Jinja2's operator node classes (``op`` is their ``operator``)
@@ -1414,7 +1445,7 @@ class CodeGenerator:
     expr_And = expr_Or = expr_BinOp
     expr_Not = expr_Neg = expr_Pos = expr_UnaryOp
 
-    def expr_NSRef(self, node: n.Node, frame: Frame) -> str:
+    def expr_NSRef(self, node: n.NSRef, frame: Frame) -> str:
         self.fail("namespace references can only be assignment targets", node.lineno)
 
 

@@ -20,8 +20,7 @@ import sys
 import typing as t
 from types import CodeType, TracebackType
 
-if t.TYPE_CHECKING:
-    from .exceptions import TemplateSyntaxError
+from .exceptions import TemplateSyntaxError
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
@@ -51,9 +50,9 @@ def fake_traceback(frame_locals: t.Mapping[str, t.Any] | None, function: str | N
     """A traceback entry pointing at ``filename``:``lineno`` with the template's variables."""
     code = compile("\n" * (lineno - 1) + "raise _j_fake_signal", filename, "exec")
     name = _location(function)
-    try:
-        code = code.replace(co_name=name, co_qualname=name)  # type: ignore[call-arg]
-    except TypeError:  # pragma: no cover - Python 3.10 has no co_qualname
+    if sys.version_info >= (3, 11):
+        code = code.replace(co_name=name, co_qualname=name)
+    else:  # pragma: no cover - Python 3.10 has no co_qualname
         code = code.replace(co_name=name)
     variables = get_template_locals(frame_locals) if frame_locals is not None else {}
     globals_ = {"__name__": filename, "__file__": filename, "_j_fake_signal": _FakeFrameSignal()}
@@ -73,7 +72,7 @@ def get_template_locals(real_locals: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     variables, overridden by the template's local identifiers
     (``l_<scope>_<name>``, the innermost scope winning).
     """
-    from .runtime import Context, missing
+    from .runtime import Context, missing  # cycle: the runtime imports this module
 
     context = real_locals.get("context")
     data: dict[str, t.Any] = dict(context.get_all()) if isinstance(context, Context) else {}
@@ -116,8 +115,6 @@ def rewrite_traceback_stack(exc: BaseException, skip_first: bool = True) -> Base
 
     :param skip_first: drop the first entry (the render call that caught it).
     """
-    from .exceptions import TemplateSyntaxError
-
     if isinstance(exc, TemplateSyntaxError) and not exc.translated:
         translate_syntax_error(exc)
         return exc
@@ -147,13 +144,9 @@ __all__ = ["get_template_locals", "rewrite_traceback_stack", "fake_traceback", "
 
 
 def __getattr__(name: str) -> t.Any:
-    # jinja2.debug's re-exports (imported late: the runtime imports this module)
-    if name == "TemplateSyntaxError":
-        from .exceptions import TemplateSyntaxError
-
-        return TemplateSyntaxError
+    # jinja2.debug's re-export of ``missing``
     if name == "missing":
-        from .runtime import missing
+        from .runtime import missing  # cycle: the runtime imports this module
 
         return missing
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

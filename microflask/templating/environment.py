@@ -25,6 +25,7 @@ from .exceptions import (
 from .filters import FILTERS
 from .lexer import Lexer, reverse_operators
 from .lexer import Token, TokenStream
+from .loaders import ModuleLoader, _compiled_module_source
 from .parser import Parser
 from .async_utils import PLAIN_TYPES, auto_aiter, auto_await, run_sync
 from .filters import async_variant_of
@@ -85,7 +86,7 @@ def _call_with_locals(local_vars: dict[str, t.Any], context: Context, obj: t.Any
         if kind == "context":
             context = context.derived(local_vars)
     if context.environment.sandboxed:
-        return context.environment.call(context, obj, *args, **kwargs)
+        return context.environment.call(context, obj, *args, **kwargs)  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment, which has call
     return context.call(obj, *args, **kwargs)
 
 
@@ -169,6 +170,28 @@ class Environment:
     overlayed = False
     #: The environment an overlay was made from.
     linked_to: Environment | None = None
+    #: PERF: compiled templates read ``loop.index``/``index0``/``first``/``depth``/
+    #: ``depth0`` and call ``loop.cycle(...)`` on a ``for`` loop's own
+    #: :class:`~.runtime.LoopContext` directly instead of through :meth:`getattr`
+    #: and ``Context.call`` (which would do the same). Decided per class: off
+    #: once a subclass overrides :meth:`getattr` or is sandboxed; see
+    #: :meth:`_direct_loop_access` for what turns it off per instance.
+    _loop_access_direct: t.ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._loop_access_direct = cls.getattr is Environment.getattr and not cls.sandboxed
+
+    def _direct_loop_access(self) -> bool:
+        """Whether templates compiled now may use the direct loop access (see
+        above): not in async mode, nor with an instance's own ``getattr`` or a
+        context class with its own ``call``."""
+        return (
+            self._loop_access_direct
+            and not self.is_async
+            and "getattr" not in vars(self)
+            and self.context_class.call is Context.call
+        )
 
     def __init__(
         self,
@@ -276,7 +299,8 @@ class Environment:
     def _cache_size(self) -> int:
         if self.cache is None:
             return 0
-        return getattr(self.cache, "capacity", -1)  # type: ignore[no-any-return]
+        capacity: int = getattr(self.cache, "capacity", -1)
+        return capacity
 
     def __getstate__(self) -> dict[str, t.Any]:
         state = dict(self.__dict__)
@@ -340,8 +364,6 @@ class Environment:
         return self._call_named(self.tests, "test", name, value, args, kwargs, context, eval_ctx)
 
     def _call_named(self, table: dict[str, t.Any], kind: str, name: str, value: t.Any, args: t.Any, kwargs: t.Any, context: Context | None, eval_ctx: t.Any) -> t.Any:
-        from .runtime import EvalContext, _PassArg
-
         func = table.get(name)
         if func is None:
             raise TemplateRuntimeError(f"No {kind} named {name!r}.")
@@ -414,7 +436,7 @@ class Environment:
         stream = TokenStream(tokens, name, filename)
         if self.extensions:
             for extension in self.iter_extensions():
-                stream = extension.filter_stream(stream)  # type: ignore[assignment]
+                stream = extension.filter_stream(stream)  # type: ignore[assignment]  # any token iterable: wrapped below
                 if not isinstance(stream, TokenStream):
                     stream = TokenStream(stream, name, filename)
         return stream
@@ -521,9 +543,7 @@ class Environment:
         :param log_function: called with a line of progress per template.
         :param ignore_errors: log templates that fail to compile instead of raising.
         """
-        import zipfile
-
-        from .loaders import ModuleLoader, _compiled_module_source
+        import zipfile  # lazy on purpose: only this rarely used method writes archives
 
         if log_function is None:
             log_function = _ignore_log
@@ -588,7 +608,7 @@ class Environment:
             raise TypeError("no loader for this environment specified")
         cache_key = (weakref.ref(self.loader), name)
         if self.cache is not None:
-            template = self.cache.get(cache_key)
+            template: Template | None = self.cache.get(cache_key)
             if template is not None and (not self.auto_reload or template.is_up_to_date):
                 if globals:
                     template.globals.update(globals)
@@ -637,7 +657,7 @@ class Environment:
                 return self._load_template(name, globals)
             except (TemplateNotFound, UndefinedError):
                 pass
-        raise TemplatesNotFound(names)  # type: ignore[arg-type]
+        raise TemplatesNotFound(names)  # type: ignore[arg-type]  # Templates were returned above: only names are left
 
     def get_or_select_template(
         self,
@@ -647,7 +667,7 @@ class Environment:
     ) -> Template:
         """:meth:`get_template` for a name, :meth:`select_template` for a list."""
         if isinstance(template_name_or_list, (str, Undefined)):
-            return self.get_template(template_name_or_list, parent, globals)  # type: ignore[arg-type]
+            return self.get_template(template_name_or_list, parent, globals)  # type: ignore[arg-type]  # an Undefined name fails in there, as in Jinja2
         if isinstance(template_name_or_list, Template):
             return template_name_or_list
         return self.select_template(template_name_or_list, parent, globals)
@@ -699,7 +719,7 @@ def load_extensions(environment: Environment, extensions: t.Sequence[str | type[
             # the installed Jinja2's own built-in classes: use ours instead
             extension = extension.identifier
         if isinstance(extension, str):
-            from .ext import resolve_extension_name
+            from .ext import resolve_extension_name  # cycle: ext imports this module
 
             extension = resolve_extension_name(extension)
         result[extension.identifier] = extension(environment)
@@ -718,7 +738,7 @@ def _create_cache(size: int) -> _LRUCache | dict[t.Any, t.Any] | None:
     return _LRUCache(size)
 
 
-class _LRUCache(OrderedDict):  # type: ignore[type-arg]
+class _LRUCache(OrderedDict[t.Any, t.Any]):
     """A dict that forgets its least recently used entry beyond ``capacity``."""
 
     def __init__(self, capacity: int) -> None:
@@ -868,7 +888,8 @@ class Template:
         In an async environment this runs :meth:`render_async` to completion.
         """
         if self.environment.is_async:
-            return run_sync(self.render_async(*args, **kwargs))  # type: ignore[no-any-return]
+            rendered: str = run_sync(self.render_async(*args, **kwargs))
+            return rendered
         context = self.new_context(dict(*args, **kwargs))
         try:
             return "".join(self.root_render_func(context))
@@ -881,7 +902,7 @@ class Template:
             raise RuntimeError("The environment was not created with async mode enabled.")
         context = self.new_context(dict(*args, **kwargs))
         try:
-            return "".join([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
+            return "".join([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]  # async mode: an async generator function
         except Exception:
             self.environment.handle_exception()
 
@@ -891,7 +912,7 @@ class Template:
             raise RuntimeError("The environment was not created with async mode enabled.")
         context = self.new_context(dict(*args, **kwargs))
         try:
-            async for piece in self.root_render_func(context):  # type: ignore[attr-defined]
+            async for piece in self.root_render_func(context):  # type: ignore[attr-defined]  # async mode: an async generator function
                 yield piece
         except Exception:
             self.environment.handle_exception()
@@ -902,7 +923,7 @@ class Template:
         """:meth:`make_module` for an async environment."""
         context = self.new_context(vars, shared, locals)
         try:
-            body = [piece async for piece in self.root_render_func(context)]  # type: ignore[attr-defined]
+            body = [piece async for piece in self.root_render_func(context)]  # type: ignore[attr-defined]  # async mode: an async generator function
         except Exception:
             self.environment.handle_exception()
         return TemplateModule(self, context, body)
@@ -970,7 +991,8 @@ class Template:
         return self._get_default_module()
 
     def _line_map(self) -> list[int]:
-        return self.root_render_func.__globals__.get("_j_line_map") or []  # type: ignore[no-any-return]
+        line_map: list[int] = self.root_render_func.__globals__.get("_j_line_map") or []
+        return line_map
 
     @property
     def debug_info(self) -> list[tuple[int, int]]:
@@ -1045,7 +1067,7 @@ class TemplateExpression:
         try:
             if template.environment.is_async:
                 async def consume_async() -> None:
-                    async for _ in template.root_render_func(context):  # type: ignore[attr-defined]
+                    async for _ in template.root_render_func(context):  # type: ignore[attr-defined]  # async mode: an async generator function
                         pass
 
                 run_sync(consume_async())
@@ -1063,6 +1085,9 @@ class TemplateExpression:
 class TemplateStream:
     """Iterates a rendering, optionally in buffered chunks, and can write it to a file."""
 
+    #: Returns the next piece (or chunk, when buffered).
+    _next: t.Callable[[], str]
+
     def __init__(self, gen: t.Iterator[str]) -> None:
         self._gen = gen
         self.disable_buffering()
@@ -1073,11 +1098,11 @@ class TemplateStream:
         if isinstance(fp, str):
             if encoding is None:
                 encoding = "utf-8"
-            fp = open(fp, "wb")
+            fp = t.cast(t.IO[t.Any], open(fp, "wb"))  # a binary file: the pieces are encoded below
             close = True
         try:
             if encoding is not None:
-                iterable: t.Iterable[t.Any] = (x.encode(encoding, errors) for x in self)  # type: ignore[arg-type]
+                iterable: t.Iterable[t.Any] = (x.encode(encoding, errors) for x in self)  # type: ignore[arg-type]  # errors=None fails as in Jinja2
             else:
                 iterable = self
             if hasattr(fp, "writelines"):
@@ -1118,13 +1143,14 @@ class TemplateStream:
         if size <= 1:
             raise ValueError("buffer size too small")
         self.buffered = True
-        self._next = lambda gen=self._buffered_generator(size): next(gen)  # type: ignore[misc]
+        gen = self._buffered_generator(size)
+        self._next = lambda: next(gen)
 
     def __iter__(self) -> TemplateStream:
         return self
 
     def __next__(self) -> str:
-        return self._next()  # type: ignore[no-any-return]
+        return self._next()
 
 
 # -- jinja2.environment's other public names -----------------------------------------------
@@ -1134,8 +1160,6 @@ from .defaults import (  # noqa: E402
     BLOCK_START_STRING as BLOCK_START_STRING,
     COMMENT_END_STRING as COMMENT_END_STRING,
     COMMENT_START_STRING as COMMENT_START_STRING,
-    DEFAULT_FILTERS as DEFAULT_FILTERS,
-    DEFAULT_TESTS as DEFAULT_TESTS,
     KEEP_TRAILING_NEWLINE as KEEP_TRAILING_NEWLINE,
     LINE_COMMENT_PREFIX as LINE_COMMENT_PREFIX,
     LINE_STATEMENT_PREFIX as LINE_STATEMENT_PREFIX,
@@ -1145,6 +1169,9 @@ from .defaults import (  # noqa: E402
     VARIABLE_END_STRING as VARIABLE_END_STRING,
     VARIABLE_START_STRING as VARIABLE_START_STRING,
 )
+# defaults holds these under Jinja2's names without re-exporting them (kept off its own API listing)
+from .defaults import DEFAULT_FILTERS as DEFAULT_FILTERS  # type: ignore[attr-defined]  # see above  # noqa: E402
+from .defaults import DEFAULT_TESTS as DEFAULT_TESTS  # type: ignore[attr-defined]  # see above  # noqa: E402
 from .lexer import get_lexer as get_lexer  # noqa: E402
 from .runtime import EvalContext as EvalContext  # noqa: E402
 from .utils import LRUCache as LRUCache  # noqa: E402
@@ -1158,7 +1185,7 @@ _SPONTANEOUS: dict[t.Any, t.Any] = {}
 def get_spontaneous_environment(cls: type[Environment], *args: t.Any) -> Environment:
     """A shared environment of class ``cls`` built from the positional
     ``args`` (one per distinct configuration; ``env.shared`` is true)."""
-    key = (cls, args)
+    key: tuple[type[Environment], tuple[t.Any, ...]] | None = (cls, args)
     try:
         env = _SPONTANEOUS.get(key)
     except TypeError:  # unhashable options: a private one
@@ -1179,13 +1206,16 @@ def create_cache(size: int) -> t.MutableMapping[t.Any, t.Any] | None:
         return None
     if size < 0:
         return {}
-    return LRUCache(size)
+    return LRUCache(size)  # type: ignore[return-value]  # has the mapping methods a cache uses, not the ABC (as Jinja2's)
 
 
 def copy_cache(cache: t.MutableMapping[t.Any, t.Any] | None) -> t.MutableMapping[t.Any, t.Any] | None:
     """An empty cache of the same kind and size as ``cache``."""
     if cache is None:
         return None
-    if isinstance(cache, (LRUCache, _LRUCache)):
-        return LRUCache(cache.capacity) if isinstance(cache, LRUCache) else _LRUCache(cache.capacity)
+    if isinstance(cache, LRUCache):
+        # has the mapping methods a cache uses, not the ABC (see create_cache)
+        return t.cast(t.MutableMapping[t.Any, t.Any], LRUCache(cache.capacity))
+    if isinstance(cache, _LRUCache):
+        return _LRUCache(cache.capacity)
     return {}

@@ -24,17 +24,17 @@ class TemplateNotFound(IOError, LookupError, TemplateError):
     """A loader could not find the template named ``name``."""
 
     #: Set by :class:`TemplatesNotFound`; ``None`` means "the name itself".
-    message: str | None = None  # type: ignore[assignment]
+    message: str | None = None
 
     def __init__(self, name: str | Undefined | None, message: str | None = None) -> None:
         IOError.__init__(self, name)
         if message is None:
-            from .runtime import Undefined
+            from .runtime import Undefined  # cycle: the runtime imports this module
 
             if isinstance(name, Undefined):
                 name._fail_with_undefined_error()
-            message = name  # type: ignore[assignment]
-        self.message = message
+            message = name
+        self.message = message  # pyright: ignore[reportIncompatibleMethodOverride]  # as Jinja2: an attribute here, a property on the base
         #: The template name that was asked for.
         self.name = name
         #: Every name that was tried.
@@ -51,7 +51,7 @@ class TemplatesNotFound(TemplateNotFound):
         self, names: t.Sequence[str | Undefined] = (), message: str | None = None
     ) -> None:
         if message is None:
-            from .runtime import Undefined
+            from .runtime import Undefined  # cycle: the runtime imports this module
 
             parts = []
             for name in names:
@@ -92,7 +92,7 @@ class TemplateSyntaxError(TemplateError):
 
     def add_location_note(self) -> None:
         """Replace the parser's frames in the traceback by one at the template line."""
-        from .debug import translate_syntax_error
+        from .debug import translate_syntax_error  # cycle: debug imports this module
 
         translate_syntax_error(self)
 

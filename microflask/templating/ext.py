@@ -112,7 +112,7 @@ def _gettext_alias(__context: Context, *args: t.Any, **kwargs: t.Any) -> t.Any:
 def _finish(context: Context, value: str, variables: dict[str, t.Any]) -> str:
     if context.eval_ctx.autoescape:
         value = Markup(value)
-    return value % variables  # type: ignore[no-any-return]
+    return value % variables
 
 
 def _make_new_gettext(func: t.Callable[[str], str]) -> t.Callable[..., str]:
@@ -200,8 +200,8 @@ class InternationalizationExtension(Extension):
         npgettext: t.Callable[[str, str, str, int], str] | None = None,
     ) -> None:
         if newstyle is not None:
-            self.environment.newstyle_gettext = newstyle  # type: ignore[attr-defined]
-        if self.environment.newstyle_gettext:  # type: ignore[attr-defined]
+            self.environment.newstyle_gettext = newstyle  # type: ignore[attr-defined]  # the i18n extension adds this option
+        if self.environment.newstyle_gettext:  # type: ignore[attr-defined]  # the i18n extension adds this option
             gettext = _make_new_gettext(gettext)
             ngettext = _make_new_ngettext(ngettext)
             if pgettext is not None:
@@ -229,8 +229,8 @@ class InternationalizationExtension(Extension):
         lineno = next(stream).lineno
         context_token = stream.next_if("string")
         context = context_token.value if context_token is not None else None
-        variables: dict[str, nodes.Expr] = {}
-        plural_expr: nodes.Expr | None = None
+        variables: dict[str, nodes.Node] = {}
+        plural_expr: nodes.Node | None = None
         count_assignment: nodes.Assign | None = None
         num_called_num = False
         trimmed: bool | None = None
@@ -349,8 +349,8 @@ class InternationalizationExtension(Extension):
         singular: str,
         plural: str | None,
         context: str | None,
-        variables: dict[str, nodes.Expr],
-        plural_expr: nodes.Expr | None,
+        variables: dict[str, nodes.Node],
+        plural_expr: nodes.Node | None,
         vars_referenced: bool,
         num_called_num: bool,
     ) -> nodes.Output:
@@ -361,7 +361,7 @@ class InternationalizationExtension(Extension):
             if plural is not None:
                 plural = plural.replace("%%", "%")
         func_name = "gettext"
-        args: list[nodes.Expr] = [nodes.Const(singular)]
+        args: list[nodes.Node] = [nodes.Const(singular)]
         if context is not None:
             args.insert(0, nodes.Const(context))
             func_name = "p" + func_name
@@ -373,7 +373,7 @@ class InternationalizationExtension(Extension):
             for key, value in variables.items():
                 if num_called_num and key == "num":
                     continue  # ngettext passes the count as ``num`` itself
-                node.kwargs.append(nodes.Keyword(key, value))  # type: ignore[attr-defined]
+                node.kwargs.append(nodes.Keyword(key, value))  # type: ignore[attr-defined]  # still the Call built above
         else:
             # Markup % values escapes the values when autoescaping
             node = nodes.MarkSafeIfAutoescape(node)
@@ -463,7 +463,8 @@ def resolve_extension_name(name: str) -> type[Extension]:
                 return _BUILTIN[rest]
             if prefix.startswith("jinja2"):
                 raise AttributeError(f"module 'jinja2.ext' has no attribute {rest!r}")
-    return import_string(name)  # type: ignore[no-any-return]
+    extension: type[Extension] = import_string(name)
+    return extension
 
 
 # -- extraction ---------------------------------------------------------------------------
@@ -501,7 +502,7 @@ def extract_from_ast(
             message = tuple(x for x in strings if x is not None)
             if not message:
                 continue
-        yield call.lineno, func.name, message  # type: ignore[misc]
+        yield call.lineno, func.name, message  # type: ignore[misc]  # babel wants a str or tuple of str/None
 
 
 class _CommentFinder:
@@ -551,8 +552,6 @@ def babel_extract(
     separated list), ``encoding``, ``silent`` (default true: skip templates
     that do not parse), ``newstyle_gettext`` and ``trimmed``.
     """
-    from .environment import Environment
-
     extensions: list[t.Any] = [InternationalizationExtension]
     for name in options.get("extensions", "").split(","):
         name = name.strip()
@@ -582,7 +581,7 @@ def babel_extract(
     if getbool("trimmed"):
         environment.policies["ext.i18n.trimmed"] = True
     if getbool("newstyle_gettext"):
-        environment.newstyle_gettext = True  # type: ignore[attr-defined]
+        environment.newstyle_gettext = True  # type: ignore[attr-defined]  # the i18n extension adds this option
 
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
     try:

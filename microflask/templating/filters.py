@@ -43,6 +43,10 @@ def _ignore_case(value: t.Any) -> t.Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def _identity(value: t.Any) -> t.Any:
+    return value
+
+
 def make_attrgetter(
     environment: Environment,
     attribute: str | int | None,
@@ -71,7 +75,7 @@ def make_multi_attrgetter(
     if isinstance(attribute, str):
         names = attribute.split(",")
     else:
-        names = [attribute]  # type: ignore[list-item]
+        names = [attribute]  # type: ignore[list-item]  # an int index or None, looked up as is
     getters = [_split_attribute(name) for name in names]
 
     def getter(item: t.Any) -> list[t.Any]:
@@ -110,10 +114,8 @@ def do_urlencode(value: str | t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.An
     """Percent-encode a string (keeping ``/``) or a mapping/pairs as a query string."""
     if isinstance(value, str) or not isinstance(value, abc.Iterable):
         return _url_quote(value)
-    if isinstance(value, dict):
-        items: t.Iterable[tuple[str, t.Any]] = value.items()
-    else:
-        items = iter(value)  # type: ignore[arg-type]
+    pairs: t.Any = value  # a mapping or (key, value) pairs
+    items: t.Iterable[tuple[str, t.Any]] = pairs.items() if isinstance(value, dict) else iter(pairs)
     return "&".join(f"{_url_quote(k, for_qs=True)}={_url_quote(v, for_qs=True)}" for k, v in items)
 
 
@@ -219,7 +221,8 @@ def do_truncate(
 ) -> str:
     """Shorten to ``length`` characters (on a word boundary unless ``killwords``)."""
     if leeway is None:
-        leeway = env.policies["truncate.leeway"]
+        policy_leeway: int = env.policies["truncate.leeway"]
+        leeway = policy_leeway
     assert length >= len(end), f"expected length >= {len(end)}, got {length}"
     assert leeway >= 0, f"expected leeway >= 0, got {leeway}"
     if len(s) <= length + leeway:
@@ -270,6 +273,7 @@ def do_filesizeformat(value: str | float | int, binary: bool = False) -> str:
         return "1 Byte"
     if size < base:
         return f"{int(size)} Bytes"
+    unit, prefix = base, prefixes[0]  # (the loop below always runs)
     for i, prefix in enumerate(prefixes):
         unit = base ** (i + 2)
         if size < unit:
@@ -597,11 +601,11 @@ def do_attr(environment: Environment, obj: t.Any, name: str) -> t.Any:
         return environment.undefined(obj=obj, name=name)
     if environment.sandboxed:
         # the sandbox's own checks, so ``|attr`` is no way around them
-        fmt = environment.wrap_str_format(value)  # type: ignore[attr-defined]
+        fmt = environment.wrap_str_format(value)  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
         if fmt is not None:
             return fmt
-        if not environment.is_safe_attribute(obj, name, value):  # type: ignore[attr-defined]
-            return environment.unsafe_undefined(obj, name)  # type: ignore[attr-defined]
+        if not environment.is_safe_attribute(obj, name, value):  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
+            return environment.unsafe_undefined(obj, name)  # type: ignore[attr-defined]  # sandboxed: a SandboxedEnvironment
     return value
 
 
@@ -641,13 +645,11 @@ def _prepare_select_or_reject(
             attr = args[0]
         except LookupError:
             raise FilterArgumentError("Missing parameter for attribute name") from None
-        transfunc = make_attrgetter(context.environment, attr)
+        transfunc: t.Callable[[t.Any], t.Any] = make_attrgetter(context.environment, attr)
         off = 1
     else:
         off = 0
-
-        def transfunc(x: t.Any) -> t.Any:
-            return x
+        transfunc = _identity
 
     try:
         name = args[off]
@@ -657,7 +659,7 @@ def _prepare_select_or_reject(
             return context.environment.call_test(name, item, args, kwargs, context=context)
 
     except LookupError:
-        func = bool  # type: ignore[assignment]
+        func = bool  # type: ignore[assignment]  # no test given: truthiness
     return lambda item: modfunc(func(transfunc(item)))
 
 
@@ -727,7 +729,8 @@ def do_urlize(
     if target is None:
         target = policies["urlize.target"]
     if extra_schemes is None:
-        extra_schemes = policies["urlize.extra_schemes"] or ()
+        policy_schemes: t.Iterable[str] = policies["urlize.extra_schemes"] or ()
+        extra_schemes = policy_schemes
     for scheme in extra_schemes:
         if re.fullmatch(r"[a-zA-Z][\w+.-]*:(//)?", scheme) is None:
             raise FilterArgumentError(f"{scheme!r} is not a valid URI scheme prefix.")
@@ -810,19 +813,19 @@ def _materializing_variant(sync_func: t.Callable[..., t.Any]) -> t.Callable[...,
 
     if _PassArg.from_obj(sync_func) is None:
 
-        async def variant(value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        async def variant(value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # pyright: ignore[reportRedeclaration]  # one of two conditional definitions
             if hasattr(value, "__aiter__"):
                 value = await auto_to_list(value)
             return sync_func(value, *args, **kwargs)
 
     else:
 
-        async def variant(first: t.Any, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[misc]
+        async def variant(first: t.Any, value: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[misc]  # the pass_arg variant takes one more argument
             if hasattr(value, "__aiter__"):
                 value = await auto_to_list(value)
             return sync_func(first, value, *args, **kwargs)
 
-        variant.jinja_pass_arg = sync_func.jinja_pass_arg  # type: ignore[attr-defined]
+        variant.jinja_pass_arg = sync_func.jinja_pass_arg  # type: ignore[attr-defined]  # set by the pass_* decorators
     variant.__name__ = variant.__qualname__ = f"async_{sync_func.__name__}"
     variant.__doc__ = sync_func.__doc__
     return variant

@@ -68,7 +68,7 @@ class Environment(BaseEnvironment):
         # The base class assigned its default through the property setter.
         self._auto_reload: bool | None = auto_reload
 
-    @property  # type: ignore[override]
+    @property
     def auto_reload(self) -> bool:
         """Whether a cached template is checked for a newer source on use."""
         if self._auto_reload is not None:
@@ -84,7 +84,8 @@ def _scaffold_loader(scaffold: t.Any) -> BaseLoader | None:
     """The loader of an application or blueprint (``None`` without a
     template folder); works for objects without a ``jinja_loader`` too."""
     try:
-        return scaffold.jinja_loader  # type: ignore[no-any-return]
+        loader: BaseLoader | None = scaffold.jinja_loader
+        return loader
     except AttributeError:
         return _folder_loader(scaffold)
 
@@ -221,7 +222,7 @@ def _stream(app: t.Any, template: Template, context: dict[str, t.Any]) -> t.Iter
 
     rv = generate()
     if _cv_request.get(None) is not None:
-        rv = stream_with_context(rv)  # type: ignore[assignment]
+        return stream_with_context(rv)  # type: ignore[return-value]  # given an iterator, it returns one
     return rv
 
 
@@ -234,14 +235,14 @@ def render_template(template_name_or_list: str | Template | list[str | Template]
     :raises TemplateNotFound: (or ``TemplatesNotFound`` for a list) when
         no template matches.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method the proxy type hides
     template = app.jinja_env.get_or_select_template(template_name_or_list)
     return _render(app, template, context)
 
 
 def render_template_string(source: str, **context: t.Any) -> str:
     """Render template ``source`` (autoescaped) with ``context``."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method the proxy type hides
     return _render(app, app.jinja_env.from_string(source), context)
 
 
@@ -249,14 +250,14 @@ def stream_template(template_name_or_list: str | Template | list[str | Template]
     """Like :func:`render_template` but return the output in pieces, to
     return as a streamed response; inside a request the request context
     stays available while the pieces are produced."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method the proxy type hides
     template = app.jinja_env.get_or_select_template(template_name_or_list)
     return _stream(app, template, context)
 
 
 def stream_template_string(source: str, **context: t.Any) -> t.Iterator[str]:
     """Like :func:`render_template_string` but return the output in pieces."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method the proxy type hides
     return _stream(app, app.jinja_env.from_string(source), context)
 
 

@@ -141,7 +141,8 @@ def describe_token_type(token_type: str) -> str:
 def describe_token(token: Token) -> str:
     """How an error message names a token (a name by its value)."""
     if token.type == TOKEN_NAME:
-        return token.value  # type: ignore[no-any-return]
+        name: str = token.value
+        return name
     return describe_token_type(token.type)
 
 
@@ -358,7 +359,7 @@ def _unescape_string(body: str) -> str:
         raise ValueError(str(exc)) from None
 
 
-class _Chunks(list):  # type: ignore[type-arg]
+class _Chunks(list[t.Any]):
     """The first pass's output: data strings and tags, with their start lines."""
 
     def __init__(self, lexer: Lexer) -> None:
@@ -487,7 +488,7 @@ class Lexer:
 
     # -- first pass: chunks ----------------------------------------------------
 
-    def _scan(self, source: str) -> list[t.Any]:
+    def _scan(self, source: str) -> _Chunks:
         chunks = _Chunks(self)
         self._line_comments: list[tuple[int, str]] = []
         pos = 0
@@ -501,11 +502,13 @@ class Lexer:
             if m.lastgroup == "linecomment":
                 chunks.add(source[pos:start], self._lineno(pos))
                 text = m.group()
-                self._line_comments.append((self._lineno(start), text[text.index(self.line_comment_prefix) + len(self.line_comment_prefix) :]))
+                prefix = self.line_comment_prefix or ""  # set: this group exists only then
+                self._line_comments.append((self._lineno(start), text[text.index(prefix) + len(prefix) :]))
                 pos = m.end()
                 continue
             if m.lastgroup == "line":
-                if self._stripped_into(chunks, source, pos, m.end() - len(self.line_statement_prefix)):
+                # the prefix is set: this group exists only then
+                if self._stripped_into(chunks, source, pos, m.end() - len(self.line_statement_prefix or "")):
                     # Jinja2 quirk kept for identical output: a ``-`` that
                     # strips the whitespace up to a line statement prefix
                     # leaves it mid-line, so it is plain text.
@@ -537,14 +540,14 @@ class Lexer:
         return chunks
 
     @staticmethod
-    def _stripped_into(chunks: list[t.Any], source: str, pos: int, prefix_start: int) -> bool:
+    def _stripped_into(chunks: _Chunks, source: str, pos: int, prefix_start: int) -> bool:
         """Whether a ``-`` modifier's strip reaches from the last tag to ``prefix_start``."""
         if not chunks or not isinstance(chunks[-1], _Tag) or chunks[-1].right != "-":
             return False
         gap = source[pos:prefix_start]
         return not gap or gap.isspace()
 
-    def _scan_comment(self, source: str, pos: int, left: str, chunks: list[t.Any], start: int) -> int:
+    def _scan_comment(self, source: str, pos: int, left: str, chunks: _Chunks, start: int) -> int:
         end = source.find(self.comment_end, pos)
         if end == -1:
             self._fail("Missing end of comment tag", start)
@@ -556,7 +559,7 @@ class Lexer:
         chunks.add(tag, self._tag_line)
         return end + len(self.comment_end)
 
-    def _scan_raw(self, source: str, raw: re.Match[str], left: str, chunks: list[t.Any], start: int) -> int:
+    def _scan_raw(self, source: str, raw: re.Match[str], left: str, chunks: _Chunks, start: int) -> int:
         inner_start = raw.end()
         end = self._endraw.search(source, inner_start)
         if end is None:
@@ -574,7 +577,7 @@ class Lexer:
         chunks.add(tag, self._tag_line)
         return end.end()
 
-    def _scan_line_statement(self, source: str, pos: int, chunks: list[t.Any]) -> int:
+    def _scan_line_statement(self, source: str, pos: int, chunks: _Chunks) -> int:
         tag = _Tag("line", "", "")
         pos = self._tokenize_expression(source, pos, tag, "\n")
         # the statement swallows its newline and any blank lines after it
@@ -591,7 +594,7 @@ class Lexer:
         chunks.add(tag, self._tag_line)
         return pos
 
-    def _scan_tag(self, source: str, pos: int, kind: str, left: str, chunks: list[t.Any]) -> int:
+    def _scan_tag(self, source: str, pos: int, kind: str, left: str, chunks: _Chunks) -> int:
         tag = _Tag(kind, left, "")
         closer = self.block_end if kind == "block" else self.variable_end
         pos = self._tokenize_expression(source, pos, tag, closer)
@@ -698,7 +701,7 @@ class Lexer:
 
     # -- second pass: whitespace control and final tokens ------------------------
 
-    def _emit(self, chunks: list[t.Any]) -> list[Token]:
+    def _emit(self, chunks: _Chunks) -> list[Token]:
         # Apply whitespace control to the data chunks around each tag.
         count = len(chunks)
         # indexes of data chunks that begin a line (their newline was trimmed,
@@ -741,7 +744,7 @@ class Lexer:
             return stripped
         return data
 
-    def _tokens_from_chunks(self, chunks: list[t.Any]) -> list[Token]:
+    def _tokens_from_chunks(self, chunks: _Chunks) -> list[Token]:
         tokens: list[Token] = []
         newline = self.newline_sequence
         for chunk, lineno in zip(chunks, chunks.lines):
@@ -801,7 +804,7 @@ def count_newlines(value: str) -> int:
 
 def get_lexer(environment: Environment) -> Lexer:
     """The (cached) lexer for ``environment``'s delimiters and options."""
-    return environment._get_lexer()  # type: ignore[no-any-return]
+    return environment._get_lexer()
 
 
 def compile_rules(environment: Environment) -> list[tuple[str, str]]:
@@ -830,7 +833,7 @@ class Failure:
         raise self.error_class(self.message, lineno, None, filename)
 
 
-class OptionalLStrip(tuple):  # type: ignore[type-arg]
+class OptionalLStrip(tuple[t.Any, ...]):
     """A tuple of rule parts marking that ``lstrip_blocks`` may strip before it."""
 
     __slots__ = ()

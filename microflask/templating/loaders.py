@@ -87,9 +87,13 @@ class FileSystemLoader(BaseLoader):
         encoding: str = "utf-8",
         followlinks: bool = False,
     ) -> None:
-        if not isinstance(searchpath, abc_iterable_types) or isinstance(searchpath, str):
-            searchpath = [searchpath]  # type: ignore[list-item]
-        self.searchpath = [os.fspath(p) for p in searchpath]  # type: ignore[union-attr]
+        paths: t.Sequence[str | os.PathLike[str]]
+        if isinstance(searchpath, abc_iterable_types) and not isinstance(searchpath, str):
+            paths = searchpath
+        else:
+            # another kind of sequence is wrapped (and refused by fspath), as in Jinja2
+            paths = [searchpath]  # type: ignore[list-item]  # see above
+        self.searchpath = [os.fspath(p) for p in paths]
         self.encoding = encoding
         self.followlinks = followlinks
 
@@ -202,7 +206,7 @@ class PackageLoader(FileSystemLoader):
             return super().get_source(environment, template)
         path = os.path.join(self._template_root, *split_template_path(template))
         try:
-            data = self._loader.get_data(path)  # type: ignore[union-attr]
+            data = self._loader.get_data(path)  # type: ignore[union-attr]  # a zip archive: its loader has get_data
         except OSError:
             raise TemplateNotFound(template) from None
         # a zip's contents do not change under a running process

@@ -13,7 +13,7 @@ _IMPLICIT = frozenset(("self",))
 _MACRO_IMPLICIT = frozenset(("caller", "varargs", "kwargs"))
 
 
-class _Sink(set):  # type: ignore[type-arg]
+class _Sink(set[str]):
     """A scope whose bindings do not count (the inside of an ``if`` branch)."""
 
     def add(self, item: t.Any) -> None:
@@ -142,7 +142,7 @@ class _UndeclaredFinder:
         self.child(node.body, scope, [name for target in node.targets for name in self.names(target)])
 
     def _function(self, node: t.Any, scope: list[set[str]]) -> None:
-        bound = set(_MACRO_IMPLICIT)
+        bound: set[str] = set(_MACRO_IMPLICIT)
         for arg in node.args:
             bound.update(self.names(arg))
         visible = self.nested(scope)
@@ -203,7 +203,9 @@ def find_undeclared_variables(ast: nodes.Template) -> set[str]:
     return finder.found
 
 
-_TEMPLATE_NODES = (nodes.Extends, nodes.FromImport, nodes.Import, nodes.Include)
+_TEMPLATE_NODES: tuple[type[nodes.Extends | nodes.FromImport | nodes.Import | nodes.Include], ...] = (
+    nodes.Extends, nodes.FromImport, nodes.Import, nodes.Include
+)
 
 
 def find_referenced_templates(ast: nodes.Template) -> t.Iterator[str | None]:

@@ -61,7 +61,7 @@ class NativeCodeGenerator(CodeGenerator):
         self.debug_info = [(line + 1, tpl) for line, tpl in self.debug_info]
         return "_j_concat = environment.concat\n" + source
 
-    def visit_Output(self, node: n.Node, frame: Frame) -> None:
+    def visit_Output(self, node: n.Output, frame: Frame) -> None:
         if self._known_extends and frame.toplevel:
             return
         guarded = self._guard_output(frame)
@@ -93,24 +93,24 @@ class NativeCodeGenerator(CodeGenerator):
 class NativeTemplate(Template):
     """A template whose :meth:`render` returns a Python value."""
 
-    def render(self, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[override]
+    def render(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Render and return the native value (see :func:`native_concat`)."""
         if self.environment.is_async:
             return run_sync(self.render_async(*args, **kwargs))
         context = self.new_context(dict(*args, **kwargs))
         try:
-            return self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
+            return self.environment.concat(self.root_render_func(context))
         except Exception:
             self.environment.handle_exception()
 
 
-    async def render_async(self, *args: t.Any, **kwargs: t.Any) -> t.Any:  # type: ignore[override]
+    async def render_async(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         """Render in an async environment and return the native value."""
         if not self.environment.is_async:
             raise RuntimeError("The environment was not created with async mode enabled.")
         context = self.new_context(dict(*args, **kwargs))
         try:
-            return self.environment.concat([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]
+            return self.environment.concat([piece async for piece in self.root_render_func(context)])  # type: ignore[attr-defined]  # async mode: an async generator function
         except Exception:
             self.environment.handle_exception()
 
@@ -120,7 +120,7 @@ class NativeEnvironment(Environment):
 
     code_generator_class = NativeCodeGenerator
     #: Joins the rendered pieces into the result.
-    concat = staticmethod(native_concat)  # type: ignore[assignment]
+    concat = staticmethod(native_concat)  # type: ignore[assignment]  # returns any value, not a str
 
 
 NativeEnvironment.template_class = NativeTemplate

@@ -126,7 +126,7 @@ class Node(metaclass=NodeType):
                     raise TypeError(f"{type(self).__name__!r} takes 0 arguments")
                 plural = "" if len(names) == 1 else "s"
                 raise TypeError(f"{type(self).__name__!r} takes 0 or {len(names)} argument{plural}")
-            self.__dict__.update(zip(names, fields))
+            self.__dict__.update(zip(names, fields))  # pyright: ignore[reportAttributeAccessIssue]  # it reads the metaclass's mappingproxy
         if attributes:
             # PERF: the parser passes exactly ``lineno``; skip the general loop
             if len(attributes) == 1 and "lineno" in attributes:
@@ -193,11 +193,11 @@ class Node(metaclass=NodeType):
         """Yield every descendant that is an instance of ``node_type``."""
         for child in self.iter_child_nodes():
             if isinstance(child, node_type):
-                yield child  # type: ignore[misc]
+                yield child
             yield from child.find_all(node_type)
 
     def _walk(self) -> t.Iterator[Node]:
-        todo = deque([self])
+        todo: deque[Node] = deque([self])
         while todo:
             node = todo.popleft()
             todo.extend(node.iter_child_nodes())
@@ -209,7 +209,7 @@ class Node(metaclass=NodeType):
         """Set ``ctx`` (``load``/``store``/``param``) on this node and every descendant having it."""
         for node in self._walk():
             if "ctx" in node.fields:
-                node.ctx = ctx  # type: ignore[attr-defined]
+                node.ctx = ctx  # type: ignore[attr-defined]  # "ctx" is one of its fields
         return self
 
     def set_lineno(self: _N, lineno: int, override: bool = False) -> _N:
@@ -228,9 +228,9 @@ class Node(metaclass=NodeType):
     # -- comparison and display ----------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
-        if type(self) is not type(other):
+        if type(self) is not type(other) or not isinstance(other, Node):
             return NotImplemented
-        return tuple(self.iter_fields()) == tuple(other.iter_fields())  # type: ignore[attr-defined]
+        return tuple(self.iter_fields()) == tuple(other.iter_fields())
 
     __hash__ = object.__hash__
 
@@ -654,7 +654,7 @@ class CondExpr(Expr):
 
 class _FilterTestCommon(Expr):
     fields = ("node", "name", "args", "kwargs", "dyn_args", "dyn_kwargs")
-    node: Expr | None
+    # ``node`` is declared by each subclass: a filter's may be ``None``, a test's not
     name: str
     args: list[Expr]
     kwargs: list[Keyword]
@@ -666,9 +666,13 @@ class _FilterTestCommon(Expr):
 class Filter(_FilterTestCommon):
     """``node|name(args)``; ``node`` is ``None`` in a filter block's chain."""
 
+    node: Expr | None
+
 
 class Test(_FilterTestCommon):
     """``node is name(args)``."""
+
+    node: Expr
 
 
 class Call(Expr):

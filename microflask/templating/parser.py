@@ -195,7 +195,8 @@ class Parser:
         try:
             if token.value in _STATEMENTS:
                 method = _STATEMENT_METHODS[token.value]
-                return getattr(self, method)()  # type: ignore[no-any-return]
+                parsed: n.Node | list[n.Node] = getattr(self, method)()
+                return parsed
             extension = self.extensions.get(token.value)
             if extension is not None:
                 return extension(self)
@@ -303,7 +304,7 @@ class Parser:
         stream = self.stream
         if stream.current.type == "name" and stream.current.value in ("with", "without"):
             if stream.look().test("name:context"):
-                with_context = stream.next().value == "with"
+                with_context: bool = stream.next().value == "with"
                 stream.next()
                 return with_context
         return default
@@ -810,11 +811,16 @@ class Parser:
         return n.Call(node, args, kwargs, dyn_args, dyn_kwargs, lineno=lineno)
 
     def _dotted_name(self) -> str:
-        name = self.stream.expect("name").value
+        name: str = self.stream.expect("name").value
         while self.stream.test("dot"):
             self.stream.next()
             name += "." + self.stream.expect("name").value
         return name
+
+    @t.overload
+    def parse_filter(self, node: n.Node, start_inline: bool = False) -> n.Node: ...
+    @t.overload
+    def parse_filter(self, node: n.Node | None, start_inline: bool = False) -> n.Node | None: ...
 
     def parse_filter(self, node: n.Node | None, start_inline: bool = False) -> n.Node | None:
         """Parse ``|f(args)|g`` applied to ``node``."""

@@ -57,19 +57,19 @@ class _PassArg(enum.Enum):
 
 def pass_context(f: F) -> F:
     """Mark a filter/test/global so it receives the render :class:`Context` first."""
-    f.jinja_pass_arg = _PassArg.context  # type: ignore[attr-defined]
+    f.jinja_pass_arg = _PassArg.context  # type: ignore[attr-defined]  # a marker attribute (as in Jinja2)
     return f
 
 
 def pass_eval_context(f: F) -> F:
     """Mark a callable so it receives the :class:`EvalContext` first."""
-    f.jinja_pass_arg = _PassArg.eval_context  # type: ignore[attr-defined]
+    f.jinja_pass_arg = _PassArg.eval_context  # type: ignore[attr-defined]  # a marker attribute (as in Jinja2)
     return f
 
 
 def pass_environment(f: F) -> F:
     """Mark a callable so it receives the :class:`~.environment.Environment` first."""
-    f.jinja_pass_arg = _PassArg.environment  # type: ignore[attr-defined]
+    f.jinja_pass_arg = _PassArg.environment  # type: ignore[attr-defined]  # a marker attribute (as in Jinja2)
     return f
 
 
@@ -251,7 +251,7 @@ class Context:
         return f"<{type(self).__name__} {self.get_all()!r} of {self.name!r}>"
 
 
-abc.Mapping.register(Context)
+abc.Mapping.register(Context)  # pyright: ignore[reportAttributeAccessIssue]  # typeshed's Mapping hides ABCMeta.register
 
 
 def new_context(
@@ -301,7 +301,7 @@ class BlockReference:
 
     def __call__(self) -> str:
         if self._context.environment.is_async:
-            return self._async_call()  # type: ignore[return-value]
+            return self._async_call()  # type: ignore[return-value]  # async mode: the template awaits it
         rv = "".join(self._stack[self._depth](self._context))
         if self._context.eval_ctx.autoescape:
             return Markup(rv)
@@ -375,7 +375,7 @@ class LoopContext:
         if self._length is not None:
             return self._length
         try:
-            self._length = len(self._iterable)  # type: ignore[arg-type]
+            self._length = len(self._iterable)  # type: ignore[arg-type]  # TypeError for an unsized one, caught
         except TypeError:
             rest = list(self._iterator)
             self._iterator = iter(rest)
@@ -412,7 +412,11 @@ class LoopContext:
 
     @property
     def last(self) -> bool:
-        return self._peek_next() is missing
+        # PERF: ``_peek_next`` inlined (``loop.last`` is read on every pass of many loops)
+        after = self._after
+        if after is missing:
+            after = self._after = next(self._iterator, missing)
+        return after is missing
 
     @property
     def previtem(self) -> t.Any:
@@ -458,7 +462,8 @@ class LoopContext:
         """Render the loop body again for ``iterable`` (``recursive`` loops)."""
         if self._recurse is None:
             raise TypeError("The loop must have the 'recursive' marker to be called recursively.")
-        return self._recurse(iterable, self._recurse, depth=self.depth)  # type: ignore[no-any-return]
+        rendered: str = self._recurse(iterable, self._recurse, depth=self.depth)
+        return rendered
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.index}/{self.length}>"
@@ -667,7 +672,7 @@ class ChainableUndefined(Undefined):
             raise AttributeError(name)
         return self
 
-    def __getitem__(self, key: t.Any) -> ChainableUndefined:  # type: ignore[override]
+    def __getitem__(self, key: t.Any) -> ChainableUndefined:  # type: ignore[override]  # chains instead of failing
         return self
 
 
@@ -680,7 +685,7 @@ class DebugUndefined(Undefined):
         if self._undefined_hint:
             message = f"undefined value printed: {self._undefined_hint}"
         elif self._undefined_obj is missing:
-            message = self._undefined_name  # type: ignore[assignment]
+            message = self._undefined_name  # type: ignore[assignment]  # set whenever the object is missing
         else:
             message = f"no such element: {object_type_repr(self._undefined_obj)}[{self._undefined_name!r}]"
         return f"{{{{ {message} }}}}"
@@ -690,8 +695,8 @@ class StrictUndefined(Undefined):
     """An undefined that raises on printing, iterating, testing truth or comparing."""
 
     __slots__ = ()
-    __iter__ = __str__ = __len__ = Undefined._fail_with_undefined_error  # type: ignore[assignment]
-    __eq__ = __ne__ = __bool__ = __hash__ = Undefined._fail_with_undefined_error  # type: ignore[assignment]
+    __iter__ = __str__ = __len__ = Undefined._fail_with_undefined_error
+    __eq__ = __ne__ = __bool__ = __hash__ = Undefined._fail_with_undefined_error
     __contains__ = Undefined._fail_with_undefined_error
 
 
@@ -710,10 +715,10 @@ def make_logging_undefined(logger: t.Any = None, base: type[Undefined] = Undefin
         logger = logging.getLogger(__name__)
         logger.addHandler(logging.StreamHandler(sys.stderr))
 
-    class LoggingUndefined(base):  # type: ignore[valid-type,misc]
+    class LoggingUndefined(base):  # type: ignore[valid-type,misc]  # a base chosen at runtime
         __slots__ = ()
 
-        def _fail_with_undefined_error(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        def _fail_with_undefined_error(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:  # type: ignore[misc]  # the base (a dynamic class here) always raises
             try:
                 super()._fail_with_undefined_error(*args, **kwargs)
             except self._undefined_exception as e:
@@ -722,15 +727,18 @@ def make_logging_undefined(logger: t.Any = None, base: type[Undefined] = Undefin
 
         def __str__(self) -> str:
             logger.warning("Template variable warning: %s", self._undefined_message)
-            return super().__str__()  # type: ignore[no-any-return]
+            text: str = super().__str__()
+            return text
 
         def __iter__(self) -> t.Iterator[t.Any]:
             logger.warning("Template variable warning: %s", self._undefined_message)
-            return super().__iter__()  # type: ignore[no-any-return]
+            items: t.Iterator[t.Any] = super().__iter__()
+            return items
 
         def __bool__(self) -> bool:
             logger.warning("Template variable warning: %s", self._undefined_message)
-            return super().__bool__()  # type: ignore[no-any-return]
+            truth: bool = super().__bool__()
+            return truth
 
     return LoggingUndefined
 

@@ -24,7 +24,7 @@ import operator
 import string
 import types
 import typing as t
-from _string import formatter_field_name_split  # type: ignore[import-not-found]
+from _string import formatter_field_name_split  # type: ignore[import-not-found]  # CPython's private module, no stubs
 from collections import abc, deque
 
 from ..markup import Markup, _EscapeFormatter
@@ -85,7 +85,7 @@ def safe_range(*args: int) -> range:
 
 def unsafe(f: F) -> F:
     """Mark a function or method as not callable from a sandboxed template."""
-    f.unsafe_callable = True  # type: ignore[attr-defined]
+    f.unsafe_callable = True  # type: ignore[attr-defined]  # a marker attribute (as in Jinja2)
     return f
 
 
@@ -169,7 +169,7 @@ def _unbound_format_name(func: t.Any, first: str) -> str | None:
         return "format_map"
     name = getattr(func, "__name__", None)
     if name in _FORMAT_NAMES and getattr(type(first), name, None) is func:
-        return name  # type: ignore[return-value]
+        return t.cast(str, name)  # one of _FORMAT_NAMES
     return None
 
 

@@ -77,7 +77,7 @@ def pformat(obj: t.Any) -> str:
 
 def clear_caches() -> None:
     """Forget the environments shared by ``Template(...)`` constructors."""
-    from .environment import _SHARED
+    from .environment import _SHARED  # cycle: the environment imports this module
 
     _SHARED.clear()
 
@@ -184,7 +184,8 @@ class LRUCache:
         return list(self)
 
     def __iter__(self) -> t.Iterator[t.Any]:
-        return reversed(tuple(self._queue))
+        newest_first: t.Iterator[t.Any] = reversed(tuple(self._queue))
+        return newest_first
 
     def __reversed__(self) -> t.Iterator[t.Any]:
         """Least recently used first."""

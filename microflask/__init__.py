@@ -151,7 +151,53 @@ _SUBMODULES = frozenset(
 # one says it is a limitation instead of a bare AttributeError.
 _FLASK_ONLY = frozenset({"sansio"})
 
-__all__ = ["__version__", "__flask_version__", *(name for name in _EXPORTS if not name.startswith("_"))]
+# Written out (not computed from _EXPORTS) so that type checkers read it;
+# tests/microflask/test_package_all.py keeps the two in step.
+__all__ = [
+    "__version__",
+    "__flask_version__",
+    "Flask",
+    "Blueprint",
+    "Config",
+    "after_this_request",
+    "copy_current_request_context",
+    "has_app_context",
+    "has_request_context",
+    "current_app",
+    "g",
+    "request",
+    "session",
+    "abort",
+    "flash",
+    "get_flashed_messages",
+    "make_response",
+    "redirect",
+    "send_file",
+    "send_from_directory",
+    "stream_with_context",
+    "url_for",
+    "jsonify",
+    "escape",
+    "Markup",
+    "appcontext_popped",
+    "appcontext_pushed",
+    "appcontext_tearing_down",
+    "got_request_exception",
+    "message_flashed",
+    "request_finished",
+    "request_started",
+    "request_tearing_down",
+    "before_render_template",
+    "template_rendered",
+    "get_template_attribute",
+    "render_template",
+    "render_template_string",
+    "stream_template",
+    "stream_template_string",
+    "Request",
+    "Response",
+    "install_as_flask",
+]
 
 # Taken now: importing the submodule ``microflask.globals`` later puts a
 # module named ``globals`` in this namespace, hiding the builtin.

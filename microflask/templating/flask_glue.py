@@ -222,7 +222,7 @@ def _stream(app: t.Any, template: Template, context: dict[str, t.Any]) -> t.Iter
 
     rv = generate()
     if _cv_request.get(None) is not None:
-        return stream_with_context(rv)  # type: ignore[return-value]  # given an iterator, it returns one
+        return stream_with_context(rv)
     return rv
 
 

@@ -9,6 +9,7 @@ first, unless it is itself safe, i.e. it has an ``__html__`` method (the
 from __future__ import annotations
 
 import html
+import re
 import string
 import typing as t
 
@@ -201,12 +202,15 @@ class Markup(str):
     def striptags(self) -> str:
         """Remove comments and tags, collapse whitespace, then :meth:`unescape`.
 
-        Works with ``str.find`` (linear time) instead of a regex so hostile
-        input such as many unclosed ``<`` cannot make it slow.
+        Linear time: hostile input such as many unclosed ``<`` cannot make
+        it slow (see :func:`_strip_tags`).
         """
-        value = _strip_between(str(self), "<!--", "-->")
-        value = _strip_between(value, "<", ">")
-        return self.__class__(" ".join(value.split())).unescape()
+        text = _strip_tags(str(self))
+        if type(self) is Markup:
+            # PERF: the stock class's unescape is html.unescape of the text;
+            # a subclass (which may override unescape) takes the general way.
+            return html.unescape(text)
+        return self.__class__(text).unescape()
 
     @classmethod
     def escape(cls, s: t.Any) -> Markup:
@@ -297,21 +301,30 @@ class Markup(str):
         return self
 
 
-def _strip_between(value: str, opener: str, closer: str) -> str:
-    """Remove every ``opener ... closer`` span; an unclosed opener stops the scan."""
-    parts: list[str] = []
-    pos = 0
-    while True:
-        start = value.find(opener, pos)
-        if start == -1:
-            break
-        end = value.find(closer, start + len(opener))
-        if end == -1:
-            break
-        parts.append(value[pos:start])
-        pos = end + len(closer)
-    parts.append(value[pos:])
-    return "".join(parts)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(value: str) -> str:
+    """Remove comments, then tags, then collapse whitespace.
+
+    The same spans as a left-to-right scan with ``str.find`` (find an opener,
+    then the first closer after it; stop at an unclosed opener), in C: each pattern
+    runs only over the text up to the last closer, where every opener has a
+    closer after it, so no match attempt scans to the end of the text and
+    fails (which would make many unclosed ``<`` quadratic). An opener after
+    the last closer is unclosed and, as in the scan, left alone.
+    """
+    if "<" in value:
+        if "<!--" in value:
+            end = value.rfind("-->") + 3
+            if end > 2:
+                value = _COMMENT_RE.sub("", value[:end]) + value[end:]
+        end = value.rfind(">") + 1
+        if end:
+            value = _TAG_RE.sub("", value[:end]) + value[end:]
+    return " ".join(value.split())
+
 
 
 class _EscapeFormatter(string.Formatter):

@@ -497,13 +497,13 @@ def test_send_from_directory_root_path(public_dir: pathlib.Path) -> None:
         send_from_directory("public", "../secret.txt", make_environ(), _root_path=public_dir.parent)
 
 
-def test_file_is_read_in_64k_blocks_without_a_file_wrapper(tmp_path):
+def test_file_is_read_in_256k_blocks_without_a_file_wrapper(tmp_path):
     from wsgikit.utils import send_file as _send_file
 
     path = tmp_path / "big.bin"
-    path.write_bytes(b"x" * (200 * 1024))
+    path.write_bytes(b"x" * (600 * 1024))
     environ = {"REQUEST_METHOD": "GET", "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
     response = _send_file(str(path), environ)
     chunks = [len(chunk) for chunk in response.response]
     response.close()
-    assert chunks == [65536, 65536, 65536, 8192]
+    assert chunks == [262144, 262144, 90112]

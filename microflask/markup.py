@@ -64,6 +64,34 @@ def escape(s: t.Any) -> Markup:
     return _escape_general(s)
 
 
+def _escape_output(s: t.Any) -> str:
+    """:func:`escape` for text formatted straight into output: the same
+    characters, but a ``str`` is not wrapped in :class:`Markup` (compiled
+    templates put it into ``'...%s...' % (...)``, which copies any ``str``
+    subclass back into a plain ``str``; skipping the wrap skips both).
+    Only the type of the result differs from :func:`escape`, never its text
+    (tested against it).
+    """
+    cls = type(s)
+    if cls is str:
+        if "&" in s:
+            s = s.replace("&", "&amp;")
+        if ">" in s:
+            s = s.replace(">", "&gt;")
+        if "<" in s:
+            s = s.replace("<", "&lt;")
+        if "'" in s:
+            s = s.replace("'", "&#39;")
+        if '"' in s:
+            s = s.replace('"', "&#34;")
+        return s  # type: ignore[no-any-return]  # exactly a str: tested above
+    if cls is Markup:
+        return s  # type: ignore[no-any-return]  # exactly a Markup: tested above
+    if cls is int or cls is float:
+        return str(s)
+    return escape(s)
+
+
 def _escape_general(s: t.Any) -> Markup:
     """:func:`escape` for any value, without the type shortcuts.
 
@@ -301,25 +329,81 @@ class Markup(str):
         return self
 
 
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
-def _strip_tags(value: str) -> str:
-    """Remove comments, then tags, then collapse whitespace.
+def _kept_tail(pieces: list[str]) -> str:
+    """The last (up to) three characters of the text in ``pieces``."""
+    tail = ""
+    for piece in reversed(pieces):
+        tail = piece[-3:] + tail
+        if len(tail) >= 3:
+            return tail[-3:]
+    return tail
 
-    The same spans as a left-to-right scan with ``str.find`` (find an opener,
-    then the first closer after it; stop at an unclosed opener), in C: each pattern
-    runs only over the text up to the last closer, where every opener has a
-    closer after it, so no match attempt scans to the end of the text and
-    fails (which would make many unclosed ``<`` quadratic). An opener after
-    the last closer is unclosed and, as in the scan, left alone.
+
+def _strip_comments(value: str) -> str:
+    """Remove ``<!-- ... -->`` comments as MarkupSafe does, in linear time.
+
+    MarkupSafe removes the leftmost ``<!--`` with the first ``-->`` at or
+    after its start (so ``<!-->`` is a whole comment), then searches the
+    joined text again, where a new opener can appear across the cut
+    (``<!-<!---->- x -->``). Rebuilding the text each time is quadratic; here
+    the kept text only grows, and an opener across the cut can only start
+    in its last three characters, which are checked before searching on.
+    An opener without a closer ends the search, leaving the rest as is.
+    """
+    out: list[str] = []
+    tail = ""
+    pos = 0
+    while True:
+        k = (tail + value[pos : pos + 3]).find("<!--") if tail else -1
+        if 0 <= k < len(tail):
+            kept = len(tail) - k  # the opener's characters already kept
+            c = (tail[k:] + value[pos : pos + 2]).find("-->")
+            if c != -1:
+                end = pos + c + 3 - kept
+            else:
+                c = value.find("-->", pos)
+                if c == -1:
+                    break
+                end = c + 3
+            while kept:  # take the opener's start back out of the kept text
+                last = out.pop()
+                if len(last) > kept:
+                    out.append(last[:-kept])
+                    break
+                kept -= len(last)
+        else:
+            start = value.find("<!--", pos)
+            if start == -1:
+                break
+            c = value.find("-->", start)
+            if c == -1:
+                break
+            if start > pos:
+                out.append(value[pos:start])
+            end = c + 3
+        pos = end
+        tail = _kept_tail(out)
+    out.append(value[pos:])
+    return "".join(out)
+
+
+def _strip_tags(value: str) -> str:
+    """Remove comments (:func:`_strip_comments`), then tags, then collapse
+    whitespace, as MarkupSafe's ``striptags`` does, in linear time.
+
+    A tag is the leftmost ``<`` to the first ``>`` after it; the text before
+    a removed tag holds no ``<``, so no new tag forms across the cut and one
+    left-to-right pass is the whole job. The pattern runs only over the text
+    up to the last ``>``, where every ``<`` has a closer after it, so no
+    match attempt scans to the end and fails (many unclosed ``<`` would make
+    that quadratic); a ``<`` after the last ``>`` is unclosed and stays.
     """
     if "<" in value:
         if "<!--" in value:
-            end = value.rfind("-->") + 3
-            if end > 2:
-                value = _COMMENT_RE.sub("", value[:end]) + value[end:]
+            value = _strip_comments(value)
         end = value.rfind(">") + 1
         if end:
             value = _TAG_RE.sub("", value[:end]) + value[end:]

@@ -29,7 +29,7 @@ if t.TYPE_CHECKING:
 
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq": ">=", "in": "in", "notin": "not in"}
 #: Helpers every generated function binds as default arguments (fast locals).
-_FAST_HELPERS = ("_j_escape", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
+_FAST_HELPERS = ("_j_escape", "_j_escape_text", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
 #: ``loop`` attributes read directly from a LoopContext (their getters run no
 #: template or user code, so they answer exactly as ``environment.getattr``).
@@ -500,7 +500,7 @@ class CodeGenerator:
         if self._known_extends and frame.toplevel:
             return
         parts: list[str] = []
-        args: list[str] = []
+        expr_nodes: list[n.Node] = []
         for child in node.nodes:
             if isinstance(child, n.TemplateData):
                 parts.append(child.data.replace("%", "%%"))
@@ -510,10 +510,12 @@ class CodeGenerator:
                 parts.append(text.replace("%", "%%"))
             else:
                 parts.append("%s")
-                args.append(self.output_expr(child, frame))
+                expr_nodes.append(child)
         if not parts:
             return
         template = "".join(parts)
+        formatted = template != "%s"
+        args = [self.output_expr(child, frame, formatted) for child in expr_nodes]
         exprs = [c for c in node.nodes if not isinstance(c, n.TemplateData)]
         where: n.Node = node
         if exprs:
@@ -549,8 +551,15 @@ class CodeGenerator:
         else:
             self.writeline(f"{frame.buffer}.extend({code})", node)
 
-    def output_expr(self, node: n.Node, frame: Frame) -> str:
-        """Code for ``{{ node }}``: finalize, then escape or ``str``."""
+    def output_expr(self, node: n.Node, frame: Frame, formatted: bool = False) -> str:
+        """Code for ``{{ node }}``: finalize, then escape or ``str``.
+
+        ``formatted``: the value goes into a ``'...%s...' % (...)`` with other
+        output, which turns it into plain text anyway, so it is escaped with
+        ``escape_text`` (the same characters, no :class:`Markup` built);
+        output yielded on its own stays a ``Markup``, as in Jinja2.
+        """
+        escape_name = "_j_escape_text" if formatted else "_j_escape"
         code = self.visit(node, frame)
         if self._finalize:
             kind = self._finalize_kind
@@ -563,9 +572,9 @@ class CodeGenerator:
             else:
                 code = f"environment.finalize({code})"
         if frame.volatile:
-            return f"(_j_escape if context.eval_ctx.autoescape else _j_str)({code})"
+            return f"({escape_name} if context.eval_ctx.autoescape else _j_str)({code})"
         if frame.autoescape:
-            return f"_j_escape({code})"
+            return f"{escape_name}({code})"
         return f"_j_str({code})"
 
     def visit_If(self, node: n.If, frame: Frame) -> None:

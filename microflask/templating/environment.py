@@ -10,7 +10,7 @@ import typing as t
 import weakref
 from collections import OrderedDict
 
-from ..markup import Markup, escape
+from ..markup import Markup, escape, _escape_output
 from . import nodes
 from .compiler import CodeGenerator, generate
 from .debug import rewrite_traceback_stack
@@ -93,6 +93,7 @@ def _call_with_locals(local_vars: dict[str, t.Any], context: Context, obj: t.Any
 #: Names every generated module sees (besides ``environment`` and filters/tests).
 _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_escape": escape,
+    "_j_escape_text": _escape_output,
     "_j_str": str,
     "_j_missing": missing,
     "_j_concat": "".join,

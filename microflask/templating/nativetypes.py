@@ -73,7 +73,7 @@ class NativeCodeGenerator(CodeGenerator):
         if guarded:
             self.outdent()
 
-    def output_expr(self, node: n.Node, frame: Frame) -> str:
+    def output_expr(self, node: n.Node, frame: Frame, formatted: bool = False) -> str:
         code = self.visit(node, frame)
         if not self._finalize:
             return code

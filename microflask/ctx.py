@@ -22,6 +22,8 @@ from .globals import _cv_app
 from .globals import _cv_request
 from .signals import appcontext_popped
 from .signals import appcontext_pushed
+from .signals import appcontext_tearing_down
+from .signals import request_tearing_down
 
 if t.TYPE_CHECKING:
     from contextvars import Token
@@ -138,13 +140,25 @@ class AppContext:
     # context (``_app_ctx_stack.top.sqlite3_db = ...``).
     __slots__ = ("app", "_url_adapter", "g", "_cv_tokens", "__dict__")
 
+    #: The ``g`` namespace of this context (made on first use, see
+    #: :meth:`__getattr__`).
+    g: _AppCtxGlobals
+
     def __init__(self, app: Flask) -> None:
         #: The application.
         self.app = app
         self._url_adapter: t.Any = _sentinel
-        #: The ``g`` namespace of this context.
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
         self._cv_tokens: list[Token[AppContext]] = []
+
+    def __getattr__(self, name: str) -> t.Any:
+        # PERF: only reached while the ``g`` slot is empty, i.e. on the
+        # first use of ``g``: every request pushes an application context,
+        # most never touch ``g``, so its namespace is made when first read.
+        # Later reads find the slot filled and never come here.
+        if name == "g":
+            g = self.g = self.app.app_ctx_globals_class()
+            return g
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def url_adapter(self) -> t.Any:
@@ -170,21 +184,26 @@ class AppContext:
         if appcontext_pushed.receivers:
             appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Undo the latest :meth:`push`; the last one runs the
         ``teardown_appcontext`` functions with ``exc`` (by default the
         exception being handled, if any).
 
         :raises AssertionError: when this is not the current context.
         """
+        tokens = self._cv_tokens
         try:
-            if len(self._cv_tokens) == 1:
+            if len(tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_appcontext(exc)
+                app = self.app
+                # PERF: the stock teardown with nothing to run is skipped
+                # (decided per class, see Flask._plain_teardown).
+                if not app._plain_teardown or app.teardown_appcontext_funcs or appcontext_tearing_down.receivers:
+                    app.do_teardown_appcontext(exc)
         finally:
             ctx = _cv_app.get(None)
-            _cv_app.reset(self._cv_tokens.pop())
+            _cv_app.reset(tokens.pop())
         if ctx is not self:
             raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
         if appcontext_popped.receivers:
@@ -281,17 +300,20 @@ class RequestContext:
         app = self.app
         app_ctx = _cv_app.get(None)
         if app_ctx is None or app_ctx.app is not app:
-            app_ctx = app.app_context()
+            # PERF: the stock ``app.app_context()`` is this constructor.
+            app_ctx = AppContext(app) if app._stock_app_context else app.app_context()
             app_ctx.push()
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
-        if self._session is None and not app._lazy_session():
+        # Opened now unless the interface opens sessions on first use (see
+        # Flask._lazy_session; inlined, this runs on every request).
+        if self._session is None and getattr(app.session_interface, "_opens_lazily", False) is not True:
             self._session = app._open_session(self.request)
         if self.url_adapter is not None:
             self.match_request()
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Undo the latest :meth:`push`. The last one runs the
         ``teardown_request`` functions with ``exc`` (by default the
         exception being handled, if any), closes the request and pops the
@@ -299,16 +321,21 @@ class RequestContext:
 
         :raises AssertionError: when this is not the current context.
         """
-        clear_request = len(self._cv_tokens) == 1
+        tokens = self._cv_tokens
+        clear_request = len(tokens) == 1
         try:
             if clear_request:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_request(exc)
+                app = self.app
+                # PERF: the stock teardown with nothing to run is skipped
+                # (decided per class, see Flask._plain_teardown).
+                if not app._plain_teardown or app.teardown_request_funcs or request_tearing_down.receivers:
+                    app.do_teardown_request(exc)
                 self.request.close()
         finally:
             ctx = _cv_request.get(None)
-            token, app_ctx = self._cv_tokens.pop()
+            token, app_ctx = tokens.pop()
             _cv_request.reset(token)
             if clear_request:
                 self.request.environ["werkzeug.request"] = None

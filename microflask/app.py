@@ -886,7 +886,9 @@ class Flask(TemplatingAppMixin, Scaffold):
         rule = req.url_rule
         if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        view = self._sync(self.view_functions[rule.endpoint])  # type: ignore[union-attr]
+        func = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
+        # PERF: ``self._sync(func)`` without the call once it is known.
+        view = self._sync_cache.get(func) or self._sync(func)
         return view(**req.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
@@ -1031,21 +1033,23 @@ class Flask(TemplatingAppMixin, Scaffold):
         ``after_request`` functions (blueprints inward-out, then the
         application, each list in reverse), then save the session."""
         ctx = _cv_request.get()
-        for func in ctx._after_request_functions:
-            response = self.ensure_sync(func)(response)
+        # PERF: no loop set up for the usual empty list.
+        if ctx._after_request_functions:
+            for func in ctx._after_request_functions:
+                response = self.ensure_sync(func)(response)
         if self.after_request_funcs:
             for func in self._hook_chain(ctx.request).after_request:
                 response = func(response)
         session = ctx._session
+        interface = self.session_interface
         if session is None:
             # The session was never used. With the default interface only a
             # permanent session cookie can need a refresh, and that needs the
             # session cookie in the request; otherwise open it now like Flask
-            # would have at push time.
-            if self._lazy_session() and self._no_session_cookie(ctx.request):
+            # would have at push time. (``_lazy_session`` inlined.)
+            if getattr(interface, "_opens_lazily", False) is True and self._no_session_cookie(ctx.request):
                 return response
             session = ctx.session
-        interface = self.session_interface
         if not interface.is_null_session(session):
             interface.save_session(self, session, response)
         return response

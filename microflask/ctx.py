@@ -138,27 +138,32 @@ class AppContext:
 
     # ``__dict__``: extensions written for Flask 0.8 keep their state on the
     # context (``_app_ctx_stack.top.sqlite3_db = ...``).
-    __slots__ = ("app", "_url_adapter", "g", "_cv_tokens", "__dict__")
-
-    #: The ``g`` namespace of this context (made on first use, see
-    #: :meth:`__getattr__`).
-    g: _AppCtxGlobals
+    __slots__ = ("app", "_url_adapter", "_g", "_cv_tokens", "__dict__")
 
     def __init__(self, app: Flask) -> None:
         #: The application.
         self.app = app
         self._url_adapter: t.Any = _sentinel
+        self._g: _AppCtxGlobals | None = None
         self._cv_tokens: list[Token[AppContext]] = []
 
-    def __getattr__(self, name: str) -> t.Any:
-        # PERF: only reached while the ``g`` slot is empty, i.e. on the
-        # first use of ``g``: every request pushes an application context,
-        # most never touch ``g``, so its namespace is made when first read.
-        # Later reads find the slot filled and never come here.
-        if name == "g":
-            g = self.g = self.app.app_ctx_globals_class()
-            return g
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """The ``g`` namespace of this context.
+
+        PERF: made on first use. Every request pushes an application
+        context and most never touch ``g``. (A property, not
+        ``__getattr__``: a class with ``__getattr__`` makes every attribute
+        read of its instances slower.)
+        """
+        g = self._g
+        if g is None:
+            g = self._g = self.app.app_ctx_globals_class()
+        return g
+
+    @g.setter
+    def g(self, value: _AppCtxGlobals) -> None:
+        self._g = value
 
     @property
     def url_adapter(self) -> t.Any:

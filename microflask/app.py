@@ -49,6 +49,7 @@ from wsgikit.utils import cached_property
 from wsgikit.utils import redirect as _wz_redirect
 from wsgikit.wrappers import Response as BaseResponse
 
+from .config import DEFAULT_CONFIG
 from .config import Config
 from .config import ConfigAttribute
 from .ctx import _AppCtxGlobals
@@ -62,6 +63,7 @@ from .globals import g
 from .globals import request
 from .helpers import _split_blueprint_path
 from .helpers import get_debug_flag
+from .helpers import get_load_dotenv
 from .helpers import get_root_path
 from .helpers import send_from_directory
 from .json.provider import DefaultJSONProvider
@@ -149,9 +151,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 def _default_config() -> dict[str, t.Any]:
-    from . import config
-
-    return dict(config.DEFAULT_CONFIG)
+    return dict(DEFAULT_CONFIG)
 
 
 class _LoopHolder(threading.local):
@@ -372,6 +372,8 @@ class Flask(TemplatingAppMixin, Scaffold):
     def logger(self) -> t.Any:
         """The ``logging`` logger named after the application; logs to the
         request's ``wsgi.errors`` stream unless a handler is configured."""
+        # Cold start: ``microflask.logging`` imports the stdlib ``logging``,
+        # which an application that never logs does not need.
         from .logging import create_logger
 
         return create_logger(self)
@@ -669,6 +671,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         """A request context for a request built from
         :class:`~microflask.testing.EnvironBuilder` arguments (``path``,
         ``method``, ``data``, ``json``, ``headers``...)."""
+        # Cold start: the testing module brings in wsgikit.test and the CLI.
         from .testing import EnvironBuilder
 
         builder = EnvironBuilder(self, *args, **kwargs)
@@ -682,6 +685,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         :class:`~microflask.testing.FlaskClient`)."""
         cls = self.test_client_class
         if cls is None:
+            # Cold start: the testing module brings in wsgikit.test and the CLI.
             from .testing import FlaskClient as cls
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[arg-type]
 
@@ -689,6 +693,8 @@ class Flask(TemplatingAppMixin, Scaffold):
     def cli(self) -> AppGroup:
         """The application's command group (``@app.cli.command()``), named
         after the application; built on first use."""
+        # Cold start and layering: the CLI is the layer above the app
+        # (it imports this module) and loads argparse, inspect, ast...
         from .cli import AppGroup
 
         return AppGroup(self.name)
@@ -698,6 +704,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         (:attr:`test_cli_runner_class`)."""
         cls = self.test_cli_runner_class
         if cls is None:
+            # Cold start and layering: the CLI is the layer above the app.
             from .cli import FlaskCliRunner as cls
         return cls(self, **kwargs)
 
@@ -1189,10 +1196,12 @@ class Flask(TemplatingAppMixin, Scaffold):
         ``SERVER_NAME``'s, else ``127.0.0.1:5000``."""
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
             return
-        from .cli import get_load_dotenv
+        # Layering: the CLI is the layer above the app (it imports this
+        # module); both names are only needed when the server starts.
+        from .cli import load_dotenv as load_dotenv_files
+        from .cli import show_server_banner
 
         if get_load_dotenv(load_dotenv):
-            from .cli import load_dotenv as load_dotenv_files
 
             # ``.flaskenv``/``.env`` of the working directory (or the
             # nearest parent), never replacing variables already set; then
@@ -1215,9 +1224,8 @@ class Flask(TemplatingAppMixin, Scaffold):
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
+        # Cold start: the server (sockets, threads, TLS) is only loaded to serve.
         from wsgikit.serving import run_simple
-
-        from .cli import show_server_banner
 
         # " * Serving microflask app 'name'" and " * Debug mode: on/off",
         # as Flask prints them (not again in the reloader's child).

@@ -51,6 +51,13 @@ class _AppCtxGlobals:
         # Only reached for missing attributes: say which one.
         raise AttributeError(name)
 
+    if t.TYPE_CHECKING:
+        # ``g.anything = 1`` and ``del g.anything`` type-check; at runtime
+        # object's own methods do the work (PERF: no Python-level hook).
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
+
+        def __delattr__(self, name: str) -> None: ...
+
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return the attribute ``name``, or ``default`` when it is not set."""
         return self.__dict__.get(name, default)
@@ -117,7 +124,7 @@ def copy_current_request_context(f: F) -> F:
         with ctx:
             return ctx.app.ensure_sync(f)(*args, **kwargs)
 
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]  # the wrapper takes f's arguments and returns its value
 
 
 def has_request_context() -> bool:
@@ -292,11 +299,11 @@ class RequestContext:
         """Match the request against the URL map; store the rule and the
         view arguments, or the routing exception, on the request."""
         try:
-            result = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            result = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]  # push() calls this only with an adapter
         except HTTPException as e:
             self.request.routing_exception = e
         else:
-            self.request.url_rule, self.request.view_args = result  # type: ignore[assignment]
+            self.request.url_rule, self.request.view_args = result
 
     def push(self) -> None:
         """Make this request current (after an application context, pushed

@@ -272,19 +272,10 @@ class Flask(TemplatingAppMixin, Scaffold):
     #: ``__init_subclass__``; assigning ``app.request_context`` turns it off
     #: for that instance, see :class:`wsgikit._internal._fast_path_hook`).
     _stock_request_context = True
-    #: Whether :meth:`app_context` is Flask's own, so that pushing a request
-    #: context may build the application context directly.
-    _stock_app_context = True
-    #: Whether :meth:`do_teardown_request` and :meth:`do_teardown_appcontext`
-    #: are Flask's own, so that popping a context may skip them when no
-    #: function is registered and no signal receiver listens.
-    _plain_teardown = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._stock_request_context = _keeps_stock(cls, Flask, ("request_context",))
-        cls._stock_app_context = _keeps_stock(cls, Flask, ("app_context",))
-        cls._plain_teardown = _keeps_stock(cls, Flask, ("do_teardown_request", "do_teardown_appcontext"))
 
     def __init__(
         self,
@@ -670,7 +661,6 @@ class Flask(TemplatingAppMixin, Scaffold):
 
     # -- contexts ----------------------------------------------------------------
 
-    @_fast_path_hook("_stock_app_context")
     def app_context(self) -> AppContext:
         """A new application context (``with app.app_context(): ...``)."""
         return AppContext(self)
@@ -1174,7 +1164,6 @@ class Flask(TemplatingAppMixin, Scaffold):
         (``False``: they see every error)."""
         return False
 
-    @_fast_path_hook("_plain_teardown")
     def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Run the ``teardown_request`` functions (blueprints first, each
         list in reverse) and send ``request_tearing_down``."""
@@ -1186,7 +1175,6 @@ class Flask(TemplatingAppMixin, Scaffold):
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
-    @_fast_path_hook("_plain_teardown")
     def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Run the ``teardown_appcontext`` functions (in reverse) and send
         ``appcontext_tearing_down``."""

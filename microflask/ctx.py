@@ -22,8 +22,6 @@ from .globals import _cv_app
 from .globals import _cv_request
 from .signals import appcontext_popped
 from .signals import appcontext_pushed
-from .signals import appcontext_tearing_down
-from .signals import request_tearing_down
 
 if t.TYPE_CHECKING:
     from contextvars import Token
@@ -208,11 +206,7 @@ class AppContext:
             if len(tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                app = self.app
-                # PERF: the stock teardown with nothing to run is skipped
-                # (decided per class, see Flask._plain_teardown).
-                if not app._plain_teardown or app.teardown_appcontext_funcs or appcontext_tearing_down.receivers:
-                    app.do_teardown_appcontext(exc)
+                self.app.do_teardown_appcontext(exc)
         finally:
             ctx = _cv_app.get(None)
             _cv_app.reset(tokens.pop())
@@ -313,7 +307,7 @@ class RequestContext:
         app_ctx = _cv_app.get(None)
         if app_ctx is None or app_ctx.app is not app:
             # PERF: the stock ``app.app_context()`` is this constructor.
-            app_ctx = AppContext(app) if app._stock_app_context else app.app_context()
+            app_ctx = app.app_context()
             app_ctx.push()
         else:
             app_ctx = None
@@ -339,11 +333,7 @@ class RequestContext:
             if clear_request:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                app = self.app
-                # PERF: the stock teardown with nothing to run is skipped
-                # (decided per class, see Flask._plain_teardown).
-                if not app._plain_teardown or app.teardown_request_funcs or request_tearing_down.receivers:
-                    app.do_teardown_request(exc)
+                self.app.do_teardown_request(exc)
                 self.request.close()
         finally:
             ctx = _cv_request.get(None)

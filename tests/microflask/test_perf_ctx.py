@@ -1,14 +1,17 @@
 """The cheap context machinery behaves as the general path does.
 
-Pushing a request context builds the application context directly when
-``app_context`` is Flask's own, and popping skips ``do_teardown_request`` /
-``do_teardown_appcontext`` when they are Flask's own and nothing is
-registered; ``g`` is made on first use. Each shortcut is compared here with
-the general path (the per-class flag switched off on the instance) and
-checked against subclass and instance overrides of what it bypasses.
+``wsgi_app`` builds the request context directly when ``request_context``
+is Flask's own; ``g`` is made on first use; the contexts call
+``app_context``, ``do_teardown_request`` and ``do_teardown_appcontext`` as
+Flask does (a shortcut past them was measured and gave too little: see
+docs/benchmarks.md). Each is compared here with the general path (an
+instance override of ``request_context``) and checked against subclass and
+instance overrides.
 """
 
 from __future__ import annotations
+
+import types
 
 import pytest
 
@@ -25,16 +28,13 @@ from microflask.signals import appcontext_pushed
 from microflask.signals import appcontext_tearing_down
 from microflask.signals import request_tearing_down
 
-_FLAGS = ("_stock_app_context", "_plain_teardown")
-
-
 def _make_app(general: bool) -> tuple[Flask, list[str]]:
     app = Flask("perf_ctx")
     app.config.update(TESTING=True, SECRET_KEY="k")
     if general:
-        # The instance takes the general path (as after an override).
-        for flag in _FLAGS:
-            setattr(app, flag, False)
+        # The stock method, assigned on the instance: wsgi_app calls it.
+        app.request_context = types.MethodType(Flask.request_context, app)  # type: ignore[method-assign]
+        assert app._stock_request_context is False
     events: list[str] = []
 
     @app.route("/<name>")
@@ -99,7 +99,6 @@ def test_teardown_overrides_are_called_with_nothing_registered(name: str) -> Non
         return getattr(Flask, name)(self, exc)
 
     Sub = type("Sub", (Flask,), {name: override})
-    assert Flask._plain_teardown and not Sub._plain_teardown
     sub = Sub("sub")
     sub.route("/")(lambda: "ok")
     assert sub.test_client().get("/").data == b"ok"
@@ -114,7 +113,6 @@ def test_teardown_overrides_are_called_with_nothing_registered(name: str) -> Non
         return stock(exc)
 
     setattr(app, name, on_instance)
-    assert app._plain_teardown is False and Flask._plain_teardown is True
     assert app.test_client().get("/").data == b"ok"
     assert calls == ["subclass None", "instance None"]
 
@@ -149,7 +147,6 @@ def test_app_context_overrides_make_the_request_s_application_context() -> None:
             calls.append("subclass")
             return MyAppContext(self)
 
-    assert Flask._stock_app_context and not Sub._stock_app_context
     sub = Sub("sub")
     sub.route("/")(lambda: type(_cv_app.get()).__name__)
     assert sub.test_client().get("/").data == b"MyAppContext"
@@ -158,7 +155,6 @@ def test_app_context_overrides_make_the_request_s_application_context() -> None:
     app = Flask("inst")
     app.route("/")(lambda: type(_cv_app.get()).__name__)
     app.app_context = lambda: (calls.append("instance"), MyAppContext(app))[1]  # type: ignore[method-assign]
-    assert app._stock_app_context is False
     assert app.test_client().get("/").data == b"MyAppContext"
     assert calls == ["subclass", "instance"]
 

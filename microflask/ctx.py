@@ -306,7 +306,6 @@ class RequestContext:
         app = self.app
         app_ctx = _cv_app.get(None)
         if app_ctx is None or app_ctx.app is not app:
-            # PERF: the stock ``app.app_context()`` is this constructor.
             app_ctx = app.app_context()
             app_ctx.push()
         else:

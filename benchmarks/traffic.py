@@ -36,8 +36,15 @@ import tempfile
 import time
 import typing as t
 
+if __package__ in (None, ""):  # run as ``python3 benchmarks/traffic.py``
+    # The repository root, so that ``microflask`` and ``wsgikit`` import
+    # (otherwise they would be skipped as "not installed", like a missing peer).
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 #: Frameworks in report order; ``microflask`` is "ours".
 FRAMEWORKS = ("microflask", "flask", "bottle", "falcon", "wsgikit", "raw")
+#: The project's own: an import error there is a failure, not a skipped peer.
+_OURS = ("microflask", "wsgikit")
 
 
 @dataclasses.dataclass
@@ -833,6 +840,8 @@ def run_traffic(scenario: Traffic, rounds: int, batch_seconds: float, only: t.It
         try:
             app = factory()
         except ImportError:
+            if name in _OURS:
+                raise  # never report figures without ours
             continue
         environ = scenario.environ
         cookie_for = getattr(scenario, "cookie_for", None)

@@ -100,14 +100,16 @@ class TemplatingAppMixin(TemplatingScaffoldMixin):
 
     #: The class of :attr:`jinja_env` (:class:`microflask.templating.flask_glue.Environment`;
     #: the engine is imported when this is first read).
-    jinja_environment: type[Environment] = _EngineClass("Environment")  # type: ignore[assignment]
+    jinja_environment: type[Environment] = _EngineClass("Environment")  # type: ignore[assignment]  # a descriptor that gives the engine's class on first read
     #: Options passed to :attr:`jinja_environment`; change them before
     #: :attr:`jinja_env` is first used.
     jinja_options: dict[str, t.Any] = {}
 
     if t.TYPE_CHECKING:
         config: Config
-        debug: bool
+
+        @property
+        def debug(self) -> bool: ...
         template_context_processors: t.Any
         ensure_sync: t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]]
         url_for: t.Callable[..., str]

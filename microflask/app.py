@@ -31,7 +31,6 @@ from datetime import timedelta
 from types import FunctionType
 from urllib.parse import quote as _url_quote
 
-from wsgikit._internal import _fast_path_hook
 from wsgikit._internal import _keeps_stock
 from wsgikit.datastructures import Headers
 from wsgikit.exceptions import Aborter
@@ -49,6 +48,7 @@ from wsgikit.utils import cached_property
 from wsgikit.utils import redirect as _wz_redirect
 from wsgikit.wrappers import Response as BaseResponse
 
+from .config import DEFAULT_CONFIG
 from .config import Config
 from .config import ConfigAttribute
 from .ctx import _AppCtxGlobals
@@ -62,6 +62,7 @@ from .globals import g
 from .globals import request
 from .helpers import _split_blueprint_path
 from .helpers import get_debug_flag
+from .helpers import get_load_dotenv
 from .helpers import get_root_path
 from .helpers import send_from_directory
 from .json.provider import DefaultJSONProvider
@@ -89,6 +90,16 @@ if t.TYPE_CHECKING:
     from .sessions import SessionInterface
     from .sessions import SessionMixin
     from .testing import FlaskClient
+
+    _Method = t.TypeVar("_Method", bound=t.Callable[..., t.Any])
+
+    def _fast_path_hook(flag: str) -> t.Callable[[_Method], _Method]:
+        """For the checkers: the marked method keeps its signature (the
+        runtime descriptor reads like the plain method)."""
+        ...
+
+else:
+    from wsgikit._internal import _fast_path_hook
 
 T = t.TypeVar("T")
 #: The stock ``__call__`` of HTTP exceptions and of responses, for
@@ -149,9 +160,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 def _default_config() -> dict[str, t.Any]:
-    from . import config
-
-    return dict(config.DEFAULT_CONFIG)
+    return dict(DEFAULT_CONFIG)
 
 
 class _LoopHolder(threading.local):
@@ -234,6 +243,8 @@ class Flask(TemplatingAppMixin, Scaffold):
     app_ctx_globals_class = _AppCtxGlobals
     #: The class of :attr:`config`.
     config_class = Config
+    #: The configuration defaults (Flask's ``default_config``).
+    default_config: dict[str, t.Any] = _default_config()
     #: The JSON provider class; :attr:`json` is made from it.
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
     #: The rule class of :meth:`add_url_rule`.
@@ -253,7 +264,7 @@ class Flask(TemplatingAppMixin, Scaffold):
     secret_key = ConfigAttribute[t.Union[str, bytes, None]]("SECRET_KEY")
     #: ``config["PERMANENT_SESSION_LIFETIME"]`` as a timedelta.
     permanent_session_lifetime = ConfigAttribute[timedelta](
-        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta  # type: ignore[arg-type]  # None only if the config holds None, as in Flask
     )
 
     #: Whether this class's :meth:`request_context` is Flask's own, so that
@@ -331,7 +342,7 @@ class Flask(TemplatingAppMixin, Scaffold):
                 f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 host=static_host,
-                view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
+                view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]  # the route only runs while the app is alive
             )
 
     # -- setup -------------------------------------------------------------------
@@ -349,11 +360,11 @@ class Flask(TemplatingAppMixin, Scaffold):
             )
 
     @cached_property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:  # pyright: ignore[reportIncompatibleVariableOverride]  # Flask computes the name Scaffold stores
         """The application's name: the import name, or the script's file
         name when that is ``__main__``."""
         if self.import_name == "__main__":
-            fn = getattr(sys.modules["__main__"], "__file__", None)
+            fn: str | None = getattr(sys.modules["__main__"], "__file__", None)
             if fn is None:
                 return "__main__"
             return os.path.splitext(os.path.basename(fn))[0]
@@ -363,6 +374,8 @@ class Flask(TemplatingAppMixin, Scaffold):
     def logger(self) -> t.Any:
         """The ``logging`` logger named after the application; logs to the
         request's ``wsgi.errors`` stream unless a handler is configured."""
+        # Cold start: ``microflask.logging`` imports the stdlib ``logging``,
+        # which an application that never logs does not need.
         from .logging import create_logger
 
         return create_logger(self)
@@ -370,7 +383,8 @@ class Flask(TemplatingAppMixin, Scaffold):
     @property
     def debug(self) -> bool:
         """``config["DEBUG"]``: debug mode."""
-        return self.config["DEBUG"]  # type: ignore[no-any-return]
+        debug: bool = self.config["DEBUG"]
+        return debug
 
     @debug.setter
     def debug(self, value: bool) -> None:
@@ -449,7 +463,7 @@ class Flask(TemplatingAppMixin, Scaffold):
                 'Allowed methods must be a list of strings, for example: @app.route(..., methods=["POST"])'
             )
         methods = {item.upper() for item in methods}
-        required_methods = set(getattr(view_func, "required_methods", ()))
+        required_methods: set[str] = set(getattr(view_func, "required_methods", ()))
         if provide_automatic_options is None:
             provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
         if provide_automatic_options is None:
@@ -460,7 +474,7 @@ class Flask(TemplatingAppMixin, Scaffold):
                 provide_automatic_options = False
         methods |= required_methods
         rule_obj = self.url_rule_class(rule, methods=methods, **options)
-        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]  # Flask's own attribute on the rule
         self.url_map.add(rule_obj)
         if view_func is not None:
             old_func = self.view_functions.get(endpoint)
@@ -581,7 +595,7 @@ class Flask(TemplatingAppMixin, Scaffold):
             raise ValueError("When specifying '_scheme', '_external' must be True.")
         self.inject_url_defaults(endpoint, values)
         try:
-            rv = url_adapter.build(endpoint, values, method=_method, url_scheme=_scheme, force_external=_external)
+            rv: str = url_adapter.build(endpoint, values, method=_method, url_scheme=_scheme, force_external=_external)  # type: ignore[union-attr]  # None only when the request's host was refused (a 400); Flask's AttributeError too
         except BuildError as error:
             # A new dict: the error may refer to ``values`` for its message,
             # which lists only the values given to build.
@@ -589,7 +603,7 @@ class Flask(TemplatingAppMixin, Scaffold):
             return self.handle_url_build_error(error, endpoint, values)
         if _anchor is not None:
             rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
-        return rv  # type: ignore[no-any-return]
+        return rv
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Let the ``url_defaults`` functions of the application (and of the
@@ -635,7 +649,8 @@ class Flask(TemplatingAppMixin, Scaffold):
             return None
         if isinstance(value, timedelta):
             return int(value.total_seconds())
-        return value  # type: ignore[no-any-return]
+        seconds: int = value
+        return seconds
 
     def send_static_file(self, filename: str) -> Response:
         """The view of the static route: a file from :attr:`static_folder`."""
@@ -659,6 +674,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         """A request context for a request built from
         :class:`~microflask.testing.EnvironBuilder` arguments (``path``,
         ``method``, ``data``, ``json``, ``headers``...)."""
+        # Cold start: the testing module brings in wsgikit.test and the CLI.
         from .testing import EnvironBuilder
 
         builder = EnvironBuilder(self, *args, **kwargs)
@@ -672,13 +688,18 @@ class Flask(TemplatingAppMixin, Scaffold):
         :class:`~microflask.testing.FlaskClient`)."""
         cls = self.test_client_class
         if cls is None:
-            from .testing import FlaskClient as cls
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[arg-type]
+            # Cold start: the testing module brings in wsgikit.test and the CLI.
+            from .testing import FlaskClient
+
+            cls = FlaskClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     @cached_property
     def cli(self) -> AppGroup:
         """The application's command group (``@app.cli.command()``), named
         after the application; built on first use."""
+        # Cold start and layering: the CLI is the layer above the app
+        # (it imports this module) and loads argparse, inspect, ast...
         from .cli import AppGroup
 
         return AppGroup(self.name)
@@ -688,7 +709,10 @@ class Flask(TemplatingAppMixin, Scaffold):
         (:attr:`test_cli_runner_class`)."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .cli import FlaskCliRunner as cls
+            # Cold start and layering: the CLI is the layer above the app.
+            from .cli import FlaskCliRunner
+
+            cls = FlaskCliRunner
         return cls(self, **kwargs)
 
     # -- sessions ----------------------------------------------------------------
@@ -752,7 +776,7 @@ class Flask(TemplatingAppMixin, Scaffold):
             return _run_coroutine(func(*args, **kwargs))
 
         wrapper.__name__ = getattr(func, "__name__", "wrapper")
-        wrapper.__wrapped__ = func  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = func  # type: ignore[attr-defined]  # functions take any attribute; typeshed does not list this one
         return wrapper
 
     # -- the request -------------------------------------------------------------
@@ -829,9 +853,9 @@ class Flask(TemplatingAppMixin, Scaffold):
             self._hook_chains_version = -1 if version.untracked else version.value
         rule = req.url_rule
         key = rule.endpoint if rule is not None else None
-        chain = self._hook_chains.get(key)  # type: ignore[arg-type]
+        chain = self._hook_chains.get(key)
         if chain is None:
-            chain = self._hook_chains[key] = self._build_hook_chain(self._request_blueprints(req))  # type: ignore[index]
+            chain = self._hook_chains[key] = self._build_hook_chain(self._request_blueprints(req))
         return chain
 
     def _build_hook_chain(self, blueprints: list[str]) -> _HookChain:
@@ -876,8 +900,10 @@ class Flask(TemplatingAppMixin, Scaffold):
         rule = req.url_rule
         if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        view = self._sync(self.view_functions[rule.endpoint])  # type: ignore[union-attr]
-        return view(**req.view_args)  # type: ignore[arg-type]
+        func = self.view_functions[rule.endpoint]  # type: ignore[union-attr]  # no routing exception: a rule matched
+        # PERF: ``self._sync(func)`` without the call once it is known.
+        view = self._sync_cache.get(func) or self._sync(func)
+        return view(**req.view_args)  # type: ignore[arg-type]  # no routing exception: the match set the arguments
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the routing error of ``request``. In debug mode, a
@@ -890,14 +916,14 @@ class Flask(TemplatingAppMixin, Scaffold):
             or exc.code in {307, 308}
             or request.method in {"GET", "HEAD", "OPTIONS"}
         ):
-            raise exc  # type: ignore[misc]
+            raise exc  # type: ignore[misc]  # only called when the request has a routing exception
         raise FormDataRoutingRedirect(request)
 
     def make_default_options_response(self) -> Response:
         """The automatic ``OPTIONS`` response: an empty 200 whose ``Allow``
         header lists the URL's methods."""
         adapter = _cv_request.get().url_adapter
-        methods = adapter.allowed_methods()
+        methods = adapter.allowed_methods()  # type: ignore[union-attr]  # only called for a matched rule, which needed the adapter
         rv = self.response_class()
         rv.allow.update(methods)
         return rv
@@ -933,7 +959,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         if rv_type is str:
             return response_class(rv)
         if rv_type is response_class:
-            return rv  # type: ignore[no-any-return]
+            return rv  # type: ignore[no-any-return]  # the view's value is untyped; its exact type was just checked
         status = headers = None
         if isinstance(rv, tuple):
             len_rv = len(rv)
@@ -958,7 +984,7 @@ class Flask(TemplatingAppMixin, Scaffold):
             )
         if not isinstance(rv, response_class):
             if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
-                rv = response_class(rv, status=status, headers=headers)
+                rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]  # a bytearray body works (as in Flask); wsgikit's annotation omits it
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
@@ -967,7 +993,7 @@ class Flask(TemplatingAppMixin, Scaffold):
                     if isinstance(rv, HTTPException):
                         rv = self._http_exception_response(rv, request.environ)
                     else:
-                        rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
+                        rv = response_class.force_type(rv, request.environ)  # pyright: ignore[reportArgumentType]  # any callable is tried as a WSGI app (TypeError below otherwise)
                 except TypeError as e:
                     raise TypeError(
                         f"{e}\nThe view function did not return a valid"
@@ -986,12 +1012,12 @@ class Flask(TemplatingAppMixin, Scaffold):
                 )
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
-                rv.status = status
+                rv.status = status  # pyright: ignore[reportAttributeAccessIssue]  # as in Flask: the setter refuses bytes itself (TypeError)
             else:
                 rv.status_code = status
         if headers:
             rv.headers.update(headers)
-        return rv  # type: ignore[no-any-return]
+        return rv  # type: ignore[no-any-return]  # made an instance of response_class above
 
     def _http_exception_response(self, e: HTTPException, environ: WSGIEnvironment) -> Response:
         """``response_class.force_type(e, environ)`` for an HTTP exception
@@ -1005,37 +1031,40 @@ class Flask(TemplatingAppMixin, Scaffold):
         or a response class with its own ``__call__`` takes the general path.
         """
         if type(e).__call__ is not _STOCK_EXCEPTION_CALL:
-            return self.response_class.force_type(e, environ)  # type: ignore[arg-type,return-value]
+            return self.response_class.force_type(e, environ)  # type: ignore[return-value]  # force_type is annotated as returning wsgikit's Response, not Self; it returns an instance of response_class
         inner = e.get_response(environ)
         if type(inner).__call__ is _STOCK_RESPONSE_CALL:
-            app_iter, status, headers = inner.get_wsgi_response(environ)
+            # The stock __call__ is the WSGI response's: ``inner`` is one.
+            app_iter, status, headers = t.cast(BaseResponse, inner).get_wsgi_response(environ)
             # A plain body: the general path hands on an iterator over it
             # (the response is streamed); anything else may need closing.
             if type(app_iter) is list or type(app_iter) is tuple:
                 response = BaseResponse(iter(app_iter), status, Headers(headers))
-                return self.response_class.force_type(response)  # type: ignore[return-value]
-        return self.response_class.force_type(e, environ)  # type: ignore[arg-type,return-value]
+                return self.response_class.force_type(response)  # type: ignore[return-value]  # force_type is annotated as returning wsgikit's Response, not Self; it returns an instance of response_class
+        return self.response_class.force_type(e, environ)  # type: ignore[return-value]  # force_type is annotated as returning wsgikit's Response, not Self; it returns an instance of response_class
 
     def process_response(self, response: Response) -> Response:
         """Run the ``after_this_request`` functions, then the
         ``after_request`` functions (blueprints inward-out, then the
         application, each list in reverse), then save the session."""
         ctx = _cv_request.get()
-        for func in ctx._after_request_functions:
-            response = self.ensure_sync(func)(response)
+        # PERF: no loop set up for the usual empty list.
+        if ctx._after_request_functions:
+            for func in ctx._after_request_functions:
+                response = self.ensure_sync(func)(response)
         if self.after_request_funcs:
             for func in self._hook_chain(ctx.request).after_request:
                 response = func(response)
         session = ctx._session
+        interface = self.session_interface
         if session is None:
             # The session was never used. With the default interface only a
             # permanent session cookie can need a refresh, and that needs the
             # session cookie in the request; otherwise open it now like Flask
-            # would have at push time.
-            if self._lazy_session() and self._no_session_cookie(ctx.request):
+            # would have at push time. (``_lazy_session`` inlined.)
+            if getattr(interface, "_opens_lazily", False) is True and self._no_session_cookie(ctx.request):
                 return response
             session = ctx.session
-        interface = self.session_interface
         if not interface.is_null_session(session):
             interface.save_session(self, session, response)
         return response
@@ -1135,7 +1164,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         (``False``: they see every error)."""
         return False
 
-    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Run the ``teardown_request`` functions (blueprints first, each
         list in reverse) and send ``request_tearing_down``."""
         if exc is _sentinel:
@@ -1146,7 +1175,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         if request_tearing_down.receivers:
             request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
-    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Run the ``teardown_appcontext`` functions (in reverse) and send
         ``appcontext_tearing_down``."""
         if exc is _sentinel:
@@ -1173,10 +1202,12 @@ class Flask(TemplatingAppMixin, Scaffold):
         ``SERVER_NAME``'s, else ``127.0.0.1:5000``."""
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
             return
-        from .cli import get_load_dotenv
+        # Layering: the CLI is the layer above the app (it imports this
+        # module); both names are only needed when the server starts.
+        from .cli import load_dotenv as load_dotenv_files
+        from .cli import show_server_banner
 
         if get_load_dotenv(load_dotenv):
-            from .cli import load_dotenv as load_dotenv_files
 
             # ``.flaskenv``/``.env`` of the working directory (or the
             # nearest parent), never replacing variables already set; then
@@ -1199,9 +1230,8 @@ class Flask(TemplatingAppMixin, Scaffold):
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
+        # Cold start: the server (sockets, threads, TLS) is only loaded to serve.
         from wsgikit.serving import run_simple
-
-        from .cli import show_server_banner
 
         # " * Serving microflask app 'name'" and " * Debug mode: on/off",
         # as Flask prints them (not again in the reloader's child).
@@ -1213,7 +1243,6 @@ class Flask(TemplatingAppMixin, Scaffold):
             self._got_first_request = False
 
 
-Flask.default_config = _default_config()  # type: ignore[attr-defined]
 
 
 class FormDataRoutingRedirect(AssertionError):
@@ -1221,9 +1250,10 @@ class FormDataRoutingRedirect(AssertionError):
     in a way that makes browsers drop the body (301/302)."""
 
     def __init__(self, request: Request) -> None:
-        exc = request.routing_exception
-        buf = [f"A request was sent to '{request.url}', but routing issued a redirect to the canonical URL '{exc.new_url}'."]  # type: ignore[union-attr]
-        if f"{request.base_url}/" == exc.new_url.partition("?")[0]:  # type: ignore[union-attr]
+        # Only raised for a routing redirect.
+        exc = t.cast(RequestRedirect, request.routing_exception)
+        buf = [f"A request was sent to '{request.url}', but routing issued a redirect to the canonical URL '{exc.new_url}'."]
+        if f"{request.base_url}/" == exc.new_url.partition("?")[0]:
             buf.append(
                 " The URL was defined with a trailing slash. Flask"
                 " will redirect to the URL with a trailing slash if it"
@@ -1306,8 +1336,9 @@ def _adopt_foreign_http_exception(e: Exception) -> HTTPException | None:
         return None
     code = getattr(e, "code", None)
     response = getattr(e, "response", None)
-    kind = default_exceptions.get(code)  # type: ignore[arg-type]
-    adopted = kind(description=e.description, response=response) if kind else HTTPException(e.description, response)
+    kind = default_exceptions.get(code)  # type: ignore[arg-type]  # a foreign exception's code may be None: no match then
+    description = getattr(e, "description", None)
+    adopted = kind(description=description, response=response) if kind else HTTPException(description, response)
     if kind is None:
         adopted.code = code
     adopted.__cause__ = e

@@ -49,6 +49,13 @@ class _AppCtxGlobals:
         # Only reached for missing attributes: say which one.
         raise AttributeError(name)
 
+    if t.TYPE_CHECKING:
+        # ``g.anything = 1`` and ``del g.anything`` type-check; at runtime
+        # object's own methods do the work (PERF: no Python-level hook).
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
+
+        def __delattr__(self, name: str) -> None: ...
+
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return the attribute ``name``, or ``default`` when it is not set."""
         return self.__dict__.get(name, default)
@@ -115,7 +122,7 @@ def copy_current_request_context(f: F) -> F:
         with ctx:
             return ctx.app.ensure_sync(f)(*args, **kwargs)
 
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]  # the wrapper takes f's arguments and returns its value
 
 
 def has_request_context() -> bool:
@@ -136,15 +143,32 @@ class AppContext:
 
     # ``__dict__``: extensions written for Flask 0.8 keep their state on the
     # context (``_app_ctx_stack.top.sqlite3_db = ...``).
-    __slots__ = ("app", "_url_adapter", "g", "_cv_tokens", "__dict__")
+    __slots__ = ("app", "_url_adapter", "_g", "_cv_tokens", "__dict__")
 
     def __init__(self, app: Flask) -> None:
         #: The application.
         self.app = app
         self._url_adapter: t.Any = _sentinel
-        #: The ``g`` namespace of this context.
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._g: _AppCtxGlobals | None = None
         self._cv_tokens: list[Token[AppContext]] = []
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """The ``g`` namespace of this context.
+
+        PERF: made on first use. Every request pushes an application
+        context and most never touch ``g``. (A property, not
+        ``__getattr__``: a class with ``__getattr__`` makes every attribute
+        read of its instances slower.)
+        """
+        g = self._g
+        if g is None:
+            g = self._g = self.app.app_ctx_globals_class()
+        return g
+
+    @g.setter
+    def g(self, value: _AppCtxGlobals) -> None:
+        self._g = value
 
     @property
     def url_adapter(self) -> t.Any:
@@ -170,21 +194,22 @@ class AppContext:
         if appcontext_pushed.receivers:
             appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Undo the latest :meth:`push`; the last one runs the
         ``teardown_appcontext`` functions with ``exc`` (by default the
         exception being handled, if any).
 
         :raises AssertionError: when this is not the current context.
         """
+        tokens = self._cv_tokens
         try:
-            if len(self._cv_tokens) == 1:
+            if len(tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_appcontext(exc)
         finally:
             ctx = _cv_app.get(None)
-            _cv_app.reset(self._cv_tokens.pop())
+            _cv_app.reset(tokens.pop())
         if ctx is not self:
             raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
         if appcontext_popped.receivers:
@@ -268,11 +293,11 @@ class RequestContext:
         """Match the request against the URL map; store the rule and the
         view arguments, or the routing exception, on the request."""
         try:
-            result = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            result = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]  # push() calls this only with an adapter
         except HTTPException as e:
             self.request.routing_exception = e
         else:
-            self.request.url_rule, self.request.view_args = result  # type: ignore[assignment]
+            self.request.url_rule, self.request.view_args = result
 
     def push(self) -> None:
         """Make this request current (after an application context, pushed
@@ -286,12 +311,14 @@ class RequestContext:
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
-        if self._session is None and not app._lazy_session():
+        # Opened now unless the interface opens sessions on first use (see
+        # Flask._lazy_session; inlined, this runs on every request).
+        if self._session is None and getattr(app.session_interface, "_opens_lazily", False) is not True:
             self._session = app._open_session(self.request)
         if self.url_adapter is not None:
             self.match_request()
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]  # the sentinel means "the exception being handled"
         """Undo the latest :meth:`push`. The last one runs the
         ``teardown_request`` functions with ``exc`` (by default the
         exception being handled, if any), closes the request and pops the
@@ -299,7 +326,8 @@ class RequestContext:
 
         :raises AssertionError: when this is not the current context.
         """
-        clear_request = len(self._cv_tokens) == 1
+        tokens = self._cv_tokens
+        clear_request = len(tokens) == 1
         try:
             if clear_request:
                 if exc is _sentinel:
@@ -308,7 +336,7 @@ class RequestContext:
                 self.request.close()
         finally:
             ctx = _cv_request.get(None)
-            token, app_ctx = self._cv_tokens.pop()
+            token, app_ctx = tokens.pop()
             _cv_request.reset(token)
             if clear_request:
                 self.request.environ["werkzeug.request"] = None

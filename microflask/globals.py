@@ -75,7 +75,8 @@ class _ContextStack(LocalStack[_T]):
     @property
     def top(self) -> _T | None:
         """The current context (or object pushed here), or ``None``."""
-        return self._var.get(None)  # type: ignore[no-any-return]
+        top: _T | None = self._var.get(None)
+        return top
 
     def push(self, obj: _T) -> list[_T]:
         """Make ``obj`` current; return the whole stack, bottom first."""
@@ -92,7 +93,7 @@ class _ContextStack(LocalStack[_T]):
 
     def pop(self) -> _T | None:
         """Take the top off and return it (``None`` when empty)."""
-        top = self._var.get(None)
+        top: _T | None = self._var.get(None)
         if top is None:
             return None
         storage = self._storage
@@ -101,8 +102,8 @@ class _ContextStack(LocalStack[_T]):
             self._var.reset(node[1])
             storage.set(node[2])
         else:
-            top.pop()  # type: ignore[attr-defined]
-        return top  # type: ignore[no-any-return]
+            top.pop()  # type: ignore[attr-defined]  # not pushed here: a context, which has pop()
+        return top
 
     def __release_local__(self) -> None:
         while self.pop() is not None:
@@ -165,10 +166,10 @@ def _lookup_app_object(name: str) -> t.Any:
     return getattr(top, name)
 
 
-app_ctx: AppContext = LocalProxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
-current_app: Flask = LocalProxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
-g: _AppCtxGlobals = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]
+app_ctx: AppContext = LocalProxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]  # the proxy stands in for the object it finds (Flask types these names the same way)
+current_app: Flask = LocalProxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]  # the proxy stands in for the object it finds (Flask types these names the same way)
+g: _AppCtxGlobals = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]  # the proxy stands in for the object it finds (Flask types these names the same way)
 
-request_ctx: RequestContext = LocalProxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
-request: Request = LocalProxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
-session: SessionMixin = LocalProxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]
+request_ctx: RequestContext = LocalProxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]  # the proxy stands in for the object it finds (Flask types these names the same way)
+request: Request = LocalProxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]  # the proxy stands in for the object it finds (Flask types these names the same way)
+session: SessionMixin = LocalProxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]  # the proxy stands in for the object it finds (Flask types these names the same way)

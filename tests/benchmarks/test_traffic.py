@@ -61,3 +61,20 @@ def test_gunicorn_scenario_serves_new_paths(scenario_name: str) -> None:
     # Not a timing check: the server answered every request with a 200
     # (the client raises otherwise) and answered some.
     assert traffic_server.measure(scenario_name, "microflask", 0.3, 2, 0) > 0
+
+
+def test_running_the_file_as_a_script_measures_microflask() -> None:
+    # ``python3 benchmarks/traffic.py`` (not ``-m``) once skipped microflask
+    # and wsgikit as if they were missing peers, printing only the peers.
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, os.path.join(root, "benchmarks", "traffic.py"), "hello",
+         "--rounds", "1", "--batch", "0.001", "--only", "microflask,wsgikit,raw"],
+        cwd=os.path.dirname(root), env=env, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+    assert "  microflask " in out and "ours/wsgikit" in out and "ours/raw" in out

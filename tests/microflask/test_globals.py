@@ -166,3 +166,57 @@ def test_flask_09_lookup_helpers_behind_partial_proxies(app):
         assert app_g._get_current_object() is g._get_current_object()
         assert _lookup_app_object("app") is app
         assert _lookup_req_object("request") is _request_ctx_stack.top.request
+
+
+_TYPED_USE = '''
+from microflask import Flask, current_app, g, request, session
+from microflask.sessions import SessionMixin
+from microflask.wrappers import Request
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index() -> str:
+    g.anything = 1
+    value: int = g.anything
+    g.setdefault("other", 2)
+    del g.anything
+    req: Request = request
+    sess: SessionMixin = session
+    flask_app: Flask = current_app
+    ctx = app.app_context()
+    ctx.g.more = "x"
+    return f"{value}{req.path}{sess.get('k')}{flask_app.name}"
+
+
+def wrong() -> int:
+    return request.path  # the only error: request is typed, path is a str
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+def test_globals_type_check_as_in_flask(checker: str, tmp_path) -> None:
+    # g takes any attribute; request, session and current_app have
+    # microflask's Request, SessionMixin and Flask types.
+    import importlib.util
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec(checker) is None:
+        pytest.skip(f"{checker} is not installed")
+    sample = tmp_path / "typed_sample.py"
+    sample.write_text(_TYPED_USE)
+    root = pathlib.Path(__file__).resolve().parents[2]
+    args = ["--strict", "--no-incremental"] if checker == "mypy" else []
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-m", checker, *args, str(sample)], cwd=root, env=env, capture_output=True, text=True
+    ).stdout
+    # Only the sample's own lines count (the packages are checked on their own).
+    errors = [line for line in out.splitlines() if "typed_sample.py:" in line and "error" in line]
+    wrong_line = _TYPED_USE.splitlines().index("    return request.path  # the only error: request is typed, path is a str")
+    assert len(errors) == 1 and f"typed_sample.py:{wrong_line + 1}:" in errors[0], out

@@ -984,7 +984,7 @@ class Flask(TemplatingAppMixin, Scaffold):
             )
         if not isinstance(rv, response_class):
             if isinstance(rv, (str, bytes, bytearray)) or isinstance(rv, cabc.Iterator):
-                rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]  # a bytearray body works (as in Flask); wsgikit's annotation omits it
+                rv = response_class(rv, status=status, headers=headers)
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
@@ -1035,7 +1035,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         inner = e.get_response(environ)
         if type(inner).__call__ is _STOCK_RESPONSE_CALL:
             # The stock __call__ is the WSGI response's: ``inner`` is one.
-            app_iter, status, headers = t.cast(BaseResponse, inner).get_wsgi_response(environ)
+            app_iter, status, headers = inner.get_wsgi_response(environ)
             # A plain body: the general path hands on an iterator over it
             # (the response is streamed); anything else may need closing.
             if type(app_iter) is list or type(app_iter) is tuple:
@@ -1221,8 +1221,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         sn_host = sn_port = None
         if server_name:
             sn_host, _, sn_port = server_name.partition(":")
-        if not host:
-            host = sn_host or "127.0.0.1"
+        hostname: str = host or sn_host or "127.0.0.1"
         if port or port == 0:
             port = int(port)
         else:
@@ -1237,7 +1236,7 @@ class Flask(TemplatingAppMixin, Scaffold):
         # as Flask prints them (not again in the reloader's child).
         show_server_banner(self.debug, self.name)
         try:
-            run_simple(host, port, self, **options)
+            run_simple(hostname, port, self, **options)
         finally:
             # A reloaded or restarted server may be set up again.
             self._got_first_request = False

@@ -271,6 +271,9 @@ def _keeps_stock(cls: type, base: type, names: t.Iterable[str]) -> bool:
     return all(_own_definition(cls, name) is _own_definition(base, name) for name in names)
 
 
+_NO_OVERRIDE: t.Final = object()
+
+
 class _fast_path_hook:
     """Mark a method a fast path bypasses, naming the class flag that
     allows the bypass.
@@ -298,10 +301,12 @@ class _fast_path_hook:
     def __get__(self, obj: t.Any, owner: type | None = None) -> t.Any:
         if obj is None:
             return self.func
-        try:
-            return obj.__dict__[self.name]
-        except KeyError:
+        # PERF: no instance override is the usual case; a failed lookup with
+        # a default costs far less than a raised and caught KeyError.
+        override = obj.__dict__.get(self.name, _NO_OVERRIDE)
+        if override is _NO_OVERRIDE:
             return self.func.__get__(obj, owner)
+        return override
 
     def __set__(self, obj: t.Any, value: t.Any) -> None:
         obj.__dict__[self.name] = value

@@ -809,7 +809,11 @@ _SAMESITE_VALUES = frozenset(["Strict", "Lax", "None"])
 # RFC 6265 section 4.1.1: cookie-name is a token. Non-ASCII names (sent as
 # UTF-8 octets, which browsers accept and Werkzeug writes) stay allowed: they
 # cannot end the name; ASCII separators, spaces and controls can.
-_COOKIE_NAME_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z\x80-\U0010ffff]+")
+# PERF: written as the complement (not controls, space, DEL or one of the
+# RFC 9110 delimiters), which is the same set of characters (checked over
+# every code point in tests) but compiles in microseconds; the positive
+# class with a range up to U+10FFFF took milliseconds at import.
+_COOKIE_NAME_RE = re.compile(r'[^\x00-\x20\x7f"(),/:;<=>?@\[\\\]{}]+')
 # An attribute value ends at ";"; controls (CR, LF, NUL above all) and
 # whitespace could end the header or start a new attribute.
 _COOKIE_ATTR_BAD_RE = re.compile(r"[;\x00-\x20\x7f]")

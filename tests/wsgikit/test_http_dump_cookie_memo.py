@@ -78,3 +78,18 @@ def test_unhashable_setting_takes_the_general_path() -> None:
         __hash__ = None  # type: ignore[assignment]
 
     assert dump_cookie("a", "b", path=Path("/p")) == "a=b; Path=/p"
+
+
+def test_cookie_name_pattern_is_the_token_set_plus_non_ascii() -> None:
+    # The pattern is written as a complement for a fast compile; it must be
+    # exactly RFC 9110's tchar set plus every non-ASCII code point.
+    import re
+
+    from wsgikit.http import _COOKIE_NAME_RE
+
+    tchar = set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    accepted = set("".join(_COOKIE_NAME_RE.findall(everything)))
+    expected = tchar | {c for c in everything if ord(c) >= 0x80}
+    assert accepted == expected
+    assert re.fullmatch(_COOKIE_NAME_RE, "a b") is None

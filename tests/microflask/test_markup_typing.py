@@ -6,15 +6,12 @@ snippet's own lines are looked at.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .._typecheck import run_mypy
+
 
 SNIPPET = """
 from __future__ import annotations
@@ -59,39 +56,8 @@ def check(m: Markup, text: str) -> None:
 
 @pytest.mark.slow
 def test_user_code_sees_markup_types(tmp_path: Path) -> None:
-    pytest.importorskip("mypy", reason="mypy is not installed: the typing checks need it")
-    snippet = tmp_path / "markup_snippet.py"
-    snippet.write_text(textwrap.dedent(SNIPPET))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--show-error-codes",
-            "--cache-dir",
-            str(tmp_path / ".mypy_cache"),
-            str(snippet),
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, MYPYPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode not in (0, 1):
-        pytest.fail(f"mypy did not run: {proc.stderr or proc.stdout}")
-    errors = [line for line in proc.stdout.splitlines() if line.startswith(str(snippet))]
-    assert errors == []
+    assert run_mypy(tmp_path, SNIPPET, "markup_snippet.py") == []
     # mypy did look at the snippet: a wrong claim about it is reported.
-    snippet.write_text("from typing_extensions import assert_type\nfrom microflask import escape\nassert_type(escape('x'), str)\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), str(snippet)],
-        cwd=ROOT,
-        env=dict(os.environ, MYPYPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert f"{snippet}:3: error" in proc.stdout
+    wrong = "from typing_extensions import assert_type\nfrom microflask import escape\nassert_type(escape('x'), str)\n"
+    errors = run_mypy(tmp_path, wrong, "markup_snippet.py")
+    assert len(errors) == 1 and ":3: error" in errors[0]

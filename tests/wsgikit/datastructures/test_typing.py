@@ -10,15 +10,12 @@ other tests' business.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..._typecheck import run_mypy
+
 
 SNIPPET = """
 from __future__ import annotations
@@ -109,36 +106,6 @@ def proxies(request: LocalProxy[Request], stack: LocalStack[int]) -> None:
     assert_type(stack.pop(), int | None)
     assert_type(stack.push(1), list[int])
 """
-
-
-def run_mypy(tmp_path: Path, source: str) -> list[str]:
-    """Type-check ``source`` with ``mypy --strict``; return the error lines
-    that point into it."""
-    pytest.importorskip("mypy", reason="mypy is not installed: the typing checks need it")
-    snippet = tmp_path / "typing_snippet.py"
-    snippet.write_text(textwrap.dedent(source))
-    env = dict(os.environ, MYPYPATH=str(ROOT))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--show-error-codes",
-            "--cache-dir",
-            str(tmp_path / ".mypy_cache"),
-            str(snippet),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if "error" not in proc.stdout and proc.returncode not in (0, 1):
-        pytest.fail(f"mypy did not run: {proc.stderr or proc.stdout}")
-    return [line for line in proc.stdout.splitlines() if line.startswith(str(snippet))]
 
 
 @pytest.mark.slow

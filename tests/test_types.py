@@ -121,3 +121,25 @@ def test_pyright_reports_an_error_in_the_sample_app_style(tmp_path: pathlib.Path
     assert result.returncode == 1
     (error,) = pyright_errors(result)
     assert ":3:13 - error: \"assert_type\" mismatch: expected \"str\" but received \"int\"" in error
+
+
+#: A checker ignore with nothing after it on its line.
+_BARE_IGNORE = re.compile(r"#\s*(?:type|pyright):\s*ignore(?:\[[^\]]*\])?\s*(?:#\s*)?$")
+
+
+def test_every_checker_ignore_says_why() -> None:
+    # Issue 16: "``# type: ignore`` only where a comment says why" -- on the
+    # same line, after the ignore, for both checkers' spellings.
+    missing = []
+    for package in ("wsgikit", "microflask"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _BARE_IGNORE.search(line):
+                    missing.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert missing == [], "\n".join(missing)
+
+
+def test_the_ignore_check_sees_a_bare_ignore() -> None:
+    bare = "x = f()  # type: ignore[arg-type]"
+    explained = "x = f()  # type: ignore[arg-type]  # f is untyped upstream"
+    assert _BARE_IGNORE.search(bare) and not _BARE_IGNORE.search(explained)

@@ -224,9 +224,7 @@ def _check_response_header_name(name: str) -> None:
 class WSGIRequestHandler(BaseHTTPRequestHandler):
     """Serve HTTP/1.x requests on one connection by calling the WSGI app."""
 
-    # The stdlib types it as any BaseServer; these handlers only ever run
-    # under a BaseWSGIServer and use its attributes.
-    server: BaseWSGIServer  # pyright: ignore[reportIncompatibleVariableOverride]
+    server: BaseWSGIServer  # pyright: ignore[reportIncompatibleVariableOverride]  # the stdlib says any BaseServer; these handlers only run under a BaseWSGIServer
 
     #: Seconds an idle keep-alive connection waits for the next request.
     keep_alive_timeout: float = 5.0

@@ -320,84 +320,54 @@ class Markup(str):
         return self
 
 
-_TAG_RE = re.compile(r"<[^>]*>")
+_MARKUP_RE = re.compile(r"<!--.*?-->|<(?!!--)[^>]*>", re.S)
 
 
-def _kept_tail(pieces: list[str]) -> str:
-    """The last (up to) three characters of the text in ``pieces``."""
-    tail = ""
-    for piece in reversed(pieces):
-        tail = piece[-3:] + tail
-        if len(tail) >= 3:
-            return tail[-3:]
-    return tail
-
-
-def _strip_comments(value: str) -> str:
-    """Remove ``<!-- ... -->`` comments as MarkupSafe does, in linear time.
-
-    MarkupSafe removes the leftmost ``<!--`` with the first ``-->`` at or
-    after its start (so ``<!-->`` is a whole comment), then searches the
-    joined text again, where a new opener can appear across the cut
-    (``<!-<!---->- x -->``). Rebuilding the text each time is quadratic; here
-    the kept text only grows, and an opener across the cut can only start
-    in its last three characters, which are checked before searching on.
-    An opener without a closer ends the search, leaving the rest as is.
-    """
-    out: list[str] = []
-    tail = ""
+def _strip_markup_scan(value: str) -> str:
+    """Remove comments and tags in one left-to-right pass, as MarkupSafe
+    3.0.4 does: at each ``<``, a ``<!--`` runs to the first ``-->`` after
+    it, anything else to the first ``>`` after it; an opener without its
+    closer ends the pass and the rest stays as it is. Linear: every find
+    starts where the last one ended or at the opener it closes."""
+    parts: list[str] = []
     pos = 0
     while True:
-        k = (tail + value[pos : pos + 3]).find("<!--") if tail else -1
-        if 0 <= k < len(tail):
-            kept = len(tail) - k  # the opener's characters already kept
-            c = (tail[k:] + value[pos : pos + 2]).find("-->")
-            if c != -1:
-                end = pos + c + 3 - kept
-            else:
-                c = value.find("-->", pos)
-                if c == -1:
-                    break
-                end = c + 3
-            while kept:  # take the opener's start back out of the kept text
-                last = out.pop()
-                if len(last) > kept:
-                    out.append(last[:-kept])
-                    break
-                kept -= len(last)
+        start = value.find("<", pos)
+        if start == -1:
+            break
+        if value.startswith("<!--", start):
+            end = value.find("-->", start + 4)
+            if end == -1:
+                break
+            end += 3
         else:
-            start = value.find("<!--", pos)
-            if start == -1:
+            end = value.find(">", start + 1)
+            if end == -1:
                 break
-            c = value.find("-->", start)
-            if c == -1:
-                break
-            if start > pos:
-                out.append(value[pos:start])
-            end = c + 3
+            end += 1
+        parts.append(value[pos:start])
         pos = end
-        tail = _kept_tail(out)
-    out.append(value[pos:])
-    return "".join(out)
+    parts.append(value[pos:])
+    return "".join(parts)
 
 
 def _strip_tags(value: str) -> str:
-    """Remove comments (:func:`_strip_comments`), then tags, then collapse
-    whitespace, as MarkupSafe's ``striptags`` does, in linear time.
+    """Remove comments and tags (:func:`_strip_markup_scan`'s rule), then
+    collapse whitespace.
 
-    A tag is the leftmost ``<`` to the first ``>`` after it; the text before
-    a removed tag holds no ``<``, so no new tag forms across the cut and one
-    left-to-right pass is the whole job. The pattern runs only over the text
-    up to the last ``>``, where every ``<`` has a closer after it, so no
-    match attempt scans to the end and fails (many unclosed ``<`` would make
-    that quadratic); a ``<`` after the last ``>`` is unclosed and stays.
+    PERF: when every opener has its closer somewhere after it (the last
+    ``<`` comes before the last ``>``, the last ``<!--`` before the last
+    ``-->``), the pass never stops early and one regular-expression
+    substitution removes the same spans in C; otherwise the scan runs.
     """
     if "<" in value:
-        if "<!--" in value:
-            value = _strip_comments(value)
-        end = value.rfind(">") + 1
-        if end:
-            value = _TAG_RE.sub("", value[:end]) + value[end:]
+        last_comment = value.rfind("<!--")
+        if value.rfind("<") < value.rfind(">") and (
+            last_comment == -1 or last_comment + 4 <= value.rfind("-->")
+        ):
+            value = _MARKUP_RE.sub("", value)
+        else:
+            value = _strip_markup_scan(value)
     return " ".join(value.split())
 
 

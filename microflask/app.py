@@ -717,11 +717,6 @@ class Flask(TemplatingAppMixin, Scaffold):
 
     # -- sessions ----------------------------------------------------------------
 
-    def _lazy_session(self) -> bool:
-        """Whether sessions may be opened on first use: only with the
-        default interface, whose opening has no side effects."""
-        return getattr(self.session_interface, "_opens_lazily", False) is True
-
     def _no_session_cookie(self, request: Request) -> bool:
         """Whether ``request`` surely carries no session cookie, so that a
         session the view never touched needs no saving (the default
@@ -1061,7 +1056,7 @@ class Flask(TemplatingAppMixin, Scaffold):
             # The session was never used. With the default interface only a
             # permanent session cookie can need a refresh, and that needs the
             # session cookie in the request; otherwise open it now like Flask
-            # would have at push time. (``_lazy_session`` inlined.)
+            # would have at push time. (The interface's ``_opens_lazily`` flag.)
             if getattr(interface, "_opens_lazily", False) is True and self._no_session_cookie(ctx.request):
                 return response
             session = ctx.session

@@ -311,8 +311,10 @@ class RequestContext:
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
-        # Opened now unless the interface opens sessions on first use (see
-        # Flask._lazy_session; inlined, this runs on every request).
+        # Opened now unless the interface opens sessions on first use: only
+        # the default interface, whose opening has no side effects, says so
+        # with its ``_opens_lazily`` flag (off for overriding subclasses and
+        # instances).
         if self._session is None and getattr(app.session_interface, "_opens_lazily", False) is not True:
             self._session = app._open_session(self.request)
         if self.url_adapter is not None:

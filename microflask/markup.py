@@ -100,18 +100,7 @@ def _escape_general(s: t.Any) -> Markup:
         # A str subclass (its __str__ may return itself, and its methods may
         # be overridden): escape a plain copy of its text.
         text = "".join((text,))
-    return _new_markup(Markup, _escape_text(text))
-
-
-def _escape_text(text: str) -> str:
-    """Replace ``& < > ' "`` in a plain ``str`` (no ``__html__`` check)."""
-    return (
-        text.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    return _new_markup(Markup, _escape_output(text))
 
 
 _new_markup = str.__new__

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import base64
 import os
-import re
-import subprocess
 import sys
 import textwrap
-import time
 import typing as t
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import pytest
 
 from tests._webdriver import ENTER
 from tests._webdriver import WebDriver
+from tests._server_process import running_server
 from tests._webdriver import missing_browser
 
 pytestmark = [
@@ -99,22 +97,8 @@ def server(tmp_path: Path) -> t.Iterator[str]:
     env = {**os.environ, "WSGIKIT_DEBUG_PIN": PIN, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
     for name in ("WSGIKIT_RUN_MAIN", "WERKZEUG_RUN_MAIN", "WSGIKIT_SERVER_FD", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI"):
         env.pop(name, None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "userapp.py"], cwd=tmp_path, env=env, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 30
-        while not (match := re.search(r"Running on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.05)
-        yield match.group(1)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server([sys.executable, "userapp.py"], tmp_path, env, log) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ from __future__ import annotations
 import html
 import os
 import re
-import subprocess
 import sys
-import time
 import typing as t
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from examples.blog import create_app
 from examples.blog.db import get_db
+from tests._server_process import running_server
 from wsgikit.security import generate_password_hash
 
 if t.TYPE_CHECKING:
@@ -130,22 +129,5 @@ def served_blog(tmp_path: Path) -> t.Iterator[str]:
     subprocess; yields the base URL it prints."""
     log = tmp_path / "server.log"
     command = [sys.executable, "-m", "microflask", "--app", "examples.blog", "run", "--port", "0"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=tmp_path, env=server_env(tmp_path), stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            match = re.search(r"Running on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
-            if match:
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the blog did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.05)
-        yield match.group(1)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server(command, tmp_path, server_env(tmp_path), log, what="blog") as url:
+        yield url

@@ -5,11 +5,8 @@ and evaluates an expression in the failing frame."""
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import sys
 import textwrap
-import time
 import typing as t
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import pytest
 
 from tests._webdriver import ENTER
 from tests._webdriver import WebDriver
+from tests._server_process import running_server
 from tests._webdriver import missing_browser
 
 pytestmark = [
@@ -47,25 +45,8 @@ def server(tmp_path: Path) -> t.Iterator[str]:
     log = tmp_path / "server.log"
     env = {**os.environ, "WSGIKIT_DEBUG_PIN": PIN, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
     env.pop("WSGIKIT_RUN_MAIN", None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, env=env, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            match = re.search(r"Running on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
-            if match:
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.05)
-        yield match.group(1)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server([sys.executable, str(script)], tmp_path, env, log, timeout=20) as url:
+        yield url
 
 
 def test_pin_then_evaluate_in_frame(server: str) -> None:

@@ -78,3 +78,26 @@ def test_running_the_file_as_a_script_measures_microflask() -> None:
         cwd=os.path.dirname(root), env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout
     assert "  microflask " in out and "ours/wsgikit" in out and "ours/raw" in out
+
+
+def test_icount_child_runs_the_scenario_and_parses_valgrind_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import icount
+
+    served: list[int] = []
+    real_call = traffic.call
+
+    def counting_call(app: object, environ: dict[str, object], stream: bool = False) -> int:
+        served.append(1)
+        return real_call(app, environ, stream)
+
+    monkeypatch.setattr(traffic, "call", counting_call)
+    icount._child("hello", "microflask", 7)
+    # 50 warm-up requests on paths the measured ones never use, then 7.
+    assert len(served) == 57
+
+    class Done:
+        returncode = 0
+        stderr = "==1== \n==1== I   refs:      12,345,678\n"
+
+    monkeypatch.setattr(icount.subprocess, "run", lambda *a, **k: Done())
+    assert icount._instructions("hello", "microflask", 10) == 12_345_678

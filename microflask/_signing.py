@@ -23,8 +23,6 @@ in constant time with :func:`hmac.compare_digest`.
 from __future__ import annotations
 
 import binascii
-import hashlib
-import hmac
 import json
 import time
 import typing as t
@@ -137,6 +135,9 @@ def base64_decode(data: str | bytes) -> bytes:
 def _derive_key(secret_key: bytes, salt: bytes, derivation: str, digest_method: t.Any) -> bytes:
     """Turn a secret key into the HMAC key, the way itsdangerous' signer does."""
     if derivation == "hmac":
+        # Cold start: hmac loads OpenSSL's hashes; the first signer needs them, not the app.
+        import hmac
+
         return hmac.new(secret_key, salt, digest_method).digest()
     if derivation == "concat":
         return t.cast(bytes, digest_method(salt + secret_key).digest())
@@ -151,11 +152,29 @@ def _as_bytes(value: str | bytes) -> bytes:
     return value.encode("utf-8") if isinstance(value, str) else value
 
 
-#: Hash constructors whose block size is known and whose objects copy in C:
-#: for them :func:`_mac_states` precomputes the HMAC prefix states itself.
-_PLAIN_DIGESTS = frozenset(
-    {hashlib.md5, hashlib.sha1, hashlib.sha224, hashlib.sha256, hashlib.sha384, hashlib.sha512}
-)
+def lazy_sha1(string: bytes = b"") -> t.Any:
+    """``hashlib.sha1(string)``, with :mod:`hashlib` loaded on the first call.
+
+    The default digest of the session interface, as in Flask: an
+    interpreter without SHA-1 (a FIPS build) fails when a session is
+    signed, not when the application is imported, and OpenSSL's hashes
+    are not loaded before a request needs them (PERF: cold start). A
+    signer treats it as ``hashlib.sha1`` itself.
+    """
+    # Cold start: hashlib loads OpenSSL.
+    import hashlib
+
+    return hashlib.sha1(string)
+
+
+def _plain_digests() -> frozenset[t.Any]:
+    """Hash constructors whose block size is known and whose objects copy
+    in C: for them :func:`_mac_states` precomputes the HMAC prefix states
+    itself."""
+    # Cold start: hashlib loads OpenSSL; the first signer needs it, not the app.
+    import hashlib
+
+    return frozenset({hashlib.md5, hashlib.sha1, hashlib.sha224, hashlib.sha256, hashlib.sha384, hashlib.sha512})
 
 
 def _mac_states(key: bytes, digest_method: t.Any) -> tuple[t.Any, t.Any]:
@@ -167,7 +186,10 @@ def _mac_states(key: bytes, digest_method: t.Any) -> tuple[t.Any, t.Any]:
     ``digest`` are Python-level wrappers. It is the textbook HMAC
     construction; any other digest goes through :mod:`hmac` itself.
     """
-    if digest_method not in _PLAIN_DIGESTS:
+    if digest_method not in _plain_digests():
+        # Cold start: hmac loads OpenSSL's hashes.
+        import hmac
+
         return hmac.new(key, None, digest_method), None
     inner = digest_method()
     outer = digest_method()
@@ -236,7 +258,15 @@ class URLSafeTimedSerializer:
     ) -> None:
         kwargs = dict(signer_kwargs or ())
         derivation = kwargs.pop("key_derivation", "django-concat")
+        # Cold start: hashlib and hmac load OpenSSL's hashes, with the first
+        # signer rather than with the application.
+        import hashlib
+        import hmac
+
         digest_method = kwargs.pop("digest_method", None) or hashlib.sha1
+        if digest_method is lazy_sha1:
+            digest_method = hashlib.sha1
+        self._compare_digest = hmac.compare_digest
         if kwargs:
             raise TypeError(f"Unsupported signer option(s): {', '.join(sorted(kwargs))}.")
         #: The secret keys, oldest first, as bytes.
@@ -341,7 +371,7 @@ class URLSafeTimedSerializer:
         for key in self._derived:
             # Comparing the encoded forms is stricter than decoding first: a
             # non-canonical base64 spelling of the right MAC is refused too.
-            if hmac.compare_digest(self._signature(key, value), sig):
+            if self._compare_digest(self._signature(key, value), sig):
                 break
         else:
             raise BadSignature(f"Signature {sig!r} does not match", payload=value)

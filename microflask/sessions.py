@@ -17,7 +17,6 @@ session-dependent page to another.
 from __future__ import annotations
 
 import collections.abc as cabc
-import hashlib
 import typing as t
 from datetime import datetime
 from datetime import timedelta
@@ -28,6 +27,7 @@ from wsgikit.datastructures import CallbackDict
 
 from ._signing import BadData
 from ._signing import URLSafeTimedSerializer
+from ._signing import lazy_sha1
 from .json.tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -316,8 +316,9 @@ class SecureCookieSessionInterface(SessionInterface):
     #: Namespaces the signature: a token signed for something else with the
     #: same key is not a valid session.
     salt = "cookie-session"
-    #: The hash behind the HMAC.
-    digest_method = staticmethod(hashlib.sha1)
+    #: The hash behind the HMAC: SHA-1, with :mod:`hashlib` loaded on first
+    #: use (as in Flask; see :func:`microflask._signing.lazy_sha1`).
+    digest_method = staticmethod(lazy_sha1)
     #: How the signing key is derived from the secret key and the salt.
     key_derivation = "hmac"
     #: Encodes the session dict; handles tuples, bytes, Markup, UUIDs, dates.

@@ -18,7 +18,6 @@ import typing as t
 from datetime import date
 from datetime import datetime
 from datetime import timezone
-from hashlib import sha1
 from time import gmtime
 from time import mktime
 from time import struct_time
@@ -420,6 +419,9 @@ def generate_etag(data: bytes) -> str:
 
     :param data: The body to tag.
     """
+    # Cold start: hashlib loads OpenSSL; most requests never make an ETag.
+    from hashlib import sha1
+
     return sha1(data).hexdigest()
 
 

@@ -9,11 +9,9 @@ cycle is imported inside the functions.
 from __future__ import annotations
 
 import io
-import mimetypes
 import os
 import time
 import typing as t
-import unicodedata
 import zlib
 from urllib.parse import quote
 
@@ -46,6 +44,9 @@ def _content_disposition(download_name: str, as_attachment: bool) -> str:
     try:
         download_name.encode("ascii")
     except UnicodeEncodeError:
+        # Cold start: unicodedata is only needed for non-ASCII names.
+        import unicodedata
+
         ascii_name = (
             unicodedata.normalize("NFKD", download_name)
             .encode("ascii", "ignore")
@@ -66,6 +67,9 @@ def _guess_type(download_name: str | None) -> tuple[str, str | None]:
             " available. Either set 'download_name', pass a path instead of a"
             " file, or set 'mimetype'."
         )
+    # Cold start: the application imports this module; few requests send files.
+    import mimetypes
+
     mimetype, encoding = mimetypes.guess_type(download_name)
     return mimetype or "application/octet-stream", encoding
 

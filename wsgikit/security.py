@@ -12,11 +12,8 @@ and refuses every form of escaping it (see its docstring).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import posixpath
-import secrets
 
 #: The alphabet :func:`gen_salt` draws from.
 SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -48,12 +45,18 @@ def gen_salt(length: int) -> str:
     """
     if length <= 0:
         raise ValueError("Salt length must be at least 1.")
+    # Cold start: secrets loads hmac and OpenSSL's hashes.
+    import secrets
+
     return "".join(secrets.choice(SALT_CHARS) for _ in range(length))
 
 
 def _hash_internal(method: str, salt: str, password: str) -> tuple[str, str]:
     """Hash ``password`` with ``salt`` as ``method`` describes; return the
     hex digest and the method string with every parameter filled in."""
+    # Cold start: hashlib loads OpenSSL; wsgikit.utils imports this module.
+    import hashlib
+
     name, *args = method.split(":")
     salt_bytes = salt.encode()
     password_bytes = password.encode()
@@ -114,6 +117,9 @@ def check_password_hash(pwhash: str, password: str) -> bool:
     # compare_digest refuses non-ASCII str; such a digest can never match.
     if not expected.isascii():
         return False
+    # Cold start: hmac loads OpenSSL's hashes.
+    import hmac
+
     return hmac.compare_digest(actual, expected)
 
 

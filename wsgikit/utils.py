@@ -9,10 +9,8 @@ escaping, kept for code that still imports it from here.
 from __future__ import annotations
 
 import os
-import pkgutil
 import sys
 import typing as t
-import unicodedata
 
 from ._internal import _DictAccessorProperty
 from ._internal import _escape_html
@@ -192,6 +190,9 @@ def secure_filename(filename: str) -> str:
     """
     # PERF: after NFKD the work is on ASCII bytes, where translate() and
     # split() are plain C loops.
+    # Cold start: unicodedata is only needed here.
+    import unicodedata
+
     data = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore")
     data = data.translate(_filename_spaces_windows if _os_is_windows else _filename_spaces_posix)
     text = b"_".join(data.split()).translate(None, _filename_delete).strip(b"._").decode("ascii")
@@ -347,6 +348,9 @@ def find_modules(import_path: str, include_packages: bool = False, recursive: bo
     if path is None:
         raise ValueError(f"{import_path!r} is not a package")
     basename = f"{module.__name__}."
+    # Cold start: pkgutil is only needed here.
+    import pkgutil
+
     for _importer, modname, ispkg in pkgutil.iter_modules(path, basename):
         if ispkg:
             if include_packages:

@@ -71,6 +71,15 @@ NOT_BEFORE_USE = (
     "pprint",
     "decimal",
     "logging",
+    # OpenSSL's hashes come with the first signed session or ETag.
+    "hashlib",
+    "_hashlib",
+    "hmac",
+    "secrets",
+    "pkgutil",
+    "unicodedata",
+    "mimetypes",
+    "http",
 )
 
 
@@ -130,3 +139,29 @@ def test_json_default_still_encodes_decimal_uuid_and_dataclasses() -> None:
 
     serializer = TaggedJSONSerializer()
     assert serializer.loads(serializer.dumps({"u": u})) == {"u": u}
+
+
+def test_lazy_sha1_default_signs_as_hashlib_sha1() -> None:
+    import hashlib
+
+    from microflask import Flask
+    from microflask._signing import lazy_sha1
+    from microflask.sessions import SecureCookieSessionInterface
+
+    assert SecureCookieSessionInterface.digest_method is lazy_sha1
+    assert lazy_sha1(b"abc").hexdigest() == hashlib.sha1(b"abc").hexdigest()
+    assert lazy_sha1().hexdigest() == hashlib.sha1().hexdigest()
+
+    class ExplicitSha1(SecureCookieSessionInterface):
+        digest_method = staticmethod(hashlib.sha1)
+
+    app = Flask("lazy_sha1")
+    app.secret_key = "k"
+    default = SecureCookieSessionInterface().get_signing_serializer(app)
+    explicit = ExplicitSha1().get_signing_serializer(app)
+    assert default is not None and explicit is not None
+    token = default.dumps({"a": 1})
+    assert explicit.loads(token) == {"a": 1}
+    assert default.loads(explicit.dumps({"b": 2})) == {"b": 2}
+    # The signer uses the real constructor (the fast prefix-state path).
+    assert default.digest_method is hashlib.sha1

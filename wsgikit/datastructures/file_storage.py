@@ -4,7 +4,6 @@ holds several by field name.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import typing as t
 from io import BytesIO
@@ -185,5 +184,8 @@ class FileMultiDict(MultiDict[str, FileStorage]):
         else:
             stream = file  # type: ignore[assignment]  # a FileStorage was added and returned above
         if filename and content_type is None:
+            # Cold start: mimetypes reads the system's type files on first use.
+            import mimetypes
+
             content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         self.add(name, FileStorage(stream, filename, name, content_type))

@@ -21,7 +21,6 @@ import typing as t
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from http import HTTPStatus
 
 from ..datastructures import CallbackDict
 from ..datastructures import ContentRange
@@ -49,6 +48,9 @@ from ..http import quote_etag
 from ..http import unquote_etag
 from ..utils import get_content_type
 from ..utils import header_property
+
+if t.TYPE_CHECKING:
+    from http import HTTPStatus  # cold start: only an annotation here
 
 #: ``"200 OK"``-style status lines for every code Werkzeug knows a reason for.
 # PERF: building the status line (dict lookup, upper(), f-string) showed up in

@@ -9,7 +9,6 @@ import json
 import time
 import typing as t
 from functools import cached_property
-from http import HTTPStatus
 from urllib.parse import urljoin
 
 from .._internal import _fast_path_hook
@@ -30,6 +29,8 @@ from ..wsgi import ClosingIterator
 from ..wsgi import get_current_url
 
 if t.TYPE_CHECKING:
+    from http import HTTPStatus  # cold start: only an annotation here
+
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment

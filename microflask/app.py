@@ -70,6 +70,8 @@ from .scaffold import _endpoint_from_view_func
 from .scaffold import Scaffold
 from .scaffold import setupmethod
 from .sessions import SecureCookieSessionInterface
+from .signals import appcontext_popped
+from .signals import appcontext_pushed
 from .signals import appcontext_tearing_down
 from .signals import got_request_exception
 from .signals import request_finished
@@ -108,6 +110,23 @@ _STOCK_EXCEPTION_CALL = HTTPException.__call__
 _STOCK_RESPONSE_CALL = BaseResponse.__call__
 #: The stock ``Request.cookies``, for :meth:`Flask._no_session_cookie`.
 _STOCK_COOKIES = Request.cookies
+#: The methods :meth:`Flask.wsgi_app` runs written out in one frame
+#: (:meth:`Flask._wsgi_app_inlined`) while an application keeps Flask's own
+#: version of each; the methods it calls instead are not listed.
+_INLINED_METHODS = frozenset(
+    {
+        "request_context",
+        "app_context",
+        "full_dispatch_request",
+        "preprocess_request",
+        "dispatch_request",
+        "finalize_request",
+        "make_response",
+        "process_response",
+        "do_teardown_request",
+        "do_teardown_appcontext",
+    }
+)
 # Characters kept as they are in a url_for() anchor.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -272,10 +291,30 @@ class Flask(TemplatingAppMixin, Scaffold):
     #: ``__init_subclass__``; assigning ``app.request_context`` turns it off
     #: for that instance, see :class:`wsgikit._internal._fast_path_hook`).
     _stock_request_context = True
+    #: Whether this class keeps Flask's own version of every method in
+    #: :data:`_INLINED_METHODS`, so that :meth:`wsgi_app` may run them written
+    #: out in one frame (:meth:`_wsgi_app_inlined`). Decided per class by
+    #: ``__init_subclass__``; assigning one of those methods on an instance
+    #: (``app.process_response = f``) turns it off for that instance
+    #: (:meth:`__setattr__`).
+    _inline_request = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._stock_request_context = _keeps_stock(cls, Flask, ("request_context",))
+        cls._inline_request = _keeps_stock(cls, Flask, _INLINED_METHODS)
+
+    if not t.TYPE_CHECKING:
+        # Hidden from the checkers: a declared ``__setattr__`` would let them
+        # accept any attribute name on an application (``app.secrte_key``).
+
+        def __setattr__(self, name: str, value: t.Any) -> None:
+            # PERF: applications set attributes while they are set up, not
+            # per request, so this hook costs the request path nothing; it is
+            # how an instance's own version of an inlined method is noticed.
+            if name in _INLINED_METHODS:
+                object.__setattr__(self, "_inline_request", False)
+            object.__setattr__(self, name, value)
 
     def __init__(
         self,
@@ -787,6 +826,8 @@ class Flask(TemplatingAppMixin, Scaffold):
 
         PERF: the per-request path; kept flat on purpose.
         """
+        if self._inline_request:
+            return self._wsgi_app_inlined(environ, start_response)
         # PERF: the stock request_context skips a method call; a subclass
         # or an instance (``app.request_context = f``) override is called.
         if self._stock_request_context:
@@ -812,6 +853,132 @@ class Flask(TemplatingAppMixin, Scaffold):
             if error is not None and self.should_ignore_error(error):
                 error = None
             ctx.pop(error)
+
+    def _wsgi_app_inlined(self, environ: WSGIEnvironment, start_response: StartResponse) -> cabc.Iterable[bytes]:
+        """:meth:`wsgi_app` for an application that keeps Flask's own
+        versions of :data:`_INLINED_METHODS`: the same steps, in the same
+        order, with the same exceptions, written out in one frame.
+
+        PERF: the general path makes about fifteen Python calls per request
+        that only forward to the next step (``ctx.push``, ``app_context``,
+        ``match_request``, ``full_dispatch_request``, ``preprocess_request``,
+        ``dispatch_request``, ``finalize_request``, ``make_response``,
+        ``process_response``, ``ctx.pop``, the teardowns...). Here each step
+        whose stock version would do nothing (no hooks registered, no
+        receivers, an untouched lazy session) is skipped by the same check
+        the method itself starts with, and any step with work to do calls
+        the stock method. ``tests/microflask/test_inlined_request.py``
+        compares the two paths.
+        """
+        ctx = RequestContext(self, environ)
+        request = ctx.request
+        error: BaseException | None = None
+        try:
+            try:
+                # -- RequestContext.push, with AppContext.push and match_request.
+                app_ctx: AppContext | None = _cv_app.get(None)
+                if app_ctx is None or app_ctx.app is not self:
+                    app_ctx = AppContext(self)
+                    app_ctx._cv_tokens.append(_cv_app.set(app_ctx))
+                    if appcontext_pushed.receivers:
+                        appcontext_pushed.send(self, _async_wrapper=self.ensure_sync)
+                else:
+                    app_ctx = None
+                ctx._cv_tokens.append((_cv_request.set(ctx), app_ctx))
+                if ctx._session is None and getattr(self.session_interface, "_opens_lazily", False) is not True:
+                    ctx._session = self._open_session(request)
+                adapter = ctx.url_adapter
+                if adapter is not None:
+                    try:
+                        result = adapter.match(return_rule=True)
+                    except HTTPException as e:
+                        request.routing_exception = e
+                    else:
+                        request.url_rule, request.view_args = result
+                # -- full_dispatch_request.
+                if not self._got_first_request:
+                    self._hook_chains.clear()
+                    self._got_first_request = True
+                try:
+                    if request_started.receivers:
+                        request_started.send(self, _async_wrapper=self.ensure_sync)
+                    rv: t.Any = None
+                    if self.url_value_preprocessors or self.before_request_funcs:
+                        rv = self.preprocess_request()
+                    if rv is None:
+                        # -- dispatch_request.
+                        if request.routing_exception is not None:
+                            self.raise_routing_exception(request)
+                        rule = request.url_rule
+                        if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+                            rv = self.make_default_options_response()
+                        else:
+                            func = self.view_functions[rule.endpoint]  # type: ignore[union-attr]  # no routing exception: a rule matched
+                            view = self._sync_cache.get(func) or self._sync(func)
+                            rv = view(**request.view_args)  # type: ignore[arg-type]  # no routing exception: the match set the arguments
+                except Exception as e:
+                    rv = self.handle_user_exception(e)
+                # -- finalize_request: make_response's common cases, then
+                # process_response unless it has nothing to do.
+                response_class = self.response_class
+                rv_type = type(rv)
+                if rv_type is str:
+                    response = response_class(rv)
+                elif rv_type is response_class:
+                    response = rv
+                else:
+                    response = self.make_response(rv)
+                if (
+                    ctx._after_request_functions
+                    or self.after_request_funcs
+                    or ctx._session is not None
+                    or getattr(self.session_interface, "_opens_lazily", False) is not True
+                    or not self._no_session_cookie(request)
+                ):
+                    response = self.process_response(response)
+                if request_finished.receivers:
+                    request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except:  # noqa: E722
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            if "werkzeug.debug.preserve_context" in environ:
+                environ["werkzeug.debug.preserve_context"](_cv_app.get())
+                environ["werkzeug.debug.preserve_context"](_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            # -- RequestContext.pop(error), with AppContext.pop.
+            tokens = ctx._cv_tokens
+            clear_request = len(tokens) == 1
+            try:
+                if clear_request:
+                    if self.teardown_request_funcs or request_tearing_down.receivers:
+                        self.do_teardown_request(error)
+                    request.close()
+            finally:
+                current = _cv_request.get(None)
+                token, app_ctx = tokens.pop()
+                _cv_request.reset(token)
+                if clear_request:
+                    request.environ["werkzeug.request"] = None
+                if app_ctx is not None:
+                    app_tokens = app_ctx._cv_tokens
+                    try:
+                        if len(app_tokens) == 1 and (self.teardown_appcontext_funcs or appcontext_tearing_down.receivers):
+                            self.do_teardown_appcontext(error)
+                    finally:
+                        current_app_ctx = _cv_app.get(None)
+                        _cv_app.reset(app_tokens.pop())
+                    if current_app_ctx is not app_ctx:
+                        raise AssertionError(f"Popped wrong app context. ({current_app_ctx!r} instead of {app_ctx!r})")
+                    if appcontext_popped.receivers:
+                        appcontext_popped.send(self, _async_wrapper=self.ensure_sync)
+                if current is not ctx:
+                    raise AssertionError(f"Popped wrong request context. ({current!r} instead of {ctx!r})")
 
     def full_dispatch_request(self) -> Response:
         """Run the request hooks and the view, handle its exceptions, and

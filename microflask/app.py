@@ -933,7 +933,7 @@ class Flask(TemplatingAppMixin, Scaffold):
                     or self.after_request_funcs
                     or ctx._session is not None
                     or getattr(self.session_interface, "_opens_lazily", False) is not True
-                    or not self._no_session_cookie(request)
+                    or (request.environ.get("HTTP_COOKIE") and not self._no_session_cookie(request))
                 ):
                     response = self.process_response(response)
                 if request_finished.receivers:

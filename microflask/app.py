@@ -1237,9 +1237,13 @@ class Flask(TemplatingAppMixin, Scaffold):
         """The handler for ``e``: by status code before by class, the
         blueprint's before the application's, and the most specific class
         of the exception's MRO."""
+        spec = self.error_handler_spec
+        if not spec:
+            # PERF: no handler registered anywhere (the registry only gets
+            # keys when one is): a routing 404 or 405 skips the walk below.
+            return None
         exc_class, code = self._get_exc_class_and_code(type(e))
         names = (*blueprints, None)
-        spec = self.error_handler_spec
         for c in (code, None) if code is not None else (None,):
             for name in names:
                 if name not in spec:

@@ -81,3 +81,33 @@ def test_view_returning_an_http_exception_and_404_through_the_app() -> None:
     missing = client.get("/missing")
     assert missing.status_code == 404 and b"Not Found" in missing.data
     assert missing.headers["Content-Length"] == str(len(missing.data))
+
+
+def test_error_handler_lookup_without_handlers_answers_as_the_walk() -> None:
+    from microflask import Flask
+
+    def build(touch_registry: bool) -> Flask:
+        app = Flask("handlers")
+        app.route("/x", methods=["GET"])(lambda: "x")
+        if touch_registry:
+            # Keys without handlers: the registry is not empty, so the
+            # lookup walks it (the general path) and finds nothing.
+            app.error_handler_spec[None][404]  # noqa: B018
+            app.error_handler_spec["bp"]  # noqa: B018
+        return app
+
+    answers = []
+    for touch in (False, True):
+        app = build(touch)
+        assert bool(app.error_handler_spec) is touch
+        client = app.test_client()
+        answers.append([(r.status, r.headers.get("Allow"), r.data) for r in (client.get("/nope"), client.post("/x"))])
+        with app.test_request_context("/nope"):
+            from wsgikit.exceptions import NotFound
+
+            assert app._find_error_handler(NotFound(), []) is None
+    assert answers[0] == answers[1]
+
+    app = build(False)
+    app.errorhandler(404)(lambda e: ("mine", 404))
+    assert app.test_client().get("/nope").data == b"mine"

@@ -77,6 +77,16 @@ class BaseConverter:
         return quote_path(str(value))
 
 
+def _to_python_of(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:
+    """What to call to convert a matched text: ``None`` when the converter's
+    ``to_python`` is the identity of :class:`BaseConverter` (neither its
+    class nor the instance replaced it), else the converter's own.
+    Decided once per converter, when a rule is compiled."""
+    if "to_python" not in getattr(converter, "__dict__", ()) and type(converter).to_python is BaseConverter.to_python:
+        return None
+    return converter.to_python
+
+
 class UnicodeConverter(BaseConverter):
     """The default converter: one path segment, optionally length-limited.
 

@@ -44,6 +44,8 @@ if t.TYPE_CHECKING:
     from .converters import BaseConverter
     from .rules import RuleFactory
 
+#: Methods that are their own ``upper()``: the usual ones skip the call.
+_UPPER_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"})
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
 #: Most distinct (host, script root...) combinations remembered by
 #: :meth:`Map.bind_to_environ`.
@@ -467,35 +469,43 @@ class MapAdapter:
             map.update()
         if path_info is None:
             path_info = self.path_info
-        method = (method or self.default_method).upper()
+        if not method:
+            method = self.default_method
+        # PERF: the usual methods are upper case already.
+        if method not in _UPPER_METHODS:
+            method = method.upper()
         if websocket is None:
             websocket = self.websocket
-        domain = self.server_name if map.host_matching else self.subdomain
         # PERF: the common path already has exactly one leading slash.
         if path_info[:1] != "/" or path_info[1:2] == "/":
             path_info = f"/{path_info.lstrip('/')}" if path_info else ""
-        try:
-            rule, values = map._matcher.match(domain, path_info, method, websocket)  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
-        except RequestPath as signal:
-            if query_args is None:
-                query_args = self.query_args or {}
-            url = self.make_redirect_url(quote(signal.path_info, safe=PATH_SAFE), query_args)
-            raise RequestRedirect(url) from None
-        except NoMatch as failure:
-            raise self._no_match(failure) from None
+        # The compiled matcher answers without raising (see .compiler).
+        rule, values = map._matcher.find(
+            self.server_name if map.host_matching else self.subdomain,  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
+            path_info,
+            method,
+            websocket,
+        )
+        if rule is None:
+            raise self._no_match(values, query_args) from None
         if rule.redirect_to is not None or rule.alias or rule._default_redirects is not False:
             self._check_redirects(rule, values, method, path_info, query_args)
         if return_rule:
             return rule, values
         return rule.endpoint, values
 
-    @staticmethod
-    def _no_match(failure: NoMatch) -> Exception:
-
-        if failure.have_match_for:
-            return MethodNotAllowed(valid_methods=sorted(failure.have_match_for))
-        if failure.websocket_mismatch:
+    def _no_match(self, outcome: t.Any, query_args: t.Mapping[str, t.Any] | str | None) -> Exception:
+        """The exception for the compiled matcher's ``outcome`` of a failed
+        match: a path to redirect to, the methods for a 405, ``True`` for a
+        WebSocket mismatch, else nothing matched."""
+        if type(outcome) is str:
+            if query_args is None:
+                query_args = self.query_args or {}
+            return RequestRedirect(self.make_redirect_url(quote(outcome, safe=PATH_SAFE), query_args))
+        if outcome is True:
             return WebsocketMismatch()
+        if outcome:
+            return MethodNotAllowed(valid_methods=sorted(outcome))
         return NotFound()
 
     def _check_redirects(

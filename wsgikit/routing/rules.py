@@ -25,6 +25,7 @@ from .._internal import _keeps_stock
 from .converters import BaseConverter
 from .converters import NumberConverter
 from .converters import ValidationError
+from .converters import _to_python_of
 from .converters import quote_path
 
 if t.TYPE_CHECKING:
@@ -339,10 +340,14 @@ class Rule(RuleFactory):
     #: Whether the class keeps :meth:`_encode_query_vars`, so that its URL
     #: builders may encode the extra values in one pass (:func:`_encode_extra`).
     _stock_query_encoding = True
+    #: Whether the class keeps :meth:`_convert`, so that the compiled
+    #: matcher (:mod:`.compiler`) may build the values dict inline.
+    _stock_convert = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._stock_query_encoding = _keeps_stock(cls, Rule, ("_encode_query_vars",))
+        cls._stock_convert = _keeps_stock(cls, Rule, ("_convert",))
 
     def __init__(
         self,
@@ -503,11 +508,9 @@ class Rule(RuleFactory):
         #: parts; with :attr:`_index` this is the rule's matching priority.
         self._part_keys = tuple((0,) if part.text is not None else (1, part.key) for part in self._parts)
         # PERF: ``None`` marks converters whose ``to_python`` returns the
-        # text unchanged, so matching skips the call.
-        self._to_python = tuple(
-            None if type(conv).to_python is BaseConverter.to_python else conv.to_python
-            for conv in (self._converters[name] for name in self._names)
-        )
+        # text unchanged (neither the class nor the instance replaced it),
+        # so matching skips the call.
+        self._to_python = tuple(_to_python_of(self._converters[name]) for name in self._names)
         #: Whether no converter changes its text (``_to_python`` all ``None``).
         self._texts_are_values = not any(self._to_python)
         #: The generated URL builders (without / with extra values in the

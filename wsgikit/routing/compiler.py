@@ -130,7 +130,7 @@ class _Writer:
             keyword = "if"
             for text, child in statics:
                 sub: list[str] = []
-                self.node(sub, child, index + 1, captured, [*lens, str(len(text))], indent + 1)
+                self.node(sub, child, index + 1, captured, self.lengths(lens, index, str(len(text))), indent + 1)
                 out += [f"{'    ' * indent}{keyword} {segment} == {text!r}:", *(sub or [f"{'    ' * indent}    pass"])]
                 keyword = "elif"
         for edge in node.dynamic:
@@ -166,7 +166,7 @@ class _Writer:
             if high - low == 1:
                 text, child = statics[low]
                 sub: list[str] = []
-                self.node(sub, child, index + 1, captured, [*lens, str(len(text))], indent)
+                self.node(sub, child, index + 1, captured, self.lengths(lens, index, str(len(text))), indent)
                 out.extend([f"{pad}# {_comment(repr(text))}", *(sub or [f"{pad}pass"])])
                 return
             middle = (low + high) // 2
@@ -205,7 +205,7 @@ class _Writer:
             out += [f"{pad}{found} = {regex}({segment})", f"{pad}if {found} is not None:"]
             out.append(f"{pad}    {self.unpack(values, found, edge.groups)}")
         sub: list[str] = []
-        self.node(sub, edge.child, index + 1, [*captured, *values], [*lens, f"len({segment})"], indent + 1)
+        self.node(sub, edge.child, index + 1, [*captured, *values], self.lengths(lens, index, f"len({segment})"), indent + 1)
         out += sub or [f"{pad}    pass"]
 
     @staticmethod
@@ -247,6 +247,13 @@ class _Writer:
                 f"{pad}    if found is not None:",
                 f"{pad}        return found[0], found[1]",
             ]
+
+    @staticmethod
+    def lengths(lens: list[str], index: int, size: str) -> list[str]:
+        """``lens`` after ``parts[index]`` (of length ``size``): the
+        lengths of the path segments before the next one (the domain's is
+        ``len(domain)``, always counted)."""
+        return [*lens, size] if index else lens
 
     def position(self, index: int, lens: list[str]) -> str:
         """Where ``parts[index]`` starts in ``domain + '/' + path[1:]``."""
@@ -362,14 +369,13 @@ def _stock_number(converter: BaseConverter) -> str | None:
 
 
 _HEADER = '''\
-def match(domain, path, method, websocket):
+def match(domain, path, method, websocket, allowed=None, mismatch=False):
     """Match (domain, path, method, websocket): (rule, values), or
     (None, redirect path | 405 methods | True for a WebSocket mismatch |
-    False for a 404)."""
+    False for a 404).  ``allowed`` and ``mismatch`` are what the rules
+    matching the path but not the method or WebSocket flag tell."""
     parts = path.split('/')
     n = len(parts)
-    allowed = None
-    mismatch = False
     try:
 '''
 

@@ -544,12 +544,14 @@ class MapAdapter:
             method = method.upper()
         if websocket is None:
             websocket = self.websocket
-        # PERF: the common path already has exactly one leading slash (the
-        # last "/" of its first two characters is the first one).
-        if path_info.rfind("/", 0, 2):
+        # PERF: the common path already has exactly one leading slash.
+        if path_info[:1] != "/" or path_info[1:2] == "/":
             path_info = f"/{path_info.lstrip('/')}" if path_info else ""
         # The compiled matcher answers without raising (see .compiler).
-        rule, values = map._matcher.find(
+        # PERF: read as an attribute (a method call on an instance
+        # attribute is not specialized).
+        find = map._matcher.find
+        rule, values = find(
             self.server_name if map.host_matching else self.subdomain,  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
             path_info,
             method,

@@ -78,10 +78,29 @@ def _describe(rule: Rule) -> str:
 class _Writer:
     """Writes the source of the ``match`` function for one tree."""
 
-    def __init__(self) -> None:
+    source = ""
+
+    def __init__(self, helpers: dict[str, t.Any], counts: dict[int, int], label: str = "") -> None:
         #: The generated function's globals: rules, method sets, regexes...
-        self.env: dict[str, t.Any] = {}
+        self.env: dict[str, t.Any] = dict(helpers)
+        self._helpers = helpers
         self._names: dict[tuple[str, int], str] = {}
+        #: Rules under each node (by id), shared by the writers of one tree.
+        self._counts = counts
+        #: The static text leading to the subtree written, for comments.
+        self.label = label
+        #: The functions of the subtrees written separately, in order.
+        self.subs: list[_Subtree] = []
+
+    def count(self, node: _Node) -> int:
+        """How many rules end at ``node`` or below it."""
+        number = self._counts.get(id(node))
+        if number is None:
+            number = len(node.rules)
+            number += sum(self.count(child) for child in node.static.values())
+            number += sum(self.count(edge.child) for edge in node.dynamic)
+            self._counts[id(node)] = number
+        return number
 
     def constant(self, prefix: str, value: t.Any) -> str:
         """A global name of the generated code bound to ``value``."""
@@ -124,7 +143,9 @@ class _Writer:
     ) -> None:
         """Code for the children of ``node`` when ``segment`` is there."""
         statics = list(node.static.items())
-        if len(statics) > _CHAIN_LIMIT:
+        if statics and self.count(node) > _EAGER_RULES:
+            self.separately(out, statics, index, segment, captured, lens, indent)
+        elif len(statics) > _CHAIN_LIMIT:
             self.bisect(out, statics, index, segment, captured, lens, indent)
         else:
             keyword = "if"
@@ -177,6 +198,43 @@ class _Writer:
 
         split(0, len(statics), indent + 1)
 
+    def separately(
+        self,
+        out: list[str],
+        statics: list[tuple[str, _Node]],
+        index: int,
+        segment: str,
+        captured: list[str],
+        lens: list[str],
+        indent: int,
+    ) -> None:
+        """Many rules below: each static child becomes a function of its
+        own, written and compiled when a request first reaches it (a large
+        map is not compiled all at once)."""
+        pad = "    " * indent
+        table = self.constant("T", {text: number for number, (text, _) in enumerate(statics)})
+        functions: list[t.Any] = []
+        for number, (text, child) in enumerate(statics):
+            label = f"{self.label}/{text}" if index else f"{text}|"
+            subtree = _Subtree(
+                functions, number, child, index + 1, captured, self.lengths(lens, index, str(len(text))), self, label
+            )
+            functions.append(subtree)
+            self.subs.append(subtree)
+        name = self.constant("S", functions)
+        key = f"k{index}"
+        arguments = _subtree_arguments(captured)
+        out += [
+            f"{pad}{key} = {table}.get({segment}, -1)",
+            f"{pad}if {key} >= 0:",
+            f"{pad}    # one function per child, written when first called (see below)",
+            f"{pad}    found = {name}[{key}]({arguments})",
+            f"{pad}    if len(found) == 2:",
+            f"{pad}        return found",
+            f"{pad}    allowed = found[1]",
+            f"{pad}    mismatch = found[2]",
+        ]
+
     def segment_edge(
         self, out: list[str], edge: _Edge, index: int, segment: str, captured: list[str], lens: list[str], indent: int
     ) -> None:
@@ -205,7 +263,7 @@ class _Writer:
             out += [f"{pad}{found} = {regex}({segment})", f"{pad}if {found} is not None:"]
             out.append(f"{pad}    {self.unpack(values, found, edge.groups)}")
         sub: list[str] = []
-        self.node(sub, edge.child, index + 1, [*captured, *values], self.lengths(lens, index, f"len({segment})"), indent + 1)
+        self.node(sub, edge.child, index + 1, [*captured, *values], self.lengths(lens, index, f"len(parts[{index}])"), indent + 1)
         out += sub or [f"{pad}    pass"]
 
     @staticmethod
@@ -368,6 +426,10 @@ def _stock_number(converter: BaseConverter) -> str | None:
     return "int" if convert is int else "float" if convert is float else None
 
 
+#: A subtree with more rules than this has its static children written as
+#: separate functions, compiled on first use.
+_EAGER_RULES = 100
+
 _HEADER = '''\
 def match(domain, path, method, websocket, allowed=None, mismatch=False):
     """Match (domain, path, method, websocket): (rule, values), or
@@ -388,13 +450,92 @@ _FOOTER = '''\
     return None, allowed or mismatch
 '''
 
+_SUB_FOOTER = '''\
+    except SlashRequired:
+        return None, path + '/'
+    return None, allowed, mismatch
+'''
 
-def write_matcher(root: _Node) -> tuple[str, dict[str, t.Any]]:
-    """The source of the ``match`` function for the tree at ``root``, and
-    the globals it needs but for the helpers (``resume``, ``final_slash``,
-    ``general``, ``SlashRequired``, ``ValidationError``), which the
-    matcher adds."""
-    writer = _Writer()
+
+def _subtree_arguments(captured: list[str]) -> str:
+    """The arguments of a subtree's function: the state of the walk and
+    the texts captured above it (the domain is passed anyway)."""
+    names = ["domain, path, parts, n, method, websocket, allowed, mismatch"]
+    names += [name for name in captured if name != "domain"]
+    return ", ".join(names)
+
+
+class _Subtree:
+    """The function of one subtree, written and compiled on its first call
+    (it then replaces itself in its parent's list).  It returns ``(rule,
+    values)``, ``(None, redirect path)``, or ``(None, allowed,
+    mismatch)`` when nothing matched."""
+
+    def __init__(
+        self,
+        functions: list[t.Any],
+        number: int,
+        node: _Node,
+        index: int,
+        captured: list[str],
+        lens: list[str],
+        parent: _Writer,
+        label: str,
+    ) -> None:
+        self.functions = functions
+        self.label = label
+        self.number = number
+        self.node = node
+        self.index = index
+        self.captured = captured
+        self.lens = lens
+        self.helpers = parent._helpers
+        self.counts = parent._counts
+        self.name = f"{parent.constant('S', functions)}[{number}]"
+
+    def write(self) -> _Writer:
+        writer = _Writer(self.helpers, self.counts, self.label)
+        body: list[str] = []
+        writer.node(body, self.node, self.index, self.captured, self.lens, 2)
+        arguments = _subtree_arguments(self.captured)
+        writer.source = (
+            f"def match_subtree({arguments}):\n"
+            f"    # the rules below {_comment(repr(self.label))} ({self.name} of the caller)\n"
+            "    try:\n" + "\n".join(body or ["        pass"]) + "\n" + _SUB_FOOTER
+        )
+        return writer
+
+    def __call__(self, *arguments: t.Any) -> tuple[t.Any, ...]:
+        writer = self.write()
+        exec(compile(writer.source, f"<url matcher {self.name}>", "exec"), writer.env)
+        function = writer.env["match_subtree"]
+        self.functions[self.number] = function
+        return t.cast(tuple[t.Any, ...], function(*arguments))
+
+
+def compile_matcher(root: _Node, helpers: dict[str, t.Any]) -> tuple[t.Callable[..., t.Any], t.Callable[[], str]]:
+    """Compile the ``match`` function for the tree at ``root``.
+
+    :param helpers: the globals the generated code calls besides its
+        constants: ``resume``, ``final_slash``, ``general``,
+        ``SlashRequired``, ``ValidationError``.
+    :returns: the function, and a function giving the whole source (the
+        subtrees' functions too, written for the occasion).
+    """
+    writer = _Writer(helpers, {})
     body: list[str] = []
     writer.node(body, root, 0, [], [], 2)
-    return _HEADER + "\n".join(body or ["        pass"]) + "\n" + _FOOTER, writer.env
+    source = _HEADER + "\n".join(body or ["        pass"]) + "\n" + _FOOTER
+    exec(compile(source, "<url matcher>", "exec"), writer.env)
+
+    def full_source() -> str:
+        texts = [source]
+        pending = list(writer.subs)
+        while pending:
+            subtree = pending.pop(0)
+            sub = subtree.write()
+            texts.append(sub.source)
+            pending.extend(sub.subs)
+        return "\n\n".join(texts)
+
+    return writer.env["match"], full_source

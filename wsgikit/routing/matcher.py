@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from .compiler import write_matcher
+from .compiler import compile_matcher
 from .converters import ValidationError
 from .exceptions import NoMatch
 from .exceptions import RequestPath
@@ -322,7 +322,7 @@ class StateMachineMatcher:
         #: outcome)`` without raising.  It is generated on first use after
         #: rules were added.
         self.find: _Find = self._compile_and_find
-        self._source: str | None = None
+        self._source: t.Callable[[], str] | None = None
         self._root = _Node()
         self._static: dict[str, dict[str, _Node]] = {}
         self._order = 0
@@ -402,23 +402,20 @@ class StateMachineMatcher:
     def _compile(self) -> None:
         """Generate and compile :attr:`find` for the current rules."""
         self.update()
-        source, env = write_matcher(self._root)
-        env.update(
-            resume=_resume,
-            final_slash=_final_slash,
-            general=self._general_find,
-            SlashRequired=SlashRequired,
-            ValidationError=ValidationError,
-        )
-        exec(compile(source, "<url matcher>", "exec"), env)
-        self._source = source
-        self.find = env["match"]
+        helpers = {
+            "resume": _resume,
+            "final_slash": _final_slash,
+            "general": self._general_find,
+            "SlashRequired": SlashRequired,
+            "ValidationError": ValidationError,
+        }
+        self.find, self._source = compile_matcher(self._root, helpers)
 
     def source(self) -> str:
         """The Python source of the compiled matcher (:attr:`find`)."""
         if self._source is None:
             self._compile()
-        return t.cast(str, self._source)
+        return t.cast(t.Callable[[], str], self._source)()
 
     def match(
         self, domain: str, path: str, method: str, websocket: bool

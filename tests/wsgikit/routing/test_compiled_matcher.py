@@ -25,6 +25,7 @@ from wsgikit.routing import Subdomain
 from wsgikit.routing import UnicodeConverter
 from wsgikit.routing import ValidationError
 from wsgikit.routing import WebsocketMismatch
+from wsgikit.routing import compiler
 from wsgikit.routing.exceptions import NoMatch
 from wsgikit.routing.exceptions import RequestPath
 
@@ -153,18 +154,28 @@ def make_rule(number: int, spec: tuple[t.Any, ...]) -> Rule:
         max_size=12,
     ),
     merge_slashes=st.booleans(),
+    limits=st.sampled_from([None, (0, 8, 64), (1000, 1, 64), (1000, 8, 4), (1, 1, 6)]),
 )
-def test_compiled_agrees_with_the_general_walk(rules, paths, merge_slashes) -> None:
-    url_map = Map(converters=CONVERTERS, merge_slashes=merge_slashes)
-    for number, spec in enumerate(rules):
-        try:
-            url_map.add(make_rule(number, spec))
-        except ValueError:  # a variable name used twice
-            continue
-    compile(url_map.matcher_source(), "<test>", "exec")
-    for segments, end, method, websocket, domain in paths:
-        path = "/" + "/".join(segments) + end if segments else end
-        same(url_map, domain, path, method, websocket)
+def test_compiled_agrees_with_the_general_walk(rules, paths, merge_slashes, limits) -> None:
+    """``limits`` force the code shapes small maps do not need: every
+    subtree a separate function, every static choice a bisection, or
+    shallow hand-overs to the general walk."""
+    saved = (compiler._EAGER_RULES, compiler._CHAIN_LIMIT, compiler._MAX_INDENT)
+    if limits is not None:
+        compiler._EAGER_RULES, compiler._CHAIN_LIMIT, compiler._MAX_INDENT = limits
+    try:
+        url_map = Map(converters=CONVERTERS, merge_slashes=merge_slashes)
+        for number, spec in enumerate(rules):
+            try:
+                url_map.add(make_rule(number, spec))
+            except ValueError:  # a variable name used twice
+                continue
+        compile(url_map.matcher_source(), "<test>", "exec")
+        for segments, end, method, websocket, domain in paths:
+            path = "/" + "/".join(segments) + end if segments else end
+            same(url_map, domain, path, method, websocket)
+    finally:
+        compiler._EAGER_RULES, compiler._CHAIN_LIMIT, compiler._MAX_INDENT = saved
 
 
 @settings(max_examples=40, deadline=None)
@@ -425,6 +436,39 @@ def test_many_static_siblings_are_bisected() -> None:
         same(url_map, "", f"/r{i}/5", "POST")
     with pytest.raises(NotFound):
         a.match("/r40/5")
+
+
+def test_a_large_map_compiles_its_subtrees_on_first_use() -> None:
+    rules = []
+    for i in range(150):
+        rules += [
+            Rule(f"/s{i}/about", endpoint=f"about{i}"),
+            Rule(f"/s{i}/item/<int:id>", endpoint=f"item{i}", methods=["GET"]),
+            Rule(f"/s{i}/files/<path:name>", endpoint=f"file{i}"),
+        ]
+    url_map = Map(rules)
+    a = adapter(url_map)
+    assert a.match("/s149/item/3") == ("item149", {"id": 3})
+
+
+    def subtrees(function: t.Any) -> list[t.Any]:
+        found = [v for k, v in function.__globals__.items() if k.startswith("S") and isinstance(v, list)]
+        assert len(found) == 1
+        return found[0]
+
+    # The domain's function, then one function per first segment: only
+    # the one a request reached is compiled.
+    (domain,) = subtrees(url_map._matcher.find)
+    sections = subtrees(domain)
+    assert len(sections) == 150
+    assert [type(f).__name__ for f in sections].count("function") == 1
+    source = url_map.matcher_source()
+    compile(source, "<test>", "exec")
+    assert "'/s0/about'" in source and "'/s149/files/<path:name>'" in source
+    for path, method in [("/s7/item/3", "POST"), ("/s7/files/a/b", "GET"), ("/s7/about/", "GET"), ("/s150/about", "GET")]:
+        same(url_map, "", path, method)
+    with pytest.raises(MethodNotAllowed):
+        a.match("/s5/item/1", "POST")
 
 
 def test_matcher_source_is_compilable_and_names_the_rules() -> None:

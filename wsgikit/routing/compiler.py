@@ -438,6 +438,9 @@ def match(domain, path, method, websocket, allowed=None, mismatch=False):
     matching the path but not the method or WebSocket flag tell."""
     parts = path.split('/')
     n = len(parts)
+    if parts[0] or (n > 2 and not parts[1]):
+        # Not exactly one leading slash: match the path with one.
+        return match(domain, '/' + path.lstrip('/'), method, websocket)
     try:
 '''
 

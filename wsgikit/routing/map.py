@@ -544,26 +544,28 @@ class MapAdapter:
             method = method.upper()
         if websocket is None:
             websocket = self.websocket
-        # PERF: the common path already has exactly one leading slash.
-        if path_info[:1] != "/" or path_info[1:2] == "/":
-            path_info = f"/{path_info.lstrip('/')}" if path_info else ""
-        # The compiled matcher answers without raising (see .compiler).
-        # PERF: read as an attribute (a method call on an instance
-        # attribute is not specialized).
+        # The compiled matcher answers without raising (see .compiler); it
+        # also gives the path exactly one leading slash.  PERF: ``find`` is
+        # read as an attribute (a method call on an instance attribute is
+        # not specialized), and its ``(rule, values)`` tuple is returned as
+        # it is.
         find = map._matcher.find
-        rule, values = find(
+        found = find(
             self.server_name if map.host_matching else self.subdomain,  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
             path_info,
             method,
             websocket,
         )
+        rule = found[0]
         if rule is None:
-            raise self._no_match(values, query_args) from None
+            raise self._no_match(found[1], query_args) from None
         if rule.redirect_to is not None or rule.alias or rule._default_redirects is not False:
-            self._check_redirects(rule, values, method, path_info, query_args)
+            if path_info[:1] != "/" or path_info[1:2] == "/":
+                path_info = f"/{path_info.lstrip('/')}" if path_info else ""
+            self._check_redirects(rule, found[1], method, path_info, query_args)
         if return_rule:
-            return rule, values
-        return rule.endpoint, values
+            return found
+        return rule.endpoint, found[1]
 
     def _no_match(self, outcome: t.Any, query_args: t.Mapping[str, t.Any] | str | None) -> Exception:
         """The exception for the compiled matcher's ``outcome`` of a failed

@@ -319,7 +319,8 @@ class StateMachineMatcher:
         self.merge_slashes = merge_slashes
         #: The compiled matcher (see :mod:`.compiler`): ``find(domain, path,
         #: method, websocket)`` gives ``(rule, values)`` or ``(None,
-        #: outcome)`` without raising.  It is generated on first use after
+        #: outcome)`` without raising; the path is given exactly one leading
+        #: slash first (unless it is empty), as the adapter's is.  It is generated on first use after
         #: rules were added.
         self.find: _Find = self._compile_and_find
         self._source: t.Callable[[], str] | None = None
@@ -420,12 +421,15 @@ class StateMachineMatcher:
     def match(
         self, domain: str, path: str, method: str, websocket: bool
     ) -> tuple[Rule, t.MutableMapping[str, t.Any]]:
-        """Find the rule for ``path`` (which starts with ``/``, or is empty).
+        """Find the rule for ``path`` (given exactly one leading slash
+        first, unless it is empty).
 
         :raises RequestPath: the path should be redirected (slash added or
             slashes merged) to :attr:`RequestPath.path_info`.
         :raises NoMatch: nothing matched.
         """
+        if path[:1] != "/" or path[1:2] == "/":
+            path = f"/{path.lstrip('/')}" if path else ""
         rule, outcome = self.find(domain, path, method, websocket)
         if rule is not None:
             return rule, outcome

@@ -544,7 +544,7 @@ class MapAdapter:
             method = method.upper()
         if websocket is None:
             websocket = self.websocket
-        # The compiled matcher answers without raising (see .compiler); it
+        # The compiled matcher answers without raising (see ._compiler); it
         # also gives the path exactly one leading slash.  PERF: ``find`` is
         # read as an attribute (a method call on an instance attribute is
         # not specialized), and its ``(rule, values)`` tuple is returned as

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from .compiler import compile_matcher
+from ._compiler import compile_matcher
 from .converters import ValidationError
 from .exceptions import NoMatch
 from .exceptions import RequestPath
@@ -303,7 +303,7 @@ def _final_slash(
 
 
 #: What :attr:`StateMachineMatcher.find` returns: ``(rule, values)`` or
-#: ``(None, outcome)``, see :mod:`.compiler`.
+#: ``(None, outcome)``, see :mod:`._compiler`.
 _Answer = tuple[t.Any, t.Any]
 _Find = t.Callable[[str, str, str, bool], _Answer]
 
@@ -317,7 +317,7 @@ class StateMachineMatcher:
 
     def __init__(self, merge_slashes: bool) -> None:
         self.merge_slashes = merge_slashes
-        #: The compiled matcher (see :mod:`.compiler`): ``find(domain, path,
+        #: The compiled matcher (see :mod:`._compiler`): ``find(domain, path,
         #: method, websocket)`` gives ``(rule, values)`` or ``(None,
         #: outcome)`` without raising; the path is given exactly one leading
         #: slash first (unless it is empty), as the adapter's is.  It is generated on first use after

@@ -341,7 +341,7 @@ class Rule(RuleFactory):
     #: builders may encode the extra values in one pass (:func:`_encode_extra`).
     _stock_query_encoding = True
     #: Whether the class keeps :meth:`_convert`, so that the compiled
-    #: matcher (:mod:`.compiler`) may build the values dict inline.
+    #: matcher (:mod:`._compiler`) may build the values dict inline.
     _stock_convert = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:

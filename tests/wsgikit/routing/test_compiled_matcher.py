@@ -1,4 +1,4 @@
-"""The compiled matcher (routing/compiler.py) against the general walk.
+"""The compiled matcher (routing/_compiler.py) against the general walk.
 
 Every answer of ``StateMachineMatcher.find`` (the generated function) must
 be the general walk's (``StateMachineMatcher.walk``): the rule and values,
@@ -25,7 +25,7 @@ from wsgikit.routing import Subdomain
 from wsgikit.routing import UnicodeConverter
 from wsgikit.routing import ValidationError
 from wsgikit.routing import WebsocketMismatch
-from wsgikit.routing import compiler
+from wsgikit.routing import _compiler as compiler
 from wsgikit.routing.exceptions import NoMatch
 from wsgikit.routing.exceptions import RequestPath
 

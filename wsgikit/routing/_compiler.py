@@ -129,7 +129,8 @@ class _Writer:
         body: list[str] = []
         segment = f"s{index}"
         self.branch(body, node, index, segment, captured, lens, indent + 1)
-        if body and any(re.search(rf"\b{segment}\b", line) for line in body):
+        # Final parts alone read the rest of the path, not the segment.
+        if node.static or any(not edge.final for edge in node.dynamic) or any(not r.strict_slashes for r in node.rules):
             body.insert(0, f"{pad}    {segment} = parts[{index}]")
         if at_end and body:
             out += [f"{pad}if n == {index}:", *at_end, f"{pad}else:", *body]

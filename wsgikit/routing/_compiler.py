@@ -34,10 +34,11 @@ from .converters import BaseConverter
 from .converters import NumberConverter
 from .converters import _to_python_of
 
+from .rules import Rule
+
 if t.TYPE_CHECKING:
     from .matcher import _Edge
     from .matcher import _Node
-    from .rules import Rule
 
 #: Indentation levels (of 4 spaces) past which a node is handed to the
 #: general walk: Python refuses 100 nested blocks, and deep nesting is slow
@@ -61,7 +62,14 @@ _UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def _stock_convert(rule: Rule) -> bool:
     """Whether ``rule`` converts its texts with the stock ``Rule._convert``
     (neither its class nor the instance replaced it)."""
-    return type(rule)._stock_convert and "_convert" not in vars(rule)
+    # Not ``vars(rule)``: on CPython 3.11 making an instance's ``__dict__``
+    # exist slows every later attribute read of that instance.
+    method = rule._convert
+    return (
+        type(rule)._stock_convert
+        and getattr(method, "__func__", None) is Rule._convert
+        and getattr(method, "__self__", None) is rule
+    )
 
 
 def _comment(text: str, limit: int = 100) -> str:
@@ -417,9 +425,10 @@ class _Writer:
 def _stock_number(converter: BaseConverter) -> str | None:
     """``"int"`` or ``"float"`` when ``converter.to_python`` is the stock
     number conversion without limits (the call is inlined), else ``None``."""
-    if not isinstance(converter, NumberConverter) or "to_python" in vars(converter):
+    if not isinstance(converter, NumberConverter):
         return None
-    if type(converter).to_python is not NumberConverter.to_python:
+    method = converter.to_python
+    if getattr(method, "__func__", None) is not NumberConverter.to_python or getattr(method, "__self__", None) is not converter:
         return None
     if converter.fixed_digits or converter.min is not None or converter.max is not None:
         return None

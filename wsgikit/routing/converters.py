@@ -82,9 +82,13 @@ def _to_python_of(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:
     ``to_python`` is the identity of :class:`BaseConverter` (neither its
     class nor the instance replaced it), else the converter's own.
     Decided once per converter, when a rule is compiled."""
-    if "to_python" not in getattr(converter, "__dict__", ()) and type(converter).to_python is BaseConverter.to_python:
+    method = converter.to_python
+    # The bound stock method: the class did not override it, nor the
+    # instance (read as an attribute, not through ``__dict__``: on CPython
+    # 3.11 making an instance's ``__dict__`` exist slows its attribute reads).
+    if getattr(method, "__func__", None) is BaseConverter.to_python and getattr(method, "__self__", None) is converter:
         return None
-    return converter.to_python
+    return method
 
 
 class UnicodeConverter(BaseConverter):

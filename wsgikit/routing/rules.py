@@ -862,8 +862,13 @@ def _expression(rule: Rule, pieces: list[_Piece], env: dict[str, t.Any], default
 def _own_to_url(converter: BaseConverter) -> t.Any:
     """The converter's ``to_url`` as defined (an instance's own, else its
     class's function), to tell the stock ones the builders inline."""
-    own = vars(converter).get("to_url") if hasattr(converter, "__dict__") else None
-    return own if own is not None else type(converter).to_url
+    # Read as an attribute, not through ``vars()``: on CPython 3.11 making
+    # an instance's ``__dict__`` exist slows every later attribute read of
+    # that instance.
+    method = converter.to_url
+    if getattr(method, "__self__", None) is converter:
+        return getattr(method, "__func__", method)
+    return method
 
 
 #: Up to this many pieces a part is built with ``+`` (PERF: cheaper than a
@@ -935,7 +940,13 @@ def _builder_source(rule: Rule, append_unknown: bool) -> tuple[str, dict[str, t.
 def _stock_query_encoding(rule: Rule) -> bool:
     """Whether ``rule`` encodes extra values with the stock method (neither
     its class nor the instance replaced ``_encode_query_vars``)."""
-    return rule._stock_query_encoding and "_encode_query_vars" not in vars(rule)
+    # Not ``vars(rule)``: see :func:`_own_to_url`.
+    method = rule._encode_query_vars
+    return (
+        rule._stock_query_encoding
+        and getattr(method, "__func__", None) is Rule._encode_query_vars
+        and getattr(method, "__self__", None) is rule
+    )
 
 
 def _builder_for(rule: Rule, append_unknown: bool) -> t.Callable[..., tuple[str, str]]:

@@ -7,6 +7,7 @@ the redirect, the methods of a 405, the WebSocket mismatch, the 404.
 
 from __future__ import annotations
 
+import sys
 import typing as t
 
 import pytest
@@ -510,3 +511,26 @@ def test_the_raw_matcher_api_still_raises() -> None:
         matcher.match("", "/m", "GET", False)
     assert failure.value.have_match_for == {"POST"}
     assert failure.value.websocket_mismatch is False
+
+
+@pytest.mark.skipif(
+    sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11),
+    reason="reads CPython 3.11's object layout",
+)
+def test_matching_and_building_leave_instance_dicts_unmade() -> None:
+    """On CPython 3.11 an instance whose ``__dict__`` was made (``vars()``)
+    has every attribute read deoptimized; the fast-path checks must read
+    attributes instead."""
+    import ctypes
+
+    def dict_made(obj: object) -> bool:
+        # The managed dict pointer sits three words before the object.
+        return ctypes.c_void_p.from_address(id(obj) - 3 * ctypes.sizeof(ctypes.c_void_p)).value is not None
+
+    url_map = Map([Rule("/a/<int:x>/<name>", endpoint="a")])
+    rule = next(url_map.iter_rules())
+    a = adapter(url_map)
+    assert a.match("/a/1/b") == ("a", {"x": 1, "name": "b"})
+    assert a.build("a", {"x": 2, "name": "c", "q": 1}) == "/a/2/c?q=1"
+    assert not dict_made(rule)
+    assert not any(dict_made(converter) for converter in rule._converters.values())

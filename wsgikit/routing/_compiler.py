@@ -102,13 +102,20 @@ class _Writer:
 
     def count(self, node: _Node) -> int:
         """How many rules end at ``node`` or below it."""
-        number = self._counts.get(id(node))
-        if number is None:
-            number = len(node.rules)
-            number += sum(self.count(child) for child in node.static.values())
-            number += sum(self.count(edge.child) for edge in node.dynamic)
-            self._counts[id(node)] = number
-        return number
+        counts = self._counts
+        if id(node) not in counts:
+            # Children before parents, without recursion (rules may be
+            # thousands of segments deep).
+            stack: list[tuple[_Node, bool]] = [(node, False)]
+            while stack:
+                current, ready = stack.pop()
+                children = [*current.static.values(), *(edge.child for edge in current.dynamic)]
+                if ready:
+                    counts[id(current)] = len(current.rules) + sum(counts[id(child)] for child in children)
+                elif id(current) not in counts:
+                    stack.append((current, True))
+                    stack.extend((child, False) for child in children if id(child) not in counts)
+        return counts[id(node)]
 
     def constant(self, prefix: str, value: t.Any) -> str:
         """A global name of the generated code bound to ``value``."""

@@ -534,3 +534,11 @@ def test_matching_and_building_leave_instance_dicts_unmade() -> None:
     assert a.build("a", {"x": 2, "name": "c", "q": 1}) == "/a/2/c?q=1"
     assert not dict_made(rule)
     assert not any(dict_made(converter) for converter in rule._converters.values())
+
+
+def test_a_rule_thousands_of_segments_deep_compiles() -> None:
+    deep = "/" + "/".join(f"s{i}" for i in range(3000))
+    url_map = Map([Rule(deep, endpoint="deep"), Rule("/x", endpoint="x")])
+    assert adapter(url_map).match(deep) == ("deep", {})
+    with pytest.raises(NotFound):
+        adapter(url_map).match(deep[:-1])

@@ -77,6 +77,20 @@ class BaseConverter:
         return quote_path(str(value))
 
 
+def _to_python_of(converter: BaseConverter) -> t.Callable[[str], t.Any] | None:
+    """What to call to convert a matched text: ``None`` when the converter's
+    ``to_python`` is the identity of :class:`BaseConverter` (neither its
+    class nor the instance replaced it), else the converter's own.
+    Decided once per converter, when a rule is compiled."""
+    method = converter.to_python
+    # The bound stock method: the class did not override it, nor the
+    # instance (read as an attribute, not through ``__dict__``: on CPython
+    # 3.11 making an instance's ``__dict__`` exist slows its attribute reads).
+    if getattr(method, "__func__", None) is BaseConverter.to_python and getattr(method, "__self__", None) is converter:
+        return None
+    return method
+
+
 class UnicodeConverter(BaseConverter):
     """The default converter: one path segment, optionally length-limited.
 

@@ -44,6 +44,9 @@ if t.TYPE_CHECKING:
     from .converters import BaseConverter
     from .rules import RuleFactory
 
+#: Methods that are their own ``upper()``: the usual ones skip the call.
+_UPPER_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"})
+_new_object = object.__new__
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
 #: Most distinct (host, script root...) combinations remembered by
 #: :meth:`Map.bind_to_environ`.
@@ -204,26 +207,78 @@ class Map:
         server name (``<invalid>``, with a warning, when the host does not
         end with it).
         """
-        env: WSGIEnvironment = getattr(environ, "environ", environ)
+        env: WSGIEnvironment = environ if type(environ) is dict else getattr(environ, "environ", environ)
+        # PERF: this runs for every request.  The host, subdomain, script
+        # root and scheme depend only on the Host header, the scheme, the
+        # script name, the arguments and two map settings, and are the same
+        # for nearly every request of an application: they are cached per
+        # distinct key (see _bind_parts); the key holds the raw values, so
+        # two hosts never share an entry.  The usual environ has every key
+        # read here: subscripts are cheaper than ``get`` calls, and a
+        # missing key, an unhashable value or a new key takes the general
+        # path (which fills the cache).
+        try:
+            bound = self._bind_cache[
+                (
+                    env["HTTP_HOST"],
+                    env["wsgi.url_scheme"],
+                    env["SCRIPT_NAME"],
+                    server_name,
+                    subdomain,
+                    self.host_matching,
+                    self.default_subdomain,
+                )
+            ]
+            path_info = env["PATH_INFO"]
+            query = env["QUERY_STRING"]
+            method = env["REQUEST_METHOD"]
+        except (KeyError, TypeError):
+            return self._bind_to_environ(env, server_name, subdomain)
+        scheme = bound[3]
+        websocket = "HTTP_UPGRADE" in env and _is_websocket(env)
+        if websocket:
+            scheme = "wss" if scheme == "https" else "ws"
+        if type(method) is bytes:
+            # Python 2 era middleware wrote the method as bytes.
+            method = method.decode("latin-1")
+        # PERF: MapAdapter(...) with its __init__ costs about four times
+        # these stores (a class call is not specialized); the attributes
+        # are the same, in the same order (tested against MapAdapter()).
+        adapter = _new_object(MapAdapter)
+        adapter.map = self
+        adapter.server_name = bound[0]
+        adapter.script_name = bound[1]
+        adapter.subdomain = bound[2]
+        adapter.url_scheme = scheme
+        adapter.path_info = path_info if path_info.isascii() else _wsgi_text(path_info)
+        adapter.default_method = method
+        adapter.query_args = query if query.isascii() else _wsgi_text(query)
+        adapter.websocket = websocket
+        return adapter
+
+    def _bind_to_environ(self, env: WSGIEnvironment, server_name: str | None, subdomain: str | None) -> MapAdapter:
+        """:meth:`bind_to_environ` for any environ (keys may be missing)."""
         get = env.get
-        # PERF: the host, subdomain, script root and scheme depend only on
-        # these environ values, the arguments and two map settings, and are
-        # the same for nearly every request of an application; their
-        # computation (host parsing, IDNA check, subdomain split) is cached
-        # per distinct key. Only the per-request parts (path, method, query
-        # string, WebSocket flag) are read each time. The key holds the raw
-        # values, so two hosts never share an entry.
-        key: tuple[t.Any, ...] = (
-            get("HTTP_HOST"),
-            get("SERVER_NAME"),
-            get("SERVER_PORT"),
-            get("wsgi.url_scheme", "http"),
-            get("SCRIPT_NAME", ""),
-            server_name,
-            subdomain,
-            self.host_matching,
-            self.default_subdomain,
-        )
+        host = get("HTTP_HOST")
+        scheme = get("wsgi.url_scheme", "http")
+        script = get("SCRIPT_NAME", "")
+        key: tuple[t.Any, ...]
+        if host is not None:
+            # The key of the fast path: with a Host header the server name
+            # and port do not matter.
+            key = (host, scheme, script, server_name, subdomain, self.host_matching, self.default_subdomain)
+        else:
+            key = (
+                None,
+                get("SERVER_NAME"),
+                get("SERVER_PORT"),
+                scheme,
+                script,
+                server_name,
+                subdomain,
+                self.host_matching,
+                self.default_subdomain,
+            )
         try:
             bound = self._bind_cache.get(key)
         except TypeError:  # an unhashable environ value: no caching
@@ -315,6 +370,19 @@ class Map:
                     rule._default_redirects = None
             self._remap = False
 
+    def matcher_source(self) -> str:
+        """The Python source of the function that matches requests.
+
+        The rules are compiled into one function (generated when the map
+        first matches after rules were added): nested ``if`` statements
+        over the path's segments, one comment per rule.  Print it to see
+        how a path is matched::
+
+            print(url_map.matcher_source())
+        """
+        self.update()
+        return self._matcher.source()
+
     def __repr__(self) -> str:
         import pprint
 
@@ -360,15 +428,17 @@ def _subdomain_of(host: str, server_name: str) -> str:
     if host_labels[-len(server_labels) :] != server_labels:
         warnings.warn(
             f"Current server name {host!r} doesn't match configured server name {server_name!r}",
-            # The caller of Map.bind_to_environ (via _bind_parts).
-            stacklevel=4,
+            # The caller of Map.bind_to_environ (via _bind_to_environ and
+            # _bind_parts).
+            stacklevel=5,
         )
         return "<invalid>"
     return ".".join(label for label in host_labels[: -len(server_labels)] if label)
 
 
 def _is_websocket(env: WSGIEnvironment) -> bool:
-    if env.get("HTTP_UPGRADE", "").lower() != "websocket":
+    upgrade = env.get("HTTP_UPGRADE")
+    if upgrade is None or upgrade.lower() != "websocket":
         return False
     return "upgrade" in (x.strip() for x in env.get("HTTP_CONNECTION", "").lower().split(","))
 
@@ -467,35 +537,48 @@ class MapAdapter:
             map.update()
         if path_info is None:
             path_info = self.path_info
-        method = (method or self.default_method).upper()
+        if not method:
+            method = self.default_method
+        # PERF: the usual methods are upper case already.
+        if method not in _UPPER_METHODS:
+            method = method.upper()
         if websocket is None:
             websocket = self.websocket
-        domain = self.server_name if map.host_matching else self.subdomain
-        # PERF: the common path already has exactly one leading slash.
-        if path_info[:1] != "/" or path_info[1:2] == "/":
-            path_info = f"/{path_info.lstrip('/')}" if path_info else ""
-        try:
-            rule, values = map._matcher.match(domain, path_info, method, websocket)  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
-        except RequestPath as signal:
+        # The compiled matcher answers without raising (see ._compiler); it
+        # also gives the path exactly one leading slash.  PERF: ``find`` is
+        # read as an attribute (a method call on an instance attribute is
+        # not specialized), and its ``(rule, values)`` tuple is returned as
+        # it is.
+        find = map._matcher.find
+        found = find(
+            self.server_name if map.host_matching else self.subdomain,  # type: ignore[arg-type]  # the subdomain is a str without host matching (bind sets it)
+            path_info,
+            method,
+            websocket,
+        )
+        rule = found[0]
+        if rule is None:
+            raise self._no_match(found[1], query_args) from None
+        if rule.redirect_to is not None or rule.alias or rule._default_redirects is not False:
+            if path_info[:1] != "/" or path_info[1:2] == "/":
+                path_info = f"/{path_info.lstrip('/')}" if path_info else ""
+            self._check_redirects(rule, found[1], method, path_info, query_args)
+        if return_rule:
+            return found
+        return rule.endpoint, found[1]
+
+    def _no_match(self, outcome: t.Any, query_args: t.Mapping[str, t.Any] | str | None) -> Exception:
+        """The exception for the compiled matcher's ``outcome`` of a failed
+        match: a path to redirect to, the methods for a 405, ``True`` for a
+        WebSocket mismatch, else nothing matched."""
+        if type(outcome) is str:
             if query_args is None:
                 query_args = self.query_args or {}
-            url = self.make_redirect_url(quote(signal.path_info, safe=PATH_SAFE), query_args)
-            raise RequestRedirect(url) from None
-        except NoMatch as failure:
-            raise self._no_match(failure) from None
-        if rule.redirect_to is not None or rule.alias or rule._default_redirects is not False:
-            self._check_redirects(rule, values, method, path_info, query_args)
-        if return_rule:
-            return rule, values
-        return rule.endpoint, values
-
-    @staticmethod
-    def _no_match(failure: NoMatch) -> Exception:
-
-        if failure.have_match_for:
-            return MethodNotAllowed(valid_methods=sorted(failure.have_match_for))
-        if failure.websocket_mismatch:
+            return RequestRedirect(self.make_redirect_url(quote(outcome, safe=PATH_SAFE), query_args))
+        if outcome is True:
             return WebsocketMismatch()
+        if outcome:
+            return MethodNotAllowed(valid_methods=sorted(outcome))
         return NotFound()
 
     def _check_redirects(

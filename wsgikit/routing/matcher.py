@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ._compiler import compile_matcher
 from .converters import ValidationError
 from .exceptions import NoMatch
 from .exceptions import RequestPath
@@ -274,6 +275,39 @@ def _walk(
     return None
 
 
+def _resume(
+    node: _Node, parts: list[str], index: int, full: str, pos: int, raw: list[str], method: str, websocket: bool
+) -> tuple[t.Any, ...]:
+    """The general walk from ``node``, for the compiled matcher: ``(rule,
+    values)``, or ``(None, methods for a 405, WebSocket mismatch)``.
+
+    :raises SlashRequired: the path needs a trailing slash.
+    """
+    walk = _Walk(method, websocket)
+    found = _walk(node, parts, index, full, pos, raw, walk)
+    if found is not None:
+        return found[0], found[1]
+    return None, walk.have_match_for, walk.websocket_mismatch
+
+
+def _final_slash(
+    match: re.Match[str] | None,
+    groups: tuple[int, ...] | None,
+    node: _Node,
+    raw: list[str],
+    method: str,
+    websocket: bool,
+) -> _Match | None:
+    """:func:`_slash_for_final` for the compiled matcher."""
+    return _slash_for_final(match, groups, node, raw, _Walk(method, websocket))
+
+
+#: What :attr:`StateMachineMatcher.find` returns: ``(rule, values)`` or
+#: ``(None, outcome)``, see :mod:`._compiler`.
+_Answer = tuple[t.Any, t.Any]
+_Find = t.Callable[[str, str, str, bool], _Answer]
+
+
 class StateMachineMatcher:
     """Matches ``(domain, path)`` against the rules added to it.
 
@@ -283,6 +317,13 @@ class StateMachineMatcher:
 
     def __init__(self, merge_slashes: bool) -> None:
         self.merge_slashes = merge_slashes
+        #: The compiled matcher (see :mod:`._compiler`): ``find(domain, path,
+        #: method, websocket)`` gives ``(rule, values)`` or ``(None,
+        #: outcome)`` without raising; the path is given exactly one leading
+        #: slash first (unless it is empty), as the adapter's is.  It is generated on first use after
+        #: rules were added.
+        self.find: _Find = self._compile_and_find
+        self._source: t.Callable[[], str] | None = None
         self._root = _Node()
         self._static: dict[str, dict[str, _Node]] = {}
         self._order = 0
@@ -294,6 +335,8 @@ class StateMachineMatcher:
     def add(self, rule: Rule) -> None:
         """Insert ``rule``'s parts into the tree."""
         self._outcomes.clear()
+        self.find = self._compile_and_find
+        self._source = None
         node = self._root
         texts: list[str] = []
         for part in rule._parts:
@@ -352,10 +395,64 @@ class StateMachineMatcher:
                 stack.append(edge.child)
         self._dirty = False
 
+    def _compile_and_find(self, domain: str, path: str, method: str, websocket: bool) -> _Answer:
+        """:attr:`find` until the rules are compiled: compile, then find."""
+        self._compile()
+        return self.find(domain, path, method, websocket)
+
+    def _compile(self) -> None:
+        """Generate and compile :attr:`find` for the current rules."""
+        self.update()
+        helpers = {
+            "resume": _resume,
+            "final_slash": _final_slash,
+            "general": self._general_find,
+            "SlashRequired": SlashRequired,
+            "ValidationError": ValidationError,
+        }
+        self.find, self._source = compile_matcher(self._root, helpers)
+
+    def source(self) -> str:
+        """The Python source of the compiled matcher (:attr:`find`)."""
+        if self._source is None:
+            self._compile()
+        return t.cast(t.Callable[[], str], self._source)()
+
     def match(
         self, domain: str, path: str, method: str, websocket: bool
     ) -> tuple[Rule, t.MutableMapping[str, t.Any]]:
-        """Find the rule for ``path`` (which starts with ``/``, or is empty).
+        """Find the rule for ``path`` (given exactly one leading slash
+        first, unless it is empty).
+
+        :raises RequestPath: the path should be redirected (slash added or
+            slashes merged) to :attr:`RequestPath.path_info`.
+        :raises NoMatch: nothing matched.
+        """
+        if path[:1] != "/" or path[1:2] == "/":
+            path = f"/{path.lstrip('/')}" if path else ""
+        rule, outcome = self.find(domain, path, method, websocket)
+        if rule is not None:
+            return rule, outcome
+        if type(outcome) is str:
+            raise RequestPath(outcome)
+        # The compiled matcher says only what the adapter needs (405 before
+        # a WebSocket mismatch); the general walk gives every detail.
+        return self.walk(domain, path, method, websocket)
+
+    def _general_find(self, domain: str, path: str, method: str, websocket: bool) -> _Answer:
+        """:meth:`walk` with :attr:`find`'s results instead of exceptions."""
+        try:
+            return self.walk(domain, path, method, websocket)
+        except RequestPath as signal:
+            return None, signal.path_info
+        except NoMatch as failure:
+            return None, failure.have_match_for or failure.websocket_mismatch
+
+    def walk(
+        self, domain: str, path: str, method: str, websocket: bool
+    ) -> tuple[Rule, t.MutableMapping[str, t.Any]]:
+        """:meth:`match` by the general walk of the tree (the reference the
+        compiled matcher is tested against, and its fallback).
 
         :raises RequestPath: the path should be redirected (slash added or
             slashes merged) to :attr:`RequestPath.path_info`.

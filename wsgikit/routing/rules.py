@@ -25,6 +25,7 @@ from .._internal import _keeps_stock
 from .converters import BaseConverter
 from .converters import NumberConverter
 from .converters import ValidationError
+from .converters import _to_python_of
 from .converters import quote_path
 
 if t.TYPE_CHECKING:
@@ -339,10 +340,14 @@ class Rule(RuleFactory):
     #: Whether the class keeps :meth:`_encode_query_vars`, so that its URL
     #: builders may encode the extra values in one pass (:func:`_encode_extra`).
     _stock_query_encoding = True
+    #: Whether the class keeps :meth:`_convert`, so that the compiled
+    #: matcher (:mod:`._compiler`) may build the values dict inline.
+    _stock_convert = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._stock_query_encoding = _keeps_stock(cls, Rule, ("_encode_query_vars",))
+        cls._stock_convert = _keeps_stock(cls, Rule, ("_convert",))
 
     def __init__(
         self,
@@ -503,11 +508,9 @@ class Rule(RuleFactory):
         #: parts; with :attr:`_index` this is the rule's matching priority.
         self._part_keys = tuple((0,) if part.text is not None else (1, part.key) for part in self._parts)
         # PERF: ``None`` marks converters whose ``to_python`` returns the
-        # text unchanged, so matching skips the call.
-        self._to_python = tuple(
-            None if type(conv).to_python is BaseConverter.to_python else conv.to_python
-            for conv in (self._converters[name] for name in self._names)
-        )
+        # text unchanged (neither the class nor the instance replaced it),
+        # so matching skips the call.
+        self._to_python = tuple(_to_python_of(self._converters[name]) for name in self._names)
         #: Whether no converter changes its text (``_to_python`` all ``None``).
         self._texts_are_values = not any(self._to_python)
         #: The generated URL builders (without / with extra values in the
@@ -859,8 +862,13 @@ def _expression(rule: Rule, pieces: list[_Piece], env: dict[str, t.Any], default
 def _own_to_url(converter: BaseConverter) -> t.Any:
     """The converter's ``to_url`` as defined (an instance's own, else its
     class's function), to tell the stock ones the builders inline."""
-    own = vars(converter).get("to_url") if hasattr(converter, "__dict__") else None
-    return own if own is not None else type(converter).to_url
+    # Read as an attribute, not through ``vars()``: on CPython 3.11 making
+    # an instance's ``__dict__`` exist slows every later attribute read of
+    # that instance.
+    method = converter.to_url
+    if getattr(method, "__self__", None) is converter:
+        return getattr(method, "__func__", method)
+    return method
 
 
 #: Up to this many pieces a part is built with ``+`` (PERF: cheaper than a
@@ -932,7 +940,13 @@ def _builder_source(rule: Rule, append_unknown: bool) -> tuple[str, dict[str, t.
 def _stock_query_encoding(rule: Rule) -> bool:
     """Whether ``rule`` encodes extra values with the stock method (neither
     its class nor the instance replaced ``_encode_query_vars``)."""
-    return rule._stock_query_encoding and "_encode_query_vars" not in vars(rule)
+    # Not ``vars(rule)``: see :func:`_own_to_url`.
+    method = rule._encode_query_vars
+    return (
+        rule._stock_query_encoding
+        and getattr(method, "__func__", None) is Rule._encode_query_vars
+        and getattr(method, "__self__", None) is rule
+    )
 
 
 def _builder_for(rule: Rule, append_unknown: bool) -> t.Callable[..., tuple[str, str]]:

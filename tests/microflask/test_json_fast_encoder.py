@@ -148,13 +148,14 @@ def test_response_matches_flask(reply: t.Any, debug: bool) -> None:
         app = mod.Flask("json_fast")
         app.debug = debug
 
-        @app.post("/<int:n>")
-        def create(n: int) -> t.Any:
+        def create(n: int, mod: t.Any = mod) -> t.Any:
             return mod.jsonify(reply), 201
 
-        @app.post("/direct/<int:n>")
-        def direct(n: int) -> t.Any:
+        def direct(n: int, mod: t.Any = mod) -> t.Any:
             return (reply, 201) if isinstance(reply, (dict, list)) else (mod.jsonify(reply), 201)
+
+        app.add_url_rule("/<int:n>", view_func=create, methods=["POST"])
+        app.add_url_rule("/direct/<int:n>", view_func=direct, methods=["POST"])
 
         client = app.test_client()
         for url in ("/1", "/direct/1"):

@@ -217,8 +217,8 @@ def _sends_body(rule: int, environ: WSGIEnvironment) -> bool:
 _REWRITTEN_HEADERS = frozenset(["location", "content-location"])
 
 
-#: The methods the WSGI output's fast path does not call.
-_WSGI_HOOKS = ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
+#: The methods the WSGI output's fast paths do not call.
+_WSGI_HOOKS = ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close", "get_wsgi_response")
 
 
 def _plain_text_init(cls: type) -> bool:
@@ -764,6 +764,7 @@ class Response(_SansIOResponse):
             iterable = self.iter_encoded()
         return ClosingIterator(iterable, self.close)
 
+    @_fast_path_hook("_wsgi_fast_path")
     def get_wsgi_response(
         self, environ: WSGIEnvironment
     ) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]]:
@@ -862,6 +863,31 @@ class Response(_SansIOResponse):
         :param environ: the request environ.
         :param start_response: the server's start_response callable.
         """
-        app_iter, status, headers = self.get_wsgi_response(environ)
-        start_response(status, headers)
-        return app_iter
+        # PERF: the response nearly every view makes -- lazy headers (see
+        # wsgikit.sansio.response), a status with a body, one bytes chunk,
+        # its Content-Length known, nothing to close, not a HEAD request --
+        # is sent here without the get_wsgi_response call; it sends the
+        # same header list and the list itself. Anything else, and any
+        # class or instance overriding one of _WSGI_HOOKS, goes through
+        # get_wsgi_response.
+        if self._headers is None and self._wsgi_fast_path and not self._on_close:
+            response = self.response
+            content_length = self._lazy_cl
+            if (
+                type(response) is list
+                and content_length is not None
+                and self._status_code not in _WIRE_RULES
+                and len(response) == 1
+                and type(response[0]) is bytes
+                and not self.direct_passthrough
+                and environ.get("REQUEST_METHOD") != "HEAD"
+            ):
+                content_type = self._lazy_ct
+                if content_type is None:
+                    start_response(self._status, [("Content-Length", content_length)])
+                else:
+                    start_response(self._status, [("Content-Type", content_type), ("Content-Length", content_length)])
+                return response
+        sent: tuple[t.Iterable[bytes], str, list[tuple[str, str]]] = self.get_wsgi_response(environ)
+        start_response(sent[1], sent[2])
+        return sent[0]

@@ -63,7 +63,7 @@ def check_json_depth(data: bytes | str, max_depth: int) -> None:
     """
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
-    elif data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    elif 0 in data[:4] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16/32 (as json.loads detects them): check the decoded text.
         try:
             data = data.decode(json.detect_encoding(data)).encode("utf-8", "surrogatepass")

@@ -331,6 +331,25 @@ class Request(_SansIORequest):
         # A method gets its own arguments before the request.
         view: t.Callable[..., WSGIApplication] = f
 
+        if _keeps_stock(cls, Request, ("__enter__", "__exit__")):
+            # PERF: the stock ``with request:`` only closes the request at
+            # the end (two Python calls per request); a class overriding
+            # __enter__ or __exit__ gets the with statement below.
+            @functools.wraps(f)
+            def closing_application(*args: t.Any) -> t.Iterable[bytes]:
+                environ = args[-2]
+                request = cls(environ)
+                try:
+                    try:
+                        response = view(request) if len(args) == 2 else view(*args[:-2], request)
+                    except HTTPException as e:
+                        response = e.get_response(environ)
+                    return response(environ, args[-1])
+                finally:
+                    request.close()
+
+            return t.cast("WSGIApplication", closing_application)
+
         @functools.wraps(f)
         def application(*args: t.Any) -> t.Iterable[bytes]:
             environ = args[-2]

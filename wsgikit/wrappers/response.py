@@ -25,6 +25,7 @@ from ..http import remove_entity_headers
 from ..sansio.response import _STATUS_LINES
 from ..sansio.response import Response as _SansIOResponse
 from ..sansio.response import _cached_content_type
+from ..sansio.response import _is_safe_header_value
 from ..urls import iri_to_uri
 from ..wsgi import ClosingIterator
 from ..wsgi import get_current_url
@@ -302,8 +303,8 @@ class Response(_SansIOResponse):
         direct_passthrough: bool = False,
     ) -> None:
         # PERF: a str body with every other argument defaulted but maybe
-        # the mimetype (what a view returning a string, or jsonify,
-        # produces) is stored directly: the same fields the general path
+        # the mimetype or the content type (what a view returning a string,
+        # or jsonify, produces) is stored directly: the same fields the general path
         # below sets, without its calls and type tests. Only for classes
         # whose constructor helpers are the stock ones (see
         # _plain_text_init) and when the class defaults are plain.
@@ -312,13 +313,17 @@ class Response(_SansIOResponse):
             and self._text_fast_path
             and status is None
             and headers is None
-            and content_type is None
             and not direct_passthrough
         ):
             code = self.default_status
             line = _STATUS_LINES.get(code) if type(code) is int else None
-            chosen = self.default_mimetype if mimetype is None else mimetype
-            lazy_ct = None if chosen is None else _cached_content_type(chosen)
+            if content_type is None:
+                chosen = self.default_mimetype if mimetype is None else mimetype
+                lazy_ct = None if chosen is None else _cached_content_type(chosen)
+            elif type(content_type) is str and _is_safe_header_value(content_type):
+                lazy_ct = content_type  # used as given, as the general path does
+            else:
+                lazy_ct = None
             if line is not None and lazy_ct is not None:
                 self._status = line
                 self._status_code = code

@@ -163,3 +163,34 @@ def test_response_matches_flask(reply: t.Any, debug: bool) -> None:
             results.append((mod.__name__ == "flask", url, response.status, response.headers.get("Content-Type"), response.get_data()))
     half = len(results) // 2
     assert [r[1:] for r in results[:half]] == [r[1:] for r in results[half:]]
+
+
+def _decoded(loads: t.Callable[[t.Any], t.Any], data: t.Any) -> t.Any:
+    try:
+        return ("ok", json.dumps(loads(data), sort_keys=True))
+    except Exception as e:
+        return ("raised", type(e), str(e))
+
+
+JSON_BYTES = st.one_of(
+    st.binary(max_size=12),
+    st.builds(
+        lambda value, encoding, prefix: prefix + json.dumps(value, ensure_ascii=False).encode(encoding, "surrogatepass"),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+            max_leaves=8,
+        ),
+        st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8-sig"]),
+        st.sampled_from([b"", b" ", b"\xef\xbb\xbf", b"\xff\xfe", b"\x00"]),
+    ),
+    st.sampled_from([b'"\xed\xa0\x80"', b'"\xff"', b"\x00\x00\x00[", b"[1]\x00", b"", b" {}", b'{"a":1}']),
+)
+
+
+@given(data=JSON_BYTES)
+@settings(max_examples=500, deadline=None)
+def test_bytes_decoding_matches_json_loads(data: bytes) -> None:
+    provider = DefaultJSONProvider(FakeApp())
+    assert _decoded(provider.loads, data) == _decoded(json.loads, data)
+    assert _decoded(provider.loads, bytearray(data)) == _decoded(json.loads, bytearray(data))

@@ -56,9 +56,15 @@ class Request(RequestBase):
     def max_content_length(self) -> int | None:
         """Largest body accepted, in bytes: the value set on this request,
         else ``MAX_CONTENT_LENGTH`` of the current application."""
-        if self._max_content_length is not None:
-            return self._max_content_length
-        return self._config_limit("MAX_CONTENT_LENGTH", RequestBase.max_content_length)
+        # PERF: read for every request body; _config_limit inlined.
+        value = self._max_content_length
+        if value is not None:
+            return value
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return RequestBase.max_content_length
+        limit: int | None = ctx.app.config["MAX_CONTENT_LENGTH"]
+        return limit
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]  # reads and writes as the attribute
@@ -93,8 +99,9 @@ class Request(RequestBase):
         """Deepest JSON nesting :meth:`get_json` accepts: the value set on
         this request, else ``MAX_JSON_DEPTH`` of the current application
         when set (Flask has no such limit; the default is 500)."""
-        if self._max_json_depth is not None:
-            return self._max_json_depth
+        value = self._max_json_depth
+        if value is not None:
+            return value
         ctx = _cv_app.get(None)
         if ctx is None:
             return RequestBase.max_json_depth

@@ -9,6 +9,7 @@ built on a faster third-party library) changes how ``jsonify``,
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 import typing as t
@@ -106,11 +107,43 @@ def _default(o: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
+#: The separators of compact output.
+_COMPACT_SEPARATORS = (",", ":")
 #: The keyword arguments :meth:`DefaultJSONProvider.dumps` can serve with a
 #: reused encoder.
 _REUSABLE_KWARGS = frozenset({"separators", "indent"})
-#: Reused encoders by (default, ensure_ascii, sort_keys, separators, indent).
-_encoders: dict[tuple[t.Any, ...], json.JSONEncoder] = {}
+#: Reused encoders by (default, ensure_ascii, sort_keys, separators,
+#: indent): the :class:`json.JSONEncoder` and, when the C accelerator can
+#: serve it, the C encoder its ``encode()`` would build (else ``None``).
+_encoders: dict[tuple[t.Any, ...], tuple[json.JSONEncoder, t.Any]] = {}
+#: The stdlib's C encoder factory (``None`` without the ``_json`` accelerator).
+_c_make_encoder: t.Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+def _c_encoder(encoder: json.JSONEncoder) -> t.Any:
+    """The C encoder ``encoder.encode()`` builds on every call for a
+    non-str value (see :meth:`json.JSONEncoder.iterencode`): the same
+    arguments, built once. ``None`` when the stdlib would use its
+    pure-Python encoder (no accelerator, or an indent)."""
+    if _c_make_encoder is None or encoder.indent is not None or encoder.check_circular:
+        return None
+    string_encoder = json.encoder.encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring
+    return _c_make_encoder(
+        None,
+        encoder.default,
+        string_encoder,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+#: The byte order marks json.detect_encoding looks for (the UTF-32 ones
+#: start with a UTF-16 one or with a zero byte).
+_UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: A decoder with json.loads's defaults.
+_plain_decoder = json.JSONDecoder()
 #: Reused decoders by ``object_hook`` (``None`` for plain decoding).
 _decoders: dict[t.Any, json.JSONDecoder] = {}
 
@@ -172,6 +205,13 @@ class DefaultJSONProvider(JSONProvider):
                     _decoders.clear()
                 decoder = _decoders[hook] = json.JSONDecoder(object_hook=hook)
             return decoder.decode(s)
+        if type(s) is bytes and not kwargs and 0 not in s[:4] and not s.startswith(_UNICODE_BOMS):
+            # PERF: a request body (request.get_json). json.loads would
+            # call json.detect_encoding, which answers UTF-8 for bytes
+            # without a BOM and without a zero byte in the first four, then
+            # decode them with "surrogatepass" and use its plain decoder:
+            # the same steps, without the detection call.
+            return _plain_decoder.decode(s.decode("utf-8", "surrogatepass"))
         return json.loads(s, **kwargs)
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
@@ -180,12 +220,12 @@ class DefaultJSONProvider(JSONProvider):
         newline.
         """
         obj = self._prepare_response_obj(args, kwargs)
-        dump_args: dict[str, t.Any] = {}
-        if (self.compact is None and self._app.debug) or self.compact is False:
-            dump_args["indent"] = 2
+        compact = self.compact
+        if (compact is None and self._app.debug) or compact is False:
+            text = self.dumps(obj, indent=2)
         else:
-            dump_args["separators"] = (",", ":")
-        response: Response = self._app.response_class(f"{self.dumps(obj, **dump_args)}\n", mimetype=self.mimetype)
+            text = self.dumps(obj, separators=_COMPACT_SEPARATORS)
+        response: Response = self._app.response_class(f"{text}\n", mimetype=self.mimetype)
         return response
 
 
@@ -206,13 +246,13 @@ def _fast_dumps(provider: DefaultJSONProvider, obj: t.Any, separators: t.Any, in
     """
     key = (provider.default, provider.ensure_ascii, provider.sort_keys, separators, indent)
     try:
-        encoder = _encoders.get(key)
+        entry = _encoders.get(key)
     except TypeError:
         return None
-    if encoder is None:
+    if entry is None:
         if len(_encoders) >= 32:
             _encoders.clear()
-        encoder = _encoders[key] = json.JSONEncoder(
+        encoder = json.JSONEncoder(
             ensure_ascii=key[1],
             indent=indent,
             separators=separators,
@@ -220,8 +260,14 @@ def _fast_dumps(provider: DefaultJSONProvider, obj: t.Any, separators: t.Any, in
             sort_keys=key[2],
             check_circular=False,
         )
+        entry = _encoders[key] = (encoder, _c_encoder(encoder))
     try:
-        return encoder.encode(obj)
+        # PERF: the C encoder encode() would build, built once (see
+        # _c_encoder); a str goes through encode(), which escapes it alone.
+        c_encoder = entry[1]
+        if c_encoder is not None and not isinstance(obj, str):
+            return "".join(c_encoder(obj, 0))
+        return entry[0].encode(obj)
     except RecursionError:
         return json.dumps(
             obj, ensure_ascii=key[1], indent=indent, separators=separators, default=key[0], sort_keys=key[2]

@@ -570,9 +570,31 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):
 
     __slots__ = ("environ",)
 
+    #: Header name -> environ key, as :meth:`_environ_key` maps it; one
+    #: table per class (a subclass may map names its own way).
+    # PERF: the mapping (upper, replace, a set test, a concatenation) runs
+    # for every lookup, always with the same few names.
+    _environ_keys: t.ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._environ_keys = {}
+
     def __init__(self, environ: WSGIEnvironment) -> None:
         #: The WSGI environ the headers are read from.
         self.environ = environ
+
+    def _key_of(self, key: str) -> str:
+        """:meth:`_environ_key`, memoised per class (bounded) for str names."""
+        environ_key = self._environ_keys.get(key) if type(key) is str else None
+        if environ_key is None:
+            environ_key = self._environ_key(key)
+            if type(key) is str:
+                keys = self._environ_keys
+                if len(keys) >= 512:
+                    keys.clear()
+                keys[key] = environ_key
+        return environ_key
 
     # The inherited list-based methods (getlist, items, to_wsgi_list, ...)
     # read ``_list``; here it is computed from the environ on each access.
@@ -602,7 +624,7 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):
         """
         if not isinstance(key, str):
             raise _bad_request_key(key)
-        return self.environ[self._environ_key(key)]  # type: ignore[no-any-return]  # environ values are str (PEP 3333)
+        return self.environ[self._key_of(key)]  # type: ignore[no-any-return]  # environ values are str (PEP 3333)
 
     @t.overload
     def get(self, key: str, default: None = None, type: None = None) -> str | None: ...
@@ -620,8 +642,14 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):
         default: str | T | None = None,
         type: cabc.Callable[[str], T] | None = None,
     ) -> str | T | None:
-        # PERF: one environ lookup instead of a scan.
-        rv = self.environ.get(self._environ_key(key), _missing)
+        # PERF: one environ lookup instead of a scan; the key mapping is
+        # memoised (see _environ_keys), inlined here as get() is the hot one.
+        # (``type`` is the parameter here: the cache is keyed by str names,
+        # and a str subclass's hash and equality are a str's.)
+        environ_key = self._environ_keys.get(key) if isinstance(key, str) else None
+        if environ_key is None:
+            environ_key = self._key_of(key)
+        rv = self.environ.get(environ_key, _missing)
         if rv is _missing:
             return default
         if type is None:
@@ -643,7 +671,7 @@ class EnvironHeaders(ImmutableHeadersMixin, Headers):
     def __contains__(self, key: str) -> bool:
         if not isinstance(key, str):
             return False
-        return self._environ_key(key) in self.environ
+        return self._key_of(key) in self.environ
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

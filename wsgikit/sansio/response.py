@@ -22,6 +22,7 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
+from .._internal import _keeps_stock
 from ..datastructures import CallbackDict
 from ..datastructures import ContentRange
 from ..datastructures import ContentSecurityPolicy
@@ -220,6 +221,14 @@ class Response:
     #: bytes trigger a warning (browsers drop them silently). 0 disables it.
     max_cookie_size = 4093
 
+    #: Whether ``status`` and ``_clean_status`` are the stock ones, so an
+    #: int status may be stored straight from the table. Set per class.
+    _stock_status = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._stock_status = _keeps_stock(cls, Response, ("status", "_clean_status"))
+
     _status: str
     _status_code: int
     _headers: Headers | None
@@ -325,6 +334,15 @@ class Response:
 
     @status_code.setter
     def status_code(self, code: int) -> None:
+        # PERF: a plain int code with a known reason (``return body, 201``)
+        # is stored from the table, without the two calls below, while the
+        # class keeps the stock ``status`` and ``_clean_status``.
+        if type(code) is int and self._stock_status:
+            line = _STATUS_LINES.get(code)
+            if line is not None:
+                self._status = line
+                self._status_code = code
+                return
         self.status = code
 
     @property
@@ -334,6 +352,12 @@ class Response:
 
     @status.setter
     def status(self, value: str | int | HTTPStatus) -> None:
+        if type(value) is int and self._stock_status:
+            line = _STATUS_LINES.get(value)  # PERF: as in the status_code setter
+            if line is not None:
+                self._status = line
+                self._status_code = value
+                return
         self._status, self._status_code = self._clean_status(value)
 
     def _clean_status(self, value: str | int | HTTPStatus) -> tuple[str, int]:

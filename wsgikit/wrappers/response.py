@@ -24,6 +24,7 @@ from ..http import remove_entity_headers
 from ..sansio.response import _STATUS_LINES
 from ..sansio.response import Response as _SansIOResponse
 from ..sansio.response import _cached_content_type
+from ..sansio.response import _is_safe_header_value
 from ..urls import iri_to_uri
 from ..wsgi import ClosingIterator
 from ..wsgi import get_current_url
@@ -218,8 +219,8 @@ def _sends_body(rule: int, environ: WSGIEnvironment) -> bool:
 _REWRITTEN_HEADERS = frozenset(["location", "content-location"])
 
 
-#: The methods the WSGI output's fast path does not call.
-_WSGI_HOOKS = ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
+#: The methods the WSGI output's fast paths do not call.
+_WSGI_HOOKS = ("get_wsgi_headers", "get_app_iter", "iter_encoded", "close", "get_wsgi_response")
 
 
 def _plain_text_init(cls: type) -> bool:
@@ -303,8 +304,8 @@ class Response(_SansIOResponse):
         direct_passthrough: bool = False,
     ) -> None:
         # PERF: a str body with every other argument defaulted but maybe
-        # the mimetype (what a view returning a string, or jsonify,
-        # produces) is stored directly: the same fields the general path
+        # the mimetype or the content type (what a view returning a string,
+        # or jsonify, produces) is stored directly: the same fields the general path
         # below sets, without its calls and type tests. Only for classes
         # whose constructor helpers are the stock ones (see
         # _plain_text_init) and when the class defaults are plain.
@@ -313,13 +314,17 @@ class Response(_SansIOResponse):
             and self._text_fast_path
             and status is None
             and headers is None
-            and content_type is None
             and not direct_passthrough
         ):
             code = self.default_status
             line = _STATUS_LINES.get(code) if type(code) is int else None
-            chosen = self.default_mimetype if mimetype is None else mimetype
-            lazy_ct = None if chosen is None else _cached_content_type(chosen)
+            if content_type is None:
+                chosen = self.default_mimetype if mimetype is None else mimetype
+                lazy_ct = None if chosen is None else _cached_content_type(chosen)
+            elif type(content_type) is str and _is_safe_header_value(content_type):
+                lazy_ct = content_type  # used as given, as the general path does
+            else:
+                lazy_ct = None
             if line is not None and lazy_ct is not None:
                 self._status = line
                 self._status_code = code
@@ -765,6 +770,7 @@ class Response(_SansIOResponse):
             iterable = self.iter_encoded()
         return ClosingIterator(iterable, self.close)
 
+    @_fast_path_hook("_wsgi_fast_path")
     def get_wsgi_response(
         self, environ: WSGIEnvironment
     ) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]]:
@@ -863,6 +869,31 @@ class Response(_SansIOResponse):
         :param environ: the request environ.
         :param start_response: the server's start_response callable.
         """
-        app_iter, status, headers = self.get_wsgi_response(environ)
-        start_response(status, headers)
-        return app_iter
+        # PERF: the response nearly every view makes -- lazy headers (see
+        # wsgikit.sansio.response), a status with a body, one bytes chunk,
+        # its Content-Length known, nothing to close, not a HEAD request --
+        # is sent here without the get_wsgi_response call; it sends the
+        # same header list and the list itself. Anything else, and any
+        # class or instance overriding one of _WSGI_HOOKS, goes through
+        # get_wsgi_response.
+        if self._headers is None and self._wsgi_fast_path and not self._on_close:
+            response = self.response
+            content_length = self._lazy_cl
+            if (
+                type(response) is list
+                and content_length is not None
+                and self._status_code not in _WIRE_RULES
+                and len(response) == 1
+                and type(response[0]) is bytes
+                and not self.direct_passthrough
+                and environ.get("REQUEST_METHOD") != "HEAD"
+            ):
+                content_type = self._lazy_ct
+                if content_type is None:
+                    start_response(self._status, [("Content-Length", content_length)])
+                else:
+                    start_response(self._status, [("Content-Type", content_type), ("Content-Length", content_length)])
+                return response
+        sent: tuple[t.Iterable[bytes], str, list[tuple[str, str]]] = self.get_wsgi_response(environ)
+        start_response(sent[1], sent[2])
+        return sent[0]

@@ -46,11 +46,16 @@ def _overrides(calls: list[str]) -> dict[str, t.Callable[..., t.Any]]:
         calls.append("close")
         Response.close(self)
 
+    def get_wsgi_response(self: Response, environ: t.Any) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]]:
+        calls.append("get_wsgi_response")
+        return Response.get_wsgi_response(self, environ)
+
     return {
         "get_wsgi_headers": get_wsgi_headers,
         "get_app_iter": get_app_iter,
         "iter_encoded": iter_encoded,
         "close": close,
+        "get_wsgi_response": get_wsgi_response,
     }
 
 

@@ -38,6 +38,7 @@ from wsgikit.exceptions import BadRequest
 from wsgikit.exceptions import BadRequestKeyError
 from wsgikit.exceptions import HTTPException
 from wsgikit.exceptions import InternalServerError
+from wsgikit.exceptions import MethodNotAllowed
 from wsgikit.exceptions import default_exceptions
 from wsgikit.routing import BuildError
 from wsgikit.routing import Map
@@ -110,6 +111,37 @@ _STOCK_EXCEPTION_CALL = HTTPException.__call__
 _STOCK_RESPONSE_CALL = BaseResponse.__call__
 #: The stock ``Request.cookies``, for :meth:`Flask._no_session_cookie`.
 _STOCK_COOKIES = Request.cookies
+#: Error pages by ``(exception class, code, description)``, for
+#: :meth:`Flask._http_exception_response` (bounded: a description may come
+#: from ``abort(404, text)``).
+_ERROR_PAGES: dict[tuple[type, int | None, str | None], bytes] = {}
+#: Exception classes by whether their page is the stock one (see
+#: :func:`_renders_stock_page`), decided once per class.
+_STOCK_PAGE_CLASSES: dict[type, bool] = {}
+_PAGE_METHODS = ("get_response", "get_body", "get_description", "get_headers", "name")
+_STOCK_GET_HEADERS = (HTTPException.get_headers, MethodNotAllowed.get_headers)
+
+
+def _renders_stock_page(e: HTTPException) -> bool:
+    """Whether ``e``'s response is the stock HTML page: the class keeps
+    HTTPException's ``get_response``, ``get_body``, ``get_description`` and
+    ``name`` and a stock ``get_headers`` (the base one, or 405's with its
+    ``Allow``), its code has a body (400-599), and the instance replaced
+    none of them."""
+    cls = type(e)
+    stock = _STOCK_PAGE_CLASSES.get(cls)
+    if stock is None:
+        stock = _STOCK_PAGE_CLASSES[cls] = (
+            cls.get_response is HTTPException.get_response
+            and cls.get_body is HTTPException.get_body
+            and cls.get_description is HTTPException.get_description
+            and cls.name is HTTPException.name
+            and cls.get_headers in _STOCK_GET_HEADERS
+        )
+    code = e.code
+    return stock and code is not None and 400 <= code < 600 and not (e.__dict__.keys() & _PAGE_METHODS)
+
+
 #: The methods :meth:`Flask.wsgi_app` runs written out in one frame
 #: (:meth:`Flask._wsgi_app_inlined`) while an application keeps Flask's own
 #: version of each; the methods it calls instead are not listed.
@@ -1194,6 +1226,27 @@ class Flask(TemplatingAppMixin, Scaffold):
         """
         if type(e).__call__ is not _STOCK_EXCEPTION_CALL:
             return self.response_class.force_type(e, environ)  # type: ignore[return-value]  # force_type is annotated as returning wsgikit's Response, not Self; it returns an instance of response_class
+        if e.response is None and _renders_stock_page(e):
+            # PERF: the stock ``get_response`` would build a response from
+            # the page and headers only to have its WSGI output read back;
+            # that output is, for these classes, the headers plus the
+            # body's length, and the body unless the request is HEAD (the
+            # page depends only on the code, name and description, so its
+            # bytes are kept per class and description).
+            description = e.description
+            key = (type(e), e.code, description)
+            body = _ERROR_PAGES.get(key) if description is None or type(description) is str else None
+            if body is None:
+                body = e.get_body(environ, None).encode()
+                if description is None or type(description) is str:
+                    if len(_ERROR_PAGES) >= 64:
+                        _ERROR_PAGES.clear()
+                    _ERROR_PAGES[key] = body
+            headers = e.get_headers(environ, None)
+            headers.append(("Content-Length", str(len(body))))
+            sent = () if environ.get("REQUEST_METHOD") == "HEAD" else (body,)
+            response = BaseResponse(iter(sent), e.code, Headers(headers))
+            return self.response_class.force_type(response)  # type: ignore[return-value]  # force_type is annotated as returning wsgikit's Response, not Self; it returns an instance of response_class
         inner = e.get_response(environ)
         if type(inner).__call__ is _STOCK_RESPONSE_CALL:
             # The stock __call__ is the WSGI response's: ``inner`` is one.

@@ -37,8 +37,34 @@ def _streaming() -> HTTPException:
     return HTTPException(response=Response(iter([b"a", b"b"]), status=418))
 
 
+class OwnDescription(NotFound):
+    def get_description(self, environ=None, scope=None):  # type: ignore[override]
+        return "<p>mine</p>"
+
+
+class OddCode(HTTPException):
+    code = 499
+
+
+class Informational(HTTPException):
+    code = 103
+
+
+def _instance_body() -> HTTPException:
+    e = NotFound()
+    e.get_body = lambda environ=None, scope=None: "instance body"  # type: ignore[method-assign]
+    return e
+
+
 EXCEPTIONS = {
     "not_found": lambda: NotFound(),
+    "not_found_described": lambda: NotFound("no <such> page\nat all"),
+    "own_description": lambda: OwnDescription(),
+    "odd_code": lambda: OddCode(),
+    "informational": lambda: Informational(),
+    "instance_body": _instance_body,
+    "unauthorized": lambda: __import__("wsgikit.exceptions").exceptions.Unauthorized(www_authenticate=None),
+    "method_not_allowed_empty": lambda: MethodNotAllowed(),
     "method_not_allowed": lambda: MethodNotAllowed(valid_methods=["GET", "POST"]),
     "redirect": lambda: RequestRedirect("http://localhost/x/"),
     "bad_request": lambda: BadRequest("no <good>"),
@@ -58,6 +84,8 @@ def _environ(method: str) -> dict:
 
 def _describe(response: Response, environ: dict) -> tuple:
     shown = (type(response), response.status, sorted(response.headers.items()), response.is_streamed)
+    # What an after_request function would read (HEAD: nothing).
+    shown = (*shown, response.get_data())
     seen = []
     body = b"".join(response(environ, lambda s, h, e=None: seen.append((s, sorted(h)))))
     return (*shown, seen, body)
@@ -111,3 +139,19 @@ def test_error_handler_lookup_without_handlers_answers_as_the_walk() -> None:
     app = build(False)
     app.errorhandler(404)(lambda e: ("mine", 404))
     assert app.test_client().get("/nope").data == b"mine"
+
+
+def test_error_page_follows_a_changed_class_description() -> None:
+    app = Flask("shortcut")
+    environ = _environ("GET")
+    before = b"".join(app._http_exception_response(NotFound(), environ).response)
+    old = NotFound.description
+    try:
+        NotFound.description = "changed at runtime"
+        changed = app._http_exception_response(NotFound(), environ)
+        assert b"changed at runtime" in b"".join(changed.response)
+        general = app.response_class.force_type(NotFound(), environ)
+        assert _describe(app._http_exception_response(NotFound(), environ), environ) == _describe(general, environ)
+    finally:
+        NotFound.description = old
+    assert b"".join(app._http_exception_response(NotFound(), environ).response) == before

@@ -22,7 +22,16 @@ no exception is raised.  What is hard to write out exactly (children of
 equal priority, which the general walk compares; nodes nested too deep;
 a failed path with ``//``, which may redirect to the merged path) is handed
 to the general walk, so behaviour is the general walk's in every case.
-The source is readable: :meth:`wsgikit.routing.Map.matcher_source`.
+Below a place with many rules (:data:`_EAGER_RULES`), each static child
+becomes a function of its own, written and compiled when a request first
+reaches it, so a large map costs little to start.  The source is
+readable: :meth:`wsgikit.routing.Map.matcher_source`.
+
+PERF: on CPython 3.11 every bytecode costs tens of machine instructions,
+so the generated code is written for few of them: locals for segments
+and captured texts, dict displays for the values, the method and
+WebSocket checks as plain comparisons, no calls on the usual path but
+``str.split`` and the stock converters' conversions.
 """
 
 from __future__ import annotations
@@ -33,7 +42,6 @@ import typing as t
 from .converters import BaseConverter
 from .converters import NumberConverter
 from .converters import _to_python_of
-
 from .rules import Rule
 
 if t.TYPE_CHECKING:

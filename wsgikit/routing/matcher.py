@@ -20,7 +20,13 @@ the request's prefixes, not on the size of the map.  Fully static paths are
 also indexed in a dict (domain -> path -> node) to skip the walk, and the
 outcome of a walk -- the rule and the captured texts -- is remembered per
 ``(domain, path, method, websocket)`` so that a path seen before only runs
-its converters again (see :meth:`StateMachineMatcher.match`).
+its converters again (see :meth:`StateMachineMatcher.walk`).
+
+Requests are not matched by this walk but by its compiled form
+(:mod:`._compiler`, :attr:`StateMachineMatcher.find`): the same tree
+written out as one Python function, which hands the cases it does not
+write out back to :func:`_walk`.  The walk defines the behaviour; tests
+compare the two.
 """
 
 from __future__ import annotations
@@ -320,8 +326,8 @@ class StateMachineMatcher:
         #: The compiled matcher (see :mod:`._compiler`): ``find(domain, path,
         #: method, websocket)`` gives ``(rule, values)`` or ``(None,
         #: outcome)`` without raising; the path is given exactly one leading
-        #: slash first (unless it is empty), as the adapter's is.  It is generated on first use after
-        #: rules were added.
+        #: slash first (unless it is empty), as the adapter's is.  It is
+        #: generated on first use after rules were added.
         self.find: _Find = self._compile_and_find
         self._source: t.Callable[[], str] | None = None
         self._root = _Node()

@@ -31,6 +31,8 @@ _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq"
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_escape_text", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
+#: Names a ``dict`` has as attributes: ``obj.name`` for these is never read inline.
+_DICT_ATTRS = frozenset(dir(dict))
 #: ``loop`` attributes read directly from a LoopContext (their getters run no
 #: template or user code, so they answer exactly as ``environment.getattr``).
 _LOOP_DIRECT_ATTRS = frozenset(("index", "index0", "first", "depth", "depth0"))
@@ -246,6 +248,9 @@ class CodeGenerator:
     :param filename: the template's file name (for errors).
     """
 
+    #: False in a generator whose modules rebind ``_j_concat`` (native types).
+    _concat_is_join: t.ClassVar[bool] = True
+
     def __init__(self, environment: Environment, name: str | None, filename: str | None) -> None:
         self.environment = environment
         self.name = name
@@ -279,6 +284,8 @@ class CodeGenerator:
         self._finalize = environment.finalize is not None
         self._finalize_kind = _PassArg.from_obj(environment.finalize) if self._finalize else None
         self._direct_loop = environment._direct_loop_access()
+        #: Whether buffered output is joined by ``"".join`` (an exact str).
+        self._concat_makes_text = self._concat_is_join
 
     # -- output helpers ------------------------------------------------------------------
 
@@ -499,6 +506,19 @@ class CodeGenerator:
     def visit_Output(self, node: n.Output, frame: Frame) -> None:
         if self._known_extends and frame.toplevel:
             return
+        output = self._output_code(node, frame)
+        if output is None:
+            return
+        code, where, _ = output
+        guarded = self._guard_output(frame)
+        self._emit(code, frame, where)
+        if guarded:
+            self.outdent()
+
+    def _output_code(self, node: n.Output, frame: Frame) -> tuple[str, n.Node, bool] | None:
+        """The expression for an ``Output`` node (``None`` when it has no
+        parts), the node errors point at, and whether the expression always
+        makes an exact ``str`` (a literal, or a ``'...' % (...)`` format)."""
         parts: list[str] = []
         expr_nodes: list[n.Node] = []
         for child in node.nodes:
@@ -512,7 +532,7 @@ class CodeGenerator:
                 parts.append("%s")
                 expr_nodes.append(child)
         if not parts:
-            return
+            return None
         template = "".join(parts)
         formatted = template != "%s"
         args = [self.output_expr(child, frame, formatted) for child in expr_nodes]
@@ -522,15 +542,10 @@ class CodeGenerator:
             # point errors at the first expression, not at leading text
             where = exprs[0]
         if not args:
-            code = repr(template.replace("%%", "%"))
-        elif template == "%s":
-            code = args[0]
-        else:
-            code = f"{template!r} % ({', '.join(args)},)"
-        guarded = self._guard_output(frame)
-        self._emit(code, frame, where)
-        if guarded:
-            self.outdent()
+            return repr(template.replace("%%", "%")), where, True
+        if template == "%s":
+            return args[0], where, False
+        return f"{template!r} % ({', '.join(args)},)", where, True
 
     def _emit(self, code: str, frame: Frame, node: n.Node | None = None) -> None:
         if frame.buffer is None:
@@ -561,6 +576,11 @@ class CodeGenerator:
         """
         escape_name = "_j_escape_text" if formatted else "_j_escape"
         code = self.visit(node, frame)
+        if isinstance(node, n.Call) and frame.autoescape and not frame.volatile and not self._finalize:
+            # PERF: a call's result is most often a macro's Markup, which
+            # either escape function returns as it is: skip calling it.
+            value = self.temp("v")
+            return f"({value} if type({value} := {code}) is _j_Markup else {escape_name}({value}))"
         if self._finalize:
             kind = self._finalize_kind
             if kind == "context":
@@ -806,9 +826,18 @@ class CodeGenerator:
         if frame.volatile or self._has_autoescape_blocks:
             self.writeline(f"return _j_Markup(_j_concat({buffer})) if context.eval_ctx.autoescape else _j_concat({buffer})")
         elif frame.autoescape:
-            self.writeline(f"return _j_Markup(_j_concat({buffer}))")
+            self.writeline(f"return {self._markup_of_text(f'_j_concat({buffer})')}")
         else:
             self.writeline(f"return _j_concat({buffer})")
+
+    def _markup_of_text(self, code: str) -> str:
+        """``Markup(code)`` for code that makes an exact ``str`` (``"".join``
+        always does; a subclass's ``concat`` may not)."""
+        if self._concat_makes_text:
+            # PERF: ``str.__new__`` does what ``Markup.__new__`` does for an
+            # exact str, without a Python-level call.
+            return f"_j_new_markup(_j_Markup, {code})"
+        return f"_j_Markup({code})"
 
     def visit_target(self, target: n.Node, frame: Frame) -> str:
         if isinstance(target, n.InternalName):
@@ -1055,11 +1084,33 @@ class CodeGenerator:
             self.writeline(f"{ident} = caller if caller is not _j_missing else _j_undefined('No caller defined', name='caller')")
             inner.symbols["caller"] = ident
         self._declare_child_scope(inner, node.body, bound=list(inner.symbols))
-        self.writeline(f"{buffer} = []")
-        self.visit_body(node.body, inner)
-        self._return_buffer(buffer, frame)
+        if not self._return_output(node.body, inner, frame):
+            self.writeline(f"{buffer} = []")
+            self.visit_body(node.body, inner)
+            self._return_buffer(buffer, frame)
         self.outdent()
         return func, inner, flags
+
+    def _return_output(self, body: list[n.Node], inner: Frame, frame: Frame) -> bool:
+        """PERF: a macro (or ``call`` body) whose body is one piece of output
+        that makes an exact ``str`` returns it at once, without a buffer list
+        to fill and join (which would give the same text). Returns whether
+        it did."""
+        if (
+            len(body) != 1
+            or not isinstance(body[0], n.Output)
+            or frame.volatile
+            or self._has_autoescape_blocks
+            or not self._concat_makes_text
+            or type(self).visit_Output is not CodeGenerator.visit_Output
+        ):
+            return False
+        output = self._output_code(body[0], inner)
+        if output is None or not output[2]:
+            return False
+        code, where, _ = output
+        self.writeline(f"return {self._markup_of_text(code) if frame.autoescape else code}", where)
+        return True
 
     @staticmethod
     def _default_frame(inner: Frame, pending: list[str], idents: dict[str, str]) -> Frame:
@@ -1294,11 +1345,29 @@ class CodeGenerator:
             # PERF: ``loop.index`` and friends on a LoopContext skip ``environment.getattr``
             value = self.temp("v")
             return f"({value}.{node.attr} if type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
+        if node.attr not in _DICT_ATTRS and not self.environment.sandboxed:
+            # PERF: an exact dict's item read inline (``_j_attr_dict`` is
+            # ``dict`` only while the environment's getattr is the stock one,
+            # which answers the same: see ``Environment._dict_attrs_inline``).
+            value = self.temp("v")
+            return self._auto_await(
+                f"({value}[{node.attr!r}] if type({value} := {obj}) is _j_attr_dict and {node.attr!r} in {value}"
+                f" else _j_getattr({value}, {node.attr!r}))"
+            )
         return self._auto_await(f"_j_getattr({obj}, {node.attr!r})")
 
     def expr_Getitem(self, node: n.Getitem, frame: Frame) -> str:
         if isinstance(node.arg, n.Slice):
             return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
+        if isinstance(node.arg, n.Const) and type(node.arg.value) in (str, int) and not self.environment.sandboxed:
+            # PERF: ``obj['key']`` of an exact dict read inline, like ``obj.name``
+            # above (``_j_item_dict``: see ``Environment._dict_attrs_inline``).
+            value = self.temp("v")
+            key = repr(node.arg.value)
+            return self._auto_await(
+                f"({value}[{key}] if type({value} := {self.visit(node.node, frame)}) is _j_item_dict and {key} in {value}"
+                f" else _j_getitem({value}, {key}))"
+            )
         return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
 
     def expr_Slice(self, node: n.Slice, frame: Frame) -> str:

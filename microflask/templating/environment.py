@@ -56,6 +56,14 @@ if t.TYPE_CHECKING:
 _DICT_ATTRS = frozenset(dir(dict))
 
 
+class _NoInlineReads:
+    """Stands for ``dict`` in a compiled template whose environment overrides
+    ``getattr``/``getitem``: no value is of this exact type, so the inline
+    reads never apply and every read goes through the environment."""
+
+    __slots__ = ()
+
+
 def _missing_named(message: str) -> t.Callable[..., t.NoReturn]:
     def fail(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
         raise TemplateRuntimeError(message)
@@ -99,6 +107,9 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_concat": "".join,
     "_j_Macro": Macro,
     "_j_Markup": Markup,
+    # PERF: ``_j_new_markup(_j_Markup, text)`` wraps a text known to be an
+    # exact ``str`` without running ``Markup.__new__`` (a Python-level call).
+    "_j_new_markup": str.__new__,
     "_j_LoopContext": LoopContext,
     "_j_markup_join": markup_join,
     "_j_str_join": str_join,
@@ -178,10 +189,29 @@ class Environment:
     #: once a subclass overrides :meth:`getattr` or is sandboxed; see
     #: :meth:`_direct_loop_access` for what turns it off per instance.
     _loop_access_direct: t.ClassVar[bool] = True
+    #: PERF: compiled templates read ``obj.name`` and ``obj['key']`` (a constant
+    #: key) of an exact ``dict`` inline, without calling :meth:`getattr` /
+    #: :meth:`getitem`, when the key is in it and these are the stock methods
+    #: (which answer exactly that item: a ``dict`` has no instance attributes,
+    #: and the compiler leaves out names that are ``dict`` attributes). Decided
+    #: per class here, per instance in :meth:`_inline_dict_types`.
+    _dict_attrs_inline: t.ClassVar[bool] = True
+    _dict_items_inline: t.ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._loop_access_direct = cls.getattr is Environment.getattr and not cls.sandboxed
+        cls._dict_attrs_inline = cls.getattr is Environment.getattr
+        cls._dict_items_inline = cls.getitem is Environment.getitem
+
+    def _inline_dict_types(self) -> tuple[type, type]:
+        """The types a compiled template's inline ``obj.name`` and ``obj['key']``
+        reads recognise (see ``_dict_attrs_inline``): ``dict``, or a type
+        nothing is an exact instance of when this environment's own
+        ``getattr``/``getitem`` (class or instance) must see every read."""
+        attrs = dict if self._dict_attrs_inline and "getattr" not in vars(self) else _NoInlineReads
+        items = dict if self._dict_items_inline and "getitem" not in vars(self) else _NoInlineReads
+        return attrs, items
 
     def _direct_loop_access(self) -> bool:
         """Whether templates compiled now may use the direct loop access (see
@@ -828,6 +858,7 @@ class Template:
         namespace.update(_MODULE_HELPERS)
         namespace["_j_getattr"] = environment.getattr
         namespace["_j_getitem"] = environment.getitem
+        namespace["_j_attr_dict"], namespace["_j_item_dict"] = environment._inline_dict_types()
         namespace["_j_undefined"] = environment.undefined
         exec(code, namespace)
         return cls._from_namespace(environment, namespace, globals, name, filename, uptodate)

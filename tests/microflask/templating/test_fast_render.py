@@ -1,0 +1,354 @@
+"""The compiled templates' render fast paths (issue 18) answer as the general paths.
+
+Each shortcut is rendered against the general path it skips, on the same
+templates and values:
+
+- ``obj.name`` / ``obj['key']`` of an exact ``dict`` read inline: the general
+  path is an environment (class or instance) with its own ``getattr`` /
+  ``getitem``, and code compiled for a stock environment loaded into one.
+- a macro (or ``call`` body) that is one piece of text output returns it at
+  once, and buffered output becomes ``Markup`` through ``str.__new__``: the
+  general path is a code generator whose ``concat`` is not ``"".join``.
+- a call's ``Markup`` result is output without calling ``escape``: the
+  general path is an environment with a ``finalize``.
+"""
+
+from __future__ import annotations
+
+import collections
+import typing as t
+
+import pytest
+
+from microflask.markup import Markup
+from microflask.templating import (
+    ChainableUndefined,
+    DebugUndefined,
+    DictLoader,
+    Environment,
+    StrictUndefined,
+    Template,
+    Undefined,
+)
+from microflask.templating.compiler import CodeGenerator
+from microflask.templating.exceptions import SecurityError, UndefinedError
+from microflask.templating.nativetypes import NativeEnvironment
+from microflask.templating.sandbox import SandboxedEnvironment
+
+
+class GeneralGenerator(CodeGenerator):
+    """Buffers every macro's output and wraps text with ``Markup(...)``."""
+
+    _concat_is_join = False
+
+
+class GeneralEnvironment(Environment):
+    """Its own ``getattr``/``getitem`` (doing the same), the general code
+    generator and a ``finalize`` that changes nothing: every fast path off."""
+
+    code_generator_class = GeneralGenerator
+
+    def __init__(self, **options: t.Any) -> None:
+        super().__init__(finalize=lambda value: value, **options)
+
+    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: t.Any, argument: t.Any) -> t.Any:
+        return super().getitem(obj, argument)
+
+
+class Loud(dict):  # type: ignore[type-arg]  # a dict subclass with its own item lookup
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return f"loud:{super().__getitem__(key)}"
+
+
+class Html:
+    def __html__(self) -> str:
+        return "<i>html</i>"
+
+    def __str__(self) -> str:
+        return "<str>"
+
+
+class SafeText(Markup):
+    """A Markup subclass (escape keeps its text)."""
+
+
+class Obj:
+    kind = "attr-kind"
+    name = "<obj & name>"
+
+    def __getitem__(self, key: t.Any) -> str:
+        return f"item:{key}"
+
+
+MACROS = (
+    "{% macro cell(row) %}<td class=\"{{ row.kind }}\">{{ row.name }}</td><td>{{ row['price'] }}</td>{% endmacro %}"
+    "{% macro bare(x) %}{{ x }}{% endmacro %}"
+    "{% macro text() %}just text{% endmacro %}"
+    "{% macro empty() %}{% endmacro %}"
+    "{% macro two(a) %}{% if a %}[{{ a }}]{% endif %}{% endmacro %}"
+    "{% macro wrap() %}<div>{{ caller() }}</div>{% endmacro %}"
+)
+
+ROWS: list[t.Any] = [
+    {"kind": "odd", "name": "item 1", "price": "1.25"},
+    {"kind": "even", "name": "Tom & Jerry <b>", "price": 2},
+    {"kind": 'q"uo\'te', "name": Markup("<b>safe</b>"), "price": None},
+    {"kind": SafeText("<s>"), "name": Html(), "price": 1.5},
+    {"name": "no kind", "price": "x"},  # missing keys: undefined
+    {"items": "an item called items", "keys": "k", "kind": "k", "name": "n", "price": "p"},
+    Loud(kind="lk", name="ln", price="lp"),
+    collections.OrderedDict(kind="ok", name="on", price="op"),
+    collections.defaultdict(lambda: "made", kind="dk"),
+    Obj(),
+    {0: "zero", 1: "one", "kind": 0, "name": 1, "price": 2},
+]
+
+TEMPLATES = [
+    "{% for row in rows %}<tr>{{ cell(row) }}<td>{{ row.note }}</td></tr>\n{% endfor %}",
+    "{% for row in rows %}{{ row.kind }}|{{ row['name'] }}|{{ row.items is callable }}|{{ row['items'] }}|{{ row.keys is callable }}\n{% endfor %}",
+    "{% for row in rows %}{{ row[0] }}/{{ row[1] }}/{{ row['price'] }}/{{ row.price }}\n{% endfor %}",
+    "{{ bare('<x>') }}|{{ bare(markup) }}|{{ text() }}|{{ empty() }}|{{ two('<a>') }}|{{ two('') }}",
+    "{{ bare(html) }}|{{ bare(safe) }}|{{ bare(1) }}|{{ bare(none) }}|{{ bare() }}",
+    "{% call wrap() %}<{{ rows[0].kind }}>{% endcall %}|{% call wrap() %}text only{% endcall %}",
+    "{{ plain_call() }}|{{ markup_call() }}|{{ sub_call() }}|{{ html_call() }}|{{ 'x' ~ markup_call() }}",
+    "{% set d = {'kind': '<k>', 'items': 3} %}{{ d.kind }}{{ d['kind'] }}{{ d.items is callable }}{{ d['items'] }}",
+    "{{ cell(rows[0])|length }}{{ (cell(rows[1]) ~ '&')|e }}",
+    "{% import 'macros.html' as m %}{{ m.cell(rows[1]) }}{{ m.bare('<i>') }}",
+    "{% from 'plain.txt' import shout %}{% set r = shout('<&>') %}{{ r|length }}",
+]
+
+CONTEXT: dict[str, t.Any] = {
+    "rows": ROWS,
+    "markup": Markup("<em>m</em>"),
+    "html": Html(),
+    "safe": SafeText("<u>s</u>"),
+    "plain_call": lambda: "<plain>",
+    "markup_call": lambda: Markup("<m>"),
+    "sub_call": lambda: SafeText("<sub>"),
+    "html_call": Html,
+}
+
+LOADER = {
+    "macros.html": MACROS,
+    # not autoescaped: its macro returns a plain str, which the caller escapes
+    "plain.txt": "{% macro shout(x) %}!{{ x }}!{% endmacro %}",
+}
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is None or name.endswith(".html")
+
+
+def _pair(**options: t.Any) -> tuple[Environment, Environment]:
+    fast = Environment(loader=DictLoader(LOADER), autoescape=_autoescape, **options)
+    general = GeneralEnvironment(loader=DictLoader(LOADER), autoescape=_autoescape, **options)
+    return fast, general
+
+
+def _render(env: Environment, source: str, **extra: t.Any) -> tuple[str, str]:
+    """What a render gives: its text, or the exception's type and message."""
+    try:
+        return "ok", env.from_string(MACROS + source).render(CONTEXT, **extra)
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("undefined", [Undefined, ChainableUndefined, DebugUndefined, StrictUndefined])
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_fast_paths_render_as_the_general_paths(source: str, undefined: type[Undefined]) -> None:
+    fast, general = _pair(undefined=undefined)
+    assert _render(fast, source) == _render(general, source)
+
+
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_fast_paths_render_as_jinja2(source: str) -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    theirs = jinja2.Environment(loader=jinja2.DictLoader(LOADER), autoescape=_autoescape)
+    try:
+        expected: tuple[str, str] = ("ok", theirs.from_string(MACROS + source).render(CONTEXT))
+    except Exception as exc:
+        expected = (type(exc).__name__, str(exc))
+    fast, _ = _pair()
+    assert _render(fast, source) == expected
+
+
+def test_the_strict_undefined_error_names_the_first_missing_key() -> None:
+    fast, general = _pair(undefined=StrictUndefined)
+    source = "{{ rows[4].kind }}{{ rows[4].nope }}"
+    assert _render(fast, source) == _render(general, source) == ("UndefinedError", "'dict object' has no attribute 'kind'")
+
+
+class CountingEnvironment(Environment):
+    def __init__(self, **options: t.Any) -> None:
+        super().__init__(**options)
+        self.seen: list[t.Any] = []
+
+    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
+        self.seen.append(("attr", attribute))
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: t.Any, argument: t.Any) -> t.Any:
+        self.seen.append(("item", argument))
+        return super().getitem(obj, argument)
+
+
+SOURCE = "{{ d.a }}{{ d['b'] }}{{ d[1] }}"
+DATA = {"d": {"a": "A", "b": "B", 1: "one"}}
+SEEN = [("attr", "a"), ("item", "b"), ("item", 1)]
+
+
+def test_a_class_override_sees_every_dict_read() -> None:
+    env = CountingEnvironment()
+    assert env.from_string(SOURCE).render(DATA) == "ABone"
+    assert env.seen == SEEN
+
+
+def test_an_instance_override_sees_every_dict_read() -> None:
+    env = Environment()
+    seen: list[t.Any] = []
+    stock_getattr, stock_getitem = env.getattr, env.getitem
+
+    def getattr_(obj: t.Any, attribute: str) -> t.Any:
+        seen.append(("attr", attribute))
+        return stock_getattr(obj, attribute)
+
+    def getitem_(obj: t.Any, argument: t.Any) -> t.Any:
+        seen.append(("item", argument))
+        return stock_getitem(obj, argument)
+
+    env.getattr = getattr_  # type: ignore[method-assign]  # the instance override under test
+    env.getitem = getitem_  # type: ignore[method-assign]  # the instance override under test
+    assert env.from_string(SOURCE).render(DATA) == "ABone"
+    assert seen == SEEN
+
+
+def test_code_compiled_by_a_stock_environment_honours_an_override_it_runs_in() -> None:
+    # a bytecode cache or precompiled module may carry code compiled elsewhere
+    code = Environment().compile(SOURCE)
+    env = CountingEnvironment()
+    assert Template.from_code(env, code, env.make_globals(None)).render(DATA) == "ABone"
+    assert env.seen == SEEN
+    # and the stock environment does read the dict inline
+    assert "_j_attr_dict" in Environment().compile(SOURCE, raw=True)
+
+
+def test_only_the_stock_lookups_read_dicts_inline() -> None:
+    assert Environment()._inline_dict_types() == (dict, dict)
+    assert CountingEnvironment()._inline_dict_types()[0] is not dict
+    assert CountingEnvironment()._inline_dict_types()[1] is not dict
+
+    class OnlyItems(Environment):
+        def getitem(self, obj: t.Any, argument: t.Any) -> t.Any:
+            return super().getitem(obj, argument)
+
+    attrs, items = OnlyItems()._inline_dict_types()
+    assert attrs is dict and items is not dict
+    assert dict not in SandboxedEnvironment()._inline_dict_types()
+
+
+def test_dict_attribute_names_are_never_read_as_items_inline() -> None:
+    raw = Environment().compile("{{ d.items }}{{ d.get }}{{ d.name }}", raw=True)
+    assert "['name'] if" in raw
+    assert "['items'] if" not in raw and "['get'] if" not in raw
+    assert Environment().from_string("{{ d.items() | list }}").render(d={"items": 1}) == "[('items', 1)]"
+
+
+def test_the_sandbox_reads_every_attribute_through_its_checks() -> None:
+    env = SandboxedEnvironment()
+    assert "_j_attr_dict" not in env.compile(SOURCE, raw=True)
+    assert env.from_string(SOURCE).render(DATA) == "ABone"
+    with pytest.raises(SecurityError):
+        env.from_string("{{ f.__code__.co_name }}").render(f=lambda: None)
+    assert env.from_string("{{ d.__class__ }}").render(d={"__class__": "x"}) == ""
+
+
+def test_async_templates_read_dicts_inline_and_await_results() -> None:
+    import asyncio
+
+    async def make() -> str:
+        return "awaited"
+
+    env = Environment(enable_async=True)
+    template = env.from_string("{{ d.a }}|{{ d['b'] }}|{{ d.c }}")
+
+    async def render() -> str:
+        return await template.render_async(d={"a": "A", "b": make(), "c": make()})
+
+    assert asyncio.run(render()) == "A|awaited|awaited"
+
+
+# -- macros that return their one piece of output -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "direct"),
+    [
+        ("{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}", True),
+        ("{% macro m() %}text{% endmacro %}", True),
+        ("{% macro m(x) %}{{ x }}{% endmacro %}", False),  # a bare value: str() may give a subclass
+        ("{% macro m(x) %}{% if x %}{{ x }}{% endif %}{% endmacro %}", False),
+        ("{% macro m() %}{% endmacro %}", False),
+    ],
+)
+def test_which_macros_return_their_output_at_once(source: str, direct: bool) -> None:
+    raw = Environment(autoescape=True).compile(source, raw=True)
+    assert ("_j_buf" not in raw) is direct
+    assert "_j_buf" in GeneralEnvironment(autoescape=True).compile(source, raw=True)
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_a_macro_result_has_the_type_of_the_general_path(autoescape: bool) -> None:
+    source = "{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{% set r = m('<&>') %}{{ r.__class__.__name__ }}:{{ r }}"
+    fast = Environment(autoescape=autoescape).from_string(source).render()
+    general = GeneralEnvironment(autoescape=autoescape).from_string(source).render()
+    assert fast == general == ("Markup:<b>&lt;&amp;&gt;</b>" if autoescape else "str:<b><&></b>")
+
+
+def test_a_macro_in_an_autoescape_block_keeps_the_general_path() -> None:
+    source = (
+        "{% autoescape false %}{% macro m(x) %}<{{ x }}>{% endmacro %}"
+        "{% set r = m('&') %}{{ r.__class__.__name__ }}{{ r }}{% endautoescape %}"
+    )
+    raw = Environment(autoescape=True).compile(source, raw=True)
+    assert "_j_buf" in raw
+    assert Environment(autoescape=True).from_string(source).render() == GeneralEnvironment(autoescape=True).from_string(source).render()
+
+
+def test_native_macros_keep_their_buffer() -> None:
+    env = NativeEnvironment()
+    source = "{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(1) }}"
+    assert "_j_buf" in env.compile(source, raw=True)
+    assert env.from_string(source).render() == [1]
+
+
+def test_a_macro_error_points_at_its_template_line() -> None:
+    import traceback
+
+    env = Environment(undefined=StrictUndefined)
+    template = env.from_string("{% macro m(x) %}\n<b>{{ x.a.b }}</b>{% endmacro %}\n{{ m({}) }}")
+    with pytest.raises(UndefinedError) as info:
+        template.render()
+    frames = [(f.filename, f.lineno, f.name) for f in traceback.extract_tb(info.value.__traceback__)]
+    assert ("<template>", 2, "template") in frames
+
+
+# -- a call's Markup output --------------------------------------------------------------------
+
+
+def test_a_call_result_is_escaped_unless_it_is_exactly_markup() -> None:
+    source = "{{ f() }}|<{{ f() }}>"
+    env = Environment(autoescape=True)
+    assert "is _j_Markup else" in env.compile(source, raw=True)
+    for value, expected in [
+        ("<x>", "&lt;x&gt;|<&lt;x&gt;>"),
+        (Markup("<x>"), "<x>|<<x>>"),
+        (SafeText("<x>"), "<x>|<<x>>"),
+        (Html(), "<i>html</i>|<<i>html</i>>"),
+        (3, "3|<3>"),
+    ]:
+        fast = env.from_string(source).render(f=lambda: value)
+        general = GeneralEnvironment(autoescape=True).from_string(source).render(f=lambda: value)
+        assert fast == general == expected

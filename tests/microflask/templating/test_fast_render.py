@@ -321,7 +321,8 @@ def test_native_macros_keep_their_buffer() -> None:
     env = NativeEnvironment()
     source = "{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(1) }}"
     assert "_j_buf" in env.compile(source, raw=True)
-    assert env.from_string(source).render() == [1]
+    result: t.Any = env.from_string(source).render()
+    assert result == [1]
 
 
 def test_a_macro_error_points_at_its_template_line() -> None:
@@ -352,3 +353,54 @@ def test_a_call_result_is_escaped_unless_it_is_exactly_markup() -> None:
         fast = env.from_string(source).render(f=lambda: value)
         general = GeneralEnvironment(autoescape=True).from_string(source).render(f=lambda: value)
         assert fast == general == expected
+
+
+# -- a render's context from the template's globals ------------------------------------------
+
+
+class Defaulting(collections.ChainMap):  # type: ignore[type-arg]  # a ChainMap subclass with its own lookup
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return f"sub:{super().__getitem__(key)}"
+
+
+class Mapping(collections.abc.Mapping):  # type: ignore[type-arg]  # a map that is not a dict
+    def __init__(self, data: dict[str, t.Any]) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> t.Any:
+        return self._data[key]
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@pytest.mark.parametrize(
+    "globals",
+    [
+        collections.ChainMap({"a": 1, "b": 2}, {"b": 3, "c": 4, "a": 5}),
+        collections.ChainMap({}, {}),
+        collections.ChainMap(),
+        collections.ChainMap({"x": 1}, Mapping({"x": 2, "y": 3})),
+        Defaulting({"a": 1}, {"a": 2, "b": 3}),
+        {"plain": "dict"},
+    ],
+)
+def test_a_context_copies_its_globals_like_unpacking_them(globals: t.Any) -> None:
+    from microflask.templating.runtime import new_context
+
+    context = new_context(Environment(), None, {}, {"b": "var", "v": 0}, False, globals)
+    expected = {**globals, "b": "var", "v": 0}
+    assert context.parent == expected
+    assert list(context.parent) == list(expected)
+    assert context.globals_keys == set(globals)
+
+
+def test_a_render_sees_globals_in_chain_order() -> None:
+    env = Environment()
+    env.globals.update(a="env-a", b="env-b")
+    template = env.from_string("{{ a }} {{ b }} {{ c }}", globals={"a": "tpl-a"})
+    assert template.render(c="var-c") == "tpl-a env-b var-c"
+    assert template.render(a="var-a") == "var-a env-b "

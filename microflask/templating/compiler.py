@@ -575,12 +575,14 @@ class CodeGenerator:
         output yielded on its own stays a ``Markup``, as in Jinja2.
         """
         escape_name = "_j_escape_text" if formatted else "_j_escape"
-        code = self.visit(node, frame)
         if isinstance(node, n.Call) and frame.autoescape and not frame.volatile and not self._finalize:
+            if formatted:
+                return self._escaped_call_text(node, frame)
             # PERF: a call's result is most often a macro's Markup, which
-            # either escape function returns as it is: skip calling it.
+            # escape returns as it is: skip calling it.
             value = self.temp("v")
-            return f"({value} if type({value} := {code}) is _j_Markup else {escape_name}({value}))"
+            return f"({value} if type({value} := {self.visit(node, frame)}) is _j_Markup else _j_escape({value}))"
+        code = self.visit(node, frame)
         if self._finalize:
             kind = self._finalize_kind
             if kind == "context":
@@ -1087,7 +1089,8 @@ class CodeGenerator:
         if not self._return_output(node.body, inner, frame):
             self.writeline(f"{buffer} = []")
             self.visit_body(node.body, inner)
-            self._return_buffer(buffer, frame)
+            # the text: the call makes it Markup or not (see ``Macro``)
+            self.writeline(f"return _j_concat({buffer})")
         self.outdent()
         return func, inner, flags
 
@@ -1099,8 +1102,6 @@ class CodeGenerator:
         if (
             len(body) != 1
             or not isinstance(body[0], n.Output)
-            or frame.volatile
-            or self._has_autoescape_blocks
             or not self._concat_makes_text
             or type(self).visit_Output is not CodeGenerator.visit_Output
         ):
@@ -1109,7 +1110,7 @@ class CodeGenerator:
         if output is None or not output[2]:
             return False
         code, where, _ = output
-        self.writeline(f"return {self._markup_of_text(code) if frame.autoescape else code}", where)
+        self.writeline(f"return {code}", where)
         return True
 
     @staticmethod
@@ -1122,22 +1123,27 @@ class CodeGenerator:
             frame.symbols[arg] = f"({ident} if {ident} is not _j_missing else _j_undefined(name={arg!r}))"
         return frame
 
-    def _macro_object(self, func: str, name: str, node: n.Macro | n.CallBlock, flags: dict[str, bool]) -> str:
+    def _macro_object(self, func: str, name: str, node: n.Macro | n.CallBlock, flags: dict[str, bool], frame: Frame) -> str:
         args = [arg.name for arg in node.args]
+        # a call from Python gets Markup when the definition's place autoescapes
+        if frame.volatile or self._has_autoescape_blocks:
+            autoescape = "context.eval_ctx.autoescape"
+        else:
+            autoescape = repr(frame.autoescape)
         return (
             f"_j_Macro(environment, {func}, {name!r}, {args!r}, "
-            f"{flags['kwargs']}, {flags['varargs']}, {flags['caller']})"
+            f"{flags['kwargs']}, {flags['varargs']}, {flags['caller']}, {autoescape})"
         )
 
     def visit_Macro(self, node: n.Macro, frame: Frame) -> None:
         func, _, flags = self._function_scope(node, frame, node.name)
         ident = frame.lookup(node.name)
-        self.writeline(f"{ident} = {self._macro_object(func, node.name, node, flags)}")
+        self.writeline(f"{ident} = {self._macro_object(func, node.name, node, flags, frame)}")
         self._export([node.name], frame)
 
     def visit_CallBlock(self, node: n.CallBlock, frame: Frame) -> None:
         func, _, flags = self._function_scope(node, frame, "caller")
-        caller = self._macro_object(func, "caller", node, flags)
+        caller = self._macro_object(func, "caller", node, flags, frame)
         call = node.call
         code = self._call_code(call, frame, extra_kwargs=[f"caller={caller}"])
         guarded = self._guard_output(frame)
@@ -1396,6 +1402,24 @@ class CodeGenerator:
         callee = node.node
         if self._direct_loop and isinstance(callee, n.Getattr) and callee.attr == "cycle" and not self._has_calls(node):
             return self._loop_cycle_code(node, callee, frame, extra_kwargs)
+        return self._macro_or_general_call(node, frame, extra_kwargs, False)
+
+    def _escaped_call_text(self, node: n.Call, frame: Frame) -> str:
+        """The escaped text of a call formatted into output in an
+        autoescaped frame (see :meth:`_macro_or_general_call`)."""
+        callee = node.node
+        if self._direct_loop and isinstance(callee, n.Getattr) and callee.attr == "cycle" and not self._has_calls(node):
+            return self._escape_unless_markup(self._loop_cycle_code(node, callee, frame, None))
+        return self._macro_or_general_call(node, frame, None, True)
+
+    def _escape_unless_markup(self, code: str) -> str:
+        # PERF: exact Markup (most results of calls) is what escaping returns
+        value = self.temp("v")
+        return f"({value} if type({value} := {code}) is _j_Markup else _j_escape_text({value}))"
+
+    def _macro_or_general_call(self, node: n.Call, frame: Frame, extra_kwargs: list[str] | None, escaped_text: bool) -> str:
+        """A call; ``escaped_text``: its escaped text, for output formatted
+        with other text in a statically autoescaped frame."""
         func = self.visit(node.node, frame)
         args = self._arguments(node, frame, extra_kwargs)
         joined = ", ".join(args)
@@ -1405,15 +1429,29 @@ class CodeGenerator:
             general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
         else:
             general = f"_j_call({func}{', ' if joined else ''}{joined})"
+        general = self._auto_await(general)
         if isinstance(node.node, n.Name) and not func.startswith("context.") and not self._has_calls(node):
             # PERF: macros are by far the most called objects in templates;
             # they need no context, so skip ``Context.call`` for them. (Only
             # for arguments without calls: the argument code appears twice.)
+            # The macro's function returns its text; as in Jinja2, the call
+            # gives Markup when this code autoescapes at the time of the call.
+            text = f"{func}._func({joined})"
             if self.environment.is_async:
-                call = self._auto_await(general)
-                return f"((await {func}._func({joined})) if type({func}) is _j_Macro else {call})"
-            return f"({func}._func({joined}) if type({func}) is _j_Macro else {general})"
-        return self._auto_await(general)
+                text = f"(await {text})"
+            if escaped_text:
+                # PERF: the text goes into the output as it is when it is an
+                # exact str (what Markup of it would give), no Markup made.
+                value = self.temp("v")
+                macro = (
+                    f"({value} if type({value} := {text}) is _j_str and context.eval_ctx.autoescape"
+                    f" else _j_escape_text(_j_macro_value(context.eval_ctx, {value})))"
+                )
+                return f"({macro} if type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
+            return f"(_j_macro_value(context.eval_ctx, {text}) if type({func}) is _j_Macro else {general})"
+        if escaped_text:
+            return self._escape_unless_markup(general)
+        return general
 
     def _loop_cycle_code(self, node: n.Call, callee: n.Getattr, frame: Frame, extra_kwargs: list[str] | None) -> str:
         """``loop.cycle(...)``: PERF: called directly on a LoopContext (it runs no

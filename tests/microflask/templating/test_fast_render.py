@@ -117,7 +117,7 @@ TEMPLATES = [
     "{% set d = {'kind': '<k>', 'items': 3} %}{{ d.kind }}{{ d['kind'] }}{{ d.items is callable }}{{ d['items'] }}",
     "{{ cell(rows[0])|length }}{{ (cell(rows[1]) ~ '&')|e }}",
     "{% import 'macros.html' as m %}{{ m.cell(rows[1]) }}{{ m.bare('<i>') }}",
-    "{% from 'plain.txt' import shout %}{% set r = shout('<&>') %}{{ r|length }}",
+    "{% from 'plain.txt' import shout %}{{ shout('<&>') }}{% set r = shout('<&>') %}{{ r|length }}",
 ]
 
 CONTEXT: dict[str, t.Any] = {
@@ -307,14 +307,12 @@ def test_a_macro_result_has_the_type_of_the_general_path(autoescape: bool) -> No
     assert fast == general == ("Markup:<b>&lt;&amp;&gt;</b>" if autoescape else "str:<b><&></b>")
 
 
-def test_a_macro_in_an_autoescape_block_keeps_the_general_path() -> None:
+def test_a_macro_in_an_autoescape_block_renders_as_the_general_path() -> None:
     source = (
         "{% autoescape false %}{% macro m(x) %}<{{ x }}>{% endmacro %}"
         "{% set r = m('&') %}{{ r.__class__.__name__ }}{{ r }}{% endautoescape %}"
     )
-    raw = Environment(autoescape=True).compile(source, raw=True)
-    assert "_j_buf" in raw
-    assert Environment(autoescape=True).from_string(source).render() == GeneralEnvironment(autoescape=True).from_string(source).render()
+    assert Environment(autoescape=True).from_string(source).render() == GeneralEnvironment(autoescape=True).from_string(source).render() == "str<&>"
 
 
 def test_native_macros_keep_their_buffer() -> None:
@@ -404,3 +402,75 @@ def test_a_render_sees_globals_in_chain_order() -> None:
     template = env.from_string("{{ a }} {{ b }} {{ c }}", globals={"a": "tpl-a"})
     assert template.render(c="var-c") == "tpl-a env-b var-c"
     assert template.render(a="var-a") == "var-a env-b "
+
+
+# -- a macro's result is Markup when the calling code autoescapes (Jinja2's rule) ------------
+
+MIXED = {
+    "plain.txt": "{% macro m(x) %}<{{ x }}>{% endmacro %}",
+    "esc.html": "{% macro m(x) %}<{{ x }}>{% endmacro %}",
+    "base.html": "{% macro m(x) %}<{{ x }}>{% endmacro %}[{{ m('&') }}]{% block b %}{% endblock %}",
+    "base.txt": "{% macro m(x) %}<{{ x }}>{% endmacro %}[{{ m('&') }}]{% block b %}{% endblock %}",
+    "child.txt": "{% extends 'base.html' %}{% block b %}({{ m('&') }}){% endblock %}",
+    "child.html": "{% extends 'base.txt' %}{% block b %}({{ m('&') }}){% endblock %}",
+}
+CALLERS = [
+    "{% from '$src' import m %}{{ m('&') }}|{{ m('&') ~ '' }}|{% set r = m('&') %}{{ r.__class__.__name__ }}:{{ r }}",
+    "{% from '$src' import m %}{% autoescape false %}{{ m('&') }}{% set r = m('&') %}{{ r.__class__.__name__ }}{% endautoescape %}",
+    "{% from '$src' import m %}{% autoescape true %}{{ m('&') }}{% set r = m('&') %}{{ r.__class__.__name__ }}{% endautoescape %}",
+    "{% import '$src' as lib %}{{ lib.m('&') }}|{{ [lib.m][0]('&') }}|{{ lib.m(*['&']) }}|{{ lib.m(x='&') }}",
+    "{% macro w() %}<{{ caller() }}|{{ caller().__class__.__name__ }}>{% endmacro %}{% call w() %}&{% endcall %}",
+    "{% from '$src' import m %}{% for i in [1] %}{% set y = 2 %}{{ m('&') }}{% endfor %}",
+]
+
+
+def _mixed_autoescape(name: str | None) -> bool:
+    return name is not None and name.endswith(".html")
+
+
+@pytest.mark.parametrize("caller", ["c.html", "c.txt"])
+@pytest.mark.parametrize("src", ["plain.txt", "esc.html"])
+@pytest.mark.parametrize("source", CALLERS)
+def test_a_macro_result_follows_the_callers_autoescape_as_in_jinja2(source: str, src: str, caller: str) -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    templates = {**MIXED, caller: source.replace("$src", src)}
+    theirs = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=_mixed_autoescape)
+    ours = Environment(loader=DictLoader(templates), autoescape=_mixed_autoescape)
+    general = GeneralEnvironment(loader=DictLoader(templates), autoescape=_mixed_autoescape)
+    expected = theirs.get_template(caller).render()
+    assert ours.get_template(caller).render() == expected
+    assert general.get_template(caller).render() == expected
+
+
+@pytest.mark.parametrize("name", ["child.txt", "child.html"])
+def test_a_macro_called_across_extends_with_mixed_autoescape_renders_as_jinja2(name: str) -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    theirs = jinja2.Environment(loader=jinja2.DictLoader(MIXED), autoescape=_mixed_autoescape)
+    ours = Environment(loader=DictLoader(MIXED), autoescape=_mixed_autoescape)
+    assert ours.get_template(name).render() == theirs.get_template(name).render()
+
+
+@pytest.mark.parametrize(("name", "kind"), [("plain.txt", str), ("esc.html", Markup)])
+def test_a_macro_called_from_python_gets_the_autoescape_of_its_template(name: str, kind: type) -> None:
+    env = Environment(loader=DictLoader(MIXED), autoescape=_mixed_autoescape)
+    result = env.get_template(name).module.m("&")
+    assert type(result) is kind
+    assert result == ("<&amp;>" if kind is Markup else "<&>")
+
+
+def test_an_async_macro_called_from_python_is_awaited_then_marked() -> None:
+    import asyncio
+
+    env = Environment(loader=DictLoader(MIXED), autoescape=_mixed_autoescape, enable_async=True)
+
+    async def call() -> t.Any:
+        module = await env.get_template("esc.html").make_module_async()
+        return await module.m("&")
+
+    result = asyncio.run(call())
+    assert type(result) is Markup and result == "<&amp;>"
+
+
+def test_a_formatted_macro_call_makes_no_markup() -> None:
+    raw = Environment(autoescape=True).compile("{% macro m() %}x{% endmacro %}<{{ m() }}>", raw=True)
+    assert "is _j_str and context.eval_ctx.autoescape else" in raw

@@ -1051,13 +1051,15 @@ class CodeGenerator:
             )
         if flags["caller"] and "caller" not in arg_names:
             params.append("caller=_j_missing")
-        params.append("**_j_kwargs")
+        if flags["kwargs"]:
+            # PERF: otherwise no ``**`` parameter (no dict made per call):
+            # ``Macro.__call__``, which every call with keywords goes
+            # through, refuses unknown keywords first
+            params.append("**_j_kwargs")
         self.writeline(f"{self._def()} {func}({', '.join(params)}):", node)
         self.indent()
         if not flags["varargs"]:
             self.writeline(f"if _j_varargs: _j_macro_too_many({name!r}, {len(arg_names)})")
-        if not flags["kwargs"]:
-            self.writeline(f"if _j_kwargs: _j_macro_bad_keyword({name!r}, _j_kwargs)")
         scope = self.new_scope_id()
         first_default = len(arg_names) - len(node.defaults)
         # As in Jinja2, every argument is bound before the defaults run, so a
@@ -1436,6 +1438,15 @@ class CodeGenerator:
             # for arguments without calls: the argument code appears twice.)
             # The macro's function returns its text; as in Jinja2, the call
             # gives Markup when this code autoescapes at the time of the call.
+            if node.kwargs or node.dyn_kwargs is not None or extra_kwargs:
+                # keywords: ``Macro.__call__`` checks them (the generated
+                # function has no ``**`` parameter unless it reads ``kwargs``)
+                value = f"{func}(context.eval_ctx{', ' if joined else ''}{joined})"
+                if self.environment.is_async:
+                    value = f"(await {value})"
+                if escaped_text:
+                    return f"({self._escape_unless_markup(value)} if type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
+                return f"({value} if type({func}) is _j_Macro else {general})"
             text = f"{func}._func({joined})"
             if self.environment.is_async:
                 text = f"(await {text})"

@@ -537,7 +537,7 @@ class Macro:
 
     __slots__ = (
         "_environment", "_func", "name", "arguments", "catch_kwargs", "catch_varargs", "caller",
-        "_default_autoescape", "__weakref__",
+        "_default_autoescape", "_keywords", "__weakref__",
     )  # fmt: skip
     jinja_pass_arg = _PassArg.eval_context
 
@@ -559,6 +559,8 @@ class Macro:
         self.catch_kwargs = catch_kwargs
         self.catch_varargs = catch_varargs
         self.caller = caller
+        #: The keywords ``func`` takes when it takes no others (``catch_kwargs``).
+        self._keywords = frozenset(self.arguments + (("caller",) if caller else ()))
         if default_autoescape is None:
             autoescape = environment.autoescape
             default_autoescape = bool(autoescape(None) if callable(autoescape) else autoescape)
@@ -574,10 +576,21 @@ class Macro:
             args = args[1:]
         else:
             autoescape = self._default_autoescape
+        if kwargs and not self.catch_kwargs:
+            self._check_keywords(args, kwargs)
         rv = self._func(*args, **kwargs)
         if self._environment.is_async:
             return _marked_async(rv, autoescape)
         return Markup(rv) if autoescape else rv
+
+    def _check_keywords(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> None:
+        """Refuse, as Jinja2 does (before too many positional arguments), a
+        keyword the macro does not take or an argument it already got by
+        position."""
+        given = self.arguments[: len(args)]
+        unexpected = {key: value for key, value in kwargs.items() if key not in self._keywords or key in given}
+        if unexpected:
+            macro_bad_keyword(self.name, unexpected)
 
     def __repr__(self) -> str:
         name = "anonymous" if self.name is None else repr(self.name)

@@ -381,7 +381,7 @@ class Mapping(collections.abc.Mapping):  # type: ignore[type-arg]  # a map that 
         collections.ChainMap({"a": 1, "b": 2}, {"b": 3, "c": 4, "a": 5}),
         collections.ChainMap({}, {}),
         collections.ChainMap(),
-        collections.ChainMap({"x": 1}, Mapping({"x": 2, "y": 3})),
+        collections.ChainMap({"x": 1}, t.cast(t.Any, Mapping({"x": 2, "y": 3}))),
         Defaulting({"a": 1}, {"a": 2, "b": 3}),
         {"plain": "dict"},
     ],
@@ -453,7 +453,8 @@ def test_a_macro_called_across_extends_with_mixed_autoescape_renders_as_jinja2(n
 @pytest.mark.parametrize(("name", "kind"), [("plain.txt", str), ("esc.html", Markup)])
 def test_a_macro_called_from_python_gets_the_autoescape_of_its_template(name: str, kind: type) -> None:
     env = Environment(loader=DictLoader(MIXED), autoescape=_mixed_autoescape)
-    result = env.get_template(name).module.m("&")
+    module: t.Any = env.get_template(name).module
+    result = module.m("&")
     assert type(result) is kind
     assert result == ("<&amp;>" if kind is Markup else "<&>")
 
@@ -464,7 +465,7 @@ def test_an_async_macro_called_from_python_is_awaited_then_marked() -> None:
     env = Environment(loader=DictLoader(MIXED), autoescape=_mixed_autoescape, enable_async=True)
 
     async def call() -> t.Any:
-        module = await env.get_template("esc.html").make_module_async()
+        module: t.Any = await env.get_template("esc.html").make_module_async()
         return await module.m("&")
 
     result = asyncio.run(call())
@@ -474,3 +475,52 @@ def test_an_async_macro_called_from_python_is_awaited_then_marked() -> None:
 def test_a_formatted_macro_call_makes_no_markup() -> None:
     raw = Environment(autoescape=True).compile("{% macro m() %}x{% endmacro %}<{{ m() }}>", raw=True)
     assert "is _j_str and context.eval_ctx.autoescape else" in raw
+
+
+# -- macro arguments: positional calls bind in Python, keyword calls are checked first -------
+
+ARG_DEFS = (
+    "{% macro m(row) %}<{{ row }}>{% endmacro %}{% macro k(x) %}{{ x }}{{ kwargs }}{% endmacro %}"
+    "{% macro v(x) %}{{ x }}{{ varargs }}{% endmacro %}{% macro c(x) %}{{ x }}:{{ caller() }}{% endmacro %}"
+    "{% macro d(caller=none) %}[{{ caller }}]{% endmacro %}"
+)
+ARG_CALLS = [
+    "{{ m(1) }}", "{{ m() }}", "{{ m(1, 2) }}", "{{ m(foo=1) }}", "{{ m(1, 2, foo=3) }}", "{{ m(1, row=2) }}",
+    "{{ m(row=2) }}", "{{ m(**{'a-b': 1}) }}", "{{ m(*[1, 2]) }}", "{{ m(**{'row': 5}) }}",
+    "{% call m(1) %}c{% endcall %}", "{% call m(1, x=2) %}c{% endcall %}",
+    "{{ k(1, a=2, b=3) }}", "{{ k(a=2) }}", "{{ v(1, 2, 3) }}", "{{ v(1, 2, 3, z=1) }}",
+    "{% call c(1) %}[{{ 5 }}]{% endcall %}", "{{ c(1) }}", "{{ c(1, caller=2) }}", "{{ d() }}{{ d(caller='x') }}",
+    "{% set f = m %}{{ f(1, 2, q=1) }}", "{% set r = m(7, q=1) %}{{ r }}", "{{ m(1, caller=3) }}",
+    "{{ c(1, x=2) }}", "{% call c(1, 2) %}z{% endcall %}", "{% call c(x=1) %}z{% endcall %}",
+    "{{ d(1, caller=2) }}", "{{ v(1, x=2) }}",
+    "{% for i in [1] %}{% set y = 2 %}{{ m(y, q=1) }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("call", ARG_CALLS)
+def test_macro_arguments_are_bound_and_refused_as_in_jinja2(call: str) -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    theirs = jinja2.Environment(autoescape=True)
+    try:
+        expected: tuple[str, str] = ("ok", theirs.from_string(ARG_DEFS + call).render())
+    except Exception as exc:
+        expected = (type(exc).__name__, str(exc))
+    ours = Environment(autoescape=True)
+    try:
+        got: tuple[str, str] = ("ok", ours.from_string(ARG_DEFS + call).render())
+    except Exception as exc:
+        got = (type(exc).__name__, str(exc))
+    assert got == expected
+
+
+@pytest.mark.parametrize("call", ["m(1, 2, foo=3)", "m(foo=1)", "m(1, row=2)", "m(1, caller=2)"])
+def test_macro_keywords_are_refused_when_called_from_python(call: str) -> None:
+    env = Environment()
+    module: t.Any = env.from_string(ARG_DEFS).module
+    with pytest.raises(TypeError, match="takes no keyword argument|two values for the special caller"):
+        eval(call, {}, {"m": module.m, "c": module.c})  # noqa: S307  # a fixed expression of the table above
+
+
+def test_a_macro_without_kwargs_takes_no_keyword_dict() -> None:
+    raw = Environment().compile(ARG_DEFS, raw=True)
+    assert raw.count("**_j_kwargs") == 1  # only ``k``, which reads ``kwargs``

@@ -31,6 +31,15 @@ _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq"
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_escape_text", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
+#: Expressions whose value is most often text (see ``_clean_text_or_escaped``).
+_TEXT_NODES = (n.Name, n.Getattr, n.Getitem, n.Filter, n.Concat)
+
+
+def _is_loop_attr(node: n.Node) -> bool:
+    """``loop.index`` and the like: numbers, not text."""
+    return isinstance(node, n.Getattr) and isinstance(node.node, n.Name) and node.node.name == "loop"
+
+
 #: Names a ``dict`` has as attributes: ``obj.name`` for these is never read inline.
 _DICT_ATTRS = frozenset(dir(dict))
 #: ``loop`` attributes read directly from a LoopContext (their getters run no
@@ -596,8 +605,21 @@ class CodeGenerator:
         if frame.volatile:
             return f"({escape_name} if context.eval_ctx.autoescape else _j_str)({code})"
         if frame.autoescape:
+            if formatted and not self._finalize and isinstance(node, _TEXT_NODES) and not _is_loop_attr(node):
+                return self._clean_text_or_escaped(code)
             return f"{escape_name}({code})"
         return f"_j_str({code})"
+
+    def _clean_text_or_escaped(self, code: str) -> str:
+        """PERF: a value that is most often text (a variable, attribute,
+        item, filter result or ``~``) and has no character to escape goes
+        into the output without calling ``escape_text`` (which would return
+        it as it is: only an exact str with none of ``& < > ' "``).
+        The five scans are what ``escape_text`` does first; the call is
+        most of its cost."""
+        v = self.temp("v")
+        clean = f"'&' in {v} or '<' in {v} or '>' in {v} or \"'\" in {v} or '\"' in {v}"
+        return f"({v} if type({v} := {code}) is _j_str and not ({clean}) else _j_escape_text({v}))"
 
     def visit_If(self, node: n.If, frame: Frame) -> None:
         self._conditional += 1

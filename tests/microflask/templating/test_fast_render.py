@@ -524,3 +524,46 @@ def test_macro_keywords_are_refused_when_called_from_python(call: str) -> None:
 def test_a_macro_without_kwargs_takes_no_keyword_dict() -> None:
     raw = Environment().compile(ARG_DEFS, raw=True)
     assert raw.count("**_j_kwargs") == 1  # only ``k``, which reads ``kwargs``
+
+
+# -- text with nothing to escape goes into the output without calling escape -------------------
+
+
+class Shouting(str):
+    def __str__(self) -> str:
+        return "LOUD<>"
+
+
+class HtmlText(str):
+    def __html__(self) -> str:
+        return "<b>html text</b>"
+
+
+TEXT_VALUES: list[t.Any] = [
+    "plain text", "", "a & b", "a < b", "a > b", "it's", 'say "hi"', "&<>'\"", "caf\u00e9 \u2603",
+    Shouting("quiet"), HtmlText("x"), Markup("<i>safe</i>"), SafeText("<s>"), Html(), 3, 2.5, None, True,
+    ["<list>"], {"k": "<v>"},
+]
+
+
+@pytest.mark.parametrize("value", TEXT_VALUES, ids=repr)
+@pytest.mark.parametrize(
+    "source",
+    ["<{{ v }}>", "<{{ d.v }}>", "<{{ d['v'] }}>", "<{{ v|string }}>", "<{{ v ~ '' }}>", "{{ v }}", "<{{ v }}{{ v }}>"],
+)
+def test_clean_text_renders_as_escaped_text(source: str, value: t.Any) -> None:
+    context = {"v": value, "d": {"v": value}}
+    fast, general = _pair()
+    assert _render(fast, source, **context) == _render(general, source, **context)
+
+
+@pytest.mark.parametrize("undefined", [Undefined, ChainableUndefined, DebugUndefined, StrictUndefined])
+def test_clean_text_of_undefined_values_renders_as_escaped_text(undefined: type[Undefined]) -> None:
+    fast, general = _pair(undefined=undefined)
+    for source in ["<{{ nope }}>", "<{{ d.nope }}>", "<{{ d['nope'] }}>", "<{{ nope.attr }}>"]:
+        assert _render(fast, source, d={}) == _render(general, source, d={})
+
+
+def test_clean_text_is_checked_inline_only_where_values_are_usually_text() -> None:
+    raw = Environment(autoescape=True).compile("<{{ a }}{{ b.c }}{{ loop.index }}{{ 1 + n }}>", raw=True)
+    assert raw.count("'&' in") == 2

@@ -67,6 +67,9 @@ class Html:
     def __html__(self) -> str:
         return "<i>html</i>"
 
+    def __repr__(self) -> str:
+        return "Html()"
+
     def __str__(self) -> str:
         return "<str>"
 

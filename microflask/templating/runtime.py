@@ -537,7 +537,7 @@ class Macro:
 
     __slots__ = (
         "_environment", "_func", "name", "arguments", "catch_kwargs", "catch_varargs", "caller",
-        "_default_autoescape", "_keywords", "__weakref__",
+        "_default_autoescape", "__weakref__",
     )  # fmt: skip
     jinja_pass_arg = _PassArg.eval_context
 
@@ -559,8 +559,6 @@ class Macro:
         self.catch_kwargs = catch_kwargs
         self.catch_varargs = catch_varargs
         self.caller = caller
-        #: The keywords ``func`` takes when it takes no others (``catch_kwargs``).
-        self._keywords = frozenset(self.arguments + (("caller",) if caller else ()))
         if default_autoescape is None:
             autoescape = environment.autoescape
             default_autoescape = bool(autoescape(None) if callable(autoescape) else autoescape)
@@ -587,8 +585,10 @@ class Macro:
         """Refuse, as Jinja2 does (before too many positional arguments), a
         keyword the macro does not take or an argument it already got by
         position."""
+        # the keywords ``func`` takes (it takes no others: not ``catch_kwargs``)
+        keywords = self.arguments + (("caller",) if self.caller else ())
         given = self.arguments[: len(args)]
-        unexpected = {key: value for key, value in kwargs.items() if key not in self._keywords or key in given}
+        unexpected = {key: value for key, value in kwargs.items() if key not in keywords or key in given}
         if unexpected:
             macro_bad_keyword(self.name, unexpected)
 

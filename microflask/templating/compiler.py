@@ -396,7 +396,7 @@ class CodeGenerator:
             return code
         # PERF: plain values (most lookups) skip the ``auto_await`` coroutine
         value = self.temp("aw")
-        return f"({value} if type({value} := {code}) in _j_plain else await _j_auto_await({value}))"
+        return f"({value} if _j_type({value} := {code}) in _j_plain else await _j_auto_await({value}))"
 
     def _generate_block_function(self, name: str, block: n.Block) -> None:
         self._function_header(f"block_{name}", "context")
@@ -590,7 +590,7 @@ class CodeGenerator:
             # PERF: a call's result is most often a macro's Markup, which
             # escape returns as it is: skip calling it.
             value = self.temp("v")
-            return f"({value} if type({value} := {self.visit(node, frame)}) is _j_Markup else _j_escape({value}))"
+            return f"({value} if _j_type({value} := {self.visit(node, frame)}) is _j_Markup else _j_escape({value}))"
         code = self.visit(node, frame)
         if self._finalize:
             kind = self._finalize_kind
@@ -619,7 +619,7 @@ class CodeGenerator:
         most of its cost."""
         v = self.temp("v")
         clean = f"'&' in {v} or '<' in {v} or '>' in {v} or \"'\" in {v} or '\"' in {v}"
-        return f"({v} if type({v} := {code}) is _j_str and not ({clean}) else _j_escape_text({v}))"
+        return f"({v} if _j_type({v} := {code}) is _j_str and not ({clean}) else _j_escape_text({v}))"
 
     def visit_If(self, node: n.If, frame: Frame) -> None:
         self._conditional += 1
@@ -993,7 +993,7 @@ class CodeGenerator:
         inner = frame.child()
         inner.toplevel = False
         overlay = self.temp("overlay")
-        self.writeline(f"{overlay} = dict({self.visit(node.context, frame)})", node)
+        self.writeline(f"{overlay} = _j_builtin_dict({self.visit(node.context, frame)})", node)
         scope = self.new_scope_id()
         for name in sorted(all_loads(node.body) | set(scope_stores(node.body))):
             ident = f"l_{scope}_{name}"
@@ -1284,7 +1284,7 @@ class CodeGenerator:
         for name, alias in names:
             ident = frame.lookup(alias)
             hint = f"the template %r (imported on line {node.lineno}) does not export the requested name {name!r}"
-            self.writeline(f"{ident} = getattr({module}, {name!r}, _j_missing)")
+            self.writeline(f"{ident} = _j_builtin_getattr({module}, {name!r}, _j_missing)")
             self.writeline(f"if {ident} is _j_missing:")
             self.indent()
             self.writeline(f"{ident} = _j_undefined({hint!r} % {module}.__name__, name={name!r})")
@@ -1301,7 +1301,7 @@ class CodeGenerator:
         value = node.value
         if isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
-                return f"float({str(value)!r})"
+                return f"_j_float({str(value)!r})"
         return repr(value)
 
     def expr_TemplateData(self, node: n.TemplateData, frame: Frame) -> str:
@@ -1374,14 +1374,14 @@ class CodeGenerator:
         if self._direct_loop and node.attr in _LOOP_DIRECT_ATTRS:
             # PERF: ``loop.index`` and friends on a LoopContext skip ``environment.getattr``
             value = self.temp("v")
-            return f"({value}.{node.attr} if type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
+            return f"({value}.{node.attr} if _j_type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
         if node.attr not in _DICT_ATTRS and not self.environment.sandboxed:
             # PERF: an exact dict's item read inline (``_j_attr_dict`` is
             # ``dict`` only while the environment's getattr is the stock one,
             # which answers the same: see ``Environment._dict_attrs_inline``).
             value = self.temp("v")
             return self._auto_await(
-                f"({value}[{node.attr!r}] if type({value} := {obj}) is _j_attr_dict and {node.attr!r} in {value}"
+                f"({value}[{node.attr!r}] if _j_type({value} := {obj}) is _j_attr_dict and {node.attr!r} in {value}"
                 f" else _j_getattr({value}, {node.attr!r}))"
             )
         return self._auto_await(f"_j_getattr({obj}, {node.attr!r})")
@@ -1395,14 +1395,14 @@ class CodeGenerator:
             value = self.temp("v")
             key = repr(node.arg.value)
             return self._auto_await(
-                f"({value}[{key}] if type({value} := {self.visit(node.node, frame)}) is _j_item_dict and {key} in {value}"
+                f"({value}[{key}] if _j_type({value} := {self.visit(node.node, frame)}) is _j_item_dict and {key} in {value}"
                 f" else _j_getitem({value}, {key}))"
             )
         return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
 
     def expr_Slice(self, node: n.Slice, frame: Frame) -> str:
         parts = [self.visit(x, frame) if x is not None else "None" for x in (node.start, node.stop, node.step)]
-        return f"slice({', '.join(parts)})"
+        return f"_j_slice({', '.join(parts)})"
 
     def _arguments(self, node: n.Call | n.Filter | n.Test, frame: Frame, extra_kwargs: list[str] | None = None) -> list[str]:
         args = [self.visit(arg, frame) for arg in node.args]
@@ -1439,7 +1439,7 @@ class CodeGenerator:
     def _escape_unless_markup(self, code: str) -> str:
         # PERF: exact Markup (most results of calls) is what escaping returns
         value = self.temp("v")
-        return f"({value} if type({value} := {code}) is _j_Markup else _j_escape_text({value}))"
+        return f"({value} if _j_type({value} := {code}) is _j_Markup else _j_escape_text({value}))"
 
     def _macro_or_general_call(self, node: n.Call, frame: Frame, extra_kwargs: list[str] | None, escaped_text: bool) -> str:
         """A call; ``escaped_text``: its escaped text, for output formatted
@@ -1467,8 +1467,8 @@ class CodeGenerator:
                 if self.environment.is_async:
                     value = f"(await {value})"
                 if escaped_text:
-                    return f"({self._escape_unless_markup(value)} if type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
-                return f"({value} if type({func}) is _j_Macro else {general})"
+                    return f"({self._escape_unless_markup(value)} if _j_type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
+                return f"({value} if _j_type({func}) is _j_Macro else {general})"
             text = f"{func}._func({joined})"
             if self.environment.is_async:
                 text = f"(await {text})"
@@ -1477,11 +1477,11 @@ class CodeGenerator:
                 # exact str (what Markup of it would give), no Markup made.
                 value = self.temp("v")
                 macro = (
-                    f"({value} if type({value} := {text}) is _j_str and context.eval_ctx.autoescape"
+                    f"({value} if _j_type({value} := {text}) is _j_str and context.eval_ctx.autoescape"
                     f" else _j_escape_text(_j_macro_value(context.eval_ctx, {value})))"
                 )
-                return f"({macro} if type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
-            return f"(_j_macro_value(context.eval_ctx, {text}) if type({func}) is _j_Macro else {general})"
+                return f"({macro} if _j_type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
+            return f"(_j_macro_value(context.eval_ctx, {text}) if _j_type({func}) is _j_Macro else {general})"
         if escaped_text:
             return self._escape_unless_markup(general)
         return general
@@ -1498,7 +1498,7 @@ class CodeGenerator:
             general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
         else:
             general = f"_j_call({func}{', ' if joined else ''}{joined})"
-        return f"({value}.cycle({joined}) if type({value} := {obj}) is _j_LoopContext else {general})"
+        return f"({value}.cycle({joined}) if _j_type({value} := {obj}) is _j_LoopContext else {general})"
 
     @staticmethod
     def _has_calls(node: n.Call) -> bool:

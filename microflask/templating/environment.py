@@ -108,6 +108,13 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_concat": "".join,
     "_j_Macro": Macro,
     "_j_Markup": Markup,
+    # builtins under names a template variable or macro argument (a Python
+    # parameter of a macro's function) can never shadow
+    "_j_type": type,
+    "_j_builtin_dict": dict,
+    "_j_builtin_getattr": getattr,
+    "_j_float": float,
+    "_j_slice": slice,
     # PERF: ``_j_new_markup(_j_Markup, text)`` wraps a text known to be an
     # exact ``str`` without running ``Markup.__new__`` (a Python-level call).
     "_j_new_markup": str.__new__,

@@ -570,3 +570,25 @@ def test_clean_text_of_undefined_values_renders_as_escaped_text(undefined: type[
 def test_clean_text_is_checked_inline_only_where_values_are_usually_text() -> None:
     raw = Environment(autoescape=True).compile("<{{ a }}{{ b.c }}{{ loop.index }}{{ 1 + n }}>", raw=True)
     assert raw.count("'&' in") == 2
+
+
+# -- macro arguments named like Python builtins --------------------------------------------------
+
+
+BUILTIN_NAMED = [
+    "{% macro f(type, dict, str) %}<{{ type }}|{{ dict.k }}|{{ dict['k'] }}|{{ str }}|{{ g() }}|{{ g() ~ type }}>{% endmacro %}"
+    "{% macro g() %}<g>{% endmacro %}{{ f('text', {'k': 'v&'}, 's') }}|{{ f('', {}) }}",
+    "{% macro f(slice, float, getattr, len) %}{{ slice[1:3] }}{{ float }}{{ getattr.k }}{{ len|length }}"
+    "{% for x in slice %}{{ loop.index }}{{ loop.cycle('a', 'b') }}{% endfor %}{% endmacro %}{{ f('abcd', 1.5, {'k': 1}, [1, 2]) }}",
+    "{% macro f(type) %}{% set d = {'a': type} %}{{ d.a }}{% with dict = 1 %}{{ dict }}{% endwith %}{% endmacro %}{{ f('<t>') }}",
+    "{% macro f(type, isinstance, list) %}{{ type is string }}{{ list|join(',') }}{{ caller(type) }}{% endmacro %}"
+    "{% call(type) f('x', 1, [1, 2]) %}[{{ type }}]{% endcall %}",
+]
+
+
+@pytest.mark.parametrize("source", BUILTIN_NAMED)
+def test_macro_arguments_may_be_named_like_builtins(source: str) -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    expected = jinja2.Environment(autoescape=True).from_string(source).render()
+    assert Environment(autoescape=True).from_string(source).render() == expected
+    assert GeneralEnvironment(autoescape=True).from_string(source).render() == expected

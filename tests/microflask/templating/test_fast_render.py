@@ -592,3 +592,31 @@ def test_macro_arguments_may_be_named_like_builtins(source: str) -> None:
     expected = jinja2.Environment(autoescape=True).from_string(source).render()
     assert Environment(autoescape=True).from_string(source).render() == expected
     assert GeneralEnvironment(autoescape=True).from_string(source).render() == expected
+
+
+# -- code compiled by an engine whose generated code differs is not reused -----------------------
+
+
+def test_precompiled_modules_of_another_code_version_are_refused(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from microflask.templating import ModuleLoader, compiler, loaders
+
+    env = Environment(loader=DictLoader({"m.html": "{% macro m() %}x{% endmacro %}{{ m() }}"}))
+    env.compile_templates(str(tmp_path), zip=None)
+    assert Environment(loader=ModuleLoader(str(tmp_path))).get_template("m.html").render() == "x"
+    monkeypatch.setattr(compiler, "GENERATED_CODE_VERSION", compiler.GENERATED_CODE_VERSION + 1)
+    monkeypatch.setattr(loaders, "GENERATED_CODE_VERSION", compiler.GENERATED_CODE_VERSION)
+    with pytest.raises(RuntimeError, match="compile it again"):
+        Environment(loader=ModuleLoader(str(tmp_path))).get_template("m.html")
+
+
+def test_bytecode_caches_are_keyed_by_the_code_version() -> None:
+    from microflask.templating import bccache, compiler
+
+    assert bccache.bc_version >= compiler.GENERATED_CODE_VERSION
+    assert pickle_loads_version(bccache.bc_magic) == bccache.bc_version
+
+
+def pickle_loads_version(magic: bytes) -> int:
+    import pickle
+
+    return t.cast(int, pickle.loads(magic[2:]))

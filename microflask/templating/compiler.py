@@ -12,6 +12,16 @@ return a joined string (Python closures give them the outer variables).
 Adjacent output is merged into one ``'...%s...' % (...)`` expression so the
 generator yields few, large pieces. Every generated line remembers the
 template line it came from (``debug_info``) so tracebacks can be rewritten.
+
+Fast paths (PERF; each renders exactly as the general code, tested in
+``test_fast_render``): ``obj.name``/``obj['key']`` of an exact dict is read
+inline while the environment's lookups are the stock ones (``_j_attr_dict``
+is ``dict`` only then, decided when the template is loaded); a macro call
+runs the macro's function, which returns its text, and makes it Markup
+only where the result is not formatted straight into autoescaped output;
+a value formatted into autoescaped output that is an exact str with nothing
+to escape skips ``escape_text``. Builtins are called under ``_j_`` names
+(a macro's arguments are Python parameters and may be named ``type``).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from io import BytesIO
 if t.TYPE_CHECKING:
     from .environment import Environment
 
-#: Bumped whenever the generated code (see ``compiler.GENERATED_CODE_VERSION``)
+#: Bumped whenever the generated code (see ``compiler._GENERATED_CODE_VERSION``)
 #: or the bucket format changes.
 bc_version = 2
 #: The header every bucket starts with: format and Python version.

@@ -41,7 +41,7 @@ if t.TYPE_CHECKING:
 #: before cannot run with this engine (bytecode caches and precompiled
 #: modules carry it). 2: macro functions return their text, the call makes
 #: it Markup (``_j_macro_value``).
-GENERATED_CODE_VERSION = 2
+_GENERATED_CODE_VERSION = 2
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq": ">=", "in": "in", "notin": "not in"}
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_escape_text", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")

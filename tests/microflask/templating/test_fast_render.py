@@ -603,8 +603,8 @@ def test_precompiled_modules_of_another_code_version_are_refused(tmp_path: t.Any
     env = Environment(loader=DictLoader({"m.html": "{% macro m() %}x{% endmacro %}{{ m() }}"}))
     env.compile_templates(str(tmp_path), zip=None)
     assert Environment(loader=ModuleLoader(str(tmp_path))).get_template("m.html").render() == "x"
-    monkeypatch.setattr(compiler, "GENERATED_CODE_VERSION", compiler.GENERATED_CODE_VERSION + 1)
-    monkeypatch.setattr(loaders, "GENERATED_CODE_VERSION", compiler.GENERATED_CODE_VERSION)
+    monkeypatch.setattr(compiler, "_GENERATED_CODE_VERSION", compiler._GENERATED_CODE_VERSION + 1)
+    monkeypatch.setattr(loaders, "_GENERATED_CODE_VERSION", compiler._GENERATED_CODE_VERSION)
     with pytest.raises(RuntimeError, match="compile it again"):
         Environment(loader=ModuleLoader(str(tmp_path))).get_template("m.html")
 
@@ -612,7 +612,7 @@ def test_precompiled_modules_of_another_code_version_are_refused(tmp_path: t.Any
 def test_bytecode_caches_are_keyed_by_the_code_version() -> None:
     from microflask.templating import bccache, compiler
 
-    assert bccache.bc_version >= compiler.GENERATED_CODE_VERSION
+    assert bccache.bc_version >= compiler._GENERATED_CODE_VERSION
     assert pickle_loads_version(bccache.bc_magic) == bccache.bc_version
 
 

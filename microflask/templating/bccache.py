@@ -27,8 +27,9 @@ from io import BytesIO
 if t.TYPE_CHECKING:
     from .environment import Environment
 
-#: Bumped whenever the generated code or the bucket format changes.
-bc_version = 1
+#: Bumped whenever the generated code (see ``compiler._GENERATED_CODE_VERSION``)
+#: or the bucket format changes.
+bc_version = 2
 #: The header every bucket starts with: format and Python version.
 bc_magic = b"mf" + pickle.dumps(bc_version, 2) + pickle.dumps((sys.version_info[0] << 24) | sys.version_info[1], 2)
 

@@ -12,6 +12,16 @@ return a joined string (Python closures give them the outer variables).
 Adjacent output is merged into one ``'...%s...' % (...)`` expression so the
 generator yields few, large pieces. Every generated line remembers the
 template line it came from (``debug_info``) so tracebacks can be rewritten.
+
+Fast paths (PERF; each renders exactly as the general code, tested in
+``test_fast_render``): ``obj.name``/``obj['key']`` of an exact dict is read
+inline while the environment's lookups are the stock ones (``_j_attr_dict``
+is ``dict`` only then, decided when the template is loaded); a macro call
+runs the macro's function, which returns its text, and makes it Markup
+only where the result is not formatted straight into autoescaped output;
+a value formatted into autoescaped output that is an exact str with nothing
+to escape skips ``escape_text``. Builtins are called under ``_j_`` names
+(a macro's arguments are Python parameters and may be named ``type``).
 """
 
 from __future__ import annotations
@@ -27,10 +37,26 @@ from .runtime import _PassArg
 if t.TYPE_CHECKING:
     from .environment import Environment
 
+#: Bumped whenever the generated code changes in a way that code compiled
+#: before cannot run with this engine (bytecode caches and precompiled
+#: modules carry it). 2: macro functions return their text, the call makes
+#: it Markup (``_j_macro_value``).
+_GENERATED_CODE_VERSION = 2
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq": ">=", "in": "in", "notin": "not in"}
 #: Helpers every generated function binds as default arguments (fast locals).
 _FAST_HELPERS = ("_j_escape", "_j_escape_text", "_j_str", "_j_getattr", "_j_getitem", "_j_undefined", "_j_missing", "_j_concat", "_j_Macro")
 _SPECIAL_STORE = ("self",)
+#: Expressions whose value is most often text (see ``_clean_text_or_escaped``).
+_TEXT_NODES = (n.Name, n.Getattr, n.Getitem, n.Filter, n.Concat)
+
+
+def _is_loop_attr(node: n.Node) -> bool:
+    """``loop.index`` and the like: numbers, not text."""
+    return isinstance(node, n.Getattr) and isinstance(node.node, n.Name) and node.node.name == "loop"
+
+
+#: Names a ``dict`` has as attributes: ``obj.name`` for these is never read inline.
+_DICT_ATTRS = frozenset(dir(dict))
 #: ``loop`` attributes read directly from a LoopContext (their getters run no
 #: template or user code, so they answer exactly as ``environment.getattr``).
 _LOOP_DIRECT_ATTRS = frozenset(("index", "index0", "first", "depth", "depth0"))
@@ -246,6 +272,9 @@ class CodeGenerator:
     :param filename: the template's file name (for errors).
     """
 
+    #: False in a generator whose modules rebind ``_j_concat`` (native types).
+    _concat_is_join: t.ClassVar[bool] = True
+
     def __init__(self, environment: Environment, name: str | None, filename: str | None) -> None:
         self.environment = environment
         self.name = name
@@ -279,6 +308,8 @@ class CodeGenerator:
         self._finalize = environment.finalize is not None
         self._finalize_kind = _PassArg.from_obj(environment.finalize) if self._finalize else None
         self._direct_loop = environment._direct_loop_access()
+        #: Whether buffered output is joined by ``"".join`` (an exact str).
+        self._concat_makes_text = self._concat_is_join
 
     # -- output helpers ------------------------------------------------------------------
 
@@ -380,7 +411,7 @@ class CodeGenerator:
             return code
         # PERF: plain values (most lookups) skip the ``auto_await`` coroutine
         value = self.temp("aw")
-        return f"({value} if type({value} := {code}) in _j_plain else await _j_auto_await({value}))"
+        return f"({value} if _j_type({value} := {code}) in _j_plain else await _j_auto_await({value}))"
 
     def _generate_block_function(self, name: str, block: n.Block) -> None:
         self._function_header(f"block_{name}", "context")
@@ -499,6 +530,19 @@ class CodeGenerator:
     def visit_Output(self, node: n.Output, frame: Frame) -> None:
         if self._known_extends and frame.toplevel:
             return
+        output = self._output_code(node, frame)
+        if output is None:
+            return
+        code, where, _ = output
+        guarded = self._guard_output(frame)
+        self._emit(code, frame, where)
+        if guarded:
+            self.outdent()
+
+    def _output_code(self, node: n.Output, frame: Frame) -> tuple[str, n.Node, bool] | None:
+        """The expression for an ``Output`` node (``None`` when it has no
+        parts), the node errors point at, and whether the expression always
+        makes an exact ``str`` (a literal, or a ``'...' % (...)`` format)."""
         parts: list[str] = []
         expr_nodes: list[n.Node] = []
         for child in node.nodes:
@@ -512,7 +556,7 @@ class CodeGenerator:
                 parts.append("%s")
                 expr_nodes.append(child)
         if not parts:
-            return
+            return None
         template = "".join(parts)
         formatted = template != "%s"
         args = [self.output_expr(child, frame, formatted) for child in expr_nodes]
@@ -522,15 +566,10 @@ class CodeGenerator:
             # point errors at the first expression, not at leading text
             where = exprs[0]
         if not args:
-            code = repr(template.replace("%%", "%"))
-        elif template == "%s":
-            code = args[0]
-        else:
-            code = f"{template!r} % ({', '.join(args)},)"
-        guarded = self._guard_output(frame)
-        self._emit(code, frame, where)
-        if guarded:
-            self.outdent()
+            return repr(template.replace("%%", "%")), where, True
+        if template == "%s":
+            return args[0], where, False
+        return f"{template!r} % ({', '.join(args)},)", where, True
 
     def _emit(self, code: str, frame: Frame, node: n.Node | None = None) -> None:
         if frame.buffer is None:
@@ -560,6 +599,13 @@ class CodeGenerator:
         output yielded on its own stays a ``Markup``, as in Jinja2.
         """
         escape_name = "_j_escape_text" if formatted else "_j_escape"
+        if isinstance(node, n.Call) and frame.autoescape and not frame.volatile and not self._finalize:
+            if formatted:
+                return self._escaped_call_text(node, frame)
+            # PERF: a call's result is most often a macro's Markup, which
+            # escape returns as it is: skip calling it.
+            value = self.temp("v")
+            return f"({value} if _j_type({value} := {self.visit(node, frame)}) is _j_Markup else _j_escape({value}))"
         code = self.visit(node, frame)
         if self._finalize:
             kind = self._finalize_kind
@@ -574,8 +620,21 @@ class CodeGenerator:
         if frame.volatile:
             return f"({escape_name} if context.eval_ctx.autoescape else _j_str)({code})"
         if frame.autoescape:
+            if formatted and not self._finalize and isinstance(node, _TEXT_NODES) and not _is_loop_attr(node):
+                return self._clean_text_or_escaped(code)
             return f"{escape_name}({code})"
         return f"_j_str({code})"
+
+    def _clean_text_or_escaped(self, code: str) -> str:
+        """PERF: a value that is most often text (a variable, attribute,
+        item, filter result or ``~``) and has no character to escape goes
+        into the output without calling ``escape_text`` (which would return
+        it as it is: only an exact str with none of ``& < > ' "``).
+        The five scans are what ``escape_text`` does first; the call is
+        most of its cost."""
+        v = self.temp("v")
+        clean = f"'&' in {v} or '<' in {v} or '>' in {v} or \"'\" in {v} or '\"' in {v}"
+        return f"({v} if _j_type({v} := {code}) is _j_str and not ({clean}) else _j_escape_text({v}))"
 
     def visit_If(self, node: n.If, frame: Frame) -> None:
         self._conditional += 1
@@ -806,9 +865,18 @@ class CodeGenerator:
         if frame.volatile or self._has_autoescape_blocks:
             self.writeline(f"return _j_Markup(_j_concat({buffer})) if context.eval_ctx.autoescape else _j_concat({buffer})")
         elif frame.autoescape:
-            self.writeline(f"return _j_Markup(_j_concat({buffer}))")
+            self.writeline(f"return {self._markup_of_text(f'_j_concat({buffer})')}")
         else:
             self.writeline(f"return _j_concat({buffer})")
+
+    def _markup_of_text(self, code: str) -> str:
+        """``Markup(code)`` for code that makes an exact ``str`` (``"".join``
+        always does; a subclass's ``concat`` may not)."""
+        if self._concat_makes_text:
+            # PERF: ``str.__new__`` does what ``Markup.__new__`` does for an
+            # exact str, without a Python-level call.
+            return f"_j_new_markup(_j_Markup, {code})"
+        return f"_j_Markup({code})"
 
     def visit_target(self, target: n.Node, frame: Frame) -> str:
         if isinstance(target, n.InternalName):
@@ -940,7 +1008,7 @@ class CodeGenerator:
         inner = frame.child()
         inner.toplevel = False
         overlay = self.temp("overlay")
-        self.writeline(f"{overlay} = dict({self.visit(node.context, frame)})", node)
+        self.writeline(f"{overlay} = _j_builtin_dict({self.visit(node.context, frame)})", node)
         scope = self.new_scope_id()
         for name in sorted(all_loads(node.body) | set(scope_stores(node.body))):
             ident = f"l_{scope}_{name}"
@@ -1020,13 +1088,15 @@ class CodeGenerator:
             )
         if flags["caller"] and "caller" not in arg_names:
             params.append("caller=_j_missing")
-        params.append("**_j_kwargs")
+        if flags["kwargs"]:
+            # PERF: otherwise no ``**`` parameter (no dict made per call):
+            # ``Macro.__call__``, which every call with keywords goes
+            # through, refuses unknown keywords first
+            params.append("**_j_kwargs")
         self.writeline(f"{self._def()} {func}({', '.join(params)}):", node)
         self.indent()
         if not flags["varargs"]:
             self.writeline(f"if _j_varargs: _j_macro_too_many({name!r}, {len(arg_names)})")
-        if not flags["kwargs"]:
-            self.writeline(f"if _j_kwargs: _j_macro_bad_keyword({name!r}, _j_kwargs)")
         scope = self.new_scope_id()
         first_default = len(arg_names) - len(node.defaults)
         # As in Jinja2, every argument is bound before the defaults run, so a
@@ -1055,11 +1125,32 @@ class CodeGenerator:
             self.writeline(f"{ident} = caller if caller is not _j_missing else _j_undefined('No caller defined', name='caller')")
             inner.symbols["caller"] = ident
         self._declare_child_scope(inner, node.body, bound=list(inner.symbols))
-        self.writeline(f"{buffer} = []")
-        self.visit_body(node.body, inner)
-        self._return_buffer(buffer, frame)
+        if not self._return_output(node.body, inner, frame):
+            self.writeline(f"{buffer} = []")
+            self.visit_body(node.body, inner)
+            # the text: the call makes it Markup or not (see ``Macro``)
+            self.writeline(f"return _j_concat({buffer})")
         self.outdent()
         return func, inner, flags
+
+    def _return_output(self, body: list[n.Node], inner: Frame, frame: Frame) -> bool:
+        """PERF: a macro (or ``call`` body) whose body is one piece of output
+        that makes an exact ``str`` returns it at once, without a buffer list
+        to fill and join (which would give the same text). Returns whether
+        it did."""
+        if (
+            len(body) != 1
+            or not isinstance(body[0], n.Output)
+            or not self._concat_makes_text
+            or type(self).visit_Output is not CodeGenerator.visit_Output
+        ):
+            return False
+        output = self._output_code(body[0], inner)
+        if output is None or not output[2]:
+            return False
+        code, where, _ = output
+        self.writeline(f"return {code}", where)
+        return True
 
     @staticmethod
     def _default_frame(inner: Frame, pending: list[str], idents: dict[str, str]) -> Frame:
@@ -1071,22 +1162,27 @@ class CodeGenerator:
             frame.symbols[arg] = f"({ident} if {ident} is not _j_missing else _j_undefined(name={arg!r}))"
         return frame
 
-    def _macro_object(self, func: str, name: str, node: n.Macro | n.CallBlock, flags: dict[str, bool]) -> str:
+    def _macro_object(self, func: str, name: str, node: n.Macro | n.CallBlock, flags: dict[str, bool], frame: Frame) -> str:
         args = [arg.name for arg in node.args]
+        # a call from Python gets Markup when the definition's place autoescapes
+        if frame.volatile or self._has_autoescape_blocks:
+            autoescape = "context.eval_ctx.autoescape"
+        else:
+            autoescape = repr(frame.autoescape)
         return (
             f"_j_Macro(environment, {func}, {name!r}, {args!r}, "
-            f"{flags['kwargs']}, {flags['varargs']}, {flags['caller']})"
+            f"{flags['kwargs']}, {flags['varargs']}, {flags['caller']}, {autoescape})"
         )
 
     def visit_Macro(self, node: n.Macro, frame: Frame) -> None:
         func, _, flags = self._function_scope(node, frame, node.name)
         ident = frame.lookup(node.name)
-        self.writeline(f"{ident} = {self._macro_object(func, node.name, node, flags)}")
+        self.writeline(f"{ident} = {self._macro_object(func, node.name, node, flags, frame)}")
         self._export([node.name], frame)
 
     def visit_CallBlock(self, node: n.CallBlock, frame: Frame) -> None:
         func, _, flags = self._function_scope(node, frame, "caller")
-        caller = self._macro_object(func, "caller", node, flags)
+        caller = self._macro_object(func, "caller", node, flags, frame)
         call = node.call
         code = self._call_code(call, frame, extra_kwargs=[f"caller={caller}"])
         guarded = self._guard_output(frame)
@@ -1203,7 +1299,7 @@ class CodeGenerator:
         for name, alias in names:
             ident = frame.lookup(alias)
             hint = f"the template %r (imported on line {node.lineno}) does not export the requested name {name!r}"
-            self.writeline(f"{ident} = getattr({module}, {name!r}, _j_missing)")
+            self.writeline(f"{ident} = _j_builtin_getattr({module}, {name!r}, _j_missing)")
             self.writeline(f"if {ident} is _j_missing:")
             self.indent()
             self.writeline(f"{ident} = _j_undefined({hint!r} % {module}.__name__, name={name!r})")
@@ -1220,7 +1316,7 @@ class CodeGenerator:
         value = node.value
         if isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
-                return f"float({str(value)!r})"
+                return f"_j_float({str(value)!r})"
         return repr(value)
 
     def expr_TemplateData(self, node: n.TemplateData, frame: Frame) -> str:
@@ -1293,17 +1389,35 @@ class CodeGenerator:
         if self._direct_loop and node.attr in _LOOP_DIRECT_ATTRS:
             # PERF: ``loop.index`` and friends on a LoopContext skip ``environment.getattr``
             value = self.temp("v")
-            return f"({value}.{node.attr} if type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
+            return f"({value}.{node.attr} if _j_type({value} := {obj}) is _j_LoopContext else _j_getattr({value}, {node.attr!r}))"
+        if node.attr not in _DICT_ATTRS and not self.environment.sandboxed:
+            # PERF: an exact dict's item read inline (``_j_attr_dict`` is
+            # ``dict`` only while the environment's getattr is the stock one,
+            # which answers the same: see ``Environment._dict_attrs_inline``).
+            value = self.temp("v")
+            return self._auto_await(
+                f"({value}[{node.attr!r}] if _j_type({value} := {obj}) is _j_attr_dict and {node.attr!r} in {value}"
+                f" else _j_getattr({value}, {node.attr!r}))"
+            )
         return self._auto_await(f"_j_getattr({obj}, {node.attr!r})")
 
     def expr_Getitem(self, node: n.Getitem, frame: Frame) -> str:
         if isinstance(node.arg, n.Slice):
             return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
+        if isinstance(node.arg, n.Const) and type(node.arg.value) in (str, int) and not self.environment.sandboxed:
+            # PERF: ``obj['key']`` of an exact dict read inline, like ``obj.name``
+            # above (``_j_item_dict``: see ``Environment._dict_attrs_inline``).
+            value = self.temp("v")
+            key = repr(node.arg.value)
+            return self._auto_await(
+                f"({value}[{key}] if _j_type({value} := {self.visit(node.node, frame)}) is _j_item_dict and {key} in {value}"
+                f" else _j_getitem({value}, {key}))"
+            )
         return self._auto_await(f"_j_getitem({self.visit(node.node, frame)}, {self.visit(node.arg, frame)})")
 
     def expr_Slice(self, node: n.Slice, frame: Frame) -> str:
         parts = [self.visit(x, frame) if x is not None else "None" for x in (node.start, node.stop, node.step)]
-        return f"slice({', '.join(parts)})"
+        return f"_j_slice({', '.join(parts)})"
 
     def _arguments(self, node: n.Call | n.Filter | n.Test, frame: Frame, extra_kwargs: list[str] | None = None) -> list[str]:
         args = [self.visit(arg, frame) for arg in node.args]
@@ -1327,6 +1441,24 @@ class CodeGenerator:
         callee = node.node
         if self._direct_loop and isinstance(callee, n.Getattr) and callee.attr == "cycle" and not self._has_calls(node):
             return self._loop_cycle_code(node, callee, frame, extra_kwargs)
+        return self._macro_or_general_call(node, frame, extra_kwargs, False)
+
+    def _escaped_call_text(self, node: n.Call, frame: Frame) -> str:
+        """The escaped text of a call formatted into output in an
+        autoescaped frame (see :meth:`_macro_or_general_call`)."""
+        callee = node.node
+        if self._direct_loop and isinstance(callee, n.Getattr) and callee.attr == "cycle" and not self._has_calls(node):
+            return self._escape_unless_markup(self._loop_cycle_code(node, callee, frame, None))
+        return self._macro_or_general_call(node, frame, None, True)
+
+    def _escape_unless_markup(self, code: str) -> str:
+        # PERF: exact Markup (most results of calls) is what escaping returns
+        value = self.temp("v")
+        return f"({value} if _j_type({value} := {code}) is _j_Markup else _j_escape_text({value}))"
+
+    def _macro_or_general_call(self, node: n.Call, frame: Frame, extra_kwargs: list[str] | None, escaped_text: bool) -> str:
+        """A call; ``escaped_text``: its escaped text, for output formatted
+        with other text in a statically autoescaped frame."""
         func = self.visit(node.node, frame)
         args = self._arguments(node, frame, extra_kwargs)
         joined = ", ".join(args)
@@ -1336,15 +1468,38 @@ class CodeGenerator:
             general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
         else:
             general = f"_j_call({func}{', ' if joined else ''}{joined})"
+        general = self._auto_await(general)
         if isinstance(node.node, n.Name) and not func.startswith("context.") and not self._has_calls(node):
             # PERF: macros are by far the most called objects in templates;
             # they need no context, so skip ``Context.call`` for them. (Only
             # for arguments without calls: the argument code appears twice.)
+            # The macro's function returns its text; as in Jinja2, the call
+            # gives Markup when this code autoescapes at the time of the call.
+            if node.kwargs or node.dyn_kwargs is not None or extra_kwargs:
+                # keywords: ``Macro.__call__`` checks them (the generated
+                # function has no ``**`` parameter unless it reads ``kwargs``)
+                value = f"{func}(context.eval_ctx{', ' if joined else ''}{joined})"
+                if self.environment.is_async:
+                    value = f"(await {value})"
+                if escaped_text:
+                    return f"({self._escape_unless_markup(value)} if _j_type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
+                return f"({value} if _j_type({func}) is _j_Macro else {general})"
+            text = f"{func}._func({joined})"
             if self.environment.is_async:
-                call = self._auto_await(general)
-                return f"((await {func}._func({joined})) if type({func}) is _j_Macro else {call})"
-            return f"({func}._func({joined}) if type({func}) is _j_Macro else {general})"
-        return self._auto_await(general)
+                text = f"(await {text})"
+            if escaped_text:
+                # PERF: the text goes into the output as it is when it is an
+                # exact str (what Markup of it would give), no Markup made.
+                value = self.temp("v")
+                macro = (
+                    f"({value} if _j_type({value} := {text}) is _j_str and context.eval_ctx.autoescape"
+                    f" else _j_escape_text(_j_macro_value(context.eval_ctx, {value})))"
+                )
+                return f"({macro} if _j_type({func}) is _j_Macro else {self._escape_unless_markup(general)})"
+            return f"(_j_macro_value(context.eval_ctx, {text}) if _j_type({func}) is _j_Macro else {general})"
+        if escaped_text:
+            return self._escape_unless_markup(general)
+        return general
 
     def _loop_cycle_code(self, node: n.Call, callee: n.Getattr, frame: Frame, extra_kwargs: list[str] | None) -> str:
         """``loop.cycle(...)``: PERF: called directly on a LoopContext (it runs no
@@ -1358,7 +1513,7 @@ class CodeGenerator:
             general = f"_j_call_lv({frame.local_vars}, context, {func}{', ' if joined else ''}{joined})"
         else:
             general = f"_j_call({func}{', ' if joined else ''}{joined})"
-        return f"({value}.cycle({joined}) if type({value} := {obj}) is _j_LoopContext else {general})"
+        return f"({value}.cycle({joined}) if _j_type({value} := {obj}) is _j_LoopContext else {general})"
 
     @staticmethod
     def _has_calls(node: n.Call) -> bool:

@@ -42,6 +42,7 @@ from .runtime import (
     async_loop_context,
     macro_bad_keyword,
     macro_too_many,
+    macro_value,
     markup_join,
     missing,
     new_context,
@@ -54,6 +55,14 @@ if t.TYPE_CHECKING:
     from .loaders import BaseLoader
 
 _DICT_ATTRS = frozenset(dir(dict))
+
+
+class _NoInlineReads:
+    """Stands for ``dict`` in a compiled template whose environment overrides
+    ``getattr``/``getitem``: no value is of this exact type, so the inline
+    reads never apply and every read goes through the environment."""
+
+    __slots__ = ()
 
 
 def _missing_named(message: str) -> t.Callable[..., t.NoReturn]:
@@ -99,6 +108,16 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_concat": "".join,
     "_j_Macro": Macro,
     "_j_Markup": Markup,
+    # builtins under names a template variable or macro argument (a Python
+    # parameter of a macro's function) can never shadow
+    "_j_type": type,
+    "_j_builtin_dict": dict,
+    "_j_builtin_getattr": getattr,
+    "_j_float": float,
+    "_j_slice": slice,
+    # PERF: ``_j_new_markup(_j_Markup, text)`` wraps a text known to be an
+    # exact ``str`` without running ``Markup.__new__`` (a Python-level call).
+    "_j_new_markup": str.__new__,
     "_j_LoopContext": LoopContext,
     "_j_markup_join": markup_join,
     "_j_str_join": str_join,
@@ -106,6 +125,7 @@ _MODULE_HELPERS: dict[str, t.Any] = {
     "_j_BlockReference": BlockReference,
     "_j_TemplateRuntimeError": TemplateRuntimeError,
     "_j_TemplateNotFound": TemplateNotFound,
+    "_j_macro_value": macro_value,
     "_j_macro_too_many": macro_too_many,
     "_j_macro_bad_keyword": macro_bad_keyword,
     "_j_ns_set": _ns_set,
@@ -178,10 +198,29 @@ class Environment:
     #: once a subclass overrides :meth:`getattr` or is sandboxed; see
     #: :meth:`_direct_loop_access` for what turns it off per instance.
     _loop_access_direct: t.ClassVar[bool] = True
+    #: PERF: compiled templates read ``obj.name`` and ``obj['key']`` (a constant
+    #: key) of an exact ``dict`` inline, without calling :meth:`getattr` /
+    #: :meth:`getitem`, when the key is in it and these are the stock methods
+    #: (which answer exactly that item: a ``dict`` has no instance attributes,
+    #: and the compiler leaves out names that are ``dict`` attributes). Decided
+    #: per class here, per instance in :meth:`_inline_dict_types`.
+    _dict_attrs_inline: t.ClassVar[bool] = True
+    _dict_items_inline: t.ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._loop_access_direct = cls.getattr is Environment.getattr and not cls.sandboxed
+        cls._dict_attrs_inline = cls.getattr is Environment.getattr
+        cls._dict_items_inline = cls.getitem is Environment.getitem
+
+    def _inline_dict_types(self) -> tuple[type, type]:
+        """The types a compiled template's inline ``obj.name`` and ``obj['key']``
+        reads recognise (see ``_dict_attrs_inline``): ``dict``, or a type
+        nothing is an exact instance of when this environment's own
+        ``getattr``/``getitem`` (class or instance) must see every read."""
+        attrs = dict if self._dict_attrs_inline and "getattr" not in vars(self) else _NoInlineReads
+        items = dict if self._dict_items_inline and "getitem" not in vars(self) else _NoInlineReads
+        return attrs, items
 
     def _direct_loop_access(self) -> bool:
         """Whether templates compiled now may use the direct loop access (see
@@ -828,6 +867,7 @@ class Template:
         namespace.update(_MODULE_HELPERS)
         namespace["_j_getattr"] = environment.getattr
         namespace["_j_getitem"] = environment.getitem
+        namespace["_j_attr_dict"], namespace["_j_item_dict"] = environment._inline_dict_types()
         namespace["_j_undefined"] = environment.undefined
         exec(code, namespace)
         return cls._from_namespace(environment, namespace, globals, name, filename, uptodate)

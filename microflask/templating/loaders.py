@@ -12,6 +12,7 @@ import os
 import posixpath
 import typing as t
 
+from .compiler import _GENERATED_CODE_VERSION
 from .exceptions import TemplateNotFound
 
 if t.TYPE_CHECKING:
@@ -324,7 +325,7 @@ class ChoiceLoader(BaseLoader):
 def _module_guard(environment: Environment) -> str:
     """The settings a precompiled module must have been compiled with."""
     return repr((
-        environment.is_async, environment.sandboxed,
+        _GENERATED_CODE_VERSION, environment.is_async, environment.sandboxed,
         sorted(getattr(environment, "intercepted_binops", ())), sorted(getattr(environment, "intercepted_unops", ())),
         environment.code_generator_class.__qualname__,
     ))  # fmt: skip

@@ -52,6 +52,9 @@ class NativeCodeGenerator(CodeGenerator):
     with the environment's ``concat`` too, so a macro may return a list.
     """
 
+    #: Its modules join buffered output with ``environment.concat``.
+    _concat_is_join = False
+
     def __init__(self, environment: Environment, name: str | None, filename: str | None) -> None:
         super().__init__(environment, name, filename)
         self._autoescape = False

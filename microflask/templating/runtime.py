@@ -11,9 +11,9 @@ from __future__ import annotations
 import enum
 import types
 import typing as t
-from collections import abc
+from collections import ChainMap, abc
 
-from ..markup import Markup, escape, soft_str
+from ..markup import Markup, _new_markup, escape, soft_str
 from .async_utils import _sync_aiter
 from .debug import internalcode
 from .exceptions import TemplateNotFound, TemplateRuntimeError, TemplatesNotFound, UndefinedError
@@ -148,7 +148,7 @@ class Context:
         self.eval_ctx = EvalContext(environment, name)
         #: Block name -> renderers, most derived template first.
         self.blocks = {k: [v] for k, v in blocks.items()}
-        self.globals_keys = set() if globals is None else set(globals)
+        self.globals_keys = set() if globals is None else _keys_of(globals)
 
     def resolve_or_missing(self, key: str) -> t.Any:
         """Return the variable's value or :data:`missing`."""
@@ -254,6 +254,29 @@ class Context:
 abc.Mapping.register(Context)  # pyright: ignore[reportAttributeAccessIssue]  # typeshed's Mapping hides ABCMeta.register
 
 
+def _keys_of(globals: t.Mapping[str, t.Any]) -> set[str]:
+    """``set(globals)``. PERF: a template's globals are a ``ChainMap`` (its
+    own over the environment's), whose keys iterate in Python; the union of
+    its maps' keys is the same set, built in C."""
+    if type(globals) is ChainMap:
+        return set().union(*globals.maps)
+    return set(globals)
+
+
+def _flat_copy(globals: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """``{**globals}``. PERF: for a ``ChainMap`` of plain dicts, updating a
+    dict from the last map to the first gives the same keys, in the same
+    order, with the same values, without a Python-level lookup per key."""
+    if type(globals) is ChainMap:
+        maps = globals.maps
+        if all(type(m) is dict for m in maps):
+            flat: dict[str, t.Any] = {}
+            for m in reversed(maps):
+                flat.update(m)
+            return flat
+    return {**globals}
+
+
 def new_context(
     environment: Environment,
     template_name: str | None,
@@ -269,7 +292,11 @@ def new_context(
     if shared:
         parent = vars
     else:
-        parent = {**(globals or {}), **vars}
+        parent = {} if globals is None else _flat_copy(globals)
+        if type(vars) is dict:
+            parent.update(vars)
+        else:
+            parent = {**parent, **vars}
     if locals:
         if shared:
             parent = dict(parent)
@@ -495,21 +522,35 @@ async def async_loop_context(
 class Macro:
     """A compiled ``{% macro %}`` (or a ``caller`` of a ``call`` block).
 
+    As in Jinja2, the output is :class:`~microflask.markup.Markup` when the
+    code calling the macro autoescapes: template code passes its eval
+    context first (``Context.call`` does so for this class's
+    ``jinja_pass_arg`` marker; compiled templates call ``_func`` and wrap
+    its text themselves, see :func:`macro_value`); a call from Python gets
+    the autoescaping of the place the macro was defined.
+
     :param func: the generated Python function; it takes the macro's arguments
-        by name (missing ones get :data:`missing`) and returns the output.
+        by name (missing ones get :data:`missing`) and returns the output text.
+    :param default_autoescape: whether a call from Python gets ``Markup``
+        (default: the environment's ``autoescape`` for a template without a name).
     """
 
-    __slots__ = ("_environment", "_func", "name", "arguments", "catch_kwargs", "catch_varargs", "caller", "__weakref__")
+    __slots__ = (
+        "_environment", "_func", "name", "arguments", "catch_kwargs", "catch_varargs", "caller",
+        "_default_autoescape", "__weakref__",
+    )  # fmt: skip
+    jinja_pass_arg = _PassArg.eval_context
 
     def __init__(
         self,
         environment: Environment,
-        func: t.Callable[..., str],
+        func: t.Callable[..., t.Any],
         name: str,
         arguments: list[str],
         catch_kwargs: bool,
         catch_varargs: bool,
         caller: bool,
+        default_autoescape: bool | None = None,
     ) -> None:
         self._environment = environment
         self._func = func
@@ -518,17 +559,59 @@ class Macro:
         self.catch_kwargs = catch_kwargs
         self.catch_varargs = catch_varargs
         self.caller = caller
+        if default_autoescape is None:
+            autoescape = environment.autoescape
+            default_autoescape = bool(autoescape(None) if callable(autoescape) else autoescape)
+        self._default_autoescape = default_autoescape
 
     @internalcode
-    def __call__(self, *args: t.Any, **kwargs: t.Any) -> str:
+    def __call__(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
         # PERF: the generated function has a real Python signature, so the
         # interpreter does the argument binding; Jinja's rules for extra
         # arguments are checked inside it.
-        return self._func(*args, **kwargs)
+        if args and isinstance(args[0], EvalContext):
+            autoescape = args[0].autoescape
+            args = args[1:]
+        else:
+            autoescape = self._default_autoescape
+        if kwargs and not self.catch_kwargs:
+            self._check_keywords(args, kwargs)
+        rv = self._func(*args, **kwargs)
+        if self._environment.is_async:
+            return _marked_async(rv, autoescape)
+        return Markup(rv) if autoescape else rv
+
+    def _check_keywords(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> None:
+        """Refuse, as Jinja2 does (before too many positional arguments), a
+        keyword the macro does not take or an argument it already got by
+        position."""
+        # the keywords ``func`` takes (it takes no others: not ``catch_kwargs``)
+        keywords = self.arguments + (("caller",) if self.caller else ())
+        given = self.arguments[: len(args)]
+        unexpected = {key: value for key, value in kwargs.items() if key not in keywords or key in given}
+        if unexpected:
+            macro_bad_keyword(self.name, unexpected)
 
     def __repr__(self) -> str:
         name = "anonymous" if self.name is None else repr(self.name)
         return f"<{type(self).__name__} {name}>"
+
+
+async def _marked_async(text: t.Awaitable[t.Any], autoescape: bool) -> t.Any:
+    rv = await text
+    return Markup(rv) if autoescape else rv
+
+
+def macro_value(eval_ctx: EvalContext, text: t.Any) -> t.Any:
+    """What a macro call in compiled template code gives: the macro's text,
+    as :class:`~microflask.markup.Markup` when the calling code autoescapes
+    right now (``eval_ctx``), as in Jinja2."""
+    if eval_ctx.autoescape:
+        if type(text) is str:
+            # PERF: what Markup.__new__ does for an exact str, without a Python-level call
+            return _new_markup(Markup, text)
+        return Markup(text)
+    return text
 
 
 def macro_too_many(name: str, count: int) -> t.NoReturn:

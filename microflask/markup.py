@@ -8,7 +8,6 @@ first, unless it is itself safe, i.e. it has an ``__html__`` method (the
 
 from __future__ import annotations
 
-import html
 import re
 import string
 import typing as t
@@ -205,6 +204,9 @@ class Markup(str):
 
     def unescape(self) -> str:
         """Convert HTML entities back to characters; the result is a plain ``str``."""
+        # Cold start: html loads its 2,000-entry entity table.
+        import html
+
         return html.unescape(str(self))
 
     def striptags(self) -> str:
@@ -217,6 +219,9 @@ class Markup(str):
         if type(self) is Markup:
             # PERF: the stock class's unescape is html.unescape of the text;
             # a subclass (which may override unescape) takes the general way.
+            # Cold start: html loads its 2,000-entry entity table.
+            import html
+
             return html.unescape(text)
         return self.__class__(text).unescape()
 

@@ -80,6 +80,7 @@ NOT_BEFORE_USE = (
     "unicodedata",
     "mimetypes",
     "http",
+    "html",
 )
 
 

@@ -37,9 +37,10 @@ def _last_dynamic_path(count: int) -> str:
 
 
 def _match_2000(path: str, first_time: bool = False) -> Comparison:
-    """Match ``path`` in the 2,000-rule map, ours against Werkzeug's; with
-    ``first_time`` our matcher forgets the paths it has seen before each
-    match, so the tree is walked every time."""
+    """Match ``path`` in the 2,000-rule map, ours against Werkzeug's. With
+    ``first_time`` the general walk's memory of past paths is cleared
+    before each match; the compiled matcher (what ``match`` uses) keeps
+    no such memory, so both variants measure a path as if new."""
     import wsgikit.routing as ours
 
     wz = try_import("werkzeug.routing")

@@ -155,3 +155,24 @@ def test_error_page_follows_a_changed_class_description() -> None:
     finally:
         NotFound.description = old
     assert b"".join(app._http_exception_response(NotFound(), environ).response) == before
+
+
+def test_error_handlers_outside_a_request_raise_the_proxy_error() -> None:
+    from microflask import Blueprint
+
+    app = Flask("outside")
+    app.errorhandler(404)(lambda e: ("app", 404))
+    with pytest.raises(RuntimeError, match="Working outside of request context"):
+        app.handle_http_exception(NotFound())
+    bp = Blueprint("bp", __name__)
+    bp.errorhandler(404)(lambda e: ("bp", 404))
+    bp.route("/bp/<int:x>")(lambda x: str(x))
+    app.register_blueprint(bp)
+    client = app.test_client()
+    # Inside a request the blueprint's handler wins for its own requests.
+    with app.test_request_context("/bp/1"):
+        from microflask import request
+
+        assert request.blueprints == ["bp"]
+        assert app.handle_http_exception(NotFound()) == ("bp", 404)
+    assert client.get("/nowhere").data == b"app"

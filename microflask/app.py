@@ -94,15 +94,6 @@ if t.TYPE_CHECKING:
     from .sessions import SessionMixin
     from .testing import FlaskClient
 
-    _Method = t.TypeVar("_Method", bound=t.Callable[..., t.Any])
-
-    def _fast_path_hook(flag: str) -> t.Callable[[_Method], _Method]:
-        """For the checkers: the marked method keeps its signature (the
-        runtime descriptor reads like the plain method)."""
-        ...
-
-else:
-    from wsgikit._internal import _fast_path_hook
 
 T = t.TypeVar("T")
 #: The stock ``__call__`` of HTTP exceptions and of responses, for
@@ -331,7 +322,7 @@ class Flask(TemplatingAppMixin, Scaffold):
     #: Whether this class's :meth:`request_context` is Flask's own, so that
     #: :meth:`wsgi_app` may build the context directly (decided per class by
     #: ``__init_subclass__``; assigning ``app.request_context`` turns it off
-    #: for that instance, see :class:`wsgikit._internal._fast_path_hook`).
+    #: for that instance, see :meth:`__setattr__`).
     _stock_request_context = True
     #: Whether this class keeps Flask's own version of every method in
     #: :data:`_INLINED_METHODS`, so that :meth:`wsgi_app` may run them written
@@ -353,9 +344,12 @@ class Flask(TemplatingAppMixin, Scaffold):
         def __setattr__(self, name: str, value: t.Any) -> None:
             # PERF: applications set attributes while they are set up, not
             # per request, so this hook costs the request path nothing; it is
-            # how an instance's own version of an inlined method is noticed.
+            # how an instance's own version of a method a fast path bypasses
+            # is noticed (the methods stay plain functions, cheap to call).
             if name in _INLINED_METHODS:
                 object.__setattr__(self, "_inline_request", False)
+                if name == "request_context":
+                    object.__setattr__(self, "_stock_request_context", False)
             object.__setattr__(self, name, value)
 
     def __init__(
@@ -746,7 +740,6 @@ class Flask(TemplatingAppMixin, Scaffold):
         """A new application context (``with app.app_context(): ...``)."""
         return AppContext(self)
 
-    @_fast_path_hook("_stock_request_context")
     def request_context(self, environ: WSGIEnvironment) -> RequestContext:
         """A new request context for ``environ``."""
         return RequestContext(self, environ)

@@ -139,6 +139,8 @@ def _c_encoder(encoder: json.JSONEncoder) -> t.Any:
         encoder.skipkeys,
         encoder.allow_nan,
     )
+
+
 #: The byte order marks json.detect_encoding looks for (the UTF-32 ones
 #: start with a UTF-16 one or with a zero byte).
 _UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
